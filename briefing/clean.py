@@ -1,0 +1,219 @@
+"""Strip what is not the story from an article: error pages, disclaimers, link lists,
+comment widgets, credits and captions, and paragraphs repeated inside the article.
+
+The rules look at the shape and vocabulary of page furniture, not at strings from any
+one site: a paragraph is dropped when it is short and made of furniture words, or when
+it opens with a furniture label ("Also read:", "Disclaimer:"). Long paragraphs of prose
+are kept even when they mention such words.
+"""
+
+from __future__ import annotations
+
+import re
+
+from briefing.schema import Article
+from briefing.text import words
+
+# Paragraphs up to this many words can be page furniture; longer ones are prose.
+FURNITURE_MAX_WORDS = 25
+
+_HTTP_STATUS = re.compile(r"^\s*(?:error\s*)?[1-5]\d\d\b[\s:.!-]*(?:[A-Za-z ]{0,40})$", re.I)
+_ERROR_PAGE = re.compile(
+    r"\b(?:page (?:you (?:were|are) looking for|not found|cannot be found|could not be found|"
+    r"(?:does not|doesn't|no longer) exists?)|"
+    r"(?:does not|doesn't|no longer) exists?|access (?:denied|forbidden)|forbidden|"
+    r"not (?:be )?available in your (?:region|country)|something went wrong|"
+    r"(?:an )?error (?:has )?occurred|enable javascript|javascript is disabled|"
+    r"are you a robot|verify you are (?:a )?human|captcha)\b",
+    re.I,
+)
+_EXCLAMATION_ONLY = re.compile(r"^[\W\d_]*(?:sorry|oops|error|whoops|uh[- ]oh)[\W\d_]*$", re.I)
+
+_LINK_LABEL = re.compile(
+    r"^\s*(?:also read|read also|read more|more from|more on this|see also|"
+    r"related(?: articles?| stories| coverage| news)?|"
+    r"recommended(?: for you)?|you (?:may|might) also like|don'?t miss|must read|trending(?: now)?|"
+    r"watch(?: now)?|listen|click here|more stories|top stories|further reading|latest news)"
+    r"(?:\s[\w' ]{0,30}?)?\s*(?:[:|>\u00bb\u2013\u2014-]|$)",
+    re.I,
+)
+_DISCLAIMER_LABEL = re.compile(
+    r"^\s*(?:legal disclaimer|disclaimer|disclosure|copyright|editor'?s note|note to editors)"
+    r"\b\s*:?",
+    re.I,
+)
+_DISCLAIMER_WORDS = re.compile(
+    r"\b(?:without warranty|as is|liab(?:le|ility)|all rights reserved|may not be (?:re)?published|"
+    r"(?:re)?produced|redistributed|rewritten|copyright|terms of (?:use|service)|privacy policy|"
+    r"cookie|views expressed|do not (?:necessarily )?reflect|not (?:be )?responsible for)\b",
+    re.I,
+)
+# Disclaimers speak about the publication itself, which is what separates them from
+# reporting about, say, a copyright lawsuit.
+_SELF_REFERENCE = re.compile(
+    r"\b(?:this (?:article|site|website|page|content|story)|the information|we|our)\b",
+    re.I,
+)
+_WIDGET = re.compile(
+    r"^\s*(?:\d+\s+)?(?:comments?|no comments?(?: yet)?|leave a (?:reply|comment)|"
+    r"add (?:a )?comment|"
+    r"post a comment|join the (?:conversation|discussion)|show comments|view comments|"
+    r"share(?: this(?: article| story)?)?(?: on \w+)?|follow us(?: on \w+)?|subscribe(?: now)?|"
+    r"sign up(?: for [\w ]+)?|newsletter|advertisement|sponsored(?: content)?|print|email|tweet|"
+    r"log ?in|register|tags?|topics?)\s*[:.!]?\s*$",
+    re.I,
+)
+_CREDIT_LINE = re.compile(
+    r"^\s*\(?(?:with (?:\w+ )?inputs?(?: from [\w ,&]+)?|additional reporting by|reporting by|"
+    r"(?:written|edited|compiled) by|editing by|writing by|photo(?:graph)?s?(?: by)?\s*:|"
+    r"(?:image|picture|video|file photo)(?: credit)?s?\s*:|credits?\s*:|source\s*:)",
+    re.I,
+)
+# A caption fused to the text: a sentence marking positions in a photo ("(C)", "(L)",
+# "(left)") and/or ending in a credit such as "(AFP)", "(Reuters)", "(Photo: X/Getty)".
+_POSITION_MARK = (
+    r"\((?:[LCR]|[Ll]eft|[Rr]ight|[Cc]ent(?:re|er)|[Ff]ront|[Bb]ack|[Tt]op|[Bb]ottom)\)"
+)
+_CREDIT_TAIL = r"\.?\s*\((?:[A-Z][\w.&/ -]{0,30}|(?:[Pp]hoto|[Ii]mage|[Ff]ile)[^)]{0,60})\)\s*$"
+_FUSED_CAPTION = re.compile(
+    rf"(?<=[.!?\u201d\"])\s+[^.!?]*{_POSITION_MARK}[^.!?]*?(?:[.!?]|{_CREDIT_TAIL})\s*(?:{_CREDIT_TAIL})?$",
+)
+_CAPTION_ONLY = re.compile(rf"^[^.!?]*{_POSITION_MARK}.*$|^[^.!?]{{0,200}}{_CREDIT_TAIL}")
+
+
+# A dateline before the first sentence: "BEIJING (AP) — ", "WASHINGTON, April 30 (Reuters) - ",
+# "Washington (AFP) - ", "(MENAFN) ", "MENAFN - Daily News Egypt) ".
+_DATELINE = re.compile(
+    r"^(?:"
+    r"[A-Z]{2,}\s*-\s*[^()\n]{1,40}\)\s*"
+    r"|[A-Z][A-Z.'\u2019 -]{1,40}(?:,\s*[A-Z][\w.' ]{1,30})?(?:,\s*[A-Z][a-z]{2,8}\.? \d{1,2})?"
+    r"\s*(?:\([A-Za-z.&/ ]{2,30}\))?\s*[\u2014\u2013:-]{1,2}\s+"
+    r"|[A-Z][\w.' ]{1,40}\s*\([A-Za-z.&/ ]{2,30}\)\s*[\u2014\u2013-]{1,2}\s+"
+    r"|\([A-Za-z][A-Za-z.&/ ]{1,30}\)\s*[\u2014\u2013-]?\s*"
+    r")(?=[\"\u201c\u2018A-Z0-9])"
+)
+# Curly quotes are directional, so a letter glued to one is a missing space.
+_GLUED_OPENING_QUOTE = re.compile(r"(?<=[^\W\d_])(?=[\u201c])")
+_GLUED_CLOSING_QUOTE = re.compile(r"(?<=[\u201d])(?=[^\W\d_])")
+HEADLINE_MIN_WORDS = 3
+HEADLINE_MAX_WORDS = 15
+
+
+def _is_error_page(paragraph: str, word_count: int) -> bool:
+    if word_count > FURNITURE_MAX_WORDS:
+        return False
+    return bool(
+        _HTTP_STATUS.match(paragraph)
+        or _EXCLAMATION_ONLY.match(paragraph)
+        or _ERROR_PAGE.search(paragraph)
+    )
+
+
+def _is_disclaimer(paragraph: str) -> bool:
+    if _DISCLAIMER_LABEL.match(paragraph):
+        return True
+    hits = {hit.lower() for hit in _DISCLAIMER_WORDS.findall(paragraph)}
+    return len(hits) >= 2 and bool(_SELF_REFERENCE.search(paragraph))
+
+
+def _is_widget_or_credit(paragraph: str, word_count: int) -> bool:
+    if word_count > FURNITURE_MAX_WORDS:
+        return False
+    return bool(_WIDGET.match(paragraph) or _CREDIT_LINE.match(paragraph))
+
+
+def _is_caption(paragraph: str, word_count: int) -> bool:
+    return word_count <= 2 * FURNITURE_MAX_WORDS and bool(_CAPTION_ONLY.match(paragraph))
+
+
+def _looks_like_headline(paragraph: str, word_count: int) -> bool:
+    return word_count <= FURNITURE_MAX_WORDS and not re.search(r"[.!?\"\u201d]\s*$", paragraph)
+
+
+def is_furniture(paragraph: str) -> bool:
+    """True when a paragraph is page furniture rather than part of the story."""
+    word_count = len(words(paragraph))
+    return (
+        word_count == 0
+        or _is_error_page(paragraph, word_count)
+        or _is_disclaimer(paragraph)
+        or _is_widget_or_credit(paragraph, word_count)
+        or _is_caption(paragraph, word_count)
+    )
+
+
+def _drop_link_lists(paragraphs: list[str]) -> list[str]:
+    """Drop "Also read:"-style labels, the headline they introduce, and links on their line."""
+    kept: list[str] = []
+    skip_headline = False
+    for paragraph in paragraphs:
+        word_count = len(words(paragraph))
+        if skip_headline and _looks_like_headline(paragraph, word_count):
+            skip_headline = False
+            continue
+        skip_headline = False
+        label = _LINK_LABEL.match(paragraph)
+        if label and word_count <= FURNITURE_MAX_WORDS:
+            skip_headline = not paragraph[label.end() :].strip()
+            continue
+        kept.append(paragraph)
+    return kept
+
+
+def _strip_fused_caption(paragraph: str) -> str:
+    return _FUSED_CAPTION.sub("", paragraph).rstrip()
+
+
+def _drop_repeats(paragraphs: list[str]) -> list[str]:
+    """Keep the first of paragraphs that repeat inside one article (pasted-twice blocks)."""
+    seen: set[tuple[str, ...]] = set()
+    kept = []
+    for paragraph in paragraphs:
+        key = tuple(words(paragraph))
+        if key in seen:
+            continue
+        seen.add(key)
+        kept.append(paragraph)
+    return kept
+
+
+def _space_glued_quotes(paragraph: str) -> str:
+    paragraph = _GLUED_OPENING_QUOTE.sub(" ", paragraph)
+    return _GLUED_CLOSING_QUOTE.sub(" ", paragraph)
+
+
+def _strip_dateline(paragraphs: list[str]) -> list[str]:
+    if not paragraphs:
+        return paragraphs
+    return [_DATELINE.sub("", paragraphs[0], count=1), *paragraphs[1:]]
+
+
+def clean_paragraphs(paragraphs: list[str]) -> list[str]:
+    """The story paragraphs of an article, furniture and internal repeats removed."""
+    story = [_space_glued_quotes(_strip_fused_caption(p)) for p in _drop_link_lists(paragraphs)]
+    return _strip_dateline(_drop_repeats([p for p in story if not is_furniture(p)]))
+
+
+def _leading_headline(paragraphs: list[str]) -> str | None:
+    """The first paragraph when it is a headline over the story rather than its first line."""
+    if len(paragraphs) < 2:
+        return None
+    first = paragraphs[0]
+    count = len(words(first))
+    if not HEADLINE_MIN_WORDS <= count <= HEADLINE_MAX_WORDS or not first[:1].isupper():
+        return None
+    return None if re.search(r"[.!?:;,\"\u201d]\s*$", first) else first
+
+
+def clean(article: Article) -> Article:
+    """A copy of `article` with only its story paragraphs.
+
+    An untitled article that opens with a headline line gets that line as its title.
+    """
+    paragraphs = clean_paragraphs(article.paragraphs)
+    source = article.source
+    headline = None if source.title else _leading_headline(paragraphs)
+    if headline:
+        source = source.model_copy(update={"title": headline})
+        paragraphs = _strip_dateline(paragraphs[1:])
+    return article.model_copy(update={"paragraphs": paragraphs, "source": source})

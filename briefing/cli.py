@@ -1,0 +1,301 @@
+"""The `briefing` command: a thin layer over the library.
+
+Exit codes: 0 ok; 1 usage or configuration error (one line on stderr); 2 nothing usable
+in the input; 3 partial: some articles were not covered, each listed on stderr.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
+
+from briefing import pipeline
+from briefing.config import DEFAULT_BUDGET, DEFAULT_CONCURRENCY, Options
+from briefing.daily import daily as make_daily
+from briefing.daily import plan_daily
+from briefing.errors import BriefingError, NothingUsable
+from briefing.render import FORMATS, Format, render, write_atomic
+from briefing.schema import Briefing, Daily, Skipped, Stats
+
+EXIT_USAGE = 1
+EXIT_NOTHING_USABLE = 2
+EXIT_PARTIAL = 3
+
+stderr = Console(stderr=True)
+
+
+def _format_for(output: Path | None, fmt: str | None) -> Format:
+    if fmt:
+        return fmt  # type: ignore[return-value]
+    suffix = output.suffix.lower().lstrip(".") if output else ""
+    aliases = {"markdown": "md", "htm": "html"}
+    chosen = aliases.get(suffix, suffix)
+    return chosen if chosen in FORMATS else "md"  # type: ignore[return-value]
+
+
+def _announce_engine(options: Options) -> None:
+    if options.resolved_engine == "offline":
+        why = " (no OPENAI_API_KEY or OPENAI_BASE_URL set)" if options.engine == "auto" else ""
+        click.echo(f"engine: offline, rules only, no API calls{why}", err=True)
+    else:
+        where = options.base_url or "api.openai.com"
+        mode = f", replaying {options.replay}" if options.replay else ""
+        click.echo(f"engine: openai, model {options.model} at {where}{mode}", err=True)
+
+
+class _ProgressBar:
+    """A rich progress bar on stderr while packs are extracted (only on a terminal)."""
+
+    def __init__(self) -> None:
+        self._progress = Progress(
+            TextColumn("extracting"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=stderr,
+            transient=True,
+            disable=not stderr.is_terminal,
+        )
+        self._task: TaskID | None = None
+
+    def packs_planned(self, total: int) -> None:
+        self._task = self._progress.add_task("packs", total=total)
+        self._progress.start()
+
+    def pack_done(self) -> None:
+        if self._task is not None:
+            self._progress.advance(self._task)
+
+    def close(self) -> None:
+        self._progress.stop()
+
+
+@contextlib.contextmanager
+def _progress_bar() -> Iterator[_ProgressBar]:
+    bar = _ProgressBar()
+    try:
+        yield bar
+    finally:
+        bar.close()
+
+
+def _emit(text: str, output: Path | None) -> None:
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        write_atomic(output, text)
+        click.echo(f"wrote {output}", err=True)
+
+
+def _report_uncovered(skipped: list[Skipped], stats: Stats) -> int:
+    if not stats.uncovered_articles:
+        return 0
+    click.echo(f"{stats.uncovered_articles} article(s) not covered:", err=True)
+    for item in skipped:
+        if item.reason.startswith("not covered"):
+            click.echo(f"  {item.path}: {item.reason}", err=True)
+    return EXIT_PARTIAL
+
+
+def _dry_run_text(stats: Stats) -> str:
+    return (
+        f"articles: {stats.articles}\nunique tokens: {stats.unique_tokens}\n"
+        f"packs: {stats.packs}\ncalls: {stats.calls}\nprompt tokens: {stats.prompt_tokens}\n"
+        f"estimated completion tokens: {stats.completion_tokens}\n"
+        f"estimated cost: ${stats.cost_usd:.4f} ({stats.engine}"
+        f"{', ' + stats.model if stats.model else ''})\n"
+    )
+
+
+def _run(action: Callable[[], int]) -> None:
+    try:
+        code = action()
+    except NothingUsable as error:
+        click.echo(f"Error: {error}", err=True)
+        sys.exit(EXIT_NOTHING_USABLE)
+    except BriefingError as error:
+        click.echo(f"Error: {error}", err=True)
+        sys.exit(EXIT_USAGE)
+    sys.exit(code)
+
+
+def engine_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """The options shared by `build` and `daily`."""
+    decorators = [
+        click.option(
+            "-o",
+            "--output",
+            type=click.Path(dir_okay=False, path_type=Path),
+            help="Write here (atomically) instead of stdout.",
+        ),
+        click.option(
+            "--format",
+            "fmt",
+            type=click.Choice(FORMATS),
+            help="Output format. Default: from the -o suffix, else md.",
+        ),
+        click.option(
+            "--engine",
+            type=click.Choice(["auto", "openai", "offline"]),
+            default="auto",
+            show_default=True,
+            help="auto uses openai when OPENAI_API_KEY or OPENAI_BASE_URL is set.",
+        ),
+        click.option("--model", help="Model for the openai engine [env BRIEFING_MODEL]."),
+        click.option("--base-url", help="Any OpenAI-compatible server [env OPENAI_BASE_URL]."),
+        click.option(
+            "--budget",
+            type=click.IntRange(min=1),
+            help=f"Max prompt tokens per call [default {DEFAULT_BUDGET}].",
+        ),
+        click.option(
+            "--concurrency",
+            type=click.IntRange(min=1),
+            help=f"Calls in flight at once [default {DEFAULT_CONCURRENCY}].",
+        ),
+        click.option(
+            "--max-cost",
+            type=click.FloatRange(min=0),
+            help="Refuse to start a run estimated above this many USD.",
+        ),
+        click.option(
+            "--dry-run",
+            is_flag=True,
+            help="Print articles, tokens, packs, calls and cost; call nothing.",
+        ),
+        click.option("--no-cache", is_flag=True, help="Neither read nor write the response cache."),
+        click.option(
+            "--record",
+            type=click.Path(dir_okay=False, path_type=Path),
+            help="Record API traffic to this vcrpy cassette.",
+        ),
+        click.option(
+            "--replay",
+            type=click.Path(dir_okay=False, exists=True, path_type=Path),
+            help="Replay API traffic from this cassette, offline.",
+        ),
+        click.option(
+            "--schema-mode",
+            type=click.Choice(["strict", "json"]),
+            help="json: JSON mode plus validation, for servers without strict schemas.",
+        ),
+    ]
+    for decorator in reversed(decorators):
+        command = decorator(command)
+    return command
+
+
+def _options(**flags: Any) -> Options:
+    if flags.get("record") and flags.get("replay"):
+        raise BriefingError("--record and --replay cannot be used together; pick one.")
+    return Options.from_env(
+        engine=flags["engine"],
+        model=flags["model"],
+        base_url=flags["base_url"],
+        budget=flags["budget"],
+        concurrency=flags["concurrency"],
+        max_cost=flags["max_cost"],
+        dry_run=flags["dry_run"],
+        use_cache=False if flags["no_cache"] else None,
+        record=flags["record"],
+        replay=flags["replay"],
+        schema_mode=flags["schema_mode"],
+    )
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="briefing", prog_name="briefing")
+@click.option("-v", "--verbose", is_flag=True, help="Log each stage on stderr.")
+def main(verbose: bool) -> None:
+    """Turn news articles from several outlets into a sourced briefing."""
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING,
+        format="briefing: %(levelname)s: %(message)s",
+        stream=sys.stderr,
+    )
+
+
+def _produce(
+    output: Path | None,
+    fmt: str | None,
+    flags: dict[str, Any],
+    plan: Callable[[Options], Stats],
+    make: Callable[[Options, _ProgressBar], Briefing | Daily],
+) -> None:
+    """Run a command that writes a document: `plan` for --dry-run, else `make` it, write it
+    and exit with the code its coverage calls for."""
+
+    def action() -> int:
+        options = _options(**flags)
+        chosen = _format_for(output, fmt)
+        if options.dry_run:
+            planned = plan(options)
+            as_json = chosen == "json"
+            text = planned.model_dump_json(indent=2) + "\n" if as_json else _dry_run_text(planned)
+            _emit(text, output)
+            return 0
+        _announce_engine(options)
+        with _progress_bar() as bar:
+            document = make(options, bar)
+        _emit(render(document, chosen), output)
+        return _report_uncovered(document.skipped, document.stats)
+
+    _run(action)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@engine_options
+def build(paths: tuple[str, ...], output: Path | None, fmt: str | None, **flags: Any) -> None:
+    """Build one briefing from PATHS (files, folders, or - for stdin)."""
+    _produce(
+        output,
+        fmt,
+        flags,
+        plan=lambda options: pipeline.plan(paths, options, stdin=sys.stdin.buffer),
+        make=lambda options, bar: pipeline.build(
+            paths, options, stdin=sys.stdin.buffer, reporter=bar
+        ),
+    )
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option(
+    "--date",
+    "day",
+    metavar="YYYY-MM-DD",
+    help="Keep only articles published on this day (and those with no known date; the "
+    "others are listed as skipped), and label the page with it. Default: every article; "
+    "the label is the day at least half the dated articles share, if any.",
+)
+@engine_options
+def daily(
+    paths: tuple[str, ...], day: str | None, output: Path | None, fmt: str | None, **flags: Any
+) -> None:
+    """Brief a day's articles from PATHS on one page: the day in brief, then one section per
+    story (articles about the same event), ranked by how many outlets covered it."""
+    _produce(
+        output,
+        fmt,
+        flags,
+        plan=lambda options: plan_daily(paths, options, date=day, stdin=sys.stdin.buffer),
+        make=lambda options, bar: make_daily(
+            paths, options, date=day, stdin=sys.stdin.buffer, reporter=bar
+        ),
+    )

@@ -1,0 +1,273 @@
+"""Group articles that cover the same event into stories, without a model or the network.
+
+Each article becomes a sparse TF-IDF vector over its content words and the pairs of
+capitalised words that name people, places and organisations ("sergey lavrov", "white
+house"); words written as names (capitalised mid-sentence, acronyms) and title words weigh
+more. Vectors keep only their strongest features, and candidate pairs come from an
+inverted index queried with each article's rarest strong features, so the work grows with
+the number of articles times the length of short posting lists, not with its square.
+
+Candidates are merged by average-linkage clustering: two groups join when the mean
+similarity over all their pairs (pairs that were never candidates count as zero) reaches
+the threshold, so one bridging pair cannot chain unrelated stories together. Articles
+whose known publication dates are further apart than `max_days_apart` are never paired.
+
+Articles are put in a canonical order first and every tie is broken by that order, so
+the result does not depend on the order of the input.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import heapq
+import math
+import operator
+import re
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from datetime import date
+
+from briefing.schema import Article
+
+THRESHOLD = 0.1
+MAX_DAYS_APART = 3
+FEATURES_PER_ARTICLE = 64
+# Candidates come from this many of an article's strongest features.
+INDEX_FEATURES = 16
+# A feature carried by more articles than this links nothing specific: it is not used to
+# find candidates (it still counts in their similarity).
+MAX_POSTING = 200
+# Pairs sharing fewer features are chance overlaps ("Japan" in two Japan Times items), and
+# a similarity built on few shared features is shrunk: cosine * shared / (shared + 1).
+MIN_SHARED_FEATURES = 2
+NAME_BOOST = 1.5
+TITLE_REPEAT = 3
+MIN_WORD_LENGTH = 3
+# Words are cut to this many letters: a cheap stemmer ("violent" and "violence" meet).
+STEM_LENGTH = 6
+
+_UPPER = "A-Z\u00c0-\u00d6\u00d8-\u00de"
+_WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*")
+_NAME_PAIR = re.compile(
+    rf"(?<![^\W\d_'])([{_UPPER}][^\W\d_]*(?:'[^\W\d_]+)*) (?=([{_UPPER}][^\W\d_]*))"
+)
+_MID_SENTENCE_CAPITAL = re.compile(rf"(?<=[\w,] )[{_UPPER}][^\W\d_]*")
+# Words too common to say what a story is about.
+_STOPWORD_TEXT = """
+    a about above according across after afterwards again against ago ahead all almost
+    along already also although always am among amid an and another any anyone anything are
+    around as at away back be became because been before being below between both but by
+    came can cannot could did do does doing done down during each early either else even
+    ever every few first for former from further get gets got had has have having he her
+    here hers herself him himself his how however i if in including instead into is it its
+    itself just last late later least less like made make many may me meanwhile might more
+    most much must my near nearly new next no nor not now of off often on once one only or
+    other others our ours out over own part per put rather re said same say says see seen
+    set several she should since so some still such take than that the their theirs them
+    then there these they this those though three through thus time to told too took toward
+    towards two under until up upon us use used very via was way we well were what when
+    where whether which while who whom whose why will with within without would year years
+    yet you your mr mrs ms dr
+"""
+_STOPWORDS = frozenset(_STOPWORD_TEXT.split())
+
+Vector = dict[str, float]
+
+
+def cluster(
+    articles: Sequence[Article],
+    *,
+    threshold: float = THRESHOLD,
+    max_days_apart: int = MAX_DAYS_APART,
+) -> list[list[Article]]:
+    """Partition `articles` into stories: every article lands in exactly one group.
+
+    Groups come largest first (ties in canonical article order); a group of one is an
+    article no other article covers. Within a group, articles are in canonical order
+    (publication date, outlet, title, text).
+    """
+    ordered = sorted(articles, key=canonical_key)
+    vectors = _vectorize(ordered)
+    days = [_day(article) for article in ordered]
+    pairs = {
+        pair: similarity
+        for pair, similarity in _candidate_pairs(vectors).items()
+        if _close_in_time(days[pair[0]], days[pair[1]], max_days_apart)
+    }
+    groups = _average_linkage(len(ordered), pairs, threshold)
+    return [[ordered[index] for index in group] for group in groups]
+
+
+def canonical_key(article: Article) -> tuple[str, str, str, str]:
+    """The order articles are clustered and listed in, independent of input order."""
+    source = article.source
+    digest = hashlib.blake2b(article.text.encode(), digest_size=8).hexdigest()
+    return (source.published or "", source.outlet or "", source.title or "", digest)
+
+
+def _features(text: str, names_allowed: bool) -> tuple[Counter[str], set[str]]:
+    """How often each feature occurs in `text`, and which features are written as names.
+
+    Features are content words cut to their stem and pairs of adjacent capitalised words
+    ("kim jong", "jong un"). A word is written as a name when it is capitalised after a
+    word or a comma (not at a sentence start), or is an acronym.
+    """
+    text = text.replace("\u2019", "'")
+    counts: Counter[str] = Counter()
+    acronyms: set[str] = set()
+    for word, count in Counter(_WORD.findall(text)).items():
+        lowered = word.lower().removesuffix("'s")
+        if _is_content_word(lowered):
+            counts[lowered[:STEM_LENGTH]] += count
+            if word.isupper():
+                acronyms.add(lowered[:STEM_LENGTH])
+    if not names_allowed:
+        return counts, set()
+    names = acronyms | {_stem(word) for word in _MID_SENTENCE_CAPITAL.findall(text)}
+    for first, second in _NAME_PAIR.findall(text):
+        first, second = first.lower().removesuffix("'s"), second.lower()
+        if first not in _STOPWORDS and second not in _STOPWORDS and "'" not in first:
+            counts[f"{first} {second}"] += 1
+            names.add(f"{first} {second}")
+    return counts, names & counts.keys()
+
+
+def _is_content_word(word: str) -> bool:
+    return len(word) >= MIN_WORD_LENGTH and word not in _STOPWORDS and "'" not in word
+
+
+def _stem(word: str) -> str:
+    return word.lower().removesuffix("'s")[:STEM_LENGTH]
+
+
+def _is_title_case(title: str) -> bool:
+    """True for "Dublin Violence Brings Shame": capitals there say nothing about names."""
+    long_words = [word for word in _WORD.findall(title) if len(word) > 3]
+    capitalised = sum(word[0].isupper() for word in long_words)
+    return len(long_words) >= 2 and capitalised > 0.6 * len(long_words)
+
+
+def _article_features(article: Article) -> tuple[Counter[str], set[str]]:
+    """Feature counts of the whole article, title words counted `TITLE_REPEAT` times."""
+    title = article.source.title or ""
+    counts, names = _features("\n".join(article.paragraphs), names_allowed=True)
+    title_counts, title_names = _features(title, names_allowed=not _is_title_case(title))
+    for feature, count in title_counts.items():
+        counts[feature] += TITLE_REPEAT * count
+    return counts, names | title_names
+
+
+def _vectorize(articles: Sequence[Article]) -> list[Vector]:
+    """Unit-length TF-IDF vectors cut to their strongest features, strongest first."""
+    featured = [_article_features(article) for article in articles]
+    document_frequency: Counter[str] = Counter()
+    for counts, _ in featured:
+        document_frequency.update(counts.keys())
+    idf = {
+        feature: math.log((1 + len(articles)) / (1 + frequency)) + 1
+        for feature, frequency in document_frequency.items()
+    }
+    vectors = []
+    for counts, names in featured:
+        weights = {
+            feature: (1 + math.log(count)) * idf[feature] * (NAME_BOOST if feature in names else 1)
+            for feature, count in counts.items()
+        }
+        strongest = heapq.nlargest(FEATURES_PER_ARTICLE, weights.items(), key=_weight_then_name)
+        norm = math.sqrt(sum(weight * weight for _, weight in strongest)) or 1.0
+        vectors.append({feature: weight / norm for feature, weight in strongest})
+    return vectors
+
+
+def _weight_then_name(item: tuple[str, float]) -> tuple[float, str]:
+    return item[1], item[0]
+
+
+def _candidate_pairs(vectors: Sequence[Vector]) -> dict[tuple[int, int], float]:
+    """Similarity of the pairs of articles that share two of either one's strong features."""
+    postings: defaultdict[str, list[int]] = defaultdict(list)
+    for index, vector in enumerate(vectors):
+        for feature in vector:
+            postings[feature].append(index)
+    keys = [frozenset(vector) for vector in vectors]
+    pairs: dict[tuple[int, int], float] = {}
+    for index, vector in enumerate(vectors):
+        hits: Counter[int] = Counter()
+        for feature in list(vector)[:INDEX_FEATURES]:
+            if len(postings[feature]) <= MAX_POSTING:
+                hits.update(postings[feature])
+        for other, shared in hits.items():
+            pair = (min(index, other), max(index, other))
+            if shared >= MIN_SHARED_FEATURES and other != index and pair not in pairs:
+                pairs[pair] = _similarity(vector, vectors[other], keys[index] & keys[other])
+    return {pair: similarity for pair, similarity in pairs.items() if similarity > 0}
+
+
+def _similarity(first: Vector, second: Vector, shared: frozenset[str]) -> float:
+    """Cosine similarity over the `shared` features, shrunk when they are few."""
+    # fsum is exact, so the result does not depend on the (hash-seeded) order of `shared`.
+    products = map(operator.mul, map(first.__getitem__, shared), map(second.__getitem__, shared))
+    cosine = math.fsum(products)
+    return cosine * len(shared) / (len(shared) + 1)
+
+
+def _day(article: Article) -> date | None:
+    try:
+        return date.fromisoformat((article.source.published or "")[:10])
+    except ValueError:
+        return None
+
+
+def _close_in_time(first: date | None, second: date | None, max_days_apart: int) -> bool:
+    if first is None or second is None:
+        return True
+    return abs((first - second).days) <= max_days_apart
+
+
+def _average_linkage(
+    count: int, pairs: dict[tuple[int, int], float], threshold: float
+) -> list[list[int]]:
+    """Merge items into groups while the best mean pairwise similarity reaches `threshold`.
+
+    A group is named by its smallest member, and ties between equally similar merges go
+    to the smallest names, so the result is deterministic.
+    """
+    size = [1] * count
+    alive = [True] * count
+    members: list[list[int]] = [[index] for index in range(count)]
+    links: list[dict[int, float]] = [{} for _ in range(count)]
+    heap: list[tuple[float, int, int]] = []
+    for (first, second), total in pairs.items():
+        links[first][second] = links[second][first] = total
+        if total >= threshold:
+            heap.append((-total, first, second))
+    heapq.heapify(heap)
+    while heap:
+        negative_mean, first, second = heapq.heappop(heap)
+        if not (alive[first] and alive[second]):
+            continue
+        if -negative_mean != links[first][second] / (size[first] * size[second]):
+            continue  # stale: a side grew since this entry was pushed
+        alive[second] = False
+        size[first] += size[second]
+        members[first] += members[second]
+        members[second] = []
+        _absorb_links(links, first, second)
+        for other, total in links[first].items():
+            mean = total / (size[first] * size[other])
+            if mean >= threshold:
+                heapq.heappush(heap, (-mean, min(first, other), max(first, other)))
+    groups = [sorted(members[index]) for index in range(count) if alive[index]]
+    return sorted(groups, key=lambda group: (-len(group), group[0]))
+
+
+def _absorb_links(links: list[dict[int, float]], keep: int, gone: int) -> None:
+    """Move `gone`'s similarity sums onto `keep` (their union's sums to every other group)."""
+    for other, total in links[gone].items():
+        if other == keep:
+            continue
+        links[keep][other] = links[keep].get(other, 0.0) + total
+        links[other][keep] = links[keep][other]
+        del links[other][gone]
+    links[keep].pop(gone, None)
+    links[gone] = {}

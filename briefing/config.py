@@ -1,0 +1,59 @@
+"""Run options, read from the command line and the environment."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, Field, SecretStr
+
+DEFAULT_MODEL = "gpt-5.4-mini"
+DEFAULT_BUDGET = 12_000
+DEFAULT_CONCURRENCY = 8
+DEFAULT_MAX_FILE_BYTES = 20_000_000
+DEFAULT_MAX_ARTICLES = 20_000
+
+EngineName = Literal["auto", "openai", "offline"]
+
+
+class Options(BaseModel):
+    """Everything that shapes a run. Build one with `Options.from_env(...)`."""
+
+    engine: EngineName = "auto"
+    model: str = DEFAULT_MODEL
+    base_url: str | None = None
+    api_key: SecretStr | None = Field(default=None, repr=False)
+    budget: int = Field(default=DEFAULT_BUDGET, gt=0)
+    concurrency: int = Field(default=DEFAULT_CONCURRENCY, gt=0)
+    max_cost: float | None = Field(default=None, ge=0)
+    dry_run: bool = False
+    use_cache: bool = True
+    cache_dir: Path | None = None
+    record: Path | None = None
+    replay: Path | None = None
+    schema_mode: Literal["strict", "json"] = "strict"
+    max_file_bytes: int = Field(default=DEFAULT_MAX_FILE_BYTES, gt=0)
+    max_articles: int = Field(default=DEFAULT_MAX_ARTICLES, gt=0)
+
+    @classmethod
+    def from_env(cls, **overrides: object) -> Options:
+        """Options from OPENAI_API_KEY, OPENAI_BASE_URL, BRIEFING_MODEL, BRIEFING_CACHE_DIR,
+        with explicit `overrides` (command-line flags) taking precedence; None means unset."""
+        values: dict[str, object] = {
+            "api_key": os.environ.get("OPENAI_API_KEY") or None,
+            "base_url": os.environ.get("OPENAI_BASE_URL") or None,
+            "model": os.environ.get("BRIEFING_MODEL") or DEFAULT_MODEL,
+            "cache_dir": os.environ.get("BRIEFING_CACHE_DIR") or None,
+        }
+        values.update({key: value for key, value in overrides.items() if value is not None})
+        return cls.model_validate(values)
+
+    @property
+    def resolved_engine(self) -> Literal["openai", "offline"]:
+        """The engine `auto` stands for: openai when a key, base URL or replay is set."""
+        if self.engine != "auto":
+            return self.engine
+        if self.api_key or self.base_url or self.replay:
+            return "openai"
+        return "offline"

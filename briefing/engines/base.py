@@ -1,0 +1,76 @@
+"""The one small interface every engine implements."""
+
+from __future__ import annotations
+
+from contextlib import AbstractAsyncContextManager
+from typing import Protocol
+
+from pydantic import BaseModel
+
+from briefing.dedup import Passage
+from briefing.pack import Pack
+from briefing.schema import Actor, Claim, Dispute, Extraction, Figure, Summary
+
+
+class Usage(BaseModel):
+    """What engine calls cost, as reported by the API (all zero for the offline engine)."""
+
+    calls: int = 0
+    cached_calls: int = 0
+    failed_calls: int = 0
+    prompt_tokens: int = 0
+    cached_prompt_tokens: int = 0
+    completion_tokens: int = 0
+    cost_usd: float = 0.0
+
+    def __add__(self, other: Usage) -> Usage:
+        return Usage(
+            **{name: getattr(self, name) + getattr(other, name) for name in Usage.model_fields}
+        )
+
+
+class SummaryInput(BaseModel):
+    """What a summary is written from: the reconciled story and the passages it came from."""
+
+    actors: list[Actor]
+    claims: list[Claim]
+    figures: list[Figure]
+    disputes: list[Dispute]
+    passages: list[Passage]
+    titles: list[str]
+
+
+class ExtractionFailed(Exception):
+    """An engine could not extract a pack, after its retries. The message says why;
+    `usage` is what the failed attempts cost."""
+
+    def __init__(self, reason: str, usage: Usage | None = None) -> None:
+        super().__init__(reason)
+        self.usage = usage or Usage()
+
+
+class Engine(Protocol):
+    """Turns packs into extractions and a reconciled story into a summary."""
+
+    name: str
+    model: str | None
+
+    def session(self) -> AbstractAsyncContextManager[object]:
+        """Resources held for one run (HTTP client, cache, cassette), entered around it."""
+        ...
+
+    def prompt_overhead(self) -> int:
+        """Tokens each extraction call spends before the pack text (instructions, schema)."""
+        ...
+
+    def estimate(self, packs: list[Pack]) -> Usage:
+        """What extracting `packs` and one summary would cost, without calling anything."""
+        ...
+
+    async def extract(self, pack: Pack) -> tuple[Extraction, Usage]:
+        """Extract actors, claims and figures from one pack; raise ExtractionFailed if it can't."""
+        ...
+
+    async def summarize(self, story: SummaryInput) -> tuple[Summary, Usage]:
+        """Write a headline and bullets for the reconciled story."""
+        ...

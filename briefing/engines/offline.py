@@ -1,0 +1,125 @@
+"""The offline engine: rules and word lists instead of a model. No network, no key.
+
+It reads a pack as articles of sentences, finds the actors named in them, the statements
+attributed to them and the figures they give, and returns the same `Extraction` an LLM
+engine returns. Evidence quotes are whole sentences of the passage, so they are verbatim,
+and a passage carried by several sources gives evidence for each of them.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from contextlib import AbstractAsyncContextManager, nullcontext
+
+from briefing.engines.base import SummaryInput, Usage
+from briefing.engines.offline_actors import Mention, build_actors, document_mentions, resolve
+from briefing.engines.offline_claims import Attribution, ClaimFinder
+from briefing.engines.offline_document import Document, Sentence, documents_of
+from briefing.engines.offline_figures import FoundFigure, document_figures
+from briefing.engines.offline_summary import summarize_story
+from briefing.pack import Pack
+from briefing.schema import Actor, Claim, Evidence, Extraction, Figure, Summary
+
+
+class OfflineEngine:
+    """Deterministic extraction and summary from rules; costs nothing and calls nothing."""
+
+    name = "offline"
+    model: str | None = None
+
+    def session(self) -> AbstractAsyncContextManager[object]:
+        """Nothing to open or close: no client, no cache, no cassette."""
+        return nullcontext()
+
+    def prompt_overhead(self) -> int:
+        """No prompt: nothing is spent before the pack text."""
+        return 0
+
+    def estimate(self, packs: list[Pack]) -> Usage:
+        """Extraction by rule costs nothing."""
+        return Usage()
+
+    async def extract(self, pack: Pack) -> tuple[Extraction, Usage]:
+        """Actors, claims and figures of one pack."""
+        return extract_pack(pack), Usage()
+
+    async def summarize(self, story: SummaryInput) -> tuple[Summary, Usage]:
+        """A headline and central sentences of the story, verbatim."""
+        return summarize_story(story), Usage()
+
+
+def _add_evidence(evidence: list[Evidence], sentence: Sentence) -> None:
+    """Add the sentence as evidence for each of its sources, once."""
+    seen = {(e.source_id, e.quote) for e in evidence}
+    for source in sentence.source_ids:
+        if (source, sentence.text) not in seen:
+            evidence.append(Evidence(source_id=source, quote=sentence.text))
+
+
+def _claims(attributions: list[Attribution]) -> list[Claim]:
+    merged: dict[tuple[str, str], Claim] = {}
+    for attribution in attributions:
+        key = (attribution.speaker, attribution.text)
+        claim = merged.setdefault(
+            key, Claim(speaker=attribution.speaker, text=attribution.text, evidence=[])
+        )
+        _add_evidence(claim.evidence, attribution.sentence)
+    return list(merged.values())
+
+
+def _figures(found: list[FoundFigure]) -> list[Figure]:
+    merged: dict[tuple[str, str, str | None], Figure] = {}
+    for item in found:
+        quantity = item.quantity
+        key = (item.subject, quantity.value, item.speaker)
+        figure = merged.setdefault(
+            key,
+            Figure(
+                subject=item.subject,
+                value=quantity.value,
+                number=quantity.number,
+                unit=quantity.unit,
+                qualifier=quantity.qualifier,
+                attributed_to=item.speaker,
+                evidence=[],
+            ),
+        )
+        _add_evidence(figure.evidence, item.sentence)
+    return list(merged.values())
+
+
+def _speaker_actors(attributions: list[Attribution], actors: list[Actor]) -> list[Actor]:
+    """Unnamed organisations that speak ("South Korea's intelligence service") are actors too."""
+    known = {actor.name for actor in actors}
+    sources: dict[str, dict[str, None]] = defaultdict(dict)
+    for attribution in attributions:
+        if attribution.speaker not in known:
+            sources[attribution.speaker].update(dict.fromkeys(attribution.sentence.source_ids))
+    return [
+        Actor(name=name, aliases=[], kind="organization", role=None, sources=list(ids))
+        for name, ids in sources.items()
+    ]
+
+
+def _analyse(
+    documents: list[Document],
+) -> tuple[list[Mention], list[Attribution], list[FoundFigure]]:
+    mentions_by_document = {index: document_mentions(doc) for index, doc in enumerate(documents)}
+    resolve(mentions_by_document)
+    attributions: list[Attribution] = []
+    figures: list[FoundFigure] = []
+    for index, document in enumerate(documents):
+        found = ClaimFinder(document, mentions_by_document[index]).attributions()
+        speakers = {a.index: a.speaker for a in found}
+        attributions.extend(found)
+        figures.extend(document_figures(document, speakers))
+    mentions = [m for ms in mentions_by_document.values() for m in ms]
+    return mentions, attributions, figures
+
+
+def extract_pack(pack: Pack) -> Extraction:
+    """Actors, claims and figures of one pack, by rule."""
+    mentions, attributions, figures = _analyse(documents_of(pack))
+    actors = build_actors(mentions)
+    actors += _speaker_actors(attributions, actors)
+    return Extraction(actors=actors, claims=_claims(attributions), figures=_figures(figures))

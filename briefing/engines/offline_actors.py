@@ -1,0 +1,669 @@
+"""Find who is named in a pack: people, organisations, countries and news outlets.
+
+Names are runs of capitalised words. A run is split into a role ("Russian Foreign
+Minister") and a name ("Sergey Lavrov"), classified from the word lists, and kept only
+with evidence: a known country, organisation or outlet, an organisation or outlet word, an
+acronym, or, for a person, a title, role, apposition, age, honorific, a surname used alone
+elsewhere, or a statement attributed to it. Surnames and "Mr Kim" are linked to the full
+name used in the same article, else in the pack.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from briefing.engines.lexicon import lexicon
+from briefing.engines.offline_document import Document, Sentence, Token, tokenize
+from briefing.schema import Actor
+
+_CONNECTORS = frozenset({"of", "for", "and", "&", "the", "on"})
+_ENDS_NAME = frozenset({"Inc.", "Ltd.", "Corp.", "Co.", "Inc", "Ltd", "Corp"})
+_ACRONYM = re.compile(r"(?:[A-Z]\.){2,}|[A-Z][A-Z&]{1,5}")
+_APPOSITION = re.compile(
+    r"^\s*,\s*(?P<age>\d{1,3}\s*,\s*)?(?:(?:the|a|an)\s+)?"
+    r"(?P<phrase>(?:[^,.;:()“”\"]|(?:(?<=Mr)|(?<=Mrs)|(?<=Ms)|(?<=Dr)|(?<=Jr)|(?<=St)|(?<=\b[A-Z]))\.){2,120}?)"
+    r"(?=\s*(?:,|\.(?!\s+[A-Z])|;|:|\)|$|\s+(?:who|which|that|whose)\b))"
+)
+_AGE = re.compile(r"^\s*,\s*\d{1,3}\s*(?:,|\band\b)")
+_OF_COUNTRY = re.compile(r"^\s+of\s+(?P<country>(?:[A-Z][\w.'’-]*\s?){1,3})")
+_APPOSITION_STOP = frozenset({"who", "which", "that", "whose", "said", "says", "told"})
+_PREPOSITIONS = frozenset({"of", "for", "at", "with", "in", "from", "to", "on"})
+_MAX_ROLE_WORDS = 7
+_MAX_ROLE_CHARS = 90
+_ROLE_CONTEXT_CHARS = 120
+
+
+@dataclass
+class Mention:
+    """A name as it occurs in one sentence of an article."""
+
+    document: str
+    index: int
+    sentence: Sentence
+    start: int
+    end: int
+    surface: str
+    kind: str | None
+    role: str | None = None
+    evidence: bool = False
+    key: str = ""
+    tokens: tuple[str, ...] = field(default=())
+
+    @property
+    def confirmed(self) -> bool:
+        """True once the mention is known to be an actor."""
+        return self.kind is not None and bool(self.key)
+
+
+def _known_pattern() -> tuple[re.Pattern[str], dict[str, tuple[str, str]]]:
+    lx = lexicon()
+    known: dict[str, tuple[str, str]] = {}
+    for surface, country in {**lx.country_names, **lx.seats}.items():
+        known[surface] = ("country", country)
+    for surface, name in lx.institutions.items():
+        known[surface] = ("organization", name)
+    for surface, name in lx.media.items():
+        known[surface] = ("media", name)
+    names = sorted(known, key=len, reverse=True)
+    alternatives = "|".join(re.escape(name).replace("'", "['’]") for name in names)
+    pattern = re.compile(r"(?<![\w-])(?:" + alternatives + r")(?![\w])")
+    return pattern, known
+
+
+_KNOWN_PATTERN, _KNOWN = _known_pattern()
+
+
+def known_actor(surface: str) -> tuple[str, str] | None:
+    """(kind, canonical name) of a country, institution or outlet the word lists know."""
+    return _KNOWN.get(surface.replace("’", "'"))
+
+
+def _is_name_word(token: Token) -> bool:
+    lx = lexicon()
+    word = token.bare
+    if not word or not word[0].isupper() or len(word) == 1:
+        return False
+    return word not in lx.calendar or len(word) > 3
+
+
+def _compile_region() -> re.Pattern[str]:
+    capitalised = r"(?:[A-Z]\.){2,}|[A-Z\u00C0-\u00DE][\w'’.-]*"
+    joiners = "|".join(sorted(lexicon().name_particles | _CONNECTORS, key=len, reverse=True))
+    return re.compile(
+        rf"(?:{capitalised})(?:[ \u00a0](?:{capitalised}|(?:{joiners})(?=[ \u00a0])))*"
+    )
+
+
+_REGION = _compile_region()
+
+
+def _runs(sentence: Sentence, regions: list[re.Match[str]]) -> list[list[Token]]:
+    """Runs of capitalised words, joined by name particles and connectors."""
+    runs: list[list[Token]] = []
+    for region in regions:
+        tokens = tokenize(sentence.text, region.start(), region.end())
+        runs.extend(tokens[first : last + 1] for first, last in _runs_in(sentence.text, tokens))
+    return runs
+
+
+def _runs_in(text: str, tokens: list[Token]) -> list[tuple[int, int]]:
+    particles = lexicon().name_particles
+    runs: list[tuple[int, int]] = []
+    i = 0
+    while i < len(tokens):
+        if not _is_name_word(tokens[i]):
+            i += 1
+            continue
+        last = i
+        k = i + 1
+        while (
+            k < len(tokens)
+            and not tokens[k - 1].possessive
+            and tokens[k - 1].text not in _ENDS_NAME
+        ):
+            gap = text[tokens[k - 1].end : tokens[k].start]
+            if gap not in (" ", "\u00a0"):
+                break
+            word = tokens[k].text
+            if _is_name_word(tokens[k]):
+                last = k
+            elif word.lower() not in particles and word not in _CONNECTORS:
+                break
+            k += 1
+        runs.append((i, last))
+        i = last + 1
+    return runs
+
+
+def _has_organization_word(words: list[str]) -> bool:
+    lx = lexicon()
+    return any(word.rstrip(".") in lx.organization_words for word in words)
+
+
+def _split_connectors(tokens: list[Token]) -> list[list[Token]]:
+    """Split a run at "of", "and" …, keeping together what names one organisation:
+    "Bank of America", "Center for Disease Control and Prevention", "Customs and Border
+    Protection", but not "Neil Thomas and Laura Gloudeman of Eurasia Group"."""
+    parts: list[list[Token]] = [[]]
+    joiners: list[Token] = []
+    for token in tokens:
+        if token.text in _CONNECTORS:
+            if parts[-1]:
+                parts.append([])
+                joiners.append(token)
+            elif len(parts) > 1:
+                parts[-1].append(token)  # "Institute for the Study of War"
+        else:
+            parts[-1].append(token)
+    parts = [part for part in parts if part and part[0].text not in _CONNECTORS]
+    merged = [parts[0]] if parts else []
+    for joiner, part in zip(joiners, parts[1:], strict=False):
+        left_is_organization = _has_organization_word([t.bare for t in merged[-1]])
+        right_is_organization = _has_organization_word([t.bare for t in part])
+        if left_is_organization or (joiner.text in {"and", "&"} and right_is_organization):
+            merged[-1] = [*merged[-1], joiner, *part]
+        else:
+            merged.append(part)
+    return [[t for t in part if t.text not in _CONNECTORS or t is not part[0]] for part in merged]
+
+
+def _role_prefix_length(words: list[str]) -> int:
+    """How many leading words form a title ("Russian Foreign Minister" in a longer run)."""
+    lx = lexicon()
+    lowered = [word.lower().rstrip(".") for word in words]
+    last_role = -1
+    for index, word in enumerate(lowered[:-1]):
+        if index and lowered[index - 1] in _CONNECTORS:
+            continue  # "Office of Refugee Resettlement": a role word inside a name
+        pair = f"{word} {lowered[index + 1]}" if index + 1 < len(lowered) - 1 else ""
+        if pair in lx.roles:
+            last_role = index + 1
+        elif _is_role(word) or words[index].rstrip(".") in lx.honorifics:
+            last_role = max(last_role, index)
+    return last_role + 1
+
+
+def _is_role(word: str) -> bool:
+    roles = lexicon().roles
+    return word in roles or (word.endswith("s") and word[:-1] in roles)
+
+
+def _leading_common_words(tokens: list[Token]) -> int:
+    common = lexicon().common_words
+    count = 0
+    for token in tokens:
+        if token.text.lower() not in common:
+            break
+        count += 1
+    return count
+
+
+def _role_before(sentence: Sentence, name_start: int) -> str | None:
+    """A role written just before a name: "North Korean leader Kim Jong Un"."""
+    lx = lexicon()
+    text = sentence.text
+    tokens = tokenize(text, max(0, name_start - _ROLE_CONTEXT_CHARS), name_start)
+    words: list[Token] = []
+    j = len(tokens) - 1
+    if j < 0:
+        return None
+    gap = text[tokens[j].end : name_start].strip()
+    if gap and (gap != "," or tokens[j].bare.lower() not in lx.roles):
+        return None  # only "Ukraine's military intelligence chief, Kyrylo Budanov" may use a comma
+    owner_seen = False
+    while j >= 0 and len(words) < _MAX_ROLE_WORDS:
+        token = tokens[j]
+        if words and text[token.end : words[0].start].strip():
+            break
+        lowered = token.bare.lower()
+        if owner_seen and not token.capitalised:
+            break
+        if token.possessive and not token.capitalised:
+            break
+        if (
+            token.possessive
+            or lowered in lx.roles
+            or lowered in lx.role_modifiers
+            or (token.capitalised and lowered not in lx.common_words)
+        ):
+            words.insert(0, token)
+        else:
+            break
+        owner_seen = owner_seen or token.possessive
+        j -= 1
+    while words and words[-1].bare.lower() not in lx.roles:
+        words.pop()
+    while words and words[0].text.lower() in lx.common_words:
+        words.pop(0)
+    if not words:
+        return None
+    return text[words[0].start : words[-1].end]
+
+
+def _role_after(sentence: Sentence, end: int) -> tuple[str | None, bool]:
+    """A role in apposition after a name ("Choe Son Hui, the North Korean foreign minister,"),
+    and whether an age follows the name ("Mario Quintanillo, 30,")."""
+    rest = sentence.text[end:]
+    has_age = bool(_AGE.match(rest))
+    match = _APPOSITION.match(rest)
+    if not match or match.group("phrase").split()[0].lower() in {"and", "or", "but", "nor"}:
+        return None, has_age
+    role = _role_head(match.group("phrase"))
+    return role, has_age or bool(match.group("age"))
+
+
+def _role_head(phrase: str) -> str | None:
+    """The role in an apposition: its head words up to the last role noun, plus an
+    "of/for/at/with …" complement ("a lawyer for Wal-Mart")."""
+    lx = lexicon()
+    words = phrase.split()
+    last_role = -1
+    for index, word in enumerate(words):
+        lowered = word.lower().strip("'’")
+        if lowered in _APPOSITION_STOP or (
+            index and lowered in lx.common_words and lowered != "and"
+        ):
+            break
+        if lowered.endswith(("ing", "ed")) and not (
+            lowered in lx.roles or lowered in lx.role_modifiers
+        ):
+            break
+        pair = " ".join(words[index : index + 2]).lower()
+        if pair in lx.roles:
+            last_role = index + 1
+        elif lowered in lx.roles:
+            last_role = index
+    if last_role < 0:
+        return None
+    head = words[: last_role + 1]
+    rest = words[last_role + 1 :]
+    if rest and rest[0].lower() in _PREPOSITIONS:
+        head += rest
+    role = " ".join(head)
+    return role if len(role) <= _MAX_ROLE_CHARS else " ".join(words[: last_role + 1])
+
+
+def _classify(words: list[str], following: str) -> str | None:
+    """The kind a name's own words give it, or None when only context can tell."""
+    lx = lexicon()
+    stripped = [word.rstrip(".") for word in words]
+    if any(word in lx.media_words for word in stripped):
+        return "media"
+    if re.match(r"^\s+(?:" + "|".join(map(re.escape, lx.media_nouns)) + r")\b", following):
+        return "media"
+    if _has_organization_word(stripped):
+        return "organization"
+    if len(words) == 1 and _ACRONYM.fullmatch(words[0]) and words[0] not in lx.acronym_stoplist:
+        return "organization"
+    return None
+
+
+def _is_junk(words: list[str]) -> bool:
+    lx = lexicon()
+    if " ".join(words) in lx.demonyms or all(
+        w in lx.calendar or w in lx.demonyms or w in lx.regions for w in words
+    ):
+        return True
+    if any(word.rstrip(".") in lx.place_words for word in words):
+        return True
+    if len(words) > 1 and all(word.isupper() for word in words):
+        return True  # a heading or a shouted phrase
+    lowered = [word.lower().rstrip(".") for word in words]
+    return all(word in lx.roles or word in lx.role_modifiers for word in lowered)
+
+
+def _mention(
+    document: str, index: int, sentence: Sentence, tokens: list[Token], kind: str | None
+) -> Mention:
+    start, end = tokens[0].start, tokens[-1].end
+    surface = sentence.text[start:end]
+    if tokens[-1].possessive:
+        surface = surface[: len(surface) - (len(tokens[-1].text) - len(tokens[-1].bare))]
+        end = start + len(surface)
+    return Mention(
+        document=document,
+        index=index,
+        sentence=sentence,
+        start=start,
+        end=end,
+        surface=surface,
+        kind=kind,
+        tokens=tuple(t.bare for t in tokens),
+    )
+
+
+def _known_mentions(
+    document: str, index: int, sentence: Sentence, regions: list[re.Match[str]]
+) -> list[Mention]:
+    mentions = []
+    matches = (
+        match
+        for region in regions
+        for match in _KNOWN_PATTERN.finditer(sentence.text, region.start(), region.end())
+    )
+    for match in matches:
+        kind, name = _KNOWN[match.group(0).replace("’", "'")]
+        mention = Mention(
+            document=document,
+            index=index,
+            sentence=sentence,
+            start=match.start(),
+            end=match.end(),
+            surface=match.group(0),
+            kind=kind,
+            key=name,
+            tokens=tuple(match.group(0).split()),
+        )
+        mentions.append(mention)
+    return mentions
+
+
+def _person_mention(
+    document: str, index: int, sentence: Sentence, tokens: list[Token], role: str | None
+) -> Mention | None:
+    lx = lexicon()
+    honorific = tokens[0].text.rstrip(".") in lx.honorifics and len(tokens) > 1
+    name_tokens = tokens[1:] if honorific else tokens
+    if not name_tokens or _is_junk([t.bare for t in name_tokens]):
+        return None
+    if len(name_tokens) > 1 and any(t.bare.isupper() and _is_acronym(t.bare) for t in name_tokens):
+        return None  # a shouted heading or a code, not a personal name
+    mention = _mention(document, index, sentence, name_tokens, None)
+    following = sentence.text[mention.end :]
+    kind = _classify([t.bare for t in name_tokens], following)
+    if kind:
+        mention.kind, mention.key = kind, mention.surface
+        return mention
+    after_role, age = _role_after(sentence, mention.end)
+    before_role = _role_before(sentence, name_tokens[0].start)
+    of_country = _OF_COUNTRY.match(following)
+    roles = [r for r in (role, before_role, after_role) if r]
+    mention.role = roles[0] if roles else None
+    if mention.role and of_country and known_actor(of_country.group("country").strip()):
+        mention.role = f"{mention.role} of {of_country.group('country').strip()}"
+    mention.evidence = bool(roles) or age or honorific
+    if honorific:
+        mention.tokens = (tokens[0].text.rstrip("."), *mention.tokens)
+    return mention
+
+
+def _split_at_known(
+    tokens: list[Token], known: list[Mention]
+) -> tuple[list[list[Token]], list[Mention]]:
+    """Pieces of a run that are not known names, and the known names inside it."""
+    inside = [m for m in known if tokens[0].start <= m.start and m.end <= tokens[-1].end]
+    if not inside:
+        return [tokens], []
+    pieces: list[list[Token]] = [[]]
+    for token in tokens:
+        if any(m.start <= token.start < m.end for m in inside):
+            if pieces[-1]:
+                pieces.append([])
+        else:
+            pieces[-1].append(token)
+    return [piece for piece in pieces if piece], inside
+
+
+def sentence_mentions(document: str, index: int, sentence: Sentence) -> list[Mention]:
+    """Every name in one sentence, classified where its words allow."""
+    regions = list(_REGION.finditer(sentence.text))
+    known = _known_mentions(document, index, sentence, regions)
+    found: list[Mention] = []
+    used_known: set[int] = set()
+    for run in _runs(sentence, regions):
+        run = run[_leading_common_words(run) :]
+        if not run:
+            continue
+        exact = [m for m in known if m.start == run[0].start and m.end >= run[-1].end - 2]
+        if exact and len(exact[0].surface) >= len(sentence.text[run[0].start : run[-1].end]) - 2:
+            continue
+        for part in _split_connectors(run):
+            found.extend(_mentions_of_part(document, index, sentence, part, known, used_known))
+    found.extend(m for m in known if id(m) not in used_known and not _inside_any(m, found))
+    return sorted(found, key=lambda m: m.start)
+
+
+def _inside_any(mention: Mention, others: list[Mention]) -> bool:
+    return any(
+        o.start <= mention.start and mention.end <= o.end and o is not mention for o in others
+    )
+
+
+def _is_acronym(word: str) -> bool:
+    return bool(_ACRONYM.fullmatch(word)) and word not in lexicon().name_suffixes
+
+
+def _outside_known(part: list[Token], known: list[Mention]) -> list[str]:
+    return [t.bare for t in part if not any(m.start <= t.start < m.end for m in known)]
+
+
+def _shouted_known(
+    document: str, index: int, sentence: Sentence, part: list[Token]
+) -> list[Mention] | None:
+    """ "SPAIN coach", "DOHA, Qatar": a known name written in capitals."""
+    if len(part) != 1 or not part[0].bare.isupper():
+        return None
+    found = known_actor(part[0].bare.title())
+    if not found:
+        return None
+    mention = _mention(document, index, sentence, part, found[0])
+    mention.key = found[1]
+    return [mention]
+
+
+def _mentions_of_part(
+    document: str,
+    index: int,
+    sentence: Sentence,
+    part: list[Token],
+    known: list[Mention],
+    used_known: set[int],
+) -> list[Mention]:
+    lx = lexicon()
+    words = [t.bare for t in part]
+    shouted = _shouted_known(document, index, sentence, part)
+    if shouted is not None:
+        return shouted
+    if any(w in lx.acronym_stoplist for w in words):
+        return []
+    own_words = _outside_known(part, known)
+    prefix = _role_prefix_length(words)
+    named_organization = _has_organization_word(own_words) and (
+        not prefix or _has_organization_word(words[prefix:])
+    )
+    if (
+        len(words) > 1
+        and any(_is_acronym(w) for w in own_words)
+        and not prefix
+        and not all(w.isupper() for w in words)
+        and not _is_junk(own_words)
+    ):
+        named_organization = True  # "Spanish FA", "UN Security Council"
+    if len(words) == 1 and words[0] in lx.organization_words:
+        return []  # "Army", "Group": a common noun, not a name
+    if named_organization:
+        mention = _mention(document, index, sentence, part, "organization")
+        kind = _classify(words, sentence.text[mention.end :]) or "organization"
+        mention.kind, mention.key = kind, mention.surface
+        used_known.update(id(m) for m in known if mention.start <= m.start and m.end <= mention.end)
+        return [mention]
+    if prefix and words[prefix - 1].rstrip(".") in lexicon().honorifics:
+        prefix -= 1  # "Mr" stays with the name it introduces
+    role_text = sentence.text[part[0].start : part[prefix - 1].end] if prefix else None
+    pieces, inside = _split_at_known(part[prefix:], known)
+    mentions = list(inside)
+    used_known.update(id(m) for m in inside)
+    for piece in pieces:
+        mention = _person_mention(document, index, sentence, piece, role_text)
+        if mention:
+            mentions.append(mention)
+    return mentions
+
+
+def _name_words(mention: Mention) -> list[str]:
+    return list(_name_words_of(mention.tokens))
+
+
+@functools.cache
+def _name_words_of(tokens: tuple[str, ...]) -> tuple[str, ...]:
+    """A name's words without honorifics, generational suffixes and initials."""
+    lx = lexicon()
+    return tuple(
+        w
+        for w in tokens
+        if w.rstrip(".") not in lx.honorifics
+        and w.rstrip(".") not in lx.name_suffixes
+        and not (len(w) == 2 and w[1] == "." and w[0].isupper())
+    )
+
+
+def document_mentions(document: Document) -> list[Mention]:
+    """All mentions in a document's sentences, headings left out."""
+    mentions: list[Mention] = []
+    for index, sentence in enumerate(document.sentences):
+        if not sentence.heading:
+            mentions.extend(sentence_mentions(document.owner, index, sentence))
+    return mentions
+
+
+def _short_forms(words: list[str]) -> list[str]:
+    """What a full name may be shortened to: surnames ("Lavrov", "de la Fuente") and,
+    for names written family name first, the first word ("Kim" of "Kim Jong Un")."""
+    forms = [" ".join(words[-size:]).lower() for size in range(1, len(words))]
+    return [*forms, words[0].lower()]
+
+
+def resolve(mentions_by_document: dict[int, list[Mention]]) -> None:
+    """Give person mentions a key: the full name they stand for in the article, else in
+    the pack. A short name goes to the latest full name before it that it shortens."""
+    confirmed: Counter[str] = Counter()
+    for mentions in mentions_by_document.values():
+        _confirm_full_names(mentions)
+    for mentions in mentions_by_document.values():
+        confirmed.update(m.key for m in mentions if m.kind == "person" and len(_name_words(m)) > 1)
+    pack_forms: dict[str, Counter[str]] = defaultdict(Counter)
+    for key, count in confirmed.items():
+        for form in _short_forms(key.split()):
+            pack_forms[form][key] += count
+    for mentions in mentions_by_document.values():
+        _link_document(mentions, confirmed, pack_forms)
+
+
+def _opens_sentence(mention: Mention) -> bool:
+    return not mention.sentence.text[: mention.start].strip(" “\"'‘(—-")
+
+
+def _confirm_full_names(mentions: list[Mention]) -> None:
+    """A multi-word name is a person with evidence, or when it is also used shortened
+    (a capitalised word opening a sentence does not count as a shortened name)."""
+    short = {
+        " ".join(_name_words(m)).lower()
+        for m in mentions
+        if len(_name_words(m)) == 1 and (m.evidence or not _opens_sentence(m))
+    }
+    for mention in mentions:
+        words = _name_words(mention)
+        if mention.kind is not None or len(words) < 2:
+            continue
+        if mention.evidence or any(form in short for form in _short_forms(words)):
+            mention.kind, mention.key = "person", " ".join(words)
+
+
+def _link_document(
+    mentions: list[Mention], confirmed: Counter[str], pack_forms: dict[str, Counter[str]]
+) -> None:
+    latest: dict[str, str] = {}
+    later: dict[str, str] = {}
+    counts = Counter(" ".join(_name_words(m)) for m in mentions)
+    for mention in reversed(mentions):
+        if mention.kind == "person" and len(_name_words(mention)) > 1:
+            for form in _short_forms(_name_words(mention)):
+                later[form] = mention.key
+    for mention in mentions:
+        words = _name_words(mention)
+        if mention.kind is None and len(words) > 1 and " ".join(words) in confirmed:
+            mention.kind, mention.key = "person", " ".join(words)
+        if mention.kind == "person" and len(words) > 1:
+            for form in _short_forms(words):
+                latest[form] = mention.key
+        elif mention.kind is None and words:
+            repeated = counts[" ".join(words)] > 1
+            _link_short_name(mention, words, latest, later, pack_forms, repeated)
+
+
+def _link_short_name(
+    mention: Mention,
+    words: list[str],
+    latest: dict[str, str],
+    later: dict[str, str],
+    pack_forms: dict[str, Counter[str]],
+    repeated: bool,
+) -> None:
+    form = " ".join(words).lower()
+    honorific = mention.tokens[0].rstrip(".") in lexicon().honorifics
+    key = latest.get(form) or later.get(form)
+    if key is None and form in pack_forms:
+        key = pack_forms[form].most_common(1)[0][0]
+    if key is None and mention.evidence and len(words) == 1 and (honorific or repeated):
+        key = words[0]
+    if key:
+        mention.kind, mention.key = "person", key
+
+
+def confirm_speaker(mention: Mention) -> None:
+    """A name that a statement is attributed to is an actor even without other evidence;
+    a lone capitalised noun such as "Officials" is not a name."""
+    words = _name_words(mention)
+    if mention.kind is not None or not words or _is_junk(words):
+        return
+    lx = lexicon()
+    lowered = words[0].lower()
+    singular = lowered[:-1] if lowered.endswith("s") else lowered
+    if len(words) == 1 and (
+        {lowered, singular}
+        & (lx.roles | lx.organization_nouns | lx.generic_nouns | lx.common_words)
+    ):
+        return
+    mention.kind, mention.key = "person", " ".join(words)
+
+
+def pick_role(roles: list[str]) -> str | None:
+    """The most telling role: several words if any, then the most frequent, then the longest."""
+    if not roles:
+        return None
+    counts = Counter(roles)
+    return max(counts, key=lambda role: (len(role.split()) > 1, counts[role], len(role)))
+
+
+def build_actors(mentions: list[Mention]) -> list[Actor]:
+    """One actor per resolved key, with every surface form, its role and its sources."""
+    grouped: dict[str, list[Mention]] = defaultdict(list)
+    for mention in mentions:
+        if mention.confirmed:
+            grouped[mention.key].append(mention)
+    actors = []
+    for key, group in grouped.items():
+        kinds = Counter(m.kind for m in group)
+        sources: dict[str, None] = {}
+        for m in group:
+            sources.update(dict.fromkeys(m.sentence.source_ids))
+        aliases = sorted({_alias(m) for m in group} - {key})
+        actors.append(
+            Actor(
+                name=key,
+                aliases=aliases,
+                kind=kinds.most_common(1)[0][0],  # type: ignore[arg-type]
+                role=pick_role([m.role for m in group if m.role]),
+                sources=list(sources),
+            )
+        )
+    return actors
+
+
+def _alias(mention: Mention) -> str:
+    if mention.tokens and mention.tokens[0] in lexicon().honorifics:
+        return " ".join(mention.tokens)
+    return mention.surface

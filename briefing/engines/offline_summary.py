@@ -1,0 +1,125 @@
+"""The offline summary: a headline and a few central sentences, taken verbatim.
+
+Sentences are scored by TF-IDF cosine to the centroid of all sentences, weighted up when
+several sources carry them; quotations, headings and fragments are left out, and a
+sentence too similar to one already chosen is skipped.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from briefing.engines.base import SummaryInput
+from briefing.engines.lexicon import lexicon
+from briefing.engines.offline_document import is_heading, opens_with_quote, sentences_of
+from briefing.schema import Summary
+from briefing.text import words
+
+MAX_BULLETS = 5
+MIN_WORDS = 8
+MAX_WORDS = 60
+MAX_OVERLAP = 0.5
+HEADLINE_WORDS = 16
+_ENDS_SENTENCE = re.compile(r"[.!?][”\"’')\]]*$")
+
+
+@dataclass
+class _Candidate:
+    text: str
+    sources: int
+    position: int
+    terms: Counter[str]
+
+
+def _terms(text: str) -> Counter[str]:
+    common = lexicon().common_words
+    return Counter(w for w in words(text) if w not in common and not w.isdigit() and len(w) > 2)
+
+
+def _is_usable(sentence: str) -> bool:
+    count = len(sentence.split())
+    if count < MIN_WORDS or count > MAX_WORDS or not _ENDS_SENTENCE.search(sentence):
+        return False
+    quoted = sum(len(q) for q in re.findall(r"“[^”]*”|\"[^\"]*\"", sentence))
+    return not opens_with_quote(sentence) and quoted < len(sentence) / 2
+
+
+def _candidates(story: SummaryInput) -> list[_Candidate]:
+    candidates = []
+    seen: set[str] = set()
+    for passage in story.passages:
+        if is_heading(passage.text):
+            continue
+        for sentence in sentences_of(passage.text):
+            key = " ".join(words(sentence))
+            if key in seen or not _is_usable(sentence):
+                continue
+            seen.add(key)
+            terms = _terms(sentence)
+            candidates.append(_Candidate(sentence, len(passage.source_ids), len(candidates), terms))
+    return candidates
+
+
+def _weights(candidates: list[_Candidate]) -> dict[str, float]:
+    frequency: Counter[str] = Counter()
+    for candidate in candidates:
+        frequency.update(set(candidate.terms))
+    total = len(candidates) or 1
+    return {term: math.log(1 + total / count) for term, count in frequency.items()}
+
+
+def _vector(terms: Counter[str], weights: dict[str, float]) -> dict[str, float]:
+    return {term: count * weights.get(term, 0.0) for term, count in terms.items()}
+
+
+def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
+    dot = sum(value * b.get(term, 0.0) for term, value in a.items())
+    norm = math.sqrt(sum(v * v for v in a.values())) * math.sqrt(sum(v * v for v in b.values()))
+    return dot / norm if norm else 0.0
+
+
+def _overlap(a: Counter[str], b: Counter[str]) -> float:
+    union = set(a) | set(b)
+    return len(set(a) & set(b)) / len(union) if union else 1.0
+
+
+def _headline(
+    story: SummaryInput, centroid: dict[str, float], weights: dict[str, float], best: str | None
+) -> str:
+    titles = [title.strip() for title in story.titles if title and title.strip()]
+    if titles:
+        return max(titles, key=lambda t: _cosine(_vector(_terms(t), weights), centroid))
+    if best is None:
+        return "Briefing"
+    clause = re.split(r"(?<=[a-z]),\s", best, maxsplit=1)[0]
+    chosen = clause if len(clause.split()) >= MIN_WORDS // 2 else best
+    cut = chosen.split()
+    return " ".join(cut[:HEADLINE_WORDS]).rstrip(".,;:") + (
+        "…" if len(cut) > HEADLINE_WORDS else ""
+    )
+
+
+def summarize_story(story: SummaryInput) -> Summary:
+    """A headline and up to five central sentences of the story's passages."""
+    candidates = _candidates(story)
+    weights = _weights(candidates)
+    centroid: dict[str, float] = Counter()  # type: ignore[assignment]
+    for candidate in candidates:
+        for term, value in _vector(candidate.terms, weights).items():
+            centroid[term] = centroid.get(term, 0.0) + value
+
+    def score(candidate: _Candidate) -> float:
+        centrality = _cosine(_vector(candidate.terms, weights), centroid)
+        return centrality * (1 + 0.25 * math.log(candidate.sources)) - candidate.position * 1e-6
+
+    chosen: list[_Candidate] = []
+    for candidate in sorted(candidates, key=score, reverse=True):
+        if all(_overlap(candidate.terms, other.terms) <= MAX_OVERLAP for other in chosen):
+            chosen.append(candidate)
+        if len(chosen) == MAX_BULLETS:
+            break
+    title = _headline(story, centroid, weights, chosen[0].text if chosen else None)
+    return Summary(title=title, bullets=[candidate.text for candidate in chosen])

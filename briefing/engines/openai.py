@@ -1,0 +1,516 @@
+"""The `openai` engine: structured extraction through the OpenAI API or any compatible server.
+
+Each pack is one `chat.completions.parse` call whose response format is the `Extraction`
+model (strict JSON schema), or JSON mode plus validation with `--schema-mode json` for
+servers without strict schemas. Transport trouble (429, 5xx, timeouts, dropped
+connections) is retried by the SDK, which honours Retry-After; an answer that cannot be
+used (invalid against the schema, malformed, cut off, refused, filtered, empty) is asked
+for again with the problem stated, at most `MAX_REASKS` times, before the pack is
+reported as failed. Problems only the user can fix (no key, a rejected key, an unknown
+model, an unreachable base URL) stop the run with a one-line `BriefingError`.
+
+Answers are cached by content (see `briefing.cache`), so a re-run calls nothing; the
+summary is one more small call, written from the reconciled facts, and cached the same way.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import math
+import re
+from collections.abc import AsyncIterator
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import openai
+from openai import AsyncOpenAI, ContentFilterFinishReasonError, LengthFinishReasonError
+from openai.lib._pydantic import to_strict_json_schema
+from openai.types import CompletionUsage
+from pydantic import BaseModel, ValidationError
+
+from briefing.cache import ResponseCache, cache_key
+from briefing.config import Options
+from briefing.engines.base import ExtractionFailed, SummaryInput, Usage
+from briefing.engines.pricing import cost_usd
+from briefing.engines.prompting import (
+    PROMPT_VERSION,
+    Message,
+    billed_schema_tokens,
+    compact_response_model,
+    extract_prompt,
+    message_tokens,
+    reask_message,
+    schema_text,
+    summary_messages,
+)
+from briefing.engines.replay import cassette, is_cassette_miss
+from briefing.errors import BriefingError
+from briefing.pack import Pack
+from briefing.schema import Evidence, Extraction, Summary
+
+if TYPE_CHECKING:
+    import httpx2
+
+log = logging.getLogger(__name__)
+
+DEFAULT_BASE_URL = "https://api.openai.com/v1"
+MAX_REASKS = 2
+MAX_RETRIES = 3
+REQUEST_TIMEOUT_SECONDS = 300.0
+CONNECT_TIMEOUT_SECONDS = 10.0
+# Caps on output (reasoning included) so one runaway answer cannot run up the bill.
+EXTRACT_MAX_COMPLETION_TOKENS = 16_000
+SUMMARY_MAX_COMPLETION_TOKENS = 4_000
+REASONING_EFFORT = "low"
+# Never sent to a real server: replayed requests are answered by the cassette, and local
+# servers (Ollama, vLLM, llama.cpp) accept any key.
+REPLAY_KEY = "replay-needs-no-key"
+LOCAL_SERVER_KEY = "local-server-needs-no-key"
+
+# --dry-run rules for what cannot be counted before calling, calibrated on the wonsan
+# example: an extraction answer (JSON repeating names and short quotes, plus low-effort
+# reasoning) runs to about 1.25 times its pack's text; the summary reads a digest of the
+# reconciled facts of about a sixth of the article text (capped, as the digest is) and
+# answers in about 450 tokens, reasoning included.
+EXTRACT_COMPLETION_RATIO = 1.25
+SUMMARY_FACTS_RATIO = 0.16
+SUMMARY_FACTS_MAX_TOKENS = 1_200
+SUMMARY_COMPLETION_TOKENS = 450
+
+_REASONING_MODEL = re.compile(r"^(o\d|gpt-5)(?!.*-chat)")
+_KEY_LIKE = re.compile(r"sk-[A-Za-z0-9_*\-]{4,}")
+_CODE_FENCE = re.compile(r"^\s*```(?:json)?\s*\n(.*?)\n?```\s*$", re.DOTALL)
+_FATAL_BAD_REQUEST_HINT = "if the server lacks strict structured outputs, try --schema-mode json"
+
+Answer = TypeVar("Answer", bound=BaseModel)
+
+
+class _Unusable(Exception):
+    """One answer that cannot be used: why, what it cost, and what to append to ask again."""
+
+    def __init__(self, reason: str, usage: Usage, followup: list[Message]) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.usage = usage
+        self.followup = followup
+
+
+def is_reasoning_model(model: str) -> bool:
+    """True for OpenAI reasoning models (o-series, gpt-5 family), which reject temperature."""
+    return bool(_REASONING_MODEL.match(model.rsplit("/", 1)[-1]))
+
+
+def sampling_options(model: str) -> dict[str, object]:
+    """Low reasoning effort for reasoning models (cheaper, enough to copy quotes), else
+    temperature 0 (reasoning models reject any temperature but the default)."""
+    if is_reasoning_model(model):
+        return {"reasoning_effort": REASONING_EFFORT}
+    return {"temperature": 0}
+
+
+def scrub_secret(text: str, secret: str | None) -> str:
+    """`text` with the API key, and anything shaped like an OpenAI key, masked."""
+    if secret:
+        text = text.replace(secret, "***")
+    return _KEY_LIKE.sub("sk-***", text)
+
+
+def _unfenced(content: str) -> str:
+    """The answer without a Markdown code fence around it (some local models add one)."""
+    match = _CODE_FENCE.match(content)
+    return match.group(1) if match else content
+
+
+def _first_line(text: str, limit: int = 160) -> str:
+    line = " ".join(text.split())
+    return line if len(line) <= limit else line[: limit - 1] + "…"
+
+
+def _validation_problem(error: ValidationError) -> str:
+    """A short, one-line account of what was wrong with an answer."""
+    details = [
+        f"{'.'.join(map(str, item['loc'])) or 'answer'}: {item['msg']}"
+        for item in error.errors(include_url=False)[:5]
+    ]
+    more = f" (and {error.error_count() - 5} more)" if error.error_count() > 5 else ""
+    return "it did not match the schema: " + "; ".join(details) + more
+
+
+def _relabel(extraction: Extraction, sources: dict[str, str]) -> Extraction:
+    """The extraction with source labels (S1 …) mapped back to source ids.
+
+    An unknown label is kept as is, so verify drops it as a source the pack never showed.
+    """
+
+    def source(label: str) -> str:
+        return sources.get(label.strip(), label)
+
+    def cited(evidence: list[Evidence]) -> list[Evidence]:
+        return [Evidence(source_id=source(item.source_id), quote=item.quote) for item in evidence]
+
+    return Extraction(
+        actors=[
+            actor.model_copy(update={"sources": [source(label) for label in actor.sources]})
+            for actor in extraction.actors
+        ],
+        claims=[
+            claim.model_copy(update={"evidence": cited(claim.evidence)})
+            for claim in extraction.claims
+        ],
+        figures=[
+            figure.model_copy(update={"evidence": cited(figure.evidence)})
+            for figure in extraction.figures
+        ],
+    )
+
+
+class OpenAIEngine:
+    """Extraction and summaries through `AsyncOpenAI`; see the module docstring."""
+
+    name = "openai"
+
+    def __init__(
+        self,
+        options: Options,
+        *,
+        max_retries: int = MAX_RETRIES,
+        timeout: float = REQUEST_TIMEOUT_SECONDS,
+    ) -> None:
+        self.options = options
+        self.model = options.model
+        self._max_retries = 0 if options.replay else max_retries
+        self._timeout = timeout
+        self._extraction_format = compact_response_model(Extraction)
+        self._summary_format = compact_response_model(Summary)
+        self._client: AsyncOpenAI | None = None
+        self._cache: ResponseCache | None = None
+
+    # -- session -------------------------------------------------------------------------
+
+    @contextlib.asynccontextmanager
+    async def session(self) -> AsyncIterator[OpenAIEngine]:
+        """Hold the HTTP client, the response cache and any cassette for one run."""
+        client = AsyncOpenAI(
+            api_key=self._api_key(),
+            base_url=self.options.base_url or DEFAULT_BASE_URL,
+            max_retries=self._max_retries,
+            timeout=openai.Timeout(
+                self._timeout, connect=min(self._timeout, CONNECT_TIMEOUT_SECONDS)
+            ),
+        )
+        with cassette(self.options.record, self.options.replay):
+            self._client, self._cache = client, self._open_cache()
+            try:
+                yield self
+            finally:
+                await client.close()
+                if self._cache is not None:
+                    self._cache.close()
+                self._client, self._cache = None, None
+
+    def _api_key(self) -> str:
+        if self.options.replay:
+            return REPLAY_KEY
+        if self.options.api_key:
+            return self.options.api_key.get_secret_value()
+        if self.options.base_url:
+            return LOCAL_SERVER_KEY
+        raise BriefingError("no OpenAI API key: set OPENAI_API_KEY, or use --engine offline")
+
+    def _open_cache(self) -> ResponseCache | None:
+        """The response cache, unless disabled; replays skip it so the cassette is exercised."""
+        if not self.options.use_cache or self.options.replay:
+            return None
+        return ResponseCache.open(self.options.cache_dir)
+
+    def _secret(self) -> str | None:
+        return self.options.api_key.get_secret_value() if self.options.api_key else None
+
+    # -- planning --------------------------------------------------------------------------
+
+    def _schema_prompt(self, model: type[BaseModel]) -> str | None:
+        """The schema text that goes in the system prompt: only in JSON mode."""
+        return schema_text(model) if self.options.schema_mode == "json" else None
+
+    def _schema_tokens(self, model: type[BaseModel]) -> int:
+        if self.options.schema_mode == "json":
+            return 0  # it is part of the system prompt, counted with the messages
+        return billed_schema_tokens(to_strict_json_schema(model), self.model)
+
+    def prompt_overhead(self) -> int:
+        """Tokens each extraction call spends besides the pack text (instructions, schema, key)."""
+        empty = Pack(blocks=[], tokens=0)
+        messages = extract_prompt(empty, self._schema_prompt(self._extraction_format)).messages
+        return message_tokens(messages, self.model) + self._schema_tokens(self._extraction_format)
+
+    def estimate(self, packs: list[Pack]) -> Usage:
+        """Calls, tokens and cost of extracting `packs` plus one summary, calling nothing.
+
+        Prompt tokens are counted on the rendered messages; completion tokens and the
+        summary's input follow the rules documented at the top of this module. No prompt
+        caching is assumed, so the cost is an upper estimate.
+        """
+        schema = self._schema_prompt(self._extraction_format)
+        extract_prompts = [
+            message_tokens(extract_prompt(pack, schema).messages, self.model)
+            + self._schema_tokens(self._extraction_format)
+            for pack in packs
+        ]
+        text_tokens = sum(pack.tokens for pack in packs)
+        facts = min(SUMMARY_FACTS_MAX_TOKENS, math.ceil(SUMMARY_FACTS_RATIO * text_tokens))
+        summary_prompt = (
+            message_tokens(
+                summary_messages(_empty_story(), self._schema_prompt(self._summary_format)),
+                self.model,
+            )
+            + self._schema_tokens(self._summary_format)
+            + facts
+        )
+        prompt = sum(extract_prompts) + summary_prompt
+        completion = math.ceil(EXTRACT_COMPLETION_RATIO * text_tokens) + SUMMARY_COMPLETION_TOKENS
+        return Usage(
+            calls=len(packs) + 1,
+            prompt_tokens=prompt,
+            completion_tokens=completion,
+            cost_usd=cost_usd(self.model, prompt, 0, completion),
+        )
+
+    # -- calls ---------------------------------------------------------------------------
+
+    async def extract(self, pack: Pack) -> tuple[Extraction, Usage]:
+        """Extract actors, claims and figures from one pack (cached by content)."""
+        prompt = extract_prompt(pack, self._schema_prompt(self._extraction_format))
+        key = self._cache_key("extract", prompt.messages, self._extraction_format, prompt.sources)
+        cached = self._cached(key, Extraction)
+        if cached is not None:
+            return cached, Usage(cached_calls=1)
+        answer, usage = await self._ask(
+            prompt.messages, self._extraction_format, EXTRACT_MAX_COMPLETION_TOKENS
+        )
+        extraction = _relabel(answer, prompt.sources)
+        self._store(key, extraction)
+        return extraction, usage
+
+    async def summarize(self, story: SummaryInput) -> tuple[Summary, Usage]:
+        """Write a headline and bullets from the reconciled facts (cached by content)."""
+        messages = summary_messages(story, self._schema_prompt(self._summary_format))
+        key = self._cache_key("summarize", messages, self._summary_format, {})
+        cached = self._cached(key, Summary)
+        if cached is not None:
+            return cached, Usage(cached_calls=1)
+        answer, usage = await self._ask(
+            messages, self._summary_format, SUMMARY_MAX_COMPLETION_TOKENS
+        )
+        summary = Summary.model_validate(answer.model_dump())
+        self._store(key, summary)
+        return summary, usage
+
+    def _cache_key(
+        self,
+        kind: str,
+        messages: list[Message],
+        response_format: type[BaseModel],
+        sources: dict[str, str],
+    ) -> str:
+        return cache_key(
+            {
+                "kind": kind,
+                "prompt_version": PROMPT_VERSION,
+                "model": self.model,
+                "schema_mode": self.options.schema_mode,
+                "schema": to_strict_json_schema(response_format),
+                "sampling": sampling_options(self.model),
+                "messages": messages,
+                "sources": sources,
+            }
+        )
+
+    def _cached(self, key: str, model: type[Answer]) -> Answer | None:
+        if self._cache is None or self.options.record:
+            return None  # a recording must capture every call
+        stored = self._cache.get(key)
+        if stored is None:
+            return None
+        try:
+            return model.model_validate_json(stored)
+        except ValidationError:
+            log.warning("ignoring a cache entry that no longer matches the schema")
+            return None
+
+    def _store(self, key: str, answer: BaseModel) -> None:
+        if self._cache is not None:
+            self._cache.put(key, answer.model_dump_json())
+
+    async def _ask(
+        self, messages: list[Message], response_format: type[Answer], max_tokens: int
+    ) -> tuple[Answer, Usage]:
+        """One answer, re-asking with the problem stated up to MAX_REASKS times."""
+        spent = Usage()
+        conversation = messages
+        for _ in range(MAX_REASKS + 1):
+            try:
+                answer, usage = await self._complete(conversation, response_format, max_tokens)
+                return answer, spent + usage
+            except _Unusable as problem:
+                log.info("unusable answer (%s); asking again", problem.reason)
+                spent += problem.usage
+                last = problem
+                # Only the latest mistake is shown, so re-asks stay as short as the first ask.
+                conversation = messages + problem.followup
+        raise ExtractionFailed(f"{last.reason} (asked {MAX_REASKS + 1} times)", spent)
+
+    async def _complete(
+        self, messages: list[Message], response_format: type[Answer], max_tokens: int
+    ) -> tuple[Answer, Usage]:
+        """One call: the validated answer and its usage, or `_Unusable` saying why not."""
+        raw = await self._post(messages, response_format, max_tokens)
+        usage = self._usage_of(raw.http_response)
+        try:
+            completion = raw.parse()
+        except LengthFinishReasonError as error:
+            problem = "it was cut off at the output token limit"
+            raise _Unusable(problem, usage, [reask_message(problem, shorter=True)]) from error
+        except ContentFilterFinishReasonError as error:
+            raise _Unusable("the provider's content filter stopped it", usage, []) from error
+        except ValidationError as error:
+            content = _content_of(raw.http_response)
+            raise _Unusable(
+                _validation_problem(error), usage, _correction(content, error)
+            ) from error
+        except ValueError as error:  # the HTTP body itself is not JSON
+            raise _Unusable("the server sent a malformed response", usage, []) from error
+        if not completion.choices:
+            raise _Unusable("the response had no choices", usage, [])
+        message = completion.choices[0].message
+        if message.refusal:
+            problem = f"the model refused ({_first_line(message.refusal, 80)})"
+            raise _Unusable(problem, usage, [reask_message(problem)])
+        if message.parsed is not None:
+            return message.parsed, usage
+        try:  # JSON mode, or an empty answer in strict mode
+            return response_format.model_validate_json(_unfenced(message.content or "")), usage
+        except ValidationError as error:
+            raise _Unusable(
+                _validation_problem(error), usage, _correction(message.content, error)
+            ) from error
+
+    async def _post(
+        self, messages: list[Message], response_format: type[BaseModel], max_tokens: int
+    ) -> Any:
+        """Send one request (the SDK retries transport errors); API errors become ours."""
+        if self._client is None:
+            raise RuntimeError("OpenAIEngine used outside `async with engine.session()`")
+        strict = self.options.schema_mode == "strict"
+        try:
+            return await self._client.chat.completions.with_raw_response.parse(
+                model=self.model,
+                messages=messages,  # type: ignore[arg-type]
+                response_format=response_format if strict else {"type": "json_object"},  # type: ignore[arg-type]
+                max_completion_tokens=max_tokens,
+                **sampling_options(self.model),  # type: ignore[arg-type]
+            )
+        except openai.OpenAIError as error:
+            raise self._translate(error) from None
+        except Exception as error:
+            if is_cassette_miss(error):
+                raise BriefingError(
+                    f"the cassette {self.options.replay} has no response recorded for this request "
+                    "(the input, the prompts or the model changed since it was recorded): "
+                    "re-record it with --record"
+                ) from None
+            raise
+
+    def _usage_of(self, response: httpx2.Response) -> Usage:
+        """Tokens and cost from the response's `usage` block (zero tokens if it has none)."""
+        try:
+            usage = CompletionUsage.model_validate(response.json()["usage"])
+        except (ValueError, KeyError, TypeError):
+            return Usage(calls=1)
+        details = usage.prompt_tokens_details
+        cached = (details.cached_tokens or 0) if details else 0
+        return Usage(
+            calls=1,
+            prompt_tokens=usage.prompt_tokens,
+            cached_prompt_tokens=cached,
+            completion_tokens=usage.completion_tokens,
+            cost_usd=cost_usd(self.model, usage.prompt_tokens, cached, usage.completion_tokens),
+        )
+
+    # -- errors --------------------------------------------------------------------------
+
+    def _where(self) -> str:
+        return self.options.base_url or "api.openai.com"
+
+    def _translate(self, error: openai.OpenAIError) -> Exception:
+        """A `BriefingError` for what the user must fix, else `ExtractionFailed` for this pack."""
+        tries = f"after {self._max_retries + 1} tries"
+        if isinstance(error, openai.APITimeoutError):
+            return ExtractionFailed(f"the request timed out {tries}", Usage())
+        if isinstance(error, openai.APIConnectionError):
+            cause = _first_line(str(error.__cause__ or error), 100)
+            return BriefingError(
+                f"could not connect to {self._where()} ({cause}): check --base-url / "
+                "OPENAI_BASE_URL and the network, or use --engine offline"
+            )
+        if not isinstance(error, openai.APIStatusError):
+            return BriefingError(self._scrubbed(f"the OpenAI client failed: {error}"))
+        return self._translate_status(error, tries)
+
+    def _translate_status(self, error: openai.APIStatusError, tries: str) -> Exception:
+        status, code = error.status_code, error.code
+        detail = self._scrubbed(_server_message(error))
+        where, model = self._where(), self.model
+        if status == 401:
+            return BriefingError(
+                f"{where} rejected the API key (401): set a valid OPENAI_API_KEY, "
+                "or use --engine offline"
+            )
+        if status == 403:
+            return BriefingError(
+                f"{where} refused access (403: {detail}): check the key's access to {model}"
+            )
+        if status == 404:
+            return BriefingError(
+                f"model {model} was not found at {where} (404: {detail}): check --model / "
+                "BRIEFING_MODEL, and that --base-url ends in /v1"
+            )
+        if status == 429 and code == "insufficient_quota":
+            return BriefingError(
+                f"{where} says the quota is used up (429): check the account's billing"
+            )
+        if code == "context_length_exceeded":
+            return BriefingError(f"the prompt is too long for {model} ({detail}): lower --budget")
+        if status in (400, 422) and code != "invalid_prompt":
+            return BriefingError(
+                f"{where} rejected the request ({status}: {detail}); {_FATAL_BAD_REQUEST_HINT}"
+            )
+        kind = "rate limited (429)" if status == 429 else f"HTTP {status} ({detail})"
+        return ExtractionFailed(f"{kind} {tries}", Usage())
+
+    def _scrubbed(self, text: str) -> str:
+        return scrub_secret(text, self._secret())
+
+
+def _server_message(error: openai.APIStatusError) -> str:
+    """What the server said was wrong, on one line."""
+    body = error.body
+    message = body.get("message") if isinstance(body, dict) else None
+    return _first_line(str(message or error.message), 200)
+
+
+def _content_of(response: httpx2.Response) -> str | None:
+    """The first choice's message content from a raw response body, if there is one."""
+    try:
+        return response.json()["choices"][0]["message"]["content"]
+    except (ValueError, KeyError, IndexError, TypeError):
+        return None
+
+
+def _correction(content: str | None, error: ValidationError) -> list[Message]:
+    """The wrong answer and the request to fix it, appended when asking again."""
+    mistake = [{"role": "assistant", "content": content}] if content else []
+    return [*mistake, reask_message(_validation_problem(error))]
+
+
+def _empty_story() -> SummaryInput:
+    return SummaryInput(actors=[], claims=[], figures=[], disputes=[], passages=[], titles=[])

@@ -1,0 +1,191 @@
+"""The messages the openai engine sends, rendered from the Jinja templates in `briefing/prompts/`.
+
+Layout, for provider prompt caching: the system message is static (instructions, plus the
+schema in JSON mode), so every call shares it as a prefix; the pack text comes last, in
+the user message. Each block of article text sits between tags named with a key derived
+from a hash of the pack, which article text cannot predict and so cannot forge. Sources
+are shown as short labels (S1, S2 …), which the engine maps back to source ids.
+
+Nothing here depends on file locations, the clock or dict order: the same pack always
+renders to the same bytes, which keeps cache keys and recorded cassettes stable.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any, TypeVar
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+from pydantic import BaseModel
+
+from briefing.engines.base import SummaryInput
+from briefing.pack import Pack
+from briefing.schema import Actor, Claim, Dispute, Figure
+from briefing.tokens import count_tokens
+
+# Part of every cache key: bump it when a prompt or the way answers are read changes meaning.
+PROMPT_VERSION = "2025-07.1"
+KEY_HEX_DIGITS = 10
+# Chat framing per message and for priming the reply, as in OpenAI's token-counting guide.
+TOKENS_PER_MESSAGE = 3
+TOKENS_FOR_REPLY = 3
+# Empirically the API bills a strict schema as its JSON without these keys, plus 9 tokens.
+_UNBILLED_SCHEMA_KEYS = frozenset({"required", "additionalProperties", "$schema"})
+SCHEMA_FRAMING_TOKENS = 9
+
+MAX_SUMMARY_TITLES = 5
+MAX_SUMMARY_ACTORS = 10
+MAX_SUMMARY_CLAIMS = 10
+MAX_SUMMARY_FIGURES = 6
+MAX_SUMMARY_DISPUTES = 5
+
+Message = dict[str, str]
+Model = TypeVar("Model", bound=BaseModel)
+
+_templates = Environment(
+    loader=PackageLoader("briefing", "prompts"),
+    undefined=StrictUndefined,
+    autoescape=False,  # prompts are plain text; the delimiters, not escaping, fence the data
+    trim_blocks=True,
+    lstrip_blocks=True,
+    keep_trailing_newline=False,
+)
+
+
+class LabelledBlock(BaseModel):
+    """A pack block as the model sees it: source labels instead of ids."""
+
+    labels: list[str]
+    paragraphs: list[str]
+
+
+class ExtractPrompt(BaseModel):
+    """The messages for one pack and the label → source id map to read the answer with."""
+
+    messages: list[Message]
+    sources: dict[str, str]
+
+
+def _render(name: str, **values: object) -> str:
+    return _templates.get_template(name).render(**values).strip()
+
+
+def _without_keys(node: Any, dropped: frozenset[str]) -> Any:
+    """A copy of a JSON schema without annotation keys; field names under properties stay."""
+    if isinstance(node, list):
+        return [_without_keys(item, dropped) for item in node]
+    if not isinstance(node, dict):
+        return node
+    kept: dict[str, Any] = {}
+    for key, value in node.items():
+        if key in dropped:
+            continue
+        if key in ("properties", "$defs"):
+            kept[key] = {name: _without_keys(sub, dropped) for name, sub in value.items()}
+        else:
+            kept[key] = _without_keys(value, dropped)
+    return kept
+
+
+def compact_response_model(model: type[Model]) -> type[Model]:
+    """A subclass of `model` whose JSON schema has no titles or descriptions.
+
+    The schema is billed as prompt tokens on every call; the field names and the system
+    prompt already say what each field means, so the annotations are pure cost.
+    """
+
+    def model_json_schema(cls: type[Model], *args: Any, **kwargs: Any) -> dict[str, Any]:
+        schema = model.model_json_schema(*args, **kwargs)
+        return _without_keys(schema, frozenset({"title", "description"}))
+
+    namespace = {"__module__": __name__, "__doc__": model.__doc__}
+    namespace["model_json_schema"] = classmethod(model_json_schema)
+    return type(model.__name__, (model,), namespace)
+
+
+def schema_text(model: type[BaseModel]) -> str:
+    """The model's JSON schema as compact text, for JSON mode where it goes in the prompt."""
+    return json.dumps(model.model_json_schema(), separators=(",", ":"))
+
+
+def billed_schema_tokens(strict_schema: dict[str, Any], model: str) -> int:
+    """Prompt tokens the API bills for sending `strict_schema` as a structured-output format."""
+    billed = _without_keys(strict_schema, _UNBILLED_SCHEMA_KEYS)
+    return count_tokens(json.dumps(billed), model) + SCHEMA_FRAMING_TOKENS
+
+
+def message_tokens(messages: list[Message], model: str) -> int:
+    """Prompt tokens `messages` take, chat framing included."""
+    content = sum(count_tokens(message["content"], model) for message in messages)
+    return content + TOKENS_PER_MESSAGE * len(messages) + TOKENS_FOR_REPLY
+
+
+def pack_key(pack: Pack) -> str:
+    """The delimiter key of a pack: a hash of its text and sources, unknowable to its authors.
+
+    It depends on nothing else (not the token estimate, which varies with the tokenizer), so
+    the same articles always give the same request.
+    """
+    shown = [[block.source_ids, block.paragraphs] for block in pack.blocks]
+    digest = hashlib.sha256(json.dumps(shown, ensure_ascii=False).encode()).hexdigest()
+    return digest[:KEY_HEX_DIGITS]
+
+
+def source_labels(pack: Pack) -> dict[str, str]:
+    """Short labels S1, S2 … for the pack's sources, in first-seen order."""
+    return {source_id: f"S{number}" for number, source_id in enumerate(pack.source_ids, 1)}
+
+
+def extract_prompt(pack: Pack, schema: str | None = None) -> ExtractPrompt:
+    """The messages that ask for an `Extraction` of `pack` (`schema` only in JSON mode)."""
+    labels = source_labels(pack)
+    blocks = [
+        LabelledBlock(labels=[labels[s] for s in block.source_ids], paragraphs=block.paragraphs)
+        for block in pack.blocks
+    ]
+    return ExtractPrompt(
+        messages=[
+            {"role": "system", "content": _render("extract.system.j2", schema=schema)},
+            {
+                "role": "user",
+                "content": _render("extract.user.j2", key=pack_key(pack), blocks=blocks),
+            },
+        ],
+        sources={label: source_id for source_id, label in labels.items()},
+    )
+
+
+def reask_message(problem: str, *, shorter: bool = False) -> Message:
+    """The follow-up that asks again after an unusable answer, saying what was wrong."""
+    return {"role": "user", "content": _render("reask.user.j2", problem=problem, shorter=shorter)}
+
+
+def _most_sourced_actors(actors: list[Actor]) -> list[Actor]:
+    return sorted(actors, key=lambda actor: -len(actor.sources))[:MAX_SUMMARY_ACTORS]
+
+
+def _best_evidenced(items: list[Claim] | list[Figure], limit: int) -> list[Any]:
+    return sorted(items, key=lambda item: -len(item.evidence))[:limit]
+
+
+def _undisputed(figures: list[Figure], disputes: list[Dispute]) -> list[Figure]:
+    """Figures not already shown as a side of a dispute."""
+    disputed = {version.value for dispute in disputes for version in dispute.versions}
+    return [figure for figure in figures if figure.value not in disputed]
+
+
+def summary_messages(story: SummaryInput, schema: str | None = None) -> list[Message]:
+    """The messages that ask for a `Summary` of the reconciled story (not its raw text)."""
+    facts = _render(
+        "summarize.user.j2",
+        titles=story.titles[:MAX_SUMMARY_TITLES],
+        actors=_most_sourced_actors(story.actors),
+        claims=_best_evidenced(story.claims, MAX_SUMMARY_CLAIMS),
+        figures=_best_evidenced(_undisputed(story.figures, story.disputes), MAX_SUMMARY_FIGURES),
+        disputes=story.disputes[:MAX_SUMMARY_DISPUTES],
+    )
+    return [
+        {"role": "system", "content": _render("summarize.system.j2", schema=schema)},
+        {"role": "user", "content": facts or "No facts were extracted."},
+    ]

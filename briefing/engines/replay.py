@@ -1,0 +1,74 @@
+"""Record API traffic to a vcrpy cassette (`--record FILE`) or replay it offline (`--replay FILE`).
+
+Requests match on method, path and body only, never the host, so a cassette recorded
+against one server replays against any base URL and from any directory. Only the headers
+needed to read a response back are kept: every other header (authorization, cookies,
+organisation and project ids, the SDK's machine fingerprint, dates) is dropped before
+anything is written.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import vcr
+from vcr.errors import CannotOverwriteExistingCassetteException
+from vcr.request import Request
+
+MATCH_ON = ("method", "path", "body")
+KEPT_REQUEST_HEADERS = frozenset({"content-type"})
+KEPT_RESPONSE_HEADERS = frozenset(
+    {"content-type", "x-request-id", "openai-processing-ms", "openai-version", "retry-after"}
+)
+
+
+def scrub_request(request: Request) -> Request:
+    """The request as it may be written down: the content-type header only (vcrpy needs it
+    to compare JSON bodies by value)."""
+    for name in list(request.headers):
+        if name.lower() not in KEPT_REQUEST_HEADERS:
+            del request.headers[name]
+    return request
+
+
+def scrub_response(response: dict[str, Any]) -> dict[str, Any]:
+    """The response as it may be written down: only the headers needed to read it back."""
+    response["headers"] = {
+        name: values
+        for name, values in response["headers"].items()
+        if name.lower() in KEPT_RESPONSE_HEADERS
+    }
+    return response
+
+
+def _recorder() -> vcr.VCR:
+    return vcr.VCR(
+        match_on=MATCH_ON,
+        before_record_request=scrub_request,
+        before_record_response=scrub_response,
+        decode_compressed_response=True,
+        record_on_exception=True,
+    )
+
+
+@contextlib.contextmanager
+def cassette(record: Path | None = None, replay: Path | None = None) -> Iterator[None]:
+    """Record all HTTP traffic inside the block to `record` (overwriting it), or answer it
+    from `replay` without touching the network; with neither, do nothing."""
+    if record is not None:
+        record.unlink(missing_ok=True)
+        with _recorder().use_cassette(str(record), record_mode="all"):
+            yield
+    elif replay is not None:
+        with _recorder().use_cassette(str(replay), record_mode="none"):
+            yield
+    else:
+        yield
+
+
+def is_cassette_miss(error: BaseException) -> bool:
+    """True when a replayed cassette had no recorded response for a request."""
+    return isinstance(error, CannotOverwriteExistingCassetteException)

@@ -1,0 +1,262 @@
+"""The ingest run: inputs → drafts → duplicates and limits settled → ids → articles and reports.
+
+`load` and `describe` both call `run`, so ``briefing inspect`` shows exactly what ``build``
+reads.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO
+
+from briefing.ingest import feeds, html, jsonapi, plain
+from briefing.ingest.decode import MOJIBAKE_NOTE, decode_bytes, readable_text
+from briefing.ingest.ids import IdAllocator, file_slug, item_slug
+from briefing.ingest.inputs import STDIN_DISPLAY, InputRef, expand_arguments, read_input
+from briefing.ingest.models import (
+    ArticleReport,
+    Draft,
+    IngestResult,
+    InputFormat,
+    InputReport,
+    Unusable,
+)
+from briefing.ingest.sniff import declared_charset, detect_format
+from briefing.ingest.urls import url_key
+from briefing.schema import Article, Skipped, Source
+from briefing.text import normalize_for_match
+
+DEFAULT_MAX_FILE_BYTES = 20 * 1024 * 1024
+
+
+@dataclass
+class _Outcome:
+    """What became of one input: its format and its drafts and skipped items, in order."""
+
+    ref: InputRef
+    format: InputFormat | None = None
+    entries: list[Draft | Skipped] = field(default_factory=list)
+
+
+@dataclass
+class _Fate:
+    """Decisions taken across inputs for one draft: its id, or why it is not used."""
+
+    source_id: str | None = None
+    duplicate_of: Draft | None = None
+
+
+def run(
+    paths: Sequence[str | Path],
+    *,
+    stdin: BinaryIO | None,
+    max_file_bytes: int,
+    max_articles: int | None,
+) -> IngestResult:
+    """Read every input and settle duplicates, the article limit and ids (see `load`)."""
+    if max_file_bytes <= 0:
+        raise ValueError("max_file_bytes must be positive")
+    if max_articles is not None and max_articles < 0:
+        raise ValueError("max_articles must not be negative")
+    seen_content: dict[str, str] = {}
+    stdin_read = False
+    outcomes: list[_Outcome] = []
+    for ref in expand_arguments(paths):
+        if ref.path is None and stdin_read:
+            ref = InputRef(ref.display, None, "standard input was already read")
+        stdin_read |= ref.path is None
+        outcomes.append(_read_and_parse(ref, stdin, max_file_bytes, seen_content))
+    fates = _settle(outcomes, max_articles)
+    return _assemble(outcomes, fates, max_articles)
+
+
+def _read_and_parse(
+    ref: InputRef, stdin: BinaryIO | None, max_file_bytes: int, seen_content: dict[str, str]
+) -> _Outcome:
+    outcome = _Outcome(ref)
+    if ref.problem:
+        outcome.entries.append(Skipped(path=ref.display, reason=ref.problem))
+        return outcome
+    try:
+        raw = read_input(ref, stdin, max_file_bytes)
+        input_format = detect_format(ref.name, raw.data)
+        digest = hashlib.sha1(raw.data).hexdigest()
+        if digest in seen_content:
+            raise Unusable(f"same content as {seen_content[digest]}")
+        seen_content[digest] = ref.display
+        outcome.format = input_format
+        entries = _parse(outcome.format, raw.data, ref.display, raw.truncated)
+    except Unusable as problem:
+        outcome.entries.append(Skipped(path=ref.display, reason=problem.reason))
+        return outcome
+    except Exception as error:
+        # Third-party parsers fed hostile input may raise anything; one bad file must not
+        # stop the run.
+        reason = f"could not be read ({type(error).__name__}: {error})"
+        outcome.entries.append(Skipped(path=ref.display, reason=reason))
+        return outcome
+    for entry in entries:
+        if isinstance(entry, Draft):
+            entry.notes[:0] = raw.notes
+            _drop_repeated_title(entry)
+    outcome.entries = entries
+    return outcome
+
+
+def _parse(
+    input_format: InputFormat, data: bytes, display: str, truncated: bool
+) -> list[Draft | Skipped]:
+    if input_format == "feed":
+        return list(feeds.parse_feed(data, path=display))
+    declared = declared_charset(data) if input_format == "html" else None
+    decoded = decode_bytes(data, declared=declared, truncated=truncated)
+    text, repaired = readable_text(decoded.text)
+    notes = decoded.notes + ([MOJIBAKE_NOTE] if repaired else [])
+    entries: list[Draft | Skipped]
+    if input_format == "html":
+        entries = [html.page_to_draft(text, path=display)]
+    elif input_format == "json":
+        entries = jsonapi.parse_json(text, path=display, truncated=truncated)
+    elif input_format == "jsonl":
+        entries = jsonapi.parse_jsonl(text, path=display, truncated=truncated)
+    else:
+        entries = [plain.text_to_draft(text, path=display, markdown=input_format == "markdown")]
+    for entry in entries:
+        if isinstance(entry, Draft):
+            entry.notes[:0] = notes
+    return entries
+
+
+def _drop_repeated_title(draft: Draft) -> None:
+    """Drop leading paragraphs that repeat the title: the title is kept in the source record."""
+    if not draft.title or not draft.paragraphs:
+        return
+    # Cheap length test first: normalising every first paragraph would cost more than ingest.
+    if abs(len(draft.paragraphs[0]) - len(draft.title)) > len(draft.title) // 4 + 4:
+        return
+    title = normalize_for_match(draft.title).casefold()
+    while (
+        len(draft.paragraphs) > 1 and normalize_for_match(draft.paragraphs[0]).casefold() == title
+    ):
+        draft.paragraphs.pop(0)
+
+
+def _settle(outcomes: list[_Outcome], max_articles: int | None) -> dict[int, _Fate]:
+    """Decide, across all inputs, which drafts are duplicates, over the limit, and their ids."""
+    drafts = [
+        (outcome, position, entry)
+        for outcome in outcomes
+        for position, entry in enumerate(outcome.entries, start=1)
+        if isinstance(entry, Draft)
+    ]
+    fates = {id(draft): _Fate() for _, _, draft in drafts}
+    by_url: dict[str, Draft] = {}
+    for _, _, draft in drafts:
+        if not draft.url:
+            continue
+        key = url_key(draft.url)
+        kept = by_url.setdefault(key, draft)
+        if kept is draft:
+            continue
+        winner, loser = (draft, kept) if _is_fuller(draft, kept) else (kept, draft)
+        by_url[key] = winner
+        fates[id(loser)].duplicate_of = winner
+        winner.notes.append(f"the same URL was also read from {loser.path}")
+    used = 0
+    allocator = IdAllocator()
+    for outcome, position, draft in drafts:
+        fate = fates[id(draft)]
+        if fate.duplicate_of is not None:
+            continue
+        if max_articles is not None and used >= max_articles:
+            continue  # no id: reported as over the limit
+        used += 1
+        fate.source_id = allocator.allocate(_slug_for(outcome, draft, position), draft.path)
+    return fates
+
+
+def _is_fuller(candidate: Draft, kept: Draft) -> bool:
+    return (not candidate.teaser, candidate.characters) > (not kept.teaser, kept.characters)
+
+
+def _slug_for(outcome: _Outcome, draft: Draft, position: int) -> str:
+    container = file_slug(outcome.ref.name) if outcome.ref.path is not None else STDIN_DISPLAY
+    if not draft.in_collection:
+        return container
+    return f"{container}-{item_slug(draft.url, draft.title, position)}"
+
+
+def _assemble(
+    outcomes: list[_Outcome], fates: dict[int, _Fate], max_articles: int | None
+) -> IngestResult:
+    articles: list[Article] = []
+    skipped: list[Skipped] = []
+    reports: list[InputReport] = []
+    for outcome in outcomes:
+        report = InputReport(
+            path=outcome.ref.display, format=outcome.format, articles=[], skipped=[]
+        )
+        for entry in outcome.entries:
+            if isinstance(entry, Skipped):
+                report.skipped.append(entry)
+                continue
+            fate = fates[id(entry)]
+            if fate.source_id is None:
+                report.skipped.append(_why_not_used(entry, fate, fates, max_articles))
+                continue
+            article = _to_article(entry, fate.source_id)
+            articles.append(article)
+            report.articles.append(_to_report(article))
+        skipped.extend(report.skipped)
+        reports.append(report)
+    return IngestResult(articles=articles, skipped=skipped, inputs=reports)
+
+
+def _why_not_used(
+    draft: Draft, fate: _Fate, fates: dict[int, _Fate], max_articles: int | None
+) -> Skipped:
+    if fate.duplicate_of is not None:
+        winner, later = fate.duplicate_of, fates[id(fate.duplicate_of)].duplicate_of
+        while later is not None:
+            winner, later = later, fates[id(later)].duplicate_of
+        winner_id = fates[id(winner)].source_id or winner.path
+        reason = f"same story as {winner_id} (same URL {winner.url}); that copy was kept"
+        return Skipped(path=draft.path, reason=reason)
+    return Skipped(
+        path=draft.path, reason=f"over the limit of {max_articles} articles (max_articles)"
+    )
+
+
+def _to_article(draft: Draft, source_id: str) -> Article:
+    source = Source(
+        id=source_id,
+        title=draft.title,
+        outlet=draft.outlet,
+        url=draft.url,
+        published=draft.published,
+        author=draft.author,
+        path=draft.path,
+        teaser=draft.teaser,
+        notes=draft.notes,
+    )
+    return Article(source=source, paragraphs=draft.paragraphs)
+
+
+def _to_report(article: Article) -> ArticleReport:
+    source = article.source
+    return ArticleReport(
+        id=source.id,
+        path=source.path,
+        title=source.title,
+        outlet=source.outlet,
+        published=source.published,
+        url=source.url,
+        author=source.author,
+        characters=len(article.text),
+        paragraphs=len(article.paragraphs),
+        teaser=source.teaser,
+        notes=source.notes,
+    )

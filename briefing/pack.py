@@ -1,0 +1,144 @@
+"""Group passages into packs that each fit one model call.
+
+Each article's passages form a unit (long articles are cut into several units at
+paragraph, then sentence boundaries). Units are placed by a hash of their key into a
+binary trie that splits only where a node is over capacity, so a pack's content depends
+only on the units whose hashes share its prefix: adding an unrelated article changes at
+most the one pack it lands in (or splits that pack in two), and every other pack keeps
+its text and therefore its cache entry.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable
+
+from pydantic import BaseModel
+
+from briefing.dedup import Passage
+from briefing.text import split_sentences
+
+# Room left per block for the delimiter lines that name its sources in the prompt.
+BLOCK_OVERHEAD_TOKENS = 24
+HASH_BITS = 64
+
+TokenCounter = Callable[[str], int]
+
+
+class Block(BaseModel):
+    """Consecutive paragraphs carried by the same sources; `source_ids[0]` owns them."""
+
+    source_ids: list[str]
+    paragraphs: list[str]
+
+
+class Pack(BaseModel):
+    """The passages one engine call sees."""
+
+    blocks: list[Block]
+    tokens: int
+
+    @property
+    def source_ids(self) -> list[str]:
+        """Every source id cited in this pack, in first-seen order."""
+        seen: dict[str, None] = {}
+        for block in self.blocks:
+            seen.update(dict.fromkeys(block.source_ids))
+        return list(seen)
+
+    @property
+    def owner_ids(self) -> list[str]:
+        """The articles whose own paragraphs are in this pack."""
+        return list(dict.fromkeys(block.source_ids[0] for block in self.blocks))
+
+
+class _Unit(BaseModel):
+    key: str
+    blocks: list[Block]
+    tokens: int
+
+    @property
+    def position(self) -> int:
+        digest = hashlib.sha1(self.key.encode()).digest()
+        return int.from_bytes(digest[: HASH_BITS // 8], "big")
+
+
+def _split_long(text: str, capacity: int, count: TokenCounter) -> list[str]:
+    """Cut a paragraph that exceeds `capacity` into pieces at sentence boundaries.
+
+    A single sentence longer than the capacity is cut into equal slices of characters.
+    """
+    pieces: list[str] = []
+    current = ""
+    for sentence in split_sentences(text):
+        candidate = f"{current} {sentence}".strip()
+        if current and count(candidate) > capacity:
+            pieces.append(current)
+            candidate = sentence
+        current = candidate
+        while count(current) > capacity:
+            cut = max(1, len(current) * capacity // count(current))
+            pieces.append(current[:cut])
+            current = current[cut:]
+    if current:
+        pieces.append(current)
+    return pieces
+
+
+def _units_for_article(
+    article_id: str, passages: list[Passage], capacity: int, count: TokenCounter
+) -> list[_Unit]:
+    """Cut one article's passages into units that each fit `capacity` tokens."""
+    units: list[_Unit] = []
+    blocks: list[Block] = []
+    tokens = 0
+    for passage in passages:
+        for piece in _split_long(passage.text, capacity - BLOCK_OVERHEAD_TOKENS, count):
+            size = count(piece)
+            same_block = bool(blocks) and blocks[-1].source_ids == passage.source_ids
+            added = size + (0 if same_block else BLOCK_OVERHEAD_TOKENS)
+            if blocks and tokens + added > capacity:
+                units.append(_Unit(key=f"{article_id}#{len(units)}", blocks=blocks, tokens=tokens))
+                blocks, tokens, same_block = [], 0, False
+                added = size + BLOCK_OVERHEAD_TOKENS
+            if same_block:
+                blocks[-1].paragraphs.append(piece)
+            else:
+                blocks.append(Block(source_ids=list(passage.source_ids), paragraphs=[piece]))
+            tokens += added
+    if blocks:
+        units.append(_Unit(key=f"{article_id}#{len(units)}", blocks=blocks, tokens=tokens))
+    return units
+
+
+def _trie_packs(units: list[_Unit], capacity: int, depth: int = 0) -> Iterable[list[_Unit]]:
+    """Split hash-sorted units by successive hash bits until each group fits."""
+    if sum(unit.tokens for unit in units) <= capacity or len(units) == 1 or depth >= HASH_BITS:
+        yield units
+        return
+    bit = 1 << (HASH_BITS - 1 - depth)
+    low = [unit for unit in units if not unit.position & bit]
+    high = [unit for unit in units if unit.position & bit]
+    for half in (low, high):
+        if half:
+            yield from _trie_packs(half, capacity, depth + 1)
+
+
+def make_packs(passages: list[Passage], capacity: int, count: TokenCounter) -> list[Pack]:
+    """Pack passages into groups of at most `capacity` tokens, stable under added articles."""
+    by_owner: dict[str, list[Passage]] = {}
+    for passage in passages:
+        by_owner.setdefault(passage.owner, []).append(passage)
+    units = [
+        unit
+        for owner, owned in by_owner.items()
+        for unit in _units_for_article(owner, owned, capacity, count)
+    ]
+    units.sort(key=lambda unit: unit.position)
+    return [
+        Pack(
+            blocks=[block for unit in group for block in unit.blocks],
+            tokens=sum(unit.tokens for unit in group),
+        )
+        for group in _trie_packs(units, capacity)
+    ]

@@ -1,0 +1,278 @@
+"""Run the stages in order: ingest → clean → dedup → pack → extract → verify → reconcile →
+summarise, and assemble the `Briefing`.
+
+Each extraction is verified as soon as it arrives, against the sources its pack showed
+the engine, so reconcile only ever merges evidence that is really in the articles.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import BinaryIO, Protocol
+
+from pydantic import BaseModel
+
+from briefing.clean import clean
+from briefing.config import Options
+from briefing.dedup import Passage, dedup
+from briefing.engines import Engine, ExtractionFailed, SummaryInput, Usage, select_engine
+from briefing.engines.offline import OfflineEngine
+from briefing.errors import BriefingError, NothingUsable
+from briefing.ingest import load
+from briefing.pack import Pack, make_packs
+from briefing.reconcile import reconcile
+from briefing.schema import Article, Briefing, Extraction, Skipped, Stats, Summary
+from briefing.tokens import count_tokens
+from briefing.verify import SourceTexts, verify
+
+log = logging.getLogger(__name__)
+
+
+class Reporter(Protocol):
+    """Hears about progress, e.g. to draw a progress bar."""
+
+    def packs_planned(self, total: int) -> None:
+        """`total` packs are about to be extracted."""
+        ...
+
+    def pack_done(self) -> None:
+        """One more pack finished (extracted or failed)."""
+        ...
+
+
+class Prepared(BaseModel):
+    """The input after the local stages: clean articles, their passages and packs."""
+
+    articles: list[Article]
+    skipped: list[Skipped]
+    passages: list[Passage]
+    packs: list[Pack]
+    unique_tokens: int
+
+
+class PackResult(BaseModel):
+    """One pack's extraction, or why it failed."""
+
+    pack: Pack
+    extraction: Extraction | None
+    error: str | None
+    usage: Usage
+
+
+def read_articles(
+    paths: Sequence[str | Path], options: Options, stdin: BinaryIO | None = None
+) -> tuple[list[Article], list[Skipped]]:
+    """Ingest and clean the inputs. Articles with nothing left after cleaning are skipped."""
+    ingested = load(
+        paths,
+        stdin=stdin,
+        max_file_bytes=options.max_file_bytes,
+        max_articles=options.max_articles,
+    )
+    articles: list[Article] = []
+    skipped = list(ingested.skipped)
+    for article in map(clean, ingested.articles):
+        if article.paragraphs:
+            articles.append(article)
+        else:
+            skipped.append(
+                Skipped(
+                    path=article.source.path,
+                    reason="no article text left after removing page furniture",
+                )
+            )
+    return articles, skipped
+
+
+def prepare(
+    articles: list[Article], skipped: list[Skipped], engine: Engine, options: Options
+) -> Prepared:
+    """Dedup and pack clean articles for `engine` under the options' token budget."""
+    if not articles:
+        raise NothingUsable(skipped)
+    capacity = options.budget - engine.prompt_overhead()
+    if capacity <= 0:
+        raise BriefingError(
+            f"--budget {options.budget} leaves no room for article text: the instructions alone "
+            f"take {engine.prompt_overhead()} tokens. Raise --budget."
+        )
+    passages = dedup(articles)
+
+    def count(text: str) -> int:
+        return count_tokens(text, engine.model)
+
+    return Prepared(
+        articles=articles,
+        skipped=skipped,
+        passages=passages,
+        packs=make_packs(passages, capacity, count),
+        unique_tokens=sum(count(passage.text) for passage in passages),
+    )
+
+
+async def _extract_one(
+    engine: Engine, pack: Pack, limit: asyncio.Semaphore, reporter: Reporter | None
+) -> PackResult:
+    async with limit:
+        try:
+            extraction, usage = await engine.extract(pack)
+            result = PackResult(pack=pack, extraction=extraction, error=None, usage=usage)
+        except ExtractionFailed as failure:
+            log.warning("a pack of %d sources failed: %s", len(pack.source_ids), failure)
+            result = PackResult(
+                pack=pack,
+                extraction=None,
+                error=str(failure),
+                usage=failure.usage + Usage(failed_calls=1),
+            )
+    if reporter:
+        reporter.pack_done()
+    return result
+
+
+async def extract_all(
+    engine: Engine, packs: list[Pack], concurrency: int, reporter: Reporter | None = None
+) -> list[PackResult]:
+    """Extract every pack, at most `concurrency` at a time; failures are returned, not raised."""
+    if reporter:
+        reporter.packs_planned(len(packs))
+    limit = asyncio.Semaphore(concurrency)
+    return list(await asyncio.gather(*(_extract_one(engine, p, limit, reporter) for p in packs)))
+
+
+def _uncovered(prepared: Prepared, results: list[PackResult]) -> list[Skipped]:
+    """Articles some of whose text was in a pack that failed, with the reason."""
+    reasons: dict[str, str] = {}
+    for result in results:
+        if result.error is None:
+            continue
+        for source_id in result.pack.source_ids:
+            reasons.setdefault(source_id, result.error)
+    return [
+        Skipped(
+            path=article.source.path,
+            reason=f"not covered: extraction failed for its text ({reasons[article.id]})",
+        )
+        for article in prepared.articles
+        if article.id in reasons
+    ]
+
+
+async def _summarize(engine: Engine, story: SummaryInput) -> tuple[Summary, Usage]:
+    try:
+        return await engine.summarize(story)
+    except ExtractionFailed as failure:
+        log.warning("the summary call failed (%s); using central sentences instead", failure)
+        summary, _ = await OfflineEngine().summarize(story)
+        return summary, failure.usage + Usage(failed_calls=1)
+
+
+def _total(usages: Sequence[Usage]) -> Usage:
+    return sum(usages, Usage())
+
+
+async def brief(
+    prepared: Prepared, engine: Engine, options: Options, reporter: Reporter | None = None
+) -> Briefing:
+    """Extract, verify, reconcile and summarise prepared articles into a briefing."""
+    results = await extract_all(engine, prepared.packs, options.concurrency, reporter)
+    texts = SourceTexts(prepared.articles)
+    verified = [
+        verify(result.extraction, texts, result.pack.source_ids)
+        for result in results
+        if result.extraction is not None
+    ]
+    story = reconcile([item.extraction for item in verified])
+    summary, summary_usage = await _summarize(
+        engine,
+        SummaryInput(
+            actors=story.actors,
+            claims=story.claims,
+            figures=story.figures,
+            disputes=story.disputes,
+            passages=prepared.passages,
+            titles=[a.source.title for a in prepared.articles if a.source.title],
+        ),
+    )
+    usage = _total([result.usage for result in results] + [summary_usage])
+    uncovered = _uncovered(prepared, results)
+    return Briefing(
+        title=summary.title,
+        summary=summary.bullets,
+        actors=story.actors,
+        claims=story.claims,
+        figures=story.figures,
+        disputes=story.disputes,
+        sources=[article.source for article in prepared.articles],
+        skipped=prepared.skipped + uncovered,
+        stats=Stats(
+            engine=engine.name,
+            model=engine.model,
+            packs=len(prepared.packs),
+            articles=len(prepared.articles),
+            unique_tokens=prepared.unique_tokens,
+            dropped_evidence=sum(item.dropped for item in verified),
+            uncovered_articles=len(uncovered),
+            **usage.model_dump(),
+        ),
+    )
+
+
+async def _brief_in_session(
+    prepared: Prepared, engine: Engine, options: Options, reporter: Reporter | None
+) -> Briefing:
+    async with engine.session():
+        return await brief(prepared, engine, options, reporter)
+
+
+def estimate(prepared: Prepared, engine: Engine) -> Stats:
+    """What a run would do and cost, without calling anything (`--dry-run`)."""
+    usage = engine.estimate(prepared.packs)
+    return Stats(
+        engine=engine.name,
+        model=engine.model,
+        packs=len(prepared.packs),
+        articles=len(prepared.articles),
+        unique_tokens=prepared.unique_tokens,
+        **usage.model_dump(),
+    )
+
+
+def check_cost(planned: Stats, options: Options) -> None:
+    """Refuse to start a run whose estimated cost is above `--max-cost`."""
+    if options.max_cost is not None and planned.cost_usd > options.max_cost:
+        raise BriefingError(
+            f"this run is estimated at ${planned.cost_usd:.4f} ({planned.calls} calls, "
+            f"{planned.prompt_tokens} prompt tokens), above --max-cost ${options.max_cost:.4f}. "
+            "Raise --max-cost, or shrink the input or --budget."
+        )
+
+
+def plan(paths: Sequence[str | Path], options: Options, *, stdin: BinaryIO | None = None) -> Stats:
+    """What building a briefing of `paths` would do and cost, calling nothing (`--dry-run`)."""
+    engine = select_engine(options)
+    articles, skipped = read_articles(paths, options, stdin)
+    return estimate(prepare(articles, skipped, engine, options), engine)
+
+
+def build(
+    paths: Sequence[str | Path],
+    options: Options | None = None,
+    *,
+    stdin: BinaryIO | None = None,
+    reporter: Reporter | None = None,
+) -> Briefing:
+    """Build a briefing from files, folders or stdin (`-`). The main library entry point."""
+    started = time.perf_counter()
+    options = options or Options.from_env()
+    engine = select_engine(options)
+    articles, skipped = read_articles(paths, options, stdin)
+    prepared = prepare(articles, skipped, engine, options)
+    check_cost(estimate(prepared, engine), options)
+    briefing = asyncio.run(_brief_in_session(prepared, engine, options, reporter))
+    briefing.stats.seconds = round(time.perf_counter() - started, 3)
+    return briefing

@@ -1,0 +1,768 @@
+"""Merge the extractions of all packs into one story: one actor per entity, one claim per
+statement, and disputes where sources give different values for the same quantity.
+
+Deterministic and engine-neutral: model output and offline output go through the same rules.
+
+- Actors: names are folded (case, diacritics, punctuation, honorifics, initials, "Jr.").
+  People merge on the same surname with similar first names ("Sergey"/"Sergei" Lavrov);
+  a lone surname or "Mr Kim" joins the one full name it shortens; countries, institutions
+  and outlets take the name the word lists give; an acronym joins the name it abbreviates.
+- Claims and figures are renamed to the canonical actor, then near-identical claims by
+  the same speaker merge their evidence, as do identical figures.
+- Disputes: figures are grouped when they count the same thing (same head noun or
+  synonym, compatible measure, no conflicting complement or year, shared context words),
+  never putting two different values from one source together. A group is a dispute when
+  two of its values, given by different sources, disagree.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from pydantic import BaseModel
+from rapidfuzz import fuzz
+
+from briefing.engines.lexicon import lexicon
+from briefing.engines.offline_actors import known_actor, pick_role
+from briefing.engines.offline_numbers import find_quantities, parse_quantity
+from briefing.schema import Actor, Claim, Dispute, DisputeVersion, Evidence, Extraction, Figure
+from briefing.text import words
+
+FIRST_NAME_SIMILARITY = 80
+SURNAME_SIMILARITY = 90
+CLAIM_SIMILARITY = 90
+SAME_TEXT_SIMILARITY = 95
+MIN_CLAIM_OVERLAP = 0.6
+COMMON_CONTEXT_SHARE = 0.4
+EQUAL_WITHIN = 0.005
+# Two sources rarely disagree on one quantity by more than this factor; values further
+# apart almost always count different things that share a noun.
+MAX_DISAGREEMENT = 3.0
+_KIND_ORDER = ("person", "organization", "media", "country", "other")
+_ACRONYM_SKIP = frozenset({"of", "the", "and", "for", "&", "on", "in", "de"})
+_HEAD_STOPS = frozenset(
+    {
+        "of",
+        "on",
+        "in",
+        "for",
+        "to",
+        "from",
+        "by",
+        "with",
+        "at",
+        "who",
+        "that",
+        "which",
+        "per",
+        "and",
+    }
+)
+_COMPLEMENT = re.compile(r"\b(?:of|on|in|for|from)\s+(.+)$", re.IGNORECASE)
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b|\b(?:this|last|next)\s+year\b", re.IGNORECASE)
+_MEASURE_NAMES = {"share": "share", "count": "count", "counter": "count", "money": "amount"}
+
+
+class Reconciled(BaseModel):
+    """The merged story: actors by importance, claims by speaker importance, disputes."""
+
+    actors: list[Actor]
+    claims: list[Claim]
+    figures: list[Figure]
+    disputes: list[Dispute]
+
+
+def fold(text: str) -> str:
+    """Lower case without diacritics, curly quotes, full stops or a leading "the"."""
+    text = unicodedata.normalize("NFKD", text.replace("’", "'"))
+    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
+    text = re.sub(r"[.\-_,]", " ", text)
+    text = re.sub(r"'s\b", "", text)
+    return re.sub(r"^the\s+", "", " ".join(text.split()))
+
+
+def _name_tokens(name: str) -> list[str]:
+    """A person's name words without honorifics, initials and generational suffixes."""
+    lx = lexicon()
+    skip = {h.lower() for h in lx.honorifics} | {s.lower() for s in lx.name_suffixes}
+    return [t for t in fold(name).split() if t not in skip and len(t) > 1]
+
+
+# ---------------------------------------------------------------- actors
+
+
+class _UnionFind:
+    """Disjoint sets of actor indices."""
+
+    def __init__(self, size: int) -> None:
+        self.parent = list(range(size))
+
+    def find(self, item: int) -> int:
+        while self.parent[item] != item:
+            self.parent[item] = self.parent[self.parent[item]]
+            item = self.parent[item]
+        return item
+
+    def union(self, a: int, b: int) -> None:
+        self.parent[self.find(b)] = self.find(a)
+
+
+def _canonical_known(name: str) -> tuple[str, str] | None:
+    return known_actor(name) or known_actor(name.strip())
+
+
+def _compatible_kinds(a: Actor, b: Actor) -> bool:
+    kinds = {a.kind, b.kind}
+    return len(kinds) == 1 or "other" in kinds or kinds == {"organization", "media"}
+
+
+def _same_person(a: list[str], b: list[str]) -> bool:
+    """Full names of one person: same surname, first names alike ("Sergey"/"Sergei")."""
+    if len(a) < 2 or len(b) < 2:
+        return False
+    if fuzz.ratio(a[-1], b[-1]) < SURNAME_SIMILARITY:
+        return False
+    return fuzz.ratio(a[0], b[0]) >= FIRST_NAME_SIMILARITY or a[0][0] == b[0][0] == b[0]
+
+
+def _acronym(name: str) -> str:
+    parts = [w for w in re.split(r"[\s-]+", name) if w and w.lower() not in _ACRONYM_SKIP]
+    return "".join(w[0] for w in parts if w[0].isalpha()).upper()
+
+
+def _without_owner(name: str) -> str:
+    """ "U.S. Customs and Border Protection" → "customs and border protection"."""
+    for length in (3, 2, 1):
+        parts = name.split()
+        owner = " ".join(parts[:length]).rstrip("'’s")
+        if len(parts) > length + 1 and (_canonical_known(owner) or owner in lexicon().demonyms):
+            return fold(" ".join(parts[length:]))
+    return fold(name)
+
+
+def _names_of(actor: Actor) -> list[str]:
+    return [actor.name, *actor.aliases]
+
+
+def _merge_groups(actors: list[Actor]) -> list[list[Actor]]:
+    groups = _UnionFind(len(actors))
+    by_fold: dict[str, int] = {}
+    people: list[tuple[int, list[str]]] = []
+    for index, actor in enumerate(actors):
+        for name in _names_of(actor):
+            known = _canonical_known(name)
+            keys = [fold(name)] + ([fold(known[1])] if known else [])
+            if actor.kind == "organization":
+                keys.append(_without_owner(name))
+            for key in keys:
+                multiword = len(key.split()) > 1 or actor.kind != "person"
+                if not multiword:
+                    continue
+                if key in by_fold and _compatible_kinds(actors[by_fold[key]], actor):
+                    groups.union(by_fold[key], index)
+                by_fold.setdefault(key, index)
+        if actor.kind == "person":
+            people.append((index, _name_tokens(actor.name)))
+    _merge_people(actors, people, groups)
+    _merge_acronyms(actors, groups)
+    clusters: dict[int, list[Actor]] = defaultdict(list)
+    for index, actor in enumerate(actors):
+        clusters[groups.find(index)].append(actor)
+    return list(clusters.values())
+
+
+def _merge_people(
+    actors: list[Actor], people: list[tuple[int, list[str]]], groups: _UnionFind
+) -> None:
+    full = [(i, tokens) for i, tokens in people if len(tokens) >= 2]
+    by_surname: dict[str, list[tuple[int, list[str]]]] = defaultdict(list)
+    for item in full:
+        by_surname[item[1][-1][:3]].append(item)
+    for bucket in by_surname.values():
+        for position, (i, a) in enumerate(bucket):
+            for j, b in bucket[position + 1 :]:
+                if _same_person(a, b):
+                    groups.union(i, j)
+    for i, tokens in people:
+        if len(tokens) == 1:
+            _attach_short_name(i, tokens[0], full, groups)
+    for i, _ in full:
+        for alias in actors[i].aliases:
+            alias_tokens = _name_tokens(alias)
+            if len(alias_tokens) == 1:
+                continue
+            for j, other in full:
+                if j != i and alias_tokens == other:
+                    groups.union(i, j)
+
+
+def _attach_short_name(
+    index: int, word: str, full: list[tuple[int, list[str]]], groups: _UnionFind
+) -> None:
+    """ "Lavrov" or "Mr Kim" joins the full name it shortens, if only one person fits."""
+    for position in (-1, 0):
+        roots = {groups.find(i) for i, tokens in full if tokens[position] == word}
+        if len(roots) == 1:
+            groups.union(roots.pop(), index)
+            return
+        if roots:
+            return
+
+
+def _merge_acronyms(actors: list[Actor], groups: _UnionFind) -> None:
+    expansions: dict[str, set[int]] = defaultdict(set)
+    for index, actor in enumerate(actors):
+        if actor.kind in {"organization", "media", "other"}:
+            for name in _names_of(actor):
+                if len(name.split()) >= 2:
+                    expansions[_acronym(name)].add(index)
+    for index, actor in enumerate(actors):
+        for name in _names_of(actor):
+            if re.fullmatch(r"[A-Z]{2,6}", name) and len(expansions.get(name, ())) == 1:
+                other = next(iter(expansions[name]))
+                if _compatible_kinds(actors[other], actor):
+                    groups.union(other, index)
+
+
+def _merged_actor(group: list[Actor]) -> Actor:
+    kinds = Counter(actor.kind for actor in group)
+    kind = min(kinds, key=lambda k: (-kinds[k], _KIND_ORDER.index(k)))
+    known = [_canonical_known(n) for a in group for n in _names_of(a)]
+    known_kinds = {k[0] for k in known if k}
+    if kind != "person" and len(known_kinds) == 1:
+        kind = known_kinds.pop()  # the word lists know what KCNA is
+    sources: dict[str, None] = {}
+    for actor in group:
+        sources.update(dict.fromkeys(actor.sources))
+    name = _canonical_name(group, kind)
+    aliases: dict[str, str] = {}
+    for actor in group:
+        for alias in _names_of(actor):
+            if fold(alias) != fold(name):
+                aliases.setdefault(alias.replace("’", "'").strip(), alias)
+    return Actor(
+        name=name,
+        aliases=sorted(aliases),
+        kind=kind,  # type: ignore[arg-type]
+        role=pick_role([actor.role for actor in group if actor.role for _ in actor.sources]),
+        sources=list(sources),
+    )
+
+
+def _canonical_name(group: list[Actor], kind: str) -> str:
+    for actor in group:
+        known = _canonical_known(actor.name)
+        if known and kind != "person":
+            return known[1]
+    support: Counter[str] = Counter()
+    for actor in group:
+        support[actor.name] += len(actor.sources)
+    if kind == "person":
+        return max(support, key=lambda n: (len(_name_tokens(n)) > 1, support[n], len(n)))
+    return max(support, key=lambda n: (support[n], len(n)))
+
+
+@dataclass
+class _Names:
+    """Maps every name and alias seen to its canonical actor."""
+
+    by_fold: dict[str, str] = field(default_factory=dict)
+    by_word: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+
+    def add(self, actor: Actor, originals: list[Actor]) -> None:
+        """Map the merged actor's names, and those of the actors merged into it, to it."""
+        for source in originals:
+            for name in _names_of(source):
+                self.by_fold.setdefault(fold(name), actor.name)
+        for name in _names_of(actor):
+            self.by_fold.setdefault(fold(name), actor.name)
+            if actor.kind == "person":
+                tokens = _name_tokens(name)
+                if tokens:
+                    self.by_word[tokens[-1]].add(actor.name)
+
+    def canonical(self, name: str | None) -> str | None:
+        """The canonical actor a speaker or attribution names, else the name as given."""
+        if name is None:
+            return None
+        found = self.by_fold.get(fold(name))
+        if found:
+            return found
+        known = _canonical_known(name)
+        if known and fold(known[1]) in self.by_fold:
+            return self.by_fold[fold(known[1])]
+        tokens = _name_tokens(name)
+        if tokens and len(self.by_word.get(tokens[-1], ())) == 1:
+            return next(iter(self.by_word[tokens[-1]]))
+        return name
+
+
+def _resolve_actors(actors: list[Actor]) -> tuple[list[Actor], _Names]:
+    names = _Names()
+    merged = []
+    for group in _merge_groups(actors):
+        actor = _merged_actor(group)
+        names.add(actor, group)
+        merged.append(actor)
+    return merged, names
+
+
+# ---------------------------------------------------------------- claims
+
+
+def _evidence_union(items: list[list[Evidence]]) -> list[Evidence]:
+    seen: dict[tuple[str, str], Evidence] = {}
+    for evidence in items:
+        for item in evidence:
+            seen.setdefault((item.source_id, item.quote), item)
+    return list(seen.values())
+
+
+def _claim_key(text: str) -> str:
+    return " ".join(words(text))
+
+
+def _speaks_for(person: Actor | None, other: str | None, actors: dict[str, Actor]) -> bool:
+    """A spokesperson's words are also the organisation's: "NATO spokesperson Oana Lungescu"."""
+    if other is None:
+        return True
+    if person is None or not person.role or other not in actors:
+        return False
+    role = fold(person.role)
+    return any(
+        fold(name) in role.split() or fold(name) in role for name in _names_of(actors[other])
+    )
+
+
+def _merge_claims(claims: list[Claim], actors: dict[str, Actor]) -> list[Claim]:
+    merged: list[Claim] = []
+    keys: list[str] = []
+    for claim in claims:
+        key = _claim_key(claim.text)
+        target = None
+        for position, other in enumerate(merged):
+            shorter, longer = sorted((len(key), len(keys[position])))
+            if shorter < MIN_CLAIM_OVERLAP * longer:
+                continue  # a few words of a long statement are not the same statement
+            score = fuzz.token_set_ratio(key, keys[position])
+            if other.speaker == claim.speaker and score >= CLAIM_SIMILARITY:
+                target = position
+                break
+            if score >= SAME_TEXT_SIMILARITY and min(len(key), len(keys[position])) > 40:
+                if _speaks_for(actors.get(other.speaker or ""), claim.speaker, actors):
+                    target = position
+                    break
+                if _speaks_for(actors.get(claim.speaker or ""), other.speaker, actors):
+                    other.speaker = claim.speaker
+                    target = position
+                    break
+        if target is None:
+            merged.append(
+                Claim(speaker=claim.speaker, text=claim.text, evidence=list(claim.evidence))
+            )
+            keys.append(key)
+            continue
+        existing = merged[target]
+        existing.evidence = _evidence_union([existing.evidence, claim.evidence])
+        if len(claim.text) > len(existing.text):
+            existing.text, keys[target] = claim.text, key
+    return merged
+
+
+# ---------------------------------------------------------------- figures
+
+
+def _figure_key(figure: Figure) -> tuple[str, str, float | None, str | None]:
+    return (fold(figure.subject), fold(figure.value), figure.number, figure.unit)
+
+
+def _merge_figures(figures: list[Figure]) -> list[Figure]:
+    merged: dict[tuple[str, str, float | None, str | None], Figure] = {}
+    for figure in figures:
+        key = _figure_key(figure)
+        if key not in merged:
+            merged[key] = figure.model_copy(deep=True)
+            continue
+        existing = merged[key]
+        existing.evidence = _evidence_union([existing.evidence, figure.evidence])
+        existing.attributed_to = existing.attributed_to or figure.attributed_to
+    return list(merged.values())
+
+
+def _stem(word: str) -> str:
+    for ending, replacement in (("ies", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", "")):
+        if word.endswith(ending) and len(word) - len(ending) >= 3:
+            return word[: -len(ending)] + replacement
+    return word
+
+
+def _concept(word: str) -> str:
+    synonyms = lexicon().synonyms
+    lowered = word.lower()
+    return synonyms.get(lowered) or synonyms.get(_stem(lowered)) or _stem(lowered)
+
+
+def _head(subject: str) -> str:
+    """The counted noun: "artillery ammunition" → ammunition, "troops and arms" → soldier,
+    "share of Russia's ammunition" → ammunition."""
+    head = ""
+    tokens = words(subject)
+    for position, word in enumerate(tokens):
+        if word in _HEAD_STOPS or (position and word.endswith(("ed", "ing"))):
+            if word == "of" and head in lexicon().measure_nouns:
+                return _head(" ".join(tokens[position + 1 :]))
+            break
+        if word not in lexicon().common_words and len(word) > 1:
+            head = word
+    return _concept(head) if head else ""
+
+
+def _complement(subject: str) -> set[str]:
+    match = _COMPLEMENT.search(subject)
+    if not match:
+        return set()
+    common = lexicon().common_words
+    return {_stem(w) for w in words(match.group(1)) if w not in common}
+
+
+@dataclass
+class _Quantity:
+    """A figure with what comparing it needs: measure, bounds, head noun, context words."""
+
+    figure: Figure
+    sources: frozenset[str]
+    measure: str
+    unit: str | None
+    low: float | None
+    high: float | None
+    kind: str | None
+    head: str
+    complement: set[str]
+    context: set[str]
+    years: set[str]
+    order: int
+
+
+def _measure(figure: Figure) -> tuple[str, str | None]:
+    units = lexicon().units
+    unit = figure.unit
+    if unit is None:
+        return "count", None
+    for candidate in units.values():
+        if unit in (candidate.normalized, candidate.written):
+            return candidate.measure, candidate.normalized
+    return "count", unit
+
+
+def _bounds(figure: Figure) -> tuple[float | None, float | None]:
+    parsed = parse_quantity(figure.value)
+    if parsed is not None and parsed.low is not None and parsed.number is None:
+        return parsed.low, parsed.high
+    if figure.number is not None:
+        return figure.number, figure.number
+    if parsed is not None:
+        return parsed.low, parsed.high
+    return None, None
+
+
+def _quantities(figures: list[Figure]) -> list[_Quantity]:
+    common = lexicon().common_words
+    quantities = []
+    for order, figure in enumerate(figures):
+        measure, unit = _measure(figure)
+        low, high = _bounds(figure)
+        quote = " ".join(e.quote for e in figure.evidence[:1])
+        context = {
+            _stem(w) for w in words(quote) if w not in common and len(w) > 1 and not w.isdigit()
+        }
+        qualifier = figure.qualifier.lower() if figure.qualifier else None
+        quantities.append(
+            _Quantity(
+                figure=figure,
+                sources=frozenset(e.source_id for e in figure.evidence),
+                measure="count" if measure == "counter" else measure,
+                unit=unit,
+                low=low,
+                high=high,
+                kind=lexicon().qualifiers.get(qualifier) if qualifier else None,
+                head=_head(figure.subject) if measure != "counter" else _concept(unit or ""),
+                complement=_complement(figure.subject),
+                context=context - {_stem(w) for w in words(figure.subject)},
+                years={y.lower() for y in _YEAR.findall(quote)},
+                order=order,
+            )
+        )
+    return quantities
+
+
+def _significant(number: float) -> int:
+    digits = f"{abs(number):.6g}".replace(".", "").lstrip("0").rstrip("0")
+    return max(1, len(digits))
+
+
+def _round(number: float, digits: int) -> float:
+    if number == 0:
+        return 0.0
+    return round(number, digits - 1 - math.floor(math.log10(abs(number))))
+
+
+def same_number(a: float, b: float) -> bool:
+    """Equal as written: "282" and "280" agree, "1.5 million" and "1.6 million" do not."""
+    if a == b or abs(a - b) <= EQUAL_WITHIN * max(abs(a), abs(b)):
+        return True
+    precision = min(_significant(a), _significant(b))
+    return precision >= 2 and _round(a, precision) == _round(b, precision)
+
+
+@dataclass
+class _Rates:
+    """Exchange rates the sources themselves give: "6.4 billion euros ($7.7 billion)"."""
+
+    rates: dict[tuple[str, str], float] = field(default_factory=dict)
+
+    @classmethod
+    def from_figures(cls, figures: list[Figure]) -> _Rates:
+        """Rates from figures whose value carries a bracketed conversion."""
+        found: dict[tuple[str, str], list[float]] = defaultdict(list)
+        for figure in figures:
+            parts = [q for q in find_quantities(figure.value) if q.measure == "money" and q.number]
+            if len(parts) == 2 and parts[0].unit != parts[1].unit:
+                a, b = parts
+                found[(a.unit, b.unit)].append(b.number / a.number)  # type: ignore[operator]
+        rates = {}
+        for (a, b), values in found.items():
+            rate = sorted(values)[len(values) // 2]
+            rates[(a, b)], rates[(b, a)] = rate, 1 / rate
+        return cls(rates)
+
+    def convert(self, amount: float, unit: str | None, target: str | None) -> float | None:
+        """The amount in the target currency, or None when no rate is known."""
+        if unit == target:
+            return amount
+        rate = self.rates.get((unit or "", target or ""))
+        return amount * rate if rate else None
+
+
+def _conflict(a: _Quantity, b: _Quantity, rates: _Rates) -> str | None:
+    """Why two figures about one quantity disagree, or None when they agree."""
+    if a.low is None or b.low is None or a.high is None or b.high is None:
+        return None
+    if a.measure != b.measure:
+        first, second = (_MEASURE_NAMES.get(m, m) for m in (a.measure, b.measure))
+        return f"different measures: {first} vs {second}"
+    low, high = b.low, b.high
+    note_prefix = ""
+    if a.measure == "money" and a.unit != b.unit:
+        converted_low = rates.convert(b.low, b.unit, a.unit)
+        if converted_low is None:
+            return f"different currencies: {a.unit} vs {b.unit}"
+        low, high = converted_low, rates.convert(b.high, b.unit, a.unit) or converted_low
+        note_prefix = f"after converting {b.unit} to {a.unit} at the rate the sources give, "
+    elif a.unit != b.unit:
+        return None
+    a_point, b_point = a.low == a.high, low == high
+    if a_point and b_point:
+        if same_number(a.low, low):
+            if {a.kind, b.kind} == {"min", "max"}:
+                return (
+                    "same number, qualified differently: "
+                    f"{a.figure.qualifier} vs {b.figure.qualifier}"
+                )
+            return None
+        return f"{note_prefix}values differ by {_difference(a.low, low)}%"
+    if (a.low <= high and low <= a.high) or same_number(a.low, high) or same_number(low, a.high):
+        return None
+    return f"{note_prefix}ranges do not overlap"
+
+
+def _difference(a: float, b: float) -> int:
+    return round(abs(a - b) / max(abs(a), abs(b)) * 100)
+
+
+def _middle(quantity: _Quantity) -> float:
+    return ((quantity.low or 0.0) + (quantity.high or quantity.low or 0.0)) / 2
+
+
+def _far_apart(a: _Quantity, b: _Quantity) -> bool:
+    if a.measure != b.measure or a.unit != b.unit:
+        return False
+    low, high = sorted((abs(_middle(a)), abs(_middle(b))))
+    return low == 0 or high / low > MAX_DISAGREEMENT
+
+
+def _share_and_amount(a: _Quantity, b: _Quantity) -> bool:
+    """ "40% of its ammunition" and "12 million rounds" measure one supply two ways; "90
+    percent of the stores" and "4,300 stores" do not disagree: a share only compares with
+    an amount counted in units."""
+    share, other = (a, b) if a.measure == "share" else (b, a)
+    return share.measure == "share" and other.measure == "count" and other.unit is not None
+
+
+def _same_quantity(a: _Quantity, b: _Quantity, frequent: set[str] | None) -> bool:
+    """Same counted noun, compatible measure, complement and year; with `frequent` given
+    (the two disagree), also closeness in value and a shared informative context word."""
+    if not a.head or a.head != b.head:
+        return False
+    if a.measure != b.measure and not _share_and_amount(a, b):
+        return False
+    if a.complement and b.complement and not a.complement & b.complement:
+        return False
+    if a.years and b.years and not a.years & b.years:
+        return False
+    if frequent is None:
+        return True
+    if _far_apart(a, b):
+        return False
+    shared = (a.context & b.context) - frequent
+    needed = 2 if a.head in lexicon().generic_nouns else 1
+    return len(shared) >= needed
+
+
+def _frequent_words(quantities: list[_Quantity]) -> set[str]:
+    counts: Counter[str] = Counter()
+    for quantity in quantities:
+        counts.update(quantity.context)
+    limit = max(2, COMMON_CONTEXT_SHARE * len(quantities))
+    return {word for word, count in counts.items() if count > limit}
+
+
+def _fits(
+    candidate: _Quantity, group: list[_Quantity], frequent: set[str], rates: _Rates
+) -> bool | None:
+    """None when the candidate cannot join the group; else whether it agrees with it.
+
+    Agreeing figures need only the same noun; a disagreeing one must also share context."""
+    agrees = True
+    for member in group:
+        conflict = _conflict(candidate, member, rates)
+        if conflict and candidate.sources & member.sources:
+            return None  # one source giving two values is talking about two quantities
+        if not _same_quantity(candidate, member, frequent if conflict else None):
+            return None
+        agrees = agrees and not conflict
+    return agrees
+
+
+def _groups(quantities: list[_Quantity], rates: _Rates) -> list[list[_Quantity]]:
+    frequent = _frequent_words(quantities)
+    by_head: dict[str, list[_Quantity]] = defaultdict(list)
+    for quantity in quantities:
+        if quantity.head:
+            by_head[quantity.head].append(quantity)
+    groups: list[list[_Quantity]] = []
+    for bucket in by_head.values():
+        bucket_groups: list[list[_Quantity]] = []
+        for quantity in sorted(bucket, key=lambda q: (-len(q.sources), q.order)):
+            fits = [(_fits(quantity, g, frequent, rates), g) for g in bucket_groups]
+            agreeing = [g for fit, g in fits if fit]
+            disagreeing = [g for fit, g in fits if fit is False]
+            target = (agreeing or disagreeing or [None])[0]
+            if target is None:
+                bucket_groups.append([quantity])
+            else:
+                target.append(quantity)
+        groups.extend(g for g in bucket_groups if len(g) > 1)
+    return groups
+
+
+def _versions(group: list[_Quantity], rates: _Rates) -> list[list[_Quantity]]:
+    versions: list[list[_Quantity]] = []
+    for quantity in sorted(group, key=lambda q: q.order):
+        same = next(
+            (
+                v
+                for v in versions
+                if v[0].kind == quantity.kind
+                and v[0].measure == quantity.measure
+                and v[0].unit == quantity.unit
+                and _conflict(v[0], quantity, rates) is None
+                and (v[0].low == v[0].high) == (quantity.low == quantity.high)
+            ),
+            None,
+        )
+        if same is None:
+            versions.append([quantity])
+        else:
+            same.append(quantity)
+    return versions
+
+
+def _version(members: list[_Quantity]) -> DisputeVersion:
+    sources: dict[str, None] = {}
+    for member in members:
+        sources.update(dict.fromkeys(e.source_id for e in member.figure.evidence))
+    attributions = Counter(m.figure.attributed_to for m in members if m.figure.attributed_to)
+    first = members[0].figure
+    return DisputeVersion(
+        value=first.value,
+        number=first.number,
+        attributed_to=attributions.most_common(1)[0][0] if attributions else None,
+        source_ids=list(sources),
+    )
+
+
+def _dispute(group: list[_Quantity], rates: _Rates) -> Dispute | None:
+    versions = _versions(group, rates)
+    notes = []
+    for position, first in enumerate(versions):
+        for second in versions[position + 1 :]:
+            first_sources = frozenset().union(*(m.sources for m in first))
+            second_sources = frozenset().union(*(m.sources for m in second))
+            if first_sources & second_sources:
+                continue
+            note = _conflict(first[0], second[0], rates)
+            if note:
+                notes.append(note)
+    if not notes:
+        return None
+    subjects = Counter(m.figure.subject for m in group)
+    subject = max(subjects, key=lambda s: (subjects[s], -len(s)))
+    return Dispute(subject=subject, versions=[_version(v) for v in versions], note=notes[0])
+
+
+def _disputes(figures: list[Figure]) -> list[Dispute]:
+    rates = _Rates.from_figures(figures)
+    quantities = [q for q in _quantities(figures) if q.low is not None]
+    disputes = [_dispute(group, rates) for group in _groups(quantities, rates)]
+    return [d for d in disputes if d is not None]
+
+
+# ---------------------------------------------------------------- story
+
+
+def _importance(actors: list[Actor], claims: list[Claim]) -> list[Actor]:
+    spoken = Counter(claim.speaker for claim in claims)
+    return sorted(
+        actors,
+        key=lambda a: (
+            -(len(a.sources) + 0.5 * min(spoken[a.name], 6)),
+            _KIND_ORDER.index(a.kind),
+            a.name,
+        ),
+    )
+
+
+def reconcile(extractions: list[Extraction]) -> Reconciled:
+    """Merge extractions into one story with canonical actors, merged claims and disputes."""
+    actors, names = _resolve_actors([a for e in extractions for a in e.actors])
+    claims = [
+        claim.model_copy(update={"speaker": names.canonical(claim.speaker)})
+        for e in extractions
+        for claim in e.claims
+    ]
+    figures = [
+        figure.model_copy(update={"attributed_to": names.canonical(figure.attributed_to)})
+        for e in extractions
+        for figure in e.figures
+    ]
+    by_name = {actor.name: actor for actor in actors}
+    claims = _merge_claims(claims, by_name)
+    actors = _importance(actors, claims)
+    rank = {actor.name: position for position, actor in enumerate(actors)}
+    claims.sort(key=lambda c: (rank.get(c.speaker or "", len(rank)), -len(c.evidence)))
+    figures = _merge_figures(figures)
+    return Reconciled(actors=actors, claims=claims, figures=figures, disputes=_disputes(figures))

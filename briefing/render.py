@@ -1,0 +1,134 @@
+"""Render a briefing as Markdown, standalone HTML or JSON from the Jinja templates in
+`briefing/templates/`.
+
+Everything that came from an article is untrusted. HTML output autoescapes it, allows
+only http(s) links and carries a Content-Security-Policy that forbids scripts; Markdown
+output escapes the characters that would turn text into markup or raw HTML.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from pathlib import Path
+from typing import Literal
+from urllib.parse import urlsplit
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from pydantic import BaseModel
+
+from briefing.schema import Briefing, Claim, Daily, Source
+
+Format = Literal["md", "html", "json"]
+FORMATS: tuple[Format, ...] = ("md", "html", "json")
+
+# Brackets are escaped, so parentheses can never complete a link; `#`, `+`, `-`, `>` and
+# numbered items only mean something at the start of a line.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
+_LINE_START_MARKUP = re.compile(r"^(\s*)([-+=>#]|\d+\.)", re.M)
+
+
+def markdown_escape(value: object) -> str:
+    """Text safe to place inside Markdown: no markup, no raw HTML, one line."""
+    text = " ".join(str(value).split())
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+    return _LINE_START_MARKUP.sub(r"\1\\\2", text)
+
+
+def markdown_code(value: object) -> str:
+    """Text for inside a Markdown code span: one line, no backticks to break out with."""
+    return " ".join(str(value).split()).replace("`", "'")
+
+
+def safe_url(value: object) -> str | None:
+    """The URL if it is a plain http(s) link, else None (no `javascript:` or `data:`)."""
+    if not value:
+        return None
+    url = str(value).strip()
+    parts = urlsplit(url)
+    if parts.scheme.lower() in ("http", "https") and parts.netloc and not re.search(r"\s", url):
+        return url
+    return None
+
+
+def anchor(value: object) -> str:
+    """An id for an HTML element or Markdown anchor derived from any text."""
+    slug = re.sub(r"[^a-z0-9]+", "-", str(value).lower()).strip("-")
+    return slug or "item"
+
+
+class ClaimGroup(BaseModel):
+    """The claims of one speaker, as the templates show them."""
+
+    speaker: str | None
+    claims: list[Claim]
+
+
+def claims_by_speaker(briefing: Briefing) -> list[ClaimGroup]:
+    """Claims grouped by speaker in the order speakers first appear; unattributed last."""
+    groups: dict[str | None, list[Claim]] = {}
+    for claim in briefing.claims:
+        groups.setdefault(claim.speaker, []).append(claim)
+    ordered = [ClaimGroup(speaker=s, claims=c) for s, c in groups.items() if s is not None]
+    if None in groups:
+        ordered.append(ClaimGroup(speaker=None, claims=groups[None]))
+    return ordered
+
+
+def source_label(source: Source) -> str:
+    """How a source is named next to a quote: its outlet, else its title, else its id."""
+    return source.outlet or source.title or source.id
+
+
+def index_sources(sources: list[Source]) -> dict[str, Source]:
+    """Sources by id, for looking up the outlet behind a cited id."""
+    return {source.id: source for source in sources}
+
+
+def _environment() -> Environment:
+    env = Environment(
+        loader=PackageLoader("briefing", "templates"),
+        autoescape=select_autoescape(enabled_extensions=("html.j2",), default=False),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(md=markdown_escape, md_code=markdown_code, safe_url=safe_url, anchor=anchor)
+    env.globals.update(
+        claims_by_speaker=claims_by_speaker, source_label=source_label, index_sources=index_sources
+    )
+    return env
+
+
+_ENV = _environment()
+
+
+def render(document: Briefing | Daily, fmt: Format) -> str:
+    """The briefing (or daily page) as text in `fmt`."""
+    if fmt == "json":
+        return document.model_dump_json(indent=2) + "\n"
+    kind = "daily" if isinstance(document, Daily) else "briefing"
+    template = _ENV.get_template(f"{kind}.{fmt}.j2")
+    return template.render(doc=document)
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write `text` to `path` so that readers see the old file or the new one, never half.
+
+    The text goes to a temporary file in the same folder, is flushed to disk, then renamed
+    over the target.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
+            stream.write(text)
+            stream.flush()
+            os.fsync(stream.fileno())
+        Path(temporary).replace(path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

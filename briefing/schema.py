@@ -1,0 +1,228 @@
+"""Data models that flow through the pipeline and the public JSON output contract.
+
+The models an engine fills (`Evidence`, `Actor`, `Claim`, `Figure`, `Extraction`) follow
+the strict structured-output rules: every field is required and optional ones are
+`X | None`, so the same classes serve as the model's response format and as output.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+ActorKind = Literal["person", "organization", "country", "media", "other"]
+
+
+class Source(BaseModel):
+    """One input article as it appears in the briefing's source list."""
+
+    id: str
+    title: str | None = None
+    outlet: str | None = None
+    url: str | None = None
+    published: str | None = None
+    author: str | None = None
+    path: str
+    teaser: bool = Field(
+        default=False, description="True when the input held only a teaser, not the full text."
+    )
+    notes: list[str] = Field(
+        default_factory=list, description="What ingest had to do to read it (encoding, truncation)."
+    )
+
+
+class Article(BaseModel):
+    """An ingested article: its source record and its text split into paragraphs."""
+
+    source: Source
+    paragraphs: list[str]
+
+    @property
+    def id(self) -> str:
+        """The source id of this article."""
+        return self.source.id
+
+    @property
+    def text(self) -> str:
+        """The article text, paragraphs separated by blank lines."""
+        return "\n\n".join(self.paragraphs)
+
+
+class Skipped(BaseModel):
+    """An input that could not be used, and why."""
+
+    path: str
+    reason: str
+
+
+class Evidence(BaseModel):
+    """A verbatim quote from one source backing a claim, actor or figure."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    source_id: str
+    quote: str
+
+
+class Actor(BaseModel):
+    """A person, organisation, country or outlet that matters in the story."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str
+    aliases: list[str]
+    kind: ActorKind
+    role: str | None
+    sources: list[str]
+
+
+class Claim(BaseModel):
+    """Something a speaker asserts, with the quotes that show it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    speaker: str | None
+    text: str
+    evidence: list[Evidence]
+
+
+class Figure(BaseModel):
+    """A number as reported: what it counts, how it was qualified and who gave it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    subject: str
+    value: str
+    number: float | None
+    unit: str | None
+    qualifier: str | None
+    attributed_to: str | None
+    evidence: list[Evidence]
+
+
+class Extraction(BaseModel):
+    """What an engine extracted from one pack of passages."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    actors: list[Actor]
+    claims: list[Claim]
+    figures: list[Figure]
+
+
+class Summary(BaseModel):
+    """A headline and a few bullet points, written from the reconciled data."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    title: str
+    bullets: list[str]
+
+
+class DisputeVersion(BaseModel):
+    """One side of a dispute: the value a group of sources gives."""
+
+    value: str
+    number: float | None
+    attributed_to: str | None
+    source_ids: list[str]
+
+
+class Dispute(BaseModel):
+    """Sources that give different values for the same quantity."""
+
+    subject: str
+    versions: list[DisputeVersion]
+    note: str
+
+
+class Stats(BaseModel):
+    """What a run did and what it cost."""
+
+    engine: str
+    model: str | None = None
+    calls: int = 0
+    cached_calls: int = 0
+    failed_calls: int = 0
+    packs: int = 0
+    prompt_tokens: int = 0
+    cached_prompt_tokens: int = 0
+    completion_tokens: int = 0
+    cost_usd: float = 0.0
+    seconds: float = 0.0
+    articles: int = 0
+    unique_tokens: int = 0
+    dropped_evidence: int = Field(
+        default=0, description="Quotes removed by verify because they were not in their source."
+    )
+    uncovered_articles: int = Field(
+        default=0, description="Articles whose text an engine failed to read (listed in skipped)."
+    )
+
+
+class Outlet(BaseModel):
+    """An outlet that covered a story, with its articles in that story."""
+
+    name: str = Field(description="The outlet's name, or a source's title or id when unknown.")
+    named: bool = Field(description="False when the input did not say which outlet it is.")
+    source_ids: list[str]
+
+
+class CoverageRow(BaseModel):
+    """One key claim or figure of a story, and which outlets report it."""
+
+    kind: Literal["claim", "figure"]
+    text: str = Field(description="The claim, or the figure as 'subject: value'.")
+    attributed_to: str | None = Field(description="The claim's speaker or the figure's source.")
+    source_ids: list[str] = Field(description="The articles that report it.")
+    reported_by: list[str] = Field(description="Names of the outlets that report it.")
+    left_out_by: list[str] = Field(description="Names of the outlets in the story that do not.")
+
+
+class Coverage(BaseModel):
+    """Who covered a story and who reported what: the daily page's coverage matrix."""
+
+    outlets: list[Outlet] = Field(description="Most articles first.")
+    rows: list[CoverageRow]
+
+
+class Briefing(BaseModel):
+    """The output of `briefing build`: the public JSON contract."""
+
+    title: str
+    summary: list[str]
+    actors: list[Actor]
+    claims: list[Claim]
+    figures: list[Figure]
+    disputes: list[Dispute]
+    sources: list[Source]
+    skipped: list[Skipped]
+    stats: Stats
+
+
+class Story(Briefing):
+    """One story of a daily briefing: its briefing, plus who covered it and reported what."""
+
+    coverage: Coverage
+
+
+class OtherReport(BaseModel):
+    """An article no other article in the day covers: listed on the daily page, not briefed."""
+
+    source: Source
+    lede: str = Field(description="Its opening sentence, verbatim.")
+
+
+class Daily(BaseModel):
+    """The output of `briefing daily`: one briefing per story, ranked."""
+
+    date: str | None
+    title: str
+    summary: list[str]
+    stories: list[Story]
+    skipped: list[Skipped]
+    stats: Stats
+    other_reports: list[OtherReport] = Field(
+        default_factory=list, description="Articles that form no story with any other."
+    )

@@ -1,0 +1,1 @@
+"""Helpers for testing and benchmarking briefing without network: a fake OpenAI server."""

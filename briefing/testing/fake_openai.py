@@ -1,0 +1,298 @@
+"""A fake OpenAI-compatible chat completions server on 127.0.0.1, for tests and benchmarks.
+
+    with FakeOpenAI([error_reply(429, "slow down", headers={"retry-after-ms": "10"})]) as server:
+        options = Options(engine="openai", base_url=server.base_url, ...)
+        ...
+        assert len(server.requests) == 2
+
+Requests are answered in order by the scripted replies (a `Reply`, or a function of the
+request body returning one), then by `then` (by default `auto_reply`: a valid, empty
+answer of the kind asked for, with a plausible usage block). Replies can carry any
+status, headers and body, including malformed ones, and a delay to simulate slow or
+hung servers. The server is bounded: it answers at most `max_requests` requests and
+stops by itself after `lifetime` seconds, so a forgotten server never outlives its test.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from types import TracebackType
+from typing import Any
+
+DEFAULT_MODEL = "gpt-5.4-mini"
+# A fixed creation time (2025-07-13) keeps recorded responses byte-for-byte reproducible.
+CREATED = 1_752_400_000
+CHARS_PER_TOKEN = 4
+POLL_SECONDS = 0.02  # how soon `stop` takes effect
+
+
+@dataclass(frozen=True)
+class Reply:
+    """One HTTP response: status, headers, body, and how long to wait before sending it."""
+
+    status: int = 200
+    body: bytes = b""
+    headers: Mapping[str, str] = field(default_factory=dict)
+    delay: float = 0.0
+
+
+Responder = Callable[[dict[str, Any]], Reply]
+
+
+def _json_reply(status: int, payload: object, headers: Mapping[str, str] | None = None) -> Reply:
+    body = json.dumps(payload, indent=2, ensure_ascii=False).encode()
+    request_id = "req_" + hashlib.sha256(body).hexdigest()[:24]
+    return Reply(
+        status=status,
+        body=body,
+        headers={"content-type": "application/json", "x-request-id": request_id, **(headers or {})},
+    )
+
+
+def usage_block(
+    prompt_tokens: int, completion_tokens: int, *, cached_tokens: int = 0, reasoning_tokens: int = 0
+) -> dict[str, Any]:
+    """A chat completions `usage` object as the OpenAI API sends it."""
+    return {
+        "prompt_tokens": prompt_tokens,
+        "completion_tokens": completion_tokens,
+        "total_tokens": prompt_tokens + completion_tokens,
+        "prompt_tokens_details": {"cached_tokens": cached_tokens, "audio_tokens": 0},
+        "completion_tokens_details": {
+            "reasoning_tokens": reasoning_tokens,
+            "audio_tokens": 0,
+            "accepted_prediction_tokens": 0,
+            "rejected_prediction_tokens": 0,
+        },
+    }
+
+
+def rough_usage(request: Mapping[str, Any], content: str | None) -> dict[str, Any]:
+    """A usage block estimated from text lengths (about four characters per token)."""
+    prompt = len(json.dumps(request.get("messages", []))) // CHARS_PER_TOKEN
+    return usage_block(prompt, len(content or "") // CHARS_PER_TOKEN + 1)
+
+
+def completion_body(
+    content: str | None,
+    *,
+    model: str = DEFAULT_MODEL,
+    finish_reason: str = "stop",
+    refusal: str | None = None,
+    usage: Mapping[str, Any] | None = None,
+    completion_id: str | None = None,
+) -> dict[str, Any]:
+    """A chat.completion object in the OpenAI wire format, with one choice."""
+    seed = json.dumps([content, refusal, finish_reason], ensure_ascii=False).encode()
+    return {
+        "id": completion_id or "chatcmpl-" + hashlib.sha256(seed).hexdigest()[:29],
+        "object": "chat.completion",
+        "created": CREATED,
+        "model": model,
+        "choices": [
+            {
+                "index": 0,
+                "message": {
+                    "role": "assistant",
+                    "content": content,
+                    "refusal": refusal,
+                    "annotations": [],
+                },
+                "logprobs": None,
+                "finish_reason": finish_reason,
+            }
+        ],
+        "usage": dict(usage) if usage is not None else usage_block(100, 10),
+        "service_tier": "default",
+        "system_fingerprint": None,
+    }
+
+
+def completion_reply(content: str | None, **details: Any) -> Reply:
+    """A 200 response carrying one answer; `details` as for `completion_body`."""
+    return _json_reply(200, completion_body(content, **details))
+
+
+def refusal_reply(refusal: str = "I'm sorry, I can't help with that.") -> Reply:
+    """A 200 response in which the model refuses."""
+    return completion_reply(None, refusal=refusal)
+
+
+def no_choices_reply() -> Reply:
+    """A 200 response with an empty `choices` list."""
+    body = completion_body(None)
+    body["choices"] = []
+    return _json_reply(200, body)
+
+
+def malformed_reply() -> Reply:
+    """A 200 response whose JSON body breaks off."""
+    return Reply(
+        body=b'{"id": "chatcmpl-broken", "object": "chat.completion", "choices": [{"ind',
+        headers={"content-type": "application/json"},
+    )
+
+
+def error_reply(
+    status: int,
+    message: str,
+    *,
+    code: str | None = None,
+    kind: str = "invalid_request_error",
+    headers: Mapping[str, str] | None = None,
+) -> Reply:
+    """An API error response in the OpenAI format."""
+    error = {"message": message, "type": kind, "param": None, "code": code}
+    return _json_reply(status, {"error": error}, headers)
+
+
+def hang(seconds: float) -> Reply:
+    """A reply that only comes after `seconds`: longer than the client's timeout, a timeout."""
+    return Reply(
+        status=200, body=b"{}", headers={"content-type": "application/json"}, delay=seconds
+    )
+
+
+def _asks_for_summary(request: Mapping[str, Any]) -> bool:
+    response_format = request.get("response_format") or {}
+    if response_format.get("type") == "json_schema":
+        return response_format["json_schema"].get("name") == "Summary"
+    messages = request.get("messages") or [{}]
+    return '"bullets"' in str(messages[0].get("content", ""))
+
+
+def auto_reply(request: dict[str, Any]) -> Reply:
+    """A valid answer to any request: an empty extraction, or a one-bullet summary."""
+    if _asks_for_summary(request):
+        answer: dict[str, Any] = {"title": "Briefing", "bullets": ["Nothing notable was reported."]}
+    else:
+        answer = {"actors": [], "claims": [], "figures": []}
+    content = json.dumps(answer)
+    return completion_reply(
+        content, model=str(request.get("model", DEFAULT_MODEL)), usage=rough_usage(request, content)
+    )
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"  # keep-alive, as the real API: benchmarks measure no handshakes
+    server: _Server
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Quiet: tests read `FakeOpenAI.requests` instead of a log."""
+
+    def do_POST(self) -> None:
+        """Answer a chat completions request with the next scripted reply."""
+        length = int(self.headers.get("content-length") or 0)
+        raw = self.rfile.read(length)
+        if not self.path.endswith("/chat/completions"):
+            self._send(error_reply(404, f"no route {self.path}", code="unknown_url"))
+            return
+        try:
+            request = json.loads(raw)
+        except ValueError:
+            self._send(error_reply(400, "request body is not JSON"))
+            return
+        reply = self.server.fake.reply_to(request, dict(self.headers))
+        if reply.delay and self.server.fake.stopped.wait(reply.delay):
+            return  # stopped while waiting: drop the connection
+        self._send(reply)
+
+    def _send(self, reply: Reply) -> None:
+        try:
+            self.send_response(reply.status)
+            for name, value in reply.headers.items():
+                self.send_header(name, value)
+            self.send_header("content-length", str(len(reply.body)))
+            self.end_headers()
+            self.wfile.write(reply.body)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the client gave up (a timeout test): nothing to answer
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    block_on_close = False
+    fake: FakeOpenAI
+
+
+class FakeOpenAI:
+    """A chat completions server on 127.0.0.1 answering from a script; a context manager."""
+
+    def __init__(
+        self,
+        script: Sequence[Reply | Responder] = (),
+        *,
+        then: Responder = auto_reply,
+        max_requests: int = 10_000,
+        lifetime: float = 60.0,
+    ) -> None:
+        self._script = list(script)
+        self._then = then
+        self._max_requests = max_requests
+        self._lifetime = lifetime
+        self._lock = threading.Lock()
+        self._stop_lock = threading.Lock()
+        self.requests: list[dict[str, Any]] = []
+        self.headers: list[dict[str, str]] = []
+        self.stopped = threading.Event()
+        self._server = _Server(("127.0.0.1", 0), _Handler)
+        self._server.fake = self
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": POLL_SECONDS}, daemon=True
+        )
+        self._timer = threading.Timer(lifetime, self.stop)
+        self._timer.daemon = True
+
+    @property
+    def base_url(self) -> str:
+        """The base URL to give the client, ending in /v1."""
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}/v1"
+
+    def reply_to(self, request: dict[str, Any], headers: dict[str, str]) -> Reply:
+        """Record `request` and pick its reply: the next scripted one, else `then`."""
+        with self._lock:
+            if len(self.requests) >= self._max_requests:
+                return error_reply(
+                    503,
+                    "fake server request limit reached",
+                    kind="server_error",
+                    headers={"x-should-retry": "false"},
+                )
+            self.requests.append(request)
+            self.headers.append(headers)
+            step = self._script.pop(0) if self._script else self._then
+        return step if isinstance(step, Reply) else step(request)
+
+    def start(self) -> FakeOpenAI:
+        """Start serving in a background thread."""
+        self._thread.start()
+        self._timer.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop serving and wake any reply still waiting out its delay."""
+        with self._stop_lock:
+            if self.stopped.is_set():
+                return
+            self.stopped.set()
+        self._timer.cancel()
+        if self._thread.is_alive():
+            self._server.shutdown()
+        self._server.server_close()
+
+    def __enter__(self) -> FakeOpenAI:
+        return self.start()
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.stop()

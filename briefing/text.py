@@ -1,0 +1,95 @@
+"""Small text helpers shared by several stages: normalisation and sentence splitting."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_QUOTES = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201a": "'",
+        "\u201b": "'",
+        "\u2032": "'",
+        "\u00b4": "'",
+        "`": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u201f": '"',
+        "\u2033": '"',
+        "\u00ab": '"',
+        "\u00bb": '"',
+        "\u2010": "-",
+        "\u2011": "-",
+        "\u2012": "-",
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2015": "-",
+        "\u2212": "-",
+        "\u2026": "...",
+    }
+)
+_SPACE = re.compile(r"\s+")
+_WORD = re.compile(r"\w+")
+
+
+def normalize_for_match(text: str) -> str:
+    """Fold quotes, dashes and whitespace so that a quote can be found in its source.
+
+    Case and wording are kept: a match after this is still a verbatim match.
+    """
+    text = unicodedata.normalize("NFKC", text).translate(_QUOTES)
+    text = re.sub(r"\s*-\s*", "-", text) if "-" in text else text
+    text = re.sub(r'\s*"\s*', '"', text) if '"' in text else text
+    return _SPACE.sub(" ", text).strip()
+
+
+def balance_quotes(text: str) -> str:
+    """Close a quotation left open (or open one left closed) when a clause is cut out
+    of a longer sentence, so that displayed text never has a dangling quote mark."""
+    opened, closed = text.count("\u201c"), text.count("\u201d")
+    if opened > closed:
+        text += "\u201d" * (opened - closed)
+    elif closed > opened:
+        text = "\u201c" * (closed - opened) + text
+    if text.count('"') % 2:
+        text = text + '"' if text.startswith('"') or ' "' in text else '"' + text
+    return text
+
+
+def words(text: str) -> list[str]:
+    """Lower-cased word tokens of a text."""
+    return _WORD.findall(text.lower())
+
+
+# A sentence ends at . ! ? (optionally followed by closing quotes or brackets) when the next
+# sentence starts with a capital, a digit or an opening quote.
+_SENTENCE_END = re.compile(
+    r"""[.!?]+["'\u201d\u2019)\]]*(?=\s+["'\u201c\u2018(\[]?[A-Z0-9\u00C0-\u024F])"""
+)
+_ABBREVIATIONS = re.compile(
+    r"\b(?:Mr|Mrs|Ms|Dr|Prof|Gen|Lt|Col|Sgt|Capt|Gov|Sen|Rep|St|Jr|Sr|Inc|Ltd|Co|Corp|No|vs|"
+    r"U\.S|U\.K|U\.N|E\.U|a\.m|p\.m|Jan|Feb|Mar|Apr|Aug|Sept?|Oct|Nov|Dec|[A-Z])\.$"
+)
+
+
+def split_sentences(paragraph: str) -> list[str]:
+    """Split a paragraph into sentences, keeping each sentence verbatim.
+
+    Abbreviations such as "Mr." or initials such as "S." do not end a sentence.
+    """
+    sentences: list[str] = []
+    start = 0
+    for match in _SENTENCE_END.finditer(paragraph):
+        candidate = paragraph[start : match.end()].strip()
+        if _ABBREVIATIONS.search(candidate):
+            continue
+        if candidate:
+            sentences.append(candidate)
+        start = match.end()
+    tail = paragraph[start:].strip()
+    if tail:
+        sentences.append(tail)
+    return sentences

@@ -1,0 +1,93 @@
+"""Keep only evidence that is really there: every quote must occur in the source it cites.
+
+This is the guard against invented claims and citations. A quote counts when it is a
+substring of its source's cleaned text after quotes, dashes and whitespace are folded
+(`briefing.text.normalize_for_match`); anything else is dropped and counted. Claims and
+figures left without evidence are dropped; actors keep only source ids that exist.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import TypeVar
+
+from pydantic import BaseModel
+
+from briefing.schema import Article, Claim, Evidence, Extraction, Figure
+from briefing.text import normalize_for_match
+
+MIN_QUOTE_CHARS = 8
+
+EvidenceBacked = TypeVar("EvidenceBacked", Claim, Figure)
+
+
+class SourceTexts:
+    """Normalised text of each source, for quote lookups."""
+
+    def __init__(self, articles: Iterable[Article]) -> None:
+        self._texts: dict[str, str] = {
+            article.id: normalize_for_match(" ".join(article.paragraphs)) for article in articles
+        }
+
+    def __contains__(self, source_id: object) -> bool:
+        return source_id in self._texts
+
+    def quotes(self, source_id: str, quote: str) -> bool:
+        """True when `quote` occurs in the source `source_id`."""
+        needle = normalize_for_match(quote)
+        text = self._texts.get(source_id)
+        return text is not None and len(needle) >= MIN_QUOTE_CHARS and needle in text
+
+
+class Verified(BaseModel):
+    """An extraction reduced to what its sources support, and how much was dropped."""
+
+    extraction: Extraction
+    dropped: int
+
+
+def _check(
+    evidence: list[Evidence], texts: SourceTexts, allowed: Mapping[str, object]
+) -> tuple[list[Evidence], int]:
+    """The evidence that holds, without repeats, and how many items failed."""
+    unique: dict[tuple[str, str], Evidence] = {}
+    rejected = 0
+    for item in evidence:
+        if item.source_id in allowed and texts.quotes(item.source_id, item.quote):
+            unique.setdefault((item.source_id, normalize_for_match(item.quote)), item)
+        else:
+            rejected += 1
+    return list(unique.values()), rejected
+
+
+def _verify_items(
+    items: list[EvidenceBacked], texts: SourceTexts, allowed: Mapping[str, object]
+) -> tuple[list[EvidenceBacked], int]:
+    kept: list[EvidenceBacked] = []
+    rejected = 0
+    for item in items:
+        evidence, failed = _check(item.evidence, texts, allowed)
+        rejected += failed
+        if evidence:
+            kept.append(item.model_copy(update={"evidence": evidence}))
+    return kept, rejected
+
+
+def verify(extraction: Extraction, texts: SourceTexts, allowed_ids: Iterable[str]) -> Verified:
+    """Drop evidence whose quote is not in its source or whose source was not given.
+
+    `allowed_ids` are the sources the engine was shown; citing any other id is dropped.
+    """
+    allowed = dict.fromkeys(source_id for source_id in allowed_ids if source_id in texts)
+    claims, rejected_claims = _verify_items(extraction.claims, texts, allowed)
+    figures, rejected_figures = _verify_items(extraction.figures, texts, allowed)
+    actors = [
+        actor.model_copy(update={"sources": [s for s in actor.sources if s in allowed]})
+        for actor in extraction.actors
+    ]
+    return Verified(
+        extraction=Extraction(
+            actors=[actor for actor in actors if actor.sources], claims=claims, figures=figures
+        ),
+        dropped=rejected_claims + rejected_figures,
+    )

@@ -1,0 +1,109 @@
+"""Shared fixtures: small, hand-written briefings and paths to the sample corpora."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from briefing.schema import (
+    Actor,
+    Briefing,
+    Claim,
+    Dispute,
+    DisputeVersion,
+    Evidence,
+    Figure,
+    Skipped,
+    Source,
+    Stats,
+)
+
+REPO = Path(__file__).resolve().parent.parent
+EXAMPLE = REPO / "examples" / "wonsan-2025-07"
+SHARED = REPO.parent / "shared"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_environment(monkeypatch, tmp_path):
+    """No test sees a real key, a real base URL or the user's cache."""
+    for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "BRIEFING_MODEL", "OPENAI_ORG_ID"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("BRIEFING_CACHE_DIR", str(tmp_path / "cache"))
+
+
+@pytest.fixture
+def sample_briefing() -> Briefing:
+    """A small briefing with one of everything."""
+    sources = [
+        Source(
+            id="a",
+            title="Lavrov in Wonsan",
+            outlet="Daily News",
+            url="https://example.com/a",
+            published="2025-07-12",
+            path="a.txt",
+        ),
+        Source(
+            id="b",
+            title="Kim meets Lavrov",
+            outlet="The Times",
+            url=None,
+            published=None,
+            path="b.txt",
+        ),
+    ]
+    return Briefing(
+        title="Lavrov visits Kim Jong Un in Wonsan",
+        summary=["Russia's foreign minister met Kim Jong Un in Wonsan."],
+        actors=[
+            Actor(
+                name="Sergey Lavrov",
+                aliases=["Sergei Lavrov"],
+                kind="person",
+                role="Russian Foreign Minister",
+                sources=["a", "b"],
+            ),
+        ],
+        claims=[
+            Claim(
+                speaker="Sergey Lavrov",
+                text="Russia warns against alliances targeting Pyongyang",
+                evidence=[Evidence(source_id="a", quote="We warn against exploiting these ties")],
+            ),
+        ],
+        figures=[
+            Figure(
+                subject="ammunition",
+                value="up to 40%",
+                number=40,
+                unit="%",
+                qualifier="up to",
+                attributed_to="Kyrylo Budanov",
+                evidence=[Evidence(source_id="a", quote="up to 40% of its needed ammunition")],
+            ),
+        ],
+        disputes=[
+            Dispute(
+                subject="ammunition supplied by North Korea",
+                versions=[
+                    DisputeVersion(
+                        value="up to 40%",
+                        number=40,
+                        attributed_to="Kyrylo Budanov",
+                        source_ids=["a"],
+                    ),
+                    DisputeVersion(
+                        value="about 12 million rounds",
+                        number=12_000_000,
+                        attributed_to="South Korean intelligence",
+                        source_ids=["b"],
+                    ),
+                ],
+                note="different measures: a share versus a count",
+            )
+        ],
+        sources=sources,
+        skipped=[Skipped(path="broken.json", reason="malformed JSON at line 1")],
+        stats=Stats(engine="offline", articles=2, unique_tokens=900, packs=1),
+    )

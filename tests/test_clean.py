@@ -1,0 +1,105 @@
+from briefing.clean import clean, clean_paragraphs, is_furniture
+from briefing.schema import Article, Source
+
+STORY = "Lavrov said Moscow and Pyongyang's cooperation contributes to stability on the peninsula."
+
+
+def test_error_page_lines_are_dropped_in_any_wording():
+    paragraphs = [
+        "403",
+        "Sorry!!",
+        "Error! We're sorry, but the page you were looking for doesn't exist.",
+        "404 Not Found",
+        "Oops, something went wrong.",
+        "Access denied",
+        STORY,
+    ]
+    assert clean_paragraphs(paragraphs) == [STORY]
+
+
+def test_legal_disclaimer_with_label_and_body_is_dropped():
+    paragraphs = [
+        STORY,
+        "Legal Disclaimer:",
+        "The publisher provides the information “as is” without warranty of any kind. We do not "
+        "accept any responsibility or liability for the accuracy of this article.",
+        "Disclaimer: views expressed in this article do not necessarily reflect our position.",
+    ]
+    assert clean_paragraphs(paragraphs) == [STORY]
+
+
+def test_reporting_about_copyright_is_not_mistaken_for_a_disclaimer():
+    paragraph = (
+        "The court said the company was liable for copyright infringement after it reproduced "
+        "thousands of photographs without permission, a ruling lawyers called a landmark."
+    )
+    assert not is_furniture(paragraph)
+
+
+def test_also_read_links_and_the_headline_after_a_bare_label_are_dropped():
+    paragraphs = [
+        STORY,
+        "Also Read: What Are Gaza Ceasefire Talks Faltering Over? A Report Offers Clues",
+        "READ MORE",
+        "Spain seeks EU cash to link up its 'energy island'",
+        "ALSO READ | Russia will bomb any country if Putin gets arrested, says Medvedev",
+        "Related coverage: markets slide as rates rise",
+        "The pipeline will carry two million tonnes of hydrogen per year.",
+    ]
+    assert clean_paragraphs(paragraphs) == [
+        STORY,
+        "The pipeline will carry two million tonnes of hydrogen per year.",
+    ]
+
+
+def test_a_sentence_that_starts_with_a_link_word_is_kept():
+    sentence = "Listen to the people of this town and you will hear anger about the closures."
+    assert clean_paragraphs([sentence]) == [sentence]
+
+
+def test_comment_widgets_and_share_buttons_are_dropped():
+    paragraphs = [
+        STORY,
+        "Comments",
+        "No comment",
+        "Leave a Reply",
+        "Share this article",
+        "12 comments",
+    ]
+    assert clean_paragraphs(paragraphs) == [STORY]
+
+
+def test_credit_lines_and_captions_are_dropped():
+    paragraphs = [
+        STORY,
+        "With AP inputs",
+        "(Reporting by Foo Yun Chee; Editing by Elaine Hardcastle)",
+        "Residents line up outside the fever clinic of a hospital in Beijing (AP)",
+        "Photo: Reuters",
+    ]
+    assert clean_paragraphs(paragraphs) == [STORY]
+
+
+def test_caption_fused_to_the_end_of_a_paragraph_is_cut_off():
+    paragraph = (
+        "Lavrov warned the United States against forming a security alliance. "
+        "Russian Foreign Minister Sergei Lavrov (C) shaking hands with North Korean leader "
+        "Kim Jong Un (L) in Wonsan on July 12, 2025.(AFP)"
+    )
+    assert clean_paragraphs([paragraph]) == [
+        "Lavrov warned the United States against forming a security alliance."
+    ]
+
+
+def test_block_pasted_twice_inside_an_article_is_kept_once():
+    block = [STORY, "He condemned NATO's growing footprint in the Asia-Pacific."]
+    assert clean_paragraphs(block + block) == block
+
+
+def test_clean_returns_a_copy_with_the_same_source():
+    source = Source(id="a", path="a.txt")
+    article = Article(source=source, paragraphs=["403", STORY])
+    cleaned = clean(article)
+    assert cleaned.paragraphs == [STORY]
+    assert cleaned.source == source
+    assert article.paragraphs == ["403", STORY]

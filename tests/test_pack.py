@@ -1,0 +1,84 @@
+from briefing.dedup import Passage
+from briefing.pack import BLOCK_OVERHEAD_TOKENS, make_packs
+from briefing.text import split_sentences
+
+
+def count(text: str) -> int:
+    return len(text.split())
+
+
+def passages_for(article_id: str, paragraphs: int, words: int = 50) -> list[Passage]:
+    return [
+        Passage(text=" ".join([f"{article_id}w{i}"] * words) + ".", source_ids=[article_id])
+        for i in range(paragraphs)
+    ]
+
+
+def pack_texts(packs) -> set[tuple[str, ...]]:
+    return {tuple(p for b in pack.blocks for p in b.paragraphs) for pack in packs}
+
+
+def test_everything_fits_in_one_pack_when_under_capacity():
+    passages = passages_for("a", 3) + passages_for("b", 3)
+    packs = make_packs(passages, capacity=10_000, count=count)
+    assert len(packs) == 1
+    assert packs[0].owner_ids == sorted(packs[0].owner_ids, key=packs[0].owner_ids.index)
+    assert set(packs[0].source_ids) == {"a", "b"}
+
+
+def test_no_pack_exceeds_capacity():
+    passages = [p for i in range(30) for p in passages_for(f"s{i}", 4)]
+    capacity = 1_000
+    packs = make_packs(passages, capacity=capacity, count=count)
+    assert all(pack.tokens <= capacity for pack in packs)
+    sent = [p for pack in packs for b in pack.blocks for p in b.paragraphs]
+    assert sorted(sent) == sorted(p.text for p in passages)
+
+
+def test_long_article_is_split_at_paragraph_boundaries():
+    passages = passages_for("long", 10, words=100)
+    packs = make_packs(passages, capacity=350, count=count)
+    assert len(packs) >= 4
+    assert all(pack.tokens <= 350 for pack in packs)
+
+
+def test_paragraph_longer_than_capacity_is_split_at_sentences():
+    text = " ".join(f"Sentence number {i} has some words in it." for i in range(100))
+    packs = make_packs([Passage(text=text, source_ids=["a"])], capacity=120, count=count)
+    pieces = [p for pack in packs for b in pack.blocks for p in b.paragraphs]
+    assert sorted(s for piece in pieces for s in split_sentences(piece)) == sorted(
+        split_sentences(text)
+    )
+    assert all(count(piece) <= 120 - BLOCK_OVERHEAD_TOKENS for piece in pieces)
+
+
+def test_a_single_enormous_line_is_still_cut_to_fit():
+    text = "x" * 50_000
+    packs = make_packs(
+        [Passage(text=text, source_ids=["a"])], capacity=200, count=lambda t: len(t) // 4
+    )
+    pieces = [p for pack in packs for b in pack.blocks for p in b.paragraphs]
+    assert sum(len(piece) for piece in pieces) == len(text)
+    assert all(pack.tokens <= 200 for pack in packs)
+
+
+def test_adding_an_article_changes_at_most_the_pack_it_lands_in():
+    day = [p for i in range(50) for p in passages_for(f"story-{i}", 6)]
+    before = pack_texts(make_packs(day, capacity=3_000, count=count))
+    for extra in range(20):
+        after = pack_texts(
+            make_packs(day + passages_for(f"new-{extra}", 6), capacity=3_000, count=count)
+        )
+        assert len(after - before) <= 2, f"adding new-{extra} changed {len(after - before)} packs"
+
+
+def test_shared_passages_keep_all_their_sources_in_one_block():
+    passages = [
+        Passage(text="Own paragraph of a.", source_ids=["a"]),
+        Passage(text="Wire paragraph.", source_ids=["a", "b"]),
+        Passage(text="Own paragraph of b.", source_ids=["b"]),
+    ]
+    pack = make_packs(passages, capacity=10_000, count=count)[0]
+    blocks = {tuple(b.source_ids): b.paragraphs for b in pack.blocks}
+    assert blocks[("a", "b")] == ["Wire paragraph."]
+    assert pack.owner_ids.count("a") == 1

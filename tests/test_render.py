@@ -1,0 +1,151 @@
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from briefing.render import markdown_escape, render, safe_url, write_atomic
+from briefing.schema import Briefing, Source
+
+HOSTILE = '<script>alert(1)</script><img src=x onerror="alert(2)">'
+
+
+def hostile(briefing: Briefing) -> Briefing:
+    """The sample briefing with markup and script payloads in every article-derived field."""
+    data = briefing.model_dump()
+    data["title"] = HOSTILE
+    data["summary"] = [f"# heading {HOSTILE}"]
+    data["actors"][0]["name"] = f"[click](javascript:alert(3)) {HOSTILE}"
+    data["claims"][0]["text"] = f"**bold** {HOSTILE}"
+    data["claims"][0]["evidence"][0]["quote"] = f"> quoted {HOSTILE}"
+    data["sources"][0].update(title=HOSTILE, outlet=HOSTILE, url="javascript:alert(4)", id="a")
+    data["disputes"][0]["note"] = HOSTILE
+    data["skipped"][0]["reason"] = HOSTILE
+    return Briefing.model_validate(data)
+
+
+def test_json_output_is_the_model_and_round_trips(sample_briefing):
+    text = render(sample_briefing, "json")
+    assert Briefing.model_validate_json(text) == sample_briefing
+    assert set(json.loads(text)) == {
+        "title",
+        "summary",
+        "actors",
+        "claims",
+        "figures",
+        "disputes",
+        "sources",
+        "skipped",
+        "stats",
+    }
+
+
+def test_markdown_has_every_section(sample_briefing):
+    text = render(sample_briefing, "md")
+    for heading in (
+        "# Lavrov visits",
+        "## Key actors",
+        "## Who claims what",
+        "## Disputed figures",
+        "## Sources",
+        "## Skipped inputs",
+        "## Run stats",
+    ):
+        assert heading in text
+    assert "Sergei Lavrov" in text
+    assert "| **up to 40%** | Kyrylo Budanov | [Daily News] |" in text
+    assert "| **about 12 million rounds** | South Korean intelligence | [The Times] |" in text
+
+
+def test_html_shows_dispute_versions_side_by_side_and_links_quotes_to_sources(sample_briefing):
+    html = render(sample_briefing, "html")
+    assert html.startswith("<!doctype html>")
+    assert '<td class="value">up to 40%</td>' in html
+    assert '<td class="value">about 12 million rounds</td>' in html
+    assert 'href="#src-a"' in html and 'id="src-a"' in html
+    assert "Content-Security-Policy" in html and "default-src 'none'" in html
+
+
+@pytest.mark.parametrize("fmt", ["md", "html"])
+def test_article_markup_never_reaches_the_output_as_tags(sample_briefing, fmt):
+    text = render(hostile(sample_briefing), fmt)
+    assert "<script" not in text
+    assert "<img" not in text
+    assert "javascript:alert(4)" not in text
+
+
+def test_markdown_turns_article_links_and_emphasis_into_plain_text(sample_briefing):
+    text = render(hostile(sample_briefing), "md")
+    assert "[click](javascript:" not in text
+    assert "\\[click\\](javascript:alert(3))" in text
+    assert "\\*\\*bold\\*\\*" in text
+
+
+def test_html_links_only_to_web_urls_and_its_own_anchors(sample_briefing):
+    html = render(hostile(sample_briefing), "html")
+    hrefs = re.findall(r'href="([^"]*)"', html)
+    assert hrefs and all(h.startswith(("#", "https://")) for h in hrefs)
+
+
+def test_html_escapes_every_article_field(sample_briefing):
+    html = render(hostile(sample_briefing), "html")
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "onerror=&#34;alert(2)&#34;" in html or "onerror=&quot;alert(2)&quot;" in html
+
+
+def test_markdown_escape_neutralises_markup():
+    assert markdown_escape("<b>x</b>") == "&lt;b&gt;x&lt;/b&gt;"
+    assert markdown_escape("[a](javascript:x)") == "\\[a\\](javascript:x)"
+    assert markdown_escape("# not a heading") == "\\# not a heading"
+    assert markdown_escape("line one\nline two") == "line one line two"
+
+
+@pytest.mark.parametrize(
+    "url, expected",
+    [
+        ("https://example.com/a?b=1", "https://example.com/a?b=1"),
+        ("javascript:alert(1)", None),
+        ("JaVaScRiPt:alert(1)", None),
+        ("data:text/html,<script>", None),
+        ("//evil.example/x", None),
+        ("https://exa mple.com", None),
+        (None, None),
+    ],
+)
+def test_safe_url_allows_only_plain_web_links(url, expected):
+    assert safe_url(url) == expected
+
+
+def test_source_without_url_shows_its_title(sample_briefing):
+    html = render(sample_briefing, "html")
+    assert "Kim meets Lavrov" in html
+
+
+def test_teaser_sources_are_marked(sample_briefing):
+    teaser = sample_briefing.model_copy(
+        update={"sources": [Source(id="t", title="Teaser", path="feed.xml#1", teaser=True)]}
+    )
+    assert "teaser only" in render(teaser, "md")
+    assert "teaser only" in render(teaser, "html")
+
+
+def test_write_atomic_replaces_the_file_and_leaves_no_temporary(tmp_path):
+    target = tmp_path / "out" / "briefing.md"
+    write_atomic(target, "first")
+    write_atomic(target, "second")
+    assert target.read_text() == "second"
+    assert [p.name for p in target.parent.iterdir()] == ["briefing.md"]
+
+
+def test_write_atomic_keeps_the_old_file_when_writing_fails(tmp_path, monkeypatch):
+    target = tmp_path / "briefing.md"
+    write_atomic(target, "old")
+
+    def broken_replace(*_args):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(Path, "replace", broken_replace)
+    with pytest.raises(OSError):
+        write_atomic(target, "new")
+    assert target.read_text() == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["briefing.md"]
