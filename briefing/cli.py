@@ -35,6 +35,7 @@ from briefing.schema import Briefing, Daily, Skipped, Stats
 EXIT_USAGE = 1
 EXIT_NOTHING_USABLE = 2
 EXIT_PARTIAL = 3
+EXIT_INTERRUPTED = 130
 
 stderr = Console(stderr=True)
 
@@ -218,7 +219,25 @@ def _options(**flags: Any) -> Options:
     )
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _BriefingGroup(click.Group):
+    """Click, but a usage error exits with 1: exit code 2 means nothing usable in the input."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        kwargs["standalone_mode"] = False
+        try:
+            return super().main(*args, **kwargs)
+        except click.UsageError as error:
+            error.show()
+            sys.exit(EXIT_USAGE)
+        except click.ClickException as error:
+            error.show()
+            sys.exit(error.exit_code)
+        except click.Abort:
+            click.echo("Interrupted.", err=True)
+            sys.exit(EXIT_INTERRUPTED)
+
+
+@click.group(cls=_BriefingGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="briefing", prog_name="briefing")
 @click.option("-v", "--verbose", is_flag=True, help="Log each stage on stderr.")
 def main(verbose: bool) -> None:

@@ -137,19 +137,29 @@ class Dispute(BaseModel):
     note: str
 
 
-class Stats(BaseModel):
-    """What a run did and what it cost."""
+class Usage(BaseModel):
+    """What engine calls cost, as reported by the API (all zero for the offline engine)."""
 
-    engine: str
-    model: str | None = None
     calls: int = 0
     cached_calls: int = 0
     failed_calls: int = 0
-    packs: int = 0
     prompt_tokens: int = 0
     cached_prompt_tokens: int = 0
     completion_tokens: int = 0
     cost_usd: float = 0.0
+
+    def __add__(self, other: Usage) -> Usage:
+        return Usage(
+            **{name: getattr(self, name) + getattr(other, name) for name in Usage.model_fields}
+        )
+
+
+class Stats(Usage):
+    """What a run did and what it cost: the usage of its calls plus the size of its input."""
+
+    engine: str
+    model: str | None = None
+    packs: int = 0
     seconds: float = 0.0
     articles: int = 0
     unique_tokens: int = 0

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from briefing.schema import (
@@ -18,10 +16,6 @@ from briefing.schema import (
     Source,
     Stats,
 )
-
-REPO = Path(__file__).resolve().parent.parent
-EXAMPLE = REPO / "examples" / "wonsan-2025-07"
-SHARED = REPO.parent / "shared"
 
 
 @pytest.fixture(autouse=True)

@@ -4,53 +4,18 @@ on the wonsan seed cluster."""
 from __future__ import annotations
 
 import asyncio
-import re
-import time
-from pathlib import Path
 
 import pytest
 
-from briefing.dedup import Passage, dedup
+from briefing.dedup import Passage
 from briefing.engines.base import SummaryInput, Usage
 from briefing.engines.offline import OfflineEngine, extract_pack
 from briefing.engines.offline_numbers import find_quantities
-from briefing.pack import Block, Pack, make_packs
-from briefing.schema import Actor, Article, Extraction, Source
+from briefing.pack import Block, Pack
+from briefing.schema import Actor, Extraction
 from briefing.text import normalize_for_match
 
-ROOT = Path(__file__).resolve().parents[1]
-WONSAN = ROOT / "examples" / "wonsan-2025-07"
-CORPUS = ROOT.parent / "shared" / "corpus"
-
-# Page furniture of the seed files; cleaning is another stage's job, so the tests drop it.
-_JUNK_LINE = re.compile(
-    r"^(?:\d{3}|Sorry!+|Error!.*|Comments|No comment|Also Read:.*|ALSO READ.*|READ \|.*)$", re.I
-)
-_HEADER = re.compile(r"^(?:title|outlet|url) ")
-_DATE = re.compile(r"^\s*date \d{4}-\d{2}-\d{2}\s*")
-
-
-def article_from_file(path: Path) -> Article:
-    """An article from a corpus file: header lines and obvious junk dropped, one paragraph
-    per non-empty line, nothing after a legal disclaimer."""
-    paragraphs = []
-    for line in path.read_text(encoding="utf-8").split("\n"):
-        line = _DATE.sub("", line).strip()
-        if line.startswith("Legal Disclaimer"):
-            break
-        if line and not _HEADER.match(line) and not _JUNK_LINE.match(line):
-            paragraphs.append(line)
-    return Article(source=Source(id=path.stem, path=path.name), paragraphs=paragraphs)
-
-
-def corpus_articles(folder: Path) -> list[Article]:
-    """Every article of a corpus folder."""
-    return [article_from_file(path) for path in sorted(folder.glob("*.txt"))]
-
-
-def corpus_packs(folder: Path) -> list[Pack]:
-    """A corpus folder as packs, the way the pipeline builds them."""
-    return make_packs(dedup(corpus_articles(folder)), capacity=100_000, count=len)
+from .corpus import WONSAN, corpus_articles, corpus_packs
 
 
 def pack_of(*articles: tuple[str, str]) -> Pack:
@@ -426,21 +391,3 @@ def test_wonsan_evidence_quotes_are_verbatim_in_their_sources(wonsan):
     assert quotes
     for evidence in quotes:
         assert normalize_for_match(evidence.quote) in texts[evidence.source_id]
-
-
-def test_offline_engine_handles_a_hundred_articles_a_second():
-    articles = corpus_articles(WONSAN)
-    text = [p for a in articles for p in a.paragraphs]
-    words_per_article = 800
-    blocks = []
-    for index in range(100):
-        paragraphs, count = [], 0
-        for paragraph in text[index % len(text) :] + text:
-            paragraphs.append(f"{paragraph} ({index})")
-            count += len(paragraph.split())
-            if count >= words_per_article:
-                break
-        blocks.append(Block(source_ids=[f"article-{index}"], paragraphs=paragraphs))
-    start = time.perf_counter()
-    extract_pack(Pack(blocks=blocks, tokens=0))
-    assert time.perf_counter() - start < 1.0

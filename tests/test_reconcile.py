@@ -6,11 +6,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from test_engines_offline import CORPUS, WONSAN, corpus_packs
 
 from briefing.engines.offline import extract_pack
 from briefing.reconcile import Reconciled, reconcile, same_number
 from briefing.schema import Actor, Claim, Evidence, Extraction, Figure
+
+from .corpus import CORPUS, WONSAN, corpus_packs
 
 
 def person(

@@ -9,24 +9,7 @@ from pydantic import BaseModel
 
 from briefing.dedup import Passage
 from briefing.pack import Pack
-from briefing.schema import Actor, Claim, Dispute, Extraction, Figure, Summary
-
-
-class Usage(BaseModel):
-    """What engine calls cost, as reported by the API (all zero for the offline engine)."""
-
-    calls: int = 0
-    cached_calls: int = 0
-    failed_calls: int = 0
-    prompt_tokens: int = 0
-    cached_prompt_tokens: int = 0
-    completion_tokens: int = 0
-    cost_usd: float = 0.0
-
-    def __add__(self, other: Usage) -> Usage:
-        return Usage(
-            **{name: getattr(self, name) + getattr(other, name) for name in Usage.model_fields}
-        )
+from briefing.schema import Actor, Claim, Dispute, Extraction, Figure, Summary, Usage
 
 
 class SummaryInput(BaseModel):

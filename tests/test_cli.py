@@ -1,0 +1,123 @@
+"""The command line: formats, outputs, stdin, dry runs and exit codes."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+from click.testing import CliRunner
+
+from briefing.cli import main
+from briefing.schema import Briefing, Stats
+
+from .corpus import EXAMPLE
+
+
+def run(*args: str, stdin: bytes | None = None):
+    return CliRunner().invoke(main, list(args), input=stdin)
+
+
+def test_build_prints_markdown_and_names_the_engine_on_stderr():
+    result = run("build", str(EXAMPLE))
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.startswith("# ")
+    assert "## Disputed figures" in result.stdout
+    assert "engine: offline" in result.stderr
+    assert "no OPENAI_API_KEY" in result.stderr
+
+
+def test_format_json_is_a_valid_briefing():
+    result = run("build", str(EXAMPLE), "--format", "json")
+    assert result.exit_code == 0
+    assert Briefing.model_validate_json(result.stdout).stats.articles == 5
+
+
+@pytest.mark.parametrize("name, marker", [("b.html", "<!doctype html>"), ("b.json", '"actors"'), ("b.md", "# ")])
+def test_output_format_follows_the_file_suffix(tmp_path, name, marker):
+    target = tmp_path / name
+    result = run("build", str(EXAMPLE), "-o", str(target))
+    assert result.exit_code == 0
+    assert target.read_text().lstrip().startswith(marker) or marker in target.read_text()
+    assert f"wrote {target}" in result.stderr
+    assert result.stdout == ""
+
+
+def test_stdin_is_read_with_a_dash():
+    article = (EXAMPLE / "003_95f36704ba18b9c9.txt").read_bytes()
+    result = run("build", "-", "--format", "json", stdin=article)
+    assert result.exit_code == 0, result.stderr
+    briefing = Briefing.model_validate_json(result.stdout)
+    assert any(a.name == "Kim Jong Un" for a in briefing.actors)
+
+
+def test_dry_run_prints_the_plan_and_calls_nothing():
+    result = run("build", str(EXAMPLE), "--dry-run")
+    assert result.exit_code == 0
+    assert "articles: 5" in result.stdout and "packs: 1" in result.stdout
+    assert "estimated cost: $0.0000" in result.stdout
+
+
+def test_dry_run_json_prints_the_stats_object():
+    result = run("build", str(EXAMPLE), "--dry-run", "--format", "json")
+    stats = Stats.model_validate_json(result.stdout)
+    assert (stats.articles, stats.packs, stats.engine) == (5, 1, "offline")
+
+
+def test_record_and_replay_together_is_a_usage_error(tmp_path):
+    cassette = tmp_path / "c.yaml"
+    cassette.write_text("interactions: []\n")
+    result = run("build", str(EXAMPLE), "--record", str(tmp_path / "r.yaml"), "--replay", str(cassette))
+    assert result.exit_code == 1
+    assert result.stderr.count("\n") == 1
+    assert "cannot be used together" in result.stderr
+
+
+def test_openai_engine_without_a_key_says_what_to_do():
+    result = run("build", str(EXAMPLE), "--engine", "openai")
+    assert result.exit_code == 1
+    assert "OPENAI_API_KEY" in result.stderr and "--engine offline" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["build", str(EXAMPLE), "--frobnicate"], "No such option"),
+        (["build", str(EXAMPLE), "--budget", "0"], "--budget"),
+        (["build"], "Missing argument"),
+        (["summarise"], "No such command"),
+    ],
+)
+def test_usage_errors_exit_1_not_clicks_2(args, message):
+    result = run(*args)
+    assert result.exit_code == 1
+    assert message in result.stderr
+
+
+def test_help_and_version_exit_0():
+    assert run("--help").exit_code == 0
+    version = run("--version")
+    assert version.exit_code == 0 and "briefing" in version.stdout
+
+
+def test_nothing_usable_exits_2_and_lists_reasons(tmp_path):
+    (tmp_path / "empty.txt").write_text("")
+    (tmp_path / "bad.json").write_text("{")
+    result = run("build", str(tmp_path))
+    assert result.exit_code == 2
+    assert "nothing usable" in result.stderr
+    assert "empty.txt" in result.stderr and "bad.json" in result.stderr
+
+
+def test_missing_path_is_skipped_and_the_rest_briefed(tmp_path):
+    result = run("build", str(EXAMPLE), str(tmp_path / "nope.txt"), "--format", "json")
+    assert result.exit_code == 0
+    skipped = json.loads(result.stdout)["skipped"]
+    assert any("nope.txt" in s["path"] for s in skipped)
+
+
+def test_python_dash_m_runs_the_cli():
+    result = subprocess.run(
+        [sys.executable, "-m", "briefing", "--help"], capture_output=True, text=True, check=True
+    )
+    assert "build" in result.stdout

@@ -1,0 +1,136 @@
+"""The whole pipeline on the seed cluster, through the library API, with the offline engine."""
+
+import re
+
+import pytest
+
+from briefing import Options, build, plan, render
+from briefing.errors import NothingUsable
+from briefing.text import normalize_for_match
+
+from .corpus import EXAMPLE
+
+JUNK = re.compile(r"\b403\b|Sorry!!|Legal Disclaimer|Also Read|without warranty|No comment", re.I)
+
+
+@pytest.fixture(scope="module")
+def wonsan():
+    return build([EXAMPLE], Options(engine="offline"))
+
+
+def test_one_lavrov_with_both_spellings(wonsan):
+    lavrovs = [a for a in wonsan.actors if "Lavrov" in a.name]
+    assert len(lavrovs) == 1
+    names = {lavrovs[0].name, *lavrovs[0].aliases}
+    assert {"Sergey Lavrov", "Sergei Lavrov"} <= names
+
+
+@pytest.mark.parametrize(
+    "name, kind",
+    [
+        ("Kim Jong Un", "person"),
+        ("Choe Son Hui", "person"),
+        ("Vladimir Putin", "person"),
+        ("Kyrylo Budanov", "person"),
+        ("KCNA", "media"),
+    ],
+)
+def test_key_actors_are_found_with_their_kind(wonsan, name, kind):
+    actor = next(a for a in wonsan.actors if a.name == name or name in a.aliases)
+    assert actor.kind == kind
+
+
+def test_mr_kim_is_kim_jong_un(wonsan):
+    assert not any(a.name in ("Mr Kim", "Kim") for a in wonsan.actors)
+    assert "Mr Kim" in next(a for a in wonsan.actors if a.name == "Kim Jong Un").aliases
+
+
+@pytest.mark.parametrize("fmt", ["md", "html", "json"])
+def test_no_page_furniture_reaches_the_briefing(wonsan, fmt):
+    assert not JUNK.search(render(wonsan, fmt))
+
+
+def test_ammunition_figures_are_one_dispute_with_attributions(wonsan):
+    disputes = [
+        d
+        for d in wonsan.disputes
+        if {"up to 40%", "about 12 million rounds"} <= {v.value for v in d.versions}
+    ]
+    assert len(disputes) == 1
+    versions = {v.value: v for v in disputes[0].versions}
+    assert versions["up to 40%"].attributed_to == "Kyrylo Budanov"
+    assert "intelligence" in versions["about 12 million rounds"].attributed_to
+    assert all(v.source_ids for v in versions.values())
+
+
+def test_every_evidence_quote_is_verbatim_in_the_original_file(wonsan):
+    originals = {
+        s.id: normalize_for_match((EXAMPLE.parent / s.path).read_text(encoding="utf-8"))
+        for s in wonsan.sources
+    }
+    evidence = [e for c in wonsan.claims for e in c.evidence] + [
+        e for f in wonsan.figures for e in f.evidence
+    ]
+    assert evidence
+    missing = [e for e in evidence if normalize_for_match(e.quote) not in originals[e.source_id]]
+    assert not missing
+
+
+def test_claims_are_attributed_to_named_speakers(wonsan):
+    speakers = {c.speaker for c in wonsan.claims}
+    assert {"Sergey Lavrov", "Choe Son Hui", "Kyrylo Budanov"} <= speakers
+
+
+def test_stats_count_articles_and_tokens_with_no_calls(wonsan):
+    stats = wonsan.stats
+    assert (stats.engine, stats.articles, stats.calls, stats.dropped_evidence) == (
+        "offline",
+        5,
+        0,
+        0,
+    )
+    assert stats.unique_tokens > 0 and stats.packs == 1
+
+
+def test_sources_carry_dates_and_relative_paths(wonsan):
+    by_id = {s.id: s for s in wonsan.sources}
+    assert by_id["001-268191f0e664f62b"].published == "2025-07-13"
+    assert all(s.path.startswith("wonsan-2025-07/") for s in wonsan.sources)
+
+
+def test_the_same_input_gives_the_same_briefing(wonsan):
+    again = build([EXAMPLE], Options(engine="offline"))
+    assert again.model_dump(exclude={"stats"}) == wonsan.model_dump(exclude={"stats"})
+
+
+def test_bad_files_are_skipped_with_reasons_and_the_rest_is_briefed(tmp_path):
+    (tmp_path / "empty.txt").write_text("")
+    (tmp_path / "binary.txt").write_bytes(bytes(range(256)) * 4)
+    (tmp_path / "broken.json").write_text('{"title": "x", ')
+    (tmp_path / "good.txt").write_text((EXAMPLE / "000_d4e32ca0a1cc28c4.txt").read_text())
+    briefing = build([tmp_path], Options(engine="offline"))
+    assert [s.id for s in briefing.sources] == ["good"]
+    reasons = {s.path.split("/")[-1]: s.reason for s in briefing.skipped}
+    assert set(reasons) == {"empty.txt", "binary.txt", "broken.json"}
+    assert all(reasons.values())
+
+
+def test_nothing_usable_raises_with_every_reason(tmp_path):
+    (tmp_path / "empty.txt").write_text("")
+    (tmp_path / "broken.json").write_text("{")
+    with pytest.raises(NothingUsable) as failure:
+        build([tmp_path], Options(engine="offline"))
+    assert {s.path.split("/")[-1] for s in failure.value.skipped} == {"empty.txt", "broken.json"}
+
+
+def test_an_article_of_only_furniture_is_skipped_not_briefed(tmp_path):
+    (tmp_path / "junk.txt").write_text("403\n\nSorry!!\n\nComments\n\nNo comment\n")
+    (tmp_path / "good.txt").write_text((EXAMPLE / "003_95f36704ba18b9c9.txt").read_text())
+    briefing = build([tmp_path], Options(engine="offline"))
+    assert [s.id for s in briefing.sources] == ["good"]
+    assert any("junk.txt" in s.path for s in briefing.skipped)
+
+
+def test_plan_counts_without_calling(tmp_path):
+    stats = plan([EXAMPLE], Options(engine="offline"))
+    assert (stats.articles, stats.packs, stats.calls, stats.cost_usd) == (5, 1, 0, 0.0)
