@@ -26,6 +26,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from datetime import date
+from typing import NamedTuple
 
 from briefing.schema import Article
 
@@ -84,25 +85,24 @@ def cluster(
 
     Groups come largest first (ties in canonical article order); a group of one is an
     article no other article covers. Within a group, articles are in canonical order
-    (publication date, outlet, title, text).
+    (publication date, outlet, title, text, id).
     """
     ordered = sorted(articles, key=canonical_key)
-    vectors = _vectorize(ordered)
     days = [_day(article) for article in ordered]
     pairs = {
         pair: similarity
-        for pair, similarity in _candidate_pairs(vectors).items()
+        for pair, similarity in _candidate_pairs(_profiles(ordered)).items()
         if _close_in_time(days[pair[0]], days[pair[1]], max_days_apart)
     }
     groups = _average_linkage(len(ordered), pairs, threshold)
     return [[ordered[index] for index in group] for group in groups]
 
 
-def canonical_key(article: Article) -> tuple[str, str, str, str]:
+def canonical_key(article: Article) -> tuple[str, str, str, str, str]:
     """The order articles are clustered and listed in, independent of input order."""
     source = article.source
     digest = hashlib.blake2b(article.text.encode(), digest_size=8).hexdigest()
-    return (source.published or "", source.outlet or "", source.title or "", digest)
+    return (source.published or "", source.outlet or "", source.title or "", digest, source.id)
 
 
 def _features(text: str, names_allowed: bool) -> tuple[Counter[str], set[str]]:
@@ -157,8 +157,16 @@ def _article_features(article: Article) -> tuple[Counter[str], set[str]]:
     return counts, names | title_names
 
 
-def _vectorize(articles: Sequence[Article]) -> list[Vector]:
-    """Unit-length TF-IDF vectors cut to their strongest features, strongest first."""
+class _Profile(NamedTuple):
+    """An article as the clustering sees it."""
+
+    vector: Vector  # unit-length TF-IDF weights of its strongest features, strongest first
+    features: frozenset[str]
+    names: frozenset[str]  # the features it writes as names
+
+
+def _profiles(articles: Sequence[Article]) -> list[_Profile]:
+    """Each article's TF-IDF vector, cut to its strongest features."""
     featured = [_article_features(article) for article in articles]
     document_frequency: Counter[str] = Counter()
     for counts, _ in featured:
@@ -167,7 +175,7 @@ def _vectorize(articles: Sequence[Article]) -> list[Vector]:
         feature: math.log((1 + len(articles)) / (1 + frequency)) + 1
         for feature, frequency in document_frequency.items()
     }
-    vectors = []
+    profiles = []
     for counts, names in featured:
         weights = {
             feature: (1 + math.log(count)) * idf[feature] * (NAME_BOOST if feature in names else 1)
@@ -175,40 +183,45 @@ def _vectorize(articles: Sequence[Article]) -> list[Vector]:
         }
         strongest = heapq.nlargest(FEATURES_PER_ARTICLE, weights.items(), key=_weight_then_name)
         norm = math.sqrt(sum(weight * weight for _, weight in strongest)) or 1.0
-        vectors.append({feature: weight / norm for feature, weight in strongest})
-    return vectors
+        vector = {feature: weight / norm for feature, weight in strongest}
+        profiles.append(_Profile(vector, frozenset(vector), frozenset(names.intersection(vector))))
+    return profiles
 
 
 def _weight_then_name(item: tuple[str, float]) -> tuple[float, str]:
     return item[1], item[0]
 
 
-def _candidate_pairs(vectors: Sequence[Vector]) -> dict[tuple[int, int], float]:
+def _candidate_pairs(profiles: Sequence[_Profile]) -> dict[tuple[int, int], float]:
     """Similarity of the pairs of articles that share two of either one's strong features."""
     postings: defaultdict[str, list[int]] = defaultdict(list)
-    for index, vector in enumerate(vectors):
-        for feature in vector:
+    for index, profile in enumerate(profiles):
+        for feature in profile.vector:
             postings[feature].append(index)
-    keys = [frozenset(vector) for vector in vectors]
     pairs: dict[tuple[int, int], float] = {}
-    for index, vector in enumerate(vectors):
+    for index, profile in enumerate(profiles):
         hits: Counter[int] = Counter()
-        for feature in list(vector)[:INDEX_FEATURES]:
+        for feature in list(profile.vector)[:INDEX_FEATURES]:
             if len(postings[feature]) <= MAX_POSTING:
                 hits.update(postings[feature])
         for other, shared in hits.items():
             pair = (min(index, other), max(index, other))
             if shared >= MIN_SHARED_FEATURES and other != index and pair not in pairs:
-                pairs[pair] = _similarity(vector, vectors[other], keys[index] & keys[other])
+                pairs[pair] = _similarity(profile, profiles[other])
     return {pair: similarity for pair, similarity in pairs.items() if similarity > 0}
 
 
-def _similarity(first: Vector, second: Vector, shared: frozenset[str]) -> float:
-    """Cosine similarity over the `shared` features, shrunk when they are few."""
+def _similarity(first: _Profile, second: _Profile) -> float:
+    """Cosine similarity, shrunk when it rests on few shared features; 0 when they include
+    no name (two stories about "mental health" are not one story)."""
+    shared = first.features & second.features
+    if shared.isdisjoint(first.names) and shared.isdisjoint(second.names):
+        return 0.0
     # fsum is exact, so the result does not depend on the (hash-seeded) order of `shared`.
-    products = map(operator.mul, map(first.__getitem__, shared), map(second.__getitem__, shared))
-    cosine = math.fsum(products)
-    return cosine * len(shared) / (len(shared) + 1)
+    products = map(
+        operator.mul, map(first.vector.__getitem__, shared), map(second.vector.__getitem__, shared)
+    )
+    return math.fsum(products) * len(shared) / (len(shared) + 1)
 
 
 def _day(article: Article) -> date | None:

@@ -293,11 +293,11 @@ def outlet_name(source: Source) -> str | None:
 
 
 def with_coverage(story: Briefing, articles: list[Article]) -> Story:
-    """The briefing with its coverage: its outlets and who reports each key claim and figure."""
+    """The briefing with its coverage: its outlets, and who reports each disputed figure and
+    the figures and claims most outlets report."""
     finder = _CoverageFinder(articles, outlets_of(story.sources))
     disputed = {version.value for dispute in story.disputes for version in dispute.versions}
-    figures = [figure for figure in story.figures if figure.value not in disputed]
-    rows = [
+    versions = [
         finder.row(
             "figure",
             f"{dispute.subject}: {version.value}",
@@ -307,29 +307,36 @@ def with_coverage(story: Briefing, articles: list[Article]) -> Story:
         for dispute in story.disputes
         for version in dispute.versions
     ]
-    rows += [
+    figures = [
         finder.row(
             "figure",
             f"{figure.subject}: {figure.value}",
             figure.attributed_to,
             finder.carriers(_cited(figure.evidence), _quotes(figure.evidence), figure.value),
         )
-        for figure in _most_evidenced(figures)[:MAX_COVERAGE_FIGURES]
+        for figure in story.figures
+        if figure.value not in disputed
     ]
-    rows += [
+    claims = [
         finder.row(
             "claim",
             claim.text,
             claim.speaker,
             finder.carriers(_cited(claim.evidence), _quotes(claim.evidence), None),
         )
-        for claim in _most_evidenced(story.claims)[:MAX_COVERAGE_CLAIMS]
+        for claim in story.claims
     ]
+    rows = versions + _widest(figures, MAX_COVERAGE_FIGURES) + _widest(claims, MAX_COVERAGE_CLAIMS)
     return Story(**dict(story), coverage=Coverage(outlets=finder.outlets, rows=rows))
 
 
+def _widest(rows: list[CoverageRow], limit: int) -> list[CoverageRow]:
+    """The `limit` rows reported by the most outlets; ties keep their order."""
+    return sorted(rows, key=lambda row: -len(row.reported_by))[:limit]
+
+
 def _most_evidenced(items: Sequence[Backed]) -> list[Backed]:
-    """Items reported by the most sources first; ties keep their order."""
+    """Items cited from the most sources first; ties keep their order."""
     return sorted(items, key=lambda item: -len(_cited(item.evidence)))
 
 

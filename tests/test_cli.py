@@ -32,12 +32,14 @@ def test_format_json_is_a_valid_briefing():
     assert Briefing.model_validate_json(result.stdout).stats.articles == 5
 
 
-@pytest.mark.parametrize("name, marker", [("b.html", "<!doctype html>"), ("b.json", '"actors"'), ("b.md", "# ")])
-def test_output_format_follows_the_file_suffix(tmp_path, name, marker):
+@pytest.mark.parametrize(
+    "name, opening", [("b.html", "<!doctype html>"), ("b.json", '{\n  "title"'), ("b.md", "# ")]
+)
+def test_output_format_follows_the_file_suffix(tmp_path, name, opening):
     target = tmp_path / name
     result = run("build", str(EXAMPLE), "-o", str(target))
     assert result.exit_code == 0
-    assert target.read_text().lstrip().startswith(marker) or marker in target.read_text()
+    assert target.read_text().startswith(opening)
     assert f"wrote {target}" in result.stderr
     assert result.stdout == ""
 
@@ -66,7 +68,8 @@ def test_dry_run_json_prints_the_stats_object():
 def test_record_and_replay_together_is_a_usage_error(tmp_path):
     cassette = tmp_path / "c.yaml"
     cassette.write_text("interactions: []\n")
-    result = run("build", str(EXAMPLE), "--record", str(tmp_path / "r.yaml"), "--replay", str(cassette))
+    record = str(tmp_path / "r.yaml")
+    result = run("build", str(EXAMPLE), "--record", record, "--replay", str(cassette))
     assert result.exit_code == 1
     assert result.stderr.count("\n") == 1
     assert "cannot be used together" in result.stderr
