@@ -1,14 +1,21 @@
 """The command line: formats, outputs, stdin, dry runs and exit codes."""
 
 import json
+import os
+import signal
+import sqlite3
 import subprocess
 import sys
+import time
+from dataclasses import replace
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from briefing.cli import main
 from briefing.schema import Briefing, Stats
+from briefing.testing.fake_openai import FakeOpenAI, auto_reply, error_reply
 
 from .corpus import EXAMPLE
 
@@ -124,3 +131,104 @@ def test_python_dash_m_runs_the_cli():
         [sys.executable, "-m", "briefing", "--help"], capture_output=True, text=True, check=True
     )
     assert "build" in result.stdout
+
+
+# ---------------------------------------------------------------- secrets
+
+PLANTED_KEY = "sk-proj-PLANTEDtestKEY0123456789abcdefABCDEF"
+
+
+def _everything_written(folder: Path) -> bytes:
+    return b"".join(path.read_bytes() for path in sorted(folder.rglob("*")) if path.is_file())
+
+
+def test_the_api_key_never_reaches_outputs_logs_cache_or_cassettes(tmp_path, monkeypatch):
+    monkeypatch.setenv("OPENAI_API_KEY", PLANTED_KEY)
+    monkeypatch.setenv("BRIEFING_CACHE_DIR", str(tmp_path / "cache"))
+    with FakeOpenAI() as server:
+        recorded = run(
+            "-v",
+            "build",
+            str(EXAMPLE),
+            "--base-url",
+            server.base_url,
+            "--record",
+            str(tmp_path / "run.yaml"),
+            "-o",
+            str(tmp_path / "out.json"),
+        )
+        cached = run(
+            "-v",
+            "build",
+            str(EXAMPLE),
+            "--base-url",
+            server.base_url,
+            "-o",
+            str(tmp_path / "b.html"),
+        )
+    with FakeOpenAI([error_reply(401, f"Incorrect API key provided: {PLANTED_KEY}")]) as server:
+        rejected = run("-v", "build", str(EXAMPLE), "--base-url", server.base_url, "--no-cache")
+    assert (recorded.exit_code, cached.exit_code, rejected.exit_code) == (0, 0, 1)
+    assert server.headers[0]["authorization"] == f"Bearer {PLANTED_KEY}"  # the key was really used
+    assert "rejected the API key" in rejected.stderr
+    written = _everything_written(tmp_path)
+    assert (tmp_path / "run.yaml").exists() and list((tmp_path / "cache").iterdir())
+    for text in (recorded.output, cached.output, rejected.output, written.decode("latin-1")):
+        assert PLANTED_KEY not in text
+        assert PLANTED_KEY[8:30] not in text
+
+
+# ---------------------------------------------------------------- interruption
+
+
+def _extraction_requests(server: FakeOpenAI) -> int:
+    return sum(
+        1 for r in server.requests if r["response_format"]["json_schema"]["name"] != "Summary"
+    )
+
+
+def test_an_interrupted_run_leaves_a_consistent_cache_and_a_rerun_resumes(tmp_path):
+    env = {**os.environ, "BRIEFING_CACHE_DIR": str(tmp_path / "cache"), "PYTHONUNBUFFERED": "1"}
+    env.pop("OPENAI_API_KEY", None)
+    output = tmp_path / "briefing.json"
+    output.write_text("previous briefing")
+    command = [
+        sys.executable,
+        "-m",
+        "briefing",
+        "build",
+        str(EXAMPLE),
+        "--engine",
+        "openai",
+        "--budget",
+        "1300",
+        "--concurrency",
+        "1",
+        "-o",
+        str(output),
+    ]
+    slow = lambda request: replace(auto_reply(request), delay=0.4)  # noqa: E731
+    with FakeOpenAI(then=slow) as server:
+        process = subprocess.Popen(
+            [*command, "--base-url", server.base_url], env=env, stderr=subprocess.PIPE, text=True
+        )
+        deadline = time.monotonic() + 30
+        while len(server.requests) < 3 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        process.send_signal(signal.SIGINT)
+        _, stderr = process.communicate(timeout=30)
+        interrupted_requests = len(server.requests)
+    assert process.returncode == 130, stderr
+    assert "running the same command again resumes" in stderr
+    assert output.read_text() == "previous briefing"
+    database = next((tmp_path / "cache").glob("*.sqlite*"))
+    with sqlite3.connect(database) as connection:
+        assert connection.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    with FakeOpenAI() as server:
+        subprocess.run(
+            [*command, "--base-url", server.base_url], env=env, check=True, capture_output=True
+        )
+        packs = json.loads(output.read_text())["stats"]["packs"]
+        resumed = _extraction_requests(server)
+    assert packs > interrupted_requests >= 3
+    assert resumed <= packs - 2  # at least two packs came from the cache

@@ -112,7 +112,7 @@ def test_bad_files_are_skipped_with_specific_reasons_while_good_ones_load(tmp_pa
         "(line 1, column 15)",
         "inbox/empty.txt": "empty file",
         "inbox/image.png": "binary file (a PNG image), not text",
-        "inbox/nul.txt": "binary file (contains NUL bytes), not text",
+        "inbox/nul.txt": "binary file (too many control bytes for text), not text",
         "inbox/rubbish.txt": "not text: the bytes are not valid UTF-8 and match no known encoding",
         "inbox/shape.json": "unknown JSON shape: an object with keys weather; expected article "
         "fields (title, url, text/content/body) or a list of articles",
@@ -238,3 +238,9 @@ def test_load_never_raises_whatever_the_bytes(tmp_path, data, name):
     result = load([path])
     assert len(result.articles) + len(result.skipped) >= 1
     assert all(s.reason for s in result.skipped)
+
+
+def test_a_stray_nul_in_text_is_stripped_not_a_reason_to_skip(tmp_path):
+    (tmp_path / "a.txt").write_bytes(b"\x00Lavrov met Kim Jong Un in Wonsan on Saturday.\x00\n")
+    result = load([tmp_path / "a.txt"])
+    assert result.articles[0].paragraphs == ["Lavrov met Kim Jong Un in Wonsan on Saturday."]

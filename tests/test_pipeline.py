@@ -1,10 +1,14 @@
 """The whole pipeline on the seed cluster, through the library API, with the offline engine."""
 
 import re
+import tempfile
+from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from briefing import Options, build, plan, render
+from briefing import Briefing, Options, build, plan, render
 from briefing.errors import NothingUsable
 from briefing.text import normalize_for_match
 
@@ -134,3 +138,56 @@ def test_an_article_of_only_furniture_is_skipped_not_briefed(tmp_path):
 def test_plan_counts_without_calling(tmp_path):
     stats = plan([EXAMPLE], Options(engine="offline"))
     assert (stats.articles, stats.packs, stats.calls, stats.cost_usd) == (5, 1, 0, 0.0)
+
+
+# ---------------------------------------------------------------- fuzzing
+
+
+SUFFIXES = st.sampled_from([".txt", ".md", ".html", ".json", ".jsonl", ".xml", ".rss", ".gz", ""])
+ARTICLE_TEXT = st.lists(
+    st.text(
+        alphabet=st.characters(blacklist_categories=("Cs",)),  # any code point a file can hold
+        min_size=0,
+        max_size=300,
+    ),
+    min_size=1,
+    max_size=8,
+).map("\n\n".join)
+
+
+def _brief_files(files: dict[str, bytes]) -> None:
+    """Build from the files with the offline engine; every format must render, JSON must parse."""
+    with tempfile.TemporaryDirectory() as folder:
+        for name, content in files.items():
+            (Path(folder) / name).write_bytes(content)
+        try:
+            briefing = build([folder], Options(engine="offline"))
+        except NothingUsable as nothing:
+            assert len(nothing.skipped) >= 1
+            return
+        assert Briefing.model_validate_json(render(briefing, "json")) == briefing
+        html = render(briefing, "html")
+        assert "<script" not in html.lower()
+        render(briefing, "md")
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(content=st.binary(max_size=2_000), suffix=SUFFIXES)
+def test_random_bytes_never_crash_the_pipeline(content, suffix):
+    _brief_files({f"random{suffix}": content})
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(texts=st.lists(ARTICLE_TEXT, min_size=1, max_size=4))
+def test_random_unicode_articles_give_valid_output(texts):
+    _brief_files({f"a{i}.txt": text.encode("utf-8", "surrogatepass") for i, text in enumerate(texts)})
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(prefix=ARTICLE_TEXT)
+def test_random_text_around_a_real_article_keeps_it_briefed(prefix):
+    real = (EXAMPLE / "003_95f36704ba18b9c9.txt").read_text(encoding="utf-8")
+    with tempfile.TemporaryDirectory() as folder:
+        (Path(folder) / "a.txt").write_text(prefix + "\n\n" + real, encoding="utf-8")
+        briefing = build([folder], Options(engine="offline"))
+    assert any(a.name == "Kim Jong Un" for a in briefing.actors)
