@@ -64,7 +64,8 @@ _WIDGET = re.compile(
     re.I,
 )
 _CREDIT_LINE = re.compile(
-    r"^\s*\(?(?:with (?:\w+ )?inputs?(?: from [\w ,&]+)?|additional reporting by|reporting by|"
+    r"^\s*\(?(?:with (?:\w+ ){0,2}(?:inputs?|wires?|agencies|agency reports)(?: from [\w ,&]+)?|"
+    r"additional reporting by|reporting by|"
     r"(?:written|edited|compiled) by|editing by|writing by|photo(?:graph)?s?(?: by)?\s*:|"
     r"(?:image|picture|video|file photo)(?: credit)?s?\s*:|credits?\s*:|source\s*:)",
     re.I,
@@ -99,6 +100,21 @@ HEADLINE_MIN_WORDS = 3
 HEADLINE_MAX_WORDS = 15
 
 
+_LINK_TOKEN = re.compile(r"^(?:https?://|www\.|pic\.twitter\.com/|@\w)|\.\w{2,4}/\S")
+_POST_SIGNATURE = re.compile(r"^\s*[\u2014\u2013-]\s*[^()]{1,60}\(@\w{1,30}\)")
+_RIGHTS = re.compile(r"\u00a9|\(c\) \d{4}|\ball rights reserved\b", re.I)
+
+
+def _is_link_debris(paragraph: str) -> bool:
+    """Embedded-post leftovers: a paragraph that is mostly URLs and @handles, or the
+    signature line of an embedded post ("— Name (@handle) Month D, YYYY")."""
+    if _POST_SIGNATURE.match(paragraph):
+        return True
+    tokens = paragraph.split()
+    links = sum(1 for token in tokens if _LINK_TOKEN.search(token))
+    return links > 0 and len(tokens) - links < 3
+
+
 def _is_error_page(paragraph: str, word_count: int) -> bool:
     if word_count > FURNITURE_MAX_WORDS:
         return False
@@ -119,7 +135,9 @@ def _is_disclaimer(paragraph: str) -> bool:
 def _is_widget_or_credit(paragraph: str, word_count: int) -> bool:
     if word_count > FURNITURE_MAX_WORDS:
         return False
-    return bool(_WIDGET.match(paragraph) or _CREDIT_LINE.match(paragraph))
+    return bool(
+        _WIDGET.match(paragraph) or _CREDIT_LINE.match(paragraph) or _RIGHTS.search(paragraph)
+    )
 
 
 def _is_caption(paragraph: str, word_count: int) -> bool:
@@ -139,6 +157,7 @@ def is_furniture(paragraph: str) -> bool:
         or _is_disclaimer(paragraph)
         or _is_widget_or_credit(paragraph, word_count)
         or _is_caption(paragraph, word_count)
+        or _is_link_debris(paragraph)
     )
 
 

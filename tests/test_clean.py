@@ -103,3 +103,19 @@ def test_clean_returns_a_copy_with_the_same_source():
     assert cleaned.paragraphs == [STORY]
     assert cleaned.source == source
     assert article.paragraphs == ["403", STORY]
+
+
+def test_wire_credits_rights_lines_and_link_debris_are_dropped():
+    paragraphs = [
+        STORY,
+        "With Post wires",
+        "The-CNN-Wire ™ & © 2013 Cable News Network, Inc., a Time Warner Company. All rights reserved.",
+        "https://t.co/BAwgd5VZEY pic.twitter.com/tCdMxZX78i",
+        "— Jane Doe (@janedoe) November 18, 2019 https://t.co/abc",
+    ]
+    assert clean_paragraphs(paragraphs) == [STORY]
+
+
+def test_a_sentence_mentioning_a_website_is_kept():
+    sentence = "The company said customers could find the recall notice at example.com/recall today."
+    assert clean_paragraphs([sentence]) == [sentence]
