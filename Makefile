@@ -3,8 +3,12 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 EXAMPLE := examples/wonsan-2025-07
+# The daily demo mixes every story of the shared corpus; a fresh clone without it uses the
+# stories in examples/.
+CORPUS_STORIES := $(filter-out %/PROVENANCE/,$(wildcard ../shared/corpus/*/))
+DAILY_INPUT := $(or $(CORPUS_STORIES),$(wildcard examples/*/))
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test lint bench clean chromium
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,9 +28,31 @@ demo: $(VENV)/.installed
 	$(BIN)/briefing build $(EXAMPLE) -o out/briefing.html
 	$(BIN)/briefing build $(EXAMPLE) -o out/briefing.json
 	@echo "Briefing written to out/briefing.md, out/briefing.html and out/briefing.json"
+	$(BIN)/briefing daily $(DAILY_INPUT) -o out/daily.md
+	$(BIN)/briefing daily $(DAILY_INPUT) -o out/daily.html
+	@echo "Daily briefing of $(words $(DAILY_INPUT)) story folders written to out/daily.md and out/daily.html"
 
-test: $(VENV)/.installed-dev
+test: $(VENV)/.installed-dev chromium
 	$(BIN)/python -m pytest
+
+# tests/test_daily_browser.py drives a real headless Chromium. Install it where we can (root
+# with apt-get); elsewhere, or if the install fails, that test skips and says why.
+chromium:
+	@if command -v chromium >/dev/null && command -v chromedriver >/dev/null; then :; \
+	elif command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	    chromium chromium-driver >/dev/null) \
+	  || echo "could not install chromium; the browser test will skip"; \
+	else echo "no chromium and no apt-get as root here; the browser test will skip"; fi
+
+$(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
+	touch $@ $(VENV)/.installed
+
+# Cost and speed benchmarks, offline (a fake model on 127.0.0.1), about 10 minutes: results
+# go to benchmarks/results/ and into benchmarks/README.md.
+bench: $(VENV)/.installed-bench
+	$(BIN)/python benchmarks/run_all.py
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check briefing tests benchmarks

@@ -8,6 +8,7 @@
 from importlib.metadata import PackageNotFoundError, version
 
 from briefing.config import Options
+from briefing.daily import daily, plan_daily
 from briefing.errors import BriefingError, NothingUsable
 from briefing.pipeline import build, plan
 from briefing.render import render
@@ -21,9 +22,11 @@ from briefing.schema import (
     DisputeVersion,
     Evidence,
     Figure,
+    OtherReport,
     Skipped,
     Source,
     Stats,
+    Story,
 )
 
 try:
@@ -44,11 +47,15 @@ __all__ = [
     "Figure",
     "NothingUsable",
     "Options",
+    "OtherReport",
     "Skipped",
     "Source",
     "Stats",
+    "Story",
     "__version__",
     "build",
+    "daily",
     "plan",
+    "plan_daily",
     "render",
 ]

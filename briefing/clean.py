@@ -9,6 +9,7 @@ are kept even when they mention such words.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from briefing.schema import Article
@@ -80,6 +81,11 @@ _FUSED_CAPTION = re.compile(
     rf"(?<=[.!?\u201d\"])\s+[^.!?]*{_POSITION_MARK}[^.!?]*?(?:[.!?]|{_CREDIT_TAIL})\s*(?:{_CREDIT_TAIL})?$",
 )
 _CAPTION_ONLY = re.compile(rf"^[^.!?]*{_POSITION_MARK}.*$|^[^.!?]{{0,200}}{_CREDIT_TAIL}")
+# A photographer's credit closing a caption: "REUTERS/Violeta Santos Moura",
+# "AP Photo/Andy Wong", "AFP via Getty Images".
+_PHOTO_CREDIT_TAIL = re.compile(
+    r"(?:\b[A-Z]{2,}(?: Photo)?/[A-Z][\w.'-]*(?: [A-Z][\w.'-]*){0,3}|\bvia Getty Images)\)?\s*$"
+)
 
 
 # A dateline before the first sentence: "BEIJING (AP) — ", "WASHINGTON, April 30 (Reuters) - ",
@@ -96,6 +102,7 @@ _DATELINE = re.compile(
 # Curly quotes are directional, so a letter glued to one is a missing space.
 _GLUED_OPENING_QUOTE = re.compile(r"(?<=[^\W\d_])(?=[\u201c])")
 _GLUED_CLOSING_QUOTE = re.compile(r"(?<=[\u201d])(?=[^\W\d_])")
+DATELINE_REACH = 3
 HEADLINE_MIN_WORDS = 3
 HEADLINE_MAX_WORDS = 15
 
@@ -110,6 +117,8 @@ def _is_link_debris(paragraph: str) -> bool:
     signature line of an embedded post ("— Name (@handle) Month D, YYYY")."""
     if _POST_SIGNATURE.match(paragraph):
         return True
+    if "/" not in paragraph and "@" not in paragraph and "www." not in paragraph:
+        return False  # no token can be a link: skip testing each one
     tokens = paragraph.split()
     links = sum(1 for token in tokens if _LINK_TOKEN.search(token))
     return links > 0 and len(tokens) - links < 3
@@ -128,8 +137,10 @@ def _is_error_page(paragraph: str, word_count: int) -> bool:
 def _is_disclaimer(paragraph: str) -> bool:
     if _DISCLAIMER_LABEL.match(paragraph):
         return True
+    if not _SELF_REFERENCE.search(paragraph):
+        return False  # the cheaper test first
     hits = {hit.lower() for hit in _DISCLAIMER_WORDS.findall(paragraph)}
-    return len(hits) >= 2 and bool(_SELF_REFERENCE.search(paragraph))
+    return len(hits) >= 2
 
 
 def _is_widget_or_credit(paragraph: str, word_count: int) -> bool:
@@ -141,16 +152,24 @@ def _is_widget_or_credit(paragraph: str, word_count: int) -> bool:
 
 
 def _is_caption(paragraph: str, word_count: int) -> bool:
-    return word_count <= 2 * FURNITURE_MAX_WORDS and bool(_CAPTION_ONLY.match(paragraph))
+    if word_count > 3 * FURNITURE_MAX_WORDS:
+        return False
+    return bool(_CAPTION_ONLY.match(paragraph) or _PHOTO_CREDIT_TAIL.search(paragraph))
 
 
 def _looks_like_headline(paragraph: str, word_count: int) -> bool:
     return word_count <= FURNITURE_MAX_WORDS and not re.search(r"[.!?\"\u201d]\s*$", paragraph)
 
 
+@functools.lru_cache(maxsize=4096)
+def _words_of(paragraph: str) -> tuple[str, ...]:
+    """`words(paragraph)`, remembered: each rule below looks at the same paragraphs."""
+    return tuple(words(paragraph))
+
+
 def is_furniture(paragraph: str) -> bool:
     """True when a paragraph is page furniture rather than part of the story."""
-    word_count = len(words(paragraph))
+    word_count = len(_words_of(paragraph))
     return (
         word_count == 0
         or _is_error_page(paragraph, word_count)
@@ -166,7 +185,7 @@ def _drop_link_lists(paragraphs: list[str]) -> list[str]:
     kept: list[str] = []
     skip_headline = False
     for paragraph in paragraphs:
-        word_count = len(words(paragraph))
+        word_count = len(_words_of(paragraph))
         if skip_headline and _looks_like_headline(paragraph, word_count):
             skip_headline = False
             continue
@@ -180,6 +199,8 @@ def _drop_link_lists(paragraphs: list[str]) -> list[str]:
 
 
 def _strip_fused_caption(paragraph: str) -> str:
+    if "(" not in paragraph:
+        return paragraph.rstrip()  # no position mark or credit, so no caption
     return _FUSED_CAPTION.sub("", paragraph).rstrip()
 
 
@@ -188,7 +209,7 @@ def _drop_repeats(paragraphs: list[str]) -> list[str]:
     seen: set[tuple[str, ...]] = set()
     kept = []
     for paragraph in paragraphs:
-        key = tuple(words(paragraph))
+        key = _words_of(paragraph)
         if key in seen:
             continue
         seen.add(key)
@@ -197,14 +218,20 @@ def _drop_repeats(paragraphs: list[str]) -> list[str]:
 
 
 def _space_glued_quotes(paragraph: str) -> str:
+    if "\u201c" not in paragraph and "\u201d" not in paragraph:
+        return paragraph
     paragraph = _GLUED_OPENING_QUOTE.sub(" ", paragraph)
     return _GLUED_CLOSING_QUOTE.sub(" ", paragraph)
 
 
 def _strip_dateline(paragraphs: list[str]) -> list[str]:
-    if not paragraphs:
-        return paragraphs
-    return [_DATELINE.sub("", paragraphs[0], count=1), *paragraphs[1:]]
+    """Remove the dateline from the paragraph that opens the report: usually the first,
+    sometimes after an editor's note or a standfirst."""
+    for index, paragraph in enumerate(paragraphs[:DATELINE_REACH]):
+        stripped = _DATELINE.sub("", paragraph, count=1)
+        if stripped != paragraph:
+            return [*paragraphs[:index], stripped, *paragraphs[index + 1 :]]
+    return paragraphs
 
 
 def clean_paragraphs(paragraphs: list[str]) -> list[str]:

@@ -7,6 +7,7 @@ in the input; 3 partial: some articles were not covered, each listed on stderr.
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
 import sys
 from collections.abc import Callable, Iterator
@@ -25,10 +26,17 @@ from rich.progress import (
 )
 
 from briefing import pipeline
-from briefing.config import DEFAULT_BUDGET, DEFAULT_CONCURRENCY, Options
+from briefing.config import (
+    DEFAULT_BUDGET,
+    DEFAULT_CONCURRENCY,
+    DEFAULT_MAX_ARTICLES,
+    DEFAULT_MAX_FILE_BYTES,
+    Options,
+)
 from briefing.daily import daily as make_daily
 from briefing.daily import plan_daily
 from briefing.errors import BriefingError, NothingUsable
+from briefing.ingest import describe, render_inspect_table
 from briefing.render import FORMATS, Format, render, write_atomic
 from briefing.schema import Briefing, Daily, Skipped, Stats
 
@@ -36,6 +44,7 @@ EXIT_USAGE = 1
 EXIT_NOTHING_USABLE = 2
 EXIT_PARTIAL = 3
 EXIT_INTERRUPTED = 130
+PIPED_TABLE_WIDTH = 160  # rich assumes 80 columns when stdout is not a terminal
 
 stderr = Console(stderr=True)
 
@@ -132,7 +141,39 @@ def _run(action: Callable[[], int]) -> None:
     except BriefingError as error:
         click.echo(f"Error: {error}", err=True)
         sys.exit(EXIT_USAGE)
+    except KeyboardInterrupt:
+        click.echo(
+            "Interrupted: nothing was written; packs already extracted are cached, "
+            "so running the same command again resumes.",
+            err=True,
+        )
+        sys.exit(EXIT_INTERRUPTED)
     sys.exit(code)
+
+
+def _apply(command: Callable[..., Any], decorators: list[Callable[..., Any]]) -> Callable[..., Any]:
+    for decorator in reversed(decorators):
+        command = decorator(command)
+    return command
+
+
+def input_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Limits on what is read, shared by every command that reads articles."""
+    return _apply(
+        command,
+        [
+            click.option(
+                "--max-file-bytes",
+                type=click.IntRange(min=1),
+                help=f"Read at most this much of each file [default {DEFAULT_MAX_FILE_BYTES:,}].",
+            ),
+            click.option(
+                "--max-articles",
+                type=click.IntRange(min=1),
+                help=f"Skip articles beyond this many [default {DEFAULT_MAX_ARTICLES:,}].",
+            ),
+        ],
+    )
 
 
 def engine_options(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -196,9 +237,7 @@ def engine_options(command: Callable[..., Any]) -> Callable[..., Any]:
             help="json: JSON mode plus validation, for servers without strict schemas.",
         ),
     ]
-    for decorator in reversed(decorators):
-        command = decorator(command)
-    return command
+    return input_options(_apply(command, decorators))
 
 
 def _options(**flags: Any) -> Options:
@@ -216,6 +255,8 @@ def _options(**flags: Any) -> Options:
         record=flags["record"],
         replay=flags["replay"],
         schema_mode=flags["schema_mode"],
+        max_file_bytes=flags["max_file_bytes"],
+        max_articles=flags["max_articles"],
     )
 
 
@@ -318,3 +359,39 @@ def daily(
             paths, options, date=day, stdin=sys.stdin.buffer, reporter=bar
         ),
     )
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+    help="A table for reading, or JSON for scripts.",
+)
+@input_options
+def inspect(
+    paths: tuple[str, ...], fmt: str, max_file_bytes: int | None, max_articles: int | None
+) -> None:
+    """Show what ingest makes of each input: its articles (title, outlet, date, URL, size)
+    or why it was skipped. The same reading that `build` and `daily` use."""
+
+    def action() -> int:
+        options = Options.from_env(max_file_bytes=max_file_bytes, max_articles=max_articles)
+        reports = describe(
+            paths,
+            stdin=sys.stdin.buffer,
+            max_file_bytes=options.max_file_bytes,
+            max_articles=options.max_articles,
+        )
+        if fmt == "json":
+            click.echo(json.dumps([report.model_dump() for report in reports], indent=2))
+        else:
+            Console(width=None if sys.stdout.isatty() else PIPED_TABLE_WIDTH).print(
+                render_inspect_table(reports)
+            )
+        return 0 if any(report.articles for report in reports) else EXIT_NOTHING_USABLE
+
+    _run(action)

@@ -4,13 +4,15 @@ Each article becomes a sparse TF-IDF vector over its content words and the pairs
 capitalised words that name people, places and organisations ("sergey lavrov", "white
 house"); words written as names (capitalised mid-sentence, acronyms) and title words weigh
 more. Vectors keep only their strongest features, and candidate pairs come from an
-inverted index queried with each article's rarest strong features, so the work grows with
-the number of articles times the length of short posting lists, not with its square.
+inverted index queried with each article's strongest (so mostly rare) features, so the work
+grows with the number of articles times the length of short posting lists, not with its
+square.
 
 Candidates are merged by average-linkage clustering: two groups join when the mean
 similarity over all their pairs (pairs that were never candidates count as zero) reaches
 the threshold, so one bridging pair cannot chain unrelated stories together. Articles
-whose known publication dates are further apart than `max_days_apart` are never paired.
+whose known publication dates are further apart than `max_days_apart`, or that share no
+name, are never paired.
 
 Articles are put in a canonical order first and every tie is broken by that order, so
 the result does not depend on the order of the input.
@@ -18,6 +20,7 @@ the result does not depend on the order of the input.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import heapq
 import math
@@ -49,10 +52,12 @@ STEM_LENGTH = 6
 
 _UPPER = "A-Z\u00c0-\u00d6\u00d8-\u00de"
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*")
+# Each pattern opens with the capital it looks for and checks what precedes it after, which
+# lets the regex engine skip ahead to capitals.
 _NAME_PAIR = re.compile(
-    rf"(?<![^\W\d_'])([{_UPPER}][^\W\d_]*(?:'[^\W\d_]+)*) (?=([{_UPPER}][^\W\d_]*))"
+    rf"([{_UPPER}](?<![^\W\d_'][{_UPPER}])[^\W\d_]*(?:'[^\W\d_]+)*) (?=([{_UPPER}][^\W\d_]*))"
 )
-_MID_SENTENCE_CAPITAL = re.compile(rf"(?<=[\w,] )[{_UPPER}][^\W\d_]*")
+_MID_SENTENCE_CAPITAL = re.compile(rf"[{_UPPER}](?<=[\w,] [{_UPPER}])[^\W\d_]*")
 # Words too common to say what a story is about.
 _STOPWORD_TEXT = """
     a about above according across after afterwards again against ago ahead all almost
@@ -73,6 +78,7 @@ _STOPWORD_TEXT = """
 _STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 
 Vector = dict[str, float]
+_WEIGHT_THEN_FEATURE = operator.itemgetter(1, 0)
 
 
 def cluster(
@@ -113,17 +119,12 @@ def _features(text: str, names_allowed: bool) -> tuple[Counter[str], set[str]]:
     word or a comma (not at a sentence start), or is an acronym.
     """
     text = text.replace("\u2019", "'")
-    counts: Counter[str] = Counter()
-    acronyms: set[str] = set()
-    for word, count in Counter(_WORD.findall(text)).items():
-        lowered = word.lower().removesuffix("'s")
-        if _is_content_word(lowered):
-            counts[lowered[:STEM_LENGTH]] += count
-            if word.isupper():
-                acronyms.add(lowered[:STEM_LENGTH])
+    words = _WORD.findall(text)
+    counts = Counter(filter(None, map(_stem, words)))
     if not names_allowed:
         return counts, set()
-    names = acronyms | {_stem(word) for word in _MID_SENTENCE_CAPITAL.findall(text)}
+    acronyms = filter(str.isupper, set(words))
+    names = {_stem(word) for word in (*acronyms, *_MID_SENTENCE_CAPITAL.findall(text))}
     for first, second in _NAME_PAIR.findall(text):
         first, second = first.lower().removesuffix("'s"), second.lower()
         if first not in _STOPWORDS and second not in _STOPWORDS and "'" not in first:
@@ -132,12 +133,14 @@ def _features(text: str, names_allowed: bool) -> tuple[Counter[str], set[str]]:
     return counts, names & counts.keys()
 
 
-def _is_content_word(word: str) -> bool:
-    return len(word) >= MIN_WORD_LENGTH and word not in _STOPWORDS and "'" not in word
-
-
-def _stem(word: str) -> str:
-    return word.lower().removesuffix("'s")[:STEM_LENGTH]
+@functools.lru_cache(maxsize=1 << 17)
+def _stem(word: str) -> str | None:
+    """The feature a word counts as (lower case, no possessive, cut to `STEM_LENGTH`
+    letters), or None for a word too short or too common to tell stories apart."""
+    lowered = word.lower().removesuffix("'s")
+    if len(lowered) < MIN_WORD_LENGTH or lowered in _STOPWORDS or "'" in lowered:
+        return None
+    return lowered[:STEM_LENGTH]
 
 
 def _is_title_case(title: str) -> bool:
@@ -181,15 +184,13 @@ def _profiles(articles: Sequence[Article]) -> list[_Profile]:
             feature: (1 + math.log(count)) * idf[feature] * (NAME_BOOST if feature in names else 1)
             for feature, count in counts.items()
         }
-        strongest = heapq.nlargest(FEATURES_PER_ARTICLE, weights.items(), key=_weight_then_name)
+        # Ties in weight are broken by the feature itself, so the cut is deterministic.
+        strongest = sorted(weights.items(), key=_WEIGHT_THEN_FEATURE, reverse=True)
+        strongest = strongest[:FEATURES_PER_ARTICLE]
         norm = math.sqrt(sum(weight * weight for _, weight in strongest)) or 1.0
         vector = {feature: weight / norm for feature, weight in strongest}
         profiles.append(_Profile(vector, frozenset(vector), frozenset(names.intersection(vector))))
     return profiles
-
-
-def _weight_then_name(item: tuple[str, float]) -> tuple[float, str]:
-    return item[1], item[0]
 
 
 def _candidate_pairs(profiles: Sequence[_Profile]) -> dict[tuple[int, int], float]:

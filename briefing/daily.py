@@ -410,8 +410,8 @@ async def day_in_brief(
     """3 to 7 bullets across the top stories.
 
     The offline engine takes each top story's most central sentence (its first bullet);
-    other engines write them in one call from the top stories' structured data, falling
-    back to those sentences if the call fails.
+    other engines write them in one call from the top stories' structured data, topped up
+    with those sentences if the call gives fewer than 3, or replaced by them if it fails.
     """
     if not stories:
         return [other.lede for other in others[:MAX_DAY_BULLETS] if other.lede], Usage()
@@ -423,7 +423,11 @@ async def day_in_brief(
     except ExtractionFailed as failure:
         log.warning("the day-in-brief call failed (%s); using lead sentences instead", failure)
         return leads, Usage(failed_calls=1)
-    return summary.bullets[:MAX_DAY_BULLETS] or leads, usage
+    bullets = summary.bullets[:MAX_DAY_BULLETS]
+    missing = MIN_DAY_BULLETS - len(bullets)
+    if missing > 0:
+        bullets += [lead for lead in leads if lead not in bullets][:missing]
+    return bullets, usage
 
 
 def lead_sentences(stories: list[Story]) -> list[str]:

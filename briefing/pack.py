@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 
 from pydantic import BaseModel
 
@@ -52,15 +53,16 @@ class Pack(BaseModel):
         return list(dict.fromkeys(block.source_ids[0] for block in self.blocks))
 
 
-class _Unit(BaseModel):
+@dataclass
+class _Unit:
     key: str
     blocks: list[Block]
     tokens: int
+    position: int = field(init=False)
 
-    @property
-    def position(self) -> int:
+    def __post_init__(self) -> None:
         digest = hashlib.sha1(self.key.encode()).digest()
-        return int.from_bytes(digest[: HASH_BITS // 8], "big")
+        self.position = int.from_bytes(digest[: HASH_BITS // 8], "big")
 
 
 def _split_long(text: str, capacity: int, count: TokenCounter) -> list[str]:
@@ -68,6 +70,10 @@ def _split_long(text: str, capacity: int, count: TokenCounter) -> list[str]:
 
     A single sentence longer than the capacity is cut into equal slices of characters.
     """
+    # A paragraph that fits and is single-spaced would come out of the loop below as it
+    # went in: skip splitting it into sentences and counting each prefix.
+    if count(text) <= capacity and text == " ".join(text.split()):
+        return [text]
     pieces: list[str] = []
     current = ""
     for sentence in split_sentences(text):

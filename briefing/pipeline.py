@@ -8,6 +8,7 @@ the engine, so reconcile only ever merges evidence that is really in the article
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import time
 from collections.abc import Sequence
@@ -101,10 +102,8 @@ def prepare(
             f"take {engine.prompt_overhead()} tokens. Raise --budget."
         )
     passages = dedup(articles)
-
-    def count(text: str) -> int:
-        return count_tokens(text, engine.model)
-
+    # Packing counts every passage and piece, and the total counts them again: count once.
+    count = functools.cache(functools.partial(count_tokens, model=engine.model))
     return Prepared(
         articles=articles,
         skipped=skipped,
@@ -272,7 +271,8 @@ def build(
     engine = select_engine(options)
     articles, skipped = read_articles(paths, options, stdin)
     prepared = prepare(articles, skipped, engine, options)
-    check_cost(estimate(prepared, engine), options)
+    if options.max_cost is not None:  # the estimate renders and counts every prompt again
+        check_cost(estimate(prepared, engine), options)
     briefing = asyncio.run(_brief_in_session(prepared, engine, options, reporter))
     briefing.stats.seconds = round(time.perf_counter() - started, 3)
     return briefing

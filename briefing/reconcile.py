@@ -17,14 +17,16 @@ Deterministic and engine-neutral: model output and offline output go through the
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+import numpy as np
 from pydantic import BaseModel
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from briefing.engines.lexicon import lexicon
 from briefing.engines.offline_actors import known_actor, pick_role
@@ -37,6 +39,7 @@ SURNAME_SIMILARITY = 90
 CLAIM_SIMILARITY = 90
 SAME_TEXT_SIMILARITY = 95
 MIN_CLAIM_OVERLAP = 0.6
+MAX_BLOCK = 16
 COMMON_CONTEXT_SHARE = 0.4
 EQUAL_WITHIN = 0.005
 # Two sources rarely disagree on one quantity by more than this factor; values further
@@ -76,6 +79,7 @@ class Reconciled(BaseModel):
     disputes: list[Dispute]
 
 
+@functools.lru_cache(maxsize=65_536)
 def fold(text: str) -> str:
     """Lower case without diacritics, curly quotes, full stops or a leading "the"."""
     text = unicodedata.normalize("NFKD", text.replace("’", "'"))
@@ -87,9 +91,14 @@ def fold(text: str) -> str:
 
 def _name_tokens(name: str) -> list[str]:
     """A person's name words without honorifics, initials and generational suffixes."""
+    return list(_name_words(name))
+
+
+@functools.lru_cache(maxsize=65_536)
+def _name_words(name: str) -> tuple[str, ...]:
     lx = lexicon()
     skip = {h.lower() for h in lx.honorifics} | {s.lower() for s in lx.name_suffixes}
-    return [t for t in fold(name).split() if t not in skip and len(t) > 1]
+    return tuple(t for t in fold(name).split() if t not in skip and len(t) > 1)
 
 
 # ---------------------------------------------------------------- actors
@@ -179,33 +188,65 @@ def _merge_people(
     actors: list[Actor], people: list[tuple[int, list[str]]], groups: _UnionFind
 ) -> None:
     full = [(i, tokens) for i, tokens in people if len(tokens) >= 2]
-    by_surname: dict[str, list[tuple[int, list[str]]]] = defaultdict(list)
-    for item in full:
-        by_surname[item[1][-1][:3]].append(item)
-    for bucket in by_surname.values():
-        for position, (i, a) in enumerate(bucket):
-            for j, b in bucket[position + 1 :]:
-                if _same_person(a, b):
-                    groups.union(i, j)
+    by_name = _by_name(full)
+    # The same full name is the same person: compare each spelling once, not each mention.
+    for members in by_name.values():
+        for j in members[1:]:
+            groups.union(members[0], j)
+    by_surname: dict[str, list[tuple[str, ...]]] = defaultdict(list)
+    for name in by_name:
+        by_surname[name[-1][:3]].append(name)
+    for names in by_surname.values():
+        for a, b in _similar_surnames(names):
+            if _same_person(list(a), list(b)):
+                groups.union(by_name[a][0], by_name[b][0])
+    by_word = [_by_word(full, position) for position in (-1, 0)]
     for i, tokens in people:
         if len(tokens) == 1:
-            _attach_short_name(i, tokens[0], full, groups)
+            _attach_short_name(i, tokens[0], by_word, groups)
     for i, _ in full:
         for alias in actors[i].aliases:
             alias_tokens = _name_tokens(alias)
             if len(alias_tokens) == 1:
                 continue
-            for j, other in full:
-                if j != i and alias_tokens == other:
+            for j in by_name.get(tuple(alias_tokens), ()):
+                if j != i:
                     groups.union(i, j)
 
 
+def _similar_surnames(names: list[tuple[str, ...]]) -> list[tuple[tuple[str, ...], ...]]:
+    """Pairs of names whose surnames are alike enough for `_same_person`, scored at C speed."""
+    surnames = [name[-1] for name in names]
+    scores = process.cdist(
+        surnames, surnames, scorer=fuzz.ratio, score_cutoff=SURNAME_SIMILARITY, dtype=np.uint8
+    )
+    return [(names[i], names[j]) for i, j in zip(*np.nonzero(np.triu(scores, 1)), strict=True)]
+
+
+def _by_name(full: list[tuple[int, list[str]]]) -> dict[tuple[str, ...], list[int]]:
+    """Indices of the people with each full name (name words as a tuple), in order."""
+    found: dict[tuple[str, ...], list[int]] = defaultdict(list)
+    for i, tokens in full:
+        found[tuple(tokens)].append(i)
+    return found
+
+
+def _by_word(full: list[tuple[int, list[str]]], position: int) -> dict[str, list[int]]:
+    """Indices of the people whose name has each word at `position` (0 first, -1 last)."""
+    found: dict[str, list[int]] = defaultdict(list)
+    for i, tokens in full:
+        found[tokens[position]].append(i)
+    return found
+
+
 def _attach_short_name(
-    index: int, word: str, full: list[tuple[int, list[str]]], groups: _UnionFind
+    index: int, word: str, by_word: list[dict[str, list[int]]], groups: _UnionFind
 ) -> None:
-    """ "Lavrov" or "Mr Kim" joins the full name it shortens, if only one person fits."""
-    for position in (-1, 0):
-        roots = {groups.find(i) for i, tokens in full if tokens[position] == word}
+    """ "Lavrov" or "Mr Kim" joins the full name it shortens, if only one person fits.
+
+    `by_word` indexes full names by their last word, then by their first."""
+    for names in by_word:
+        roots = {groups.find(i) for i in names.get(word, ())}
         if len(roots) == 1:
             groups.union(roots.pop(), index)
             return
@@ -338,39 +379,143 @@ def _speaks_for(person: Actor | None, other: str | None, actors: dict[str, Actor
     )
 
 
+class _ClaimIndex:
+    """Finds the merged claims a new claim could repeat, without comparing every pair.
+
+    Two claims can only score CLAIM_SIMILARITY when most of their words are shared, so one
+    of them shares a word from the other's rarest third (rarest across all claims): each
+    merged claim is listed under all its words and under its rarest third, and a new claim
+    looks up its rarest third in the first list and all its words in the second. Only
+    claims misspelling nearly every word of each other are out of reach. Lists are kept
+    per length class, as claims whose lengths differ by more than MIN_CLAIM_OVERLAP are
+    never compared, and stop growing at MAX_BLOCK claims ("block purging"): a word shared
+    by that many different statements of one length says little about which one a new
+    claim repeats, and comparing with all of them would make the merge quadratic.
+    """
+
+    def __init__(self, keys: list[str]) -> None:
+        self._frequency = Counter(word for key in keys for word in set(key.split()))
+        self._by_word: dict[tuple[str, int], list[int]] = defaultdict(list)
+        self._by_rare_word: dict[tuple[str, int], list[int]] = defaultdict(list)
+
+    def _rarest(self, words_of: set[str]) -> list[str]:
+        ordered = sorted(words_of, key=lambda word: (self._frequency[word], word))
+        return ordered[: len(ordered) // 3 + 1]
+
+    def candidates(self, key: str) -> list[int]:
+        """Positions of merged claims that could match `key`, in order."""
+        words_of = set(key.split())
+        found: set[int] = set()
+        for length in _length_classes(key, spread=1):
+            for word in self._rarest(words_of):
+                found.update(self._by_word.get((word, length), ()))
+            for word in words_of:
+                found.update(self._by_rare_word.get((word, length), ()))
+        return sorted(found)
+
+    def add(self, position: int, key: str) -> None:
+        """List the merged claim at `position` under the words of `key`."""
+        words_of = set(key.split())
+        (length,) = _length_classes(key, spread=0)
+        for word in words_of:
+            _add_to_block(self._by_word[word, length], position)
+        for word in self._rarest(words_of):
+            _add_to_block(self._by_rare_word[word, length], position)
+
+
+def _add_to_block(block: list[int], position: int) -> None:
+    if len(block) < MAX_BLOCK:
+        block.append(position)
+
+
+def _length_classes(key: str, spread: int) -> range:
+    """The class of `key`'s length, with `spread` neighbours on each side: lengths whose
+    ratio is at least MIN_CLAIM_OVERLAP fall in the same or neighbouring classes."""
+    length = int(math.log(max(len(key), 1)) / -math.log(MIN_CLAIM_OVERLAP))
+    return range(length - spread, length + spread + 1)
+
+
+def _similar(
+    key: str, speaker: str | None, candidates: list[int], merged: list[Claim], keys: list[str]
+) -> list[tuple[int, float]]:
+    """The candidates a claim could merge with, with their scores, in order: those by the
+    same speaker scoring CLAIM_SIMILARITY, others SAME_TEXT_SIMILARITY (no rule accepts
+    less). rapidfuzz scores each group at C speed."""
+    same = [position for position in candidates if merged[position].speaker == speaker]
+    others = [position for position in candidates if merged[position].speaker != speaker]
+    found = _scored(key, same, keys, CLAIM_SIMILARITY)
+    found += _scored(key, others, keys, SAME_TEXT_SIMILARITY)
+    return sorted(found)
+
+
+def _scored(
+    key: str, positions: list[int], keys: list[str], cutoff: float
+) -> list[tuple[int, float]]:
+    if not positions:
+        return []
+    choices = [keys[position] for position in positions]
+    scored = process.extract(
+        key, choices, scorer=fuzz.token_set_ratio, score_cutoff=cutoff, limit=None
+    )
+    return [(positions[found], score) for _, score, found in scored]
+
+
 def _merge_claims(claims: list[Claim], actors: dict[str, Actor]) -> list[Claim]:
     merged: list[Claim] = []
     keys: list[str] = []
-    for claim in claims:
-        key = _claim_key(claim.text)
+    claim_keys = [_claim_key(claim.text) for claim in claims]
+    index = _ClaimIndex(claim_keys)
+    exact: dict[str, int] = {}  # key → the merged claim that has it
+
+    @functools.cache
+    def speaks_for(speaker: str | None, other: str | None) -> bool:
+        return _speaks_for(actors.get(speaker or ""), other, actors)
+
+    for claim, key in zip(claims, claim_keys, strict=True):
         target = None
-        for position, other in enumerate(merged):
+        for position, score in _similar(key, claim.speaker, index.candidates(key), merged, keys):
+            other = merged[position]
             shorter, longer = sorted((len(key), len(keys[position])))
             if shorter < MIN_CLAIM_OVERLAP * longer:
                 continue  # a few words of a long statement are not the same statement
-            score = fuzz.token_set_ratio(key, keys[position])
             if other.speaker == claim.speaker and score >= CLAIM_SIMILARITY:
                 target = position
                 break
             if score >= SAME_TEXT_SIMILARITY and min(len(key), len(keys[position])) > 40:
-                if _speaks_for(actors.get(other.speaker or ""), claim.speaker, actors):
+                if speaks_for(other.speaker, claim.speaker):
                     target = position
                     break
-                if _speaks_for(actors.get(claim.speaker or ""), other.speaker, actors):
+                if speaks_for(claim.speaker, other.speaker):
                     other.speaker = claim.speaker
                     target = position
                     break
+        if target is None:
+            target = _same_statement(exact.get(key), claim, key, merged, keys)
         if target is None:
             merged.append(
                 Claim(speaker=claim.speaker, text=claim.text, evidence=list(claim.evidence))
             )
             keys.append(key)
+            exact[key] = len(merged) - 1
+            index.add(len(merged) - 1, key)
             continue
         existing = merged[target]
         existing.evidence = _evidence_union([existing.evidence, claim.evidence])
         if len(claim.text) > len(existing.text):
             existing.text, keys[target] = claim.text, key
+            exact[key] = target
+            index.add(target, key)
     return merged
+
+
+def _same_statement(
+    position: int | None, claim: Claim, key: str, merged: list[Claim], keys: list[str]
+) -> int | None:
+    """`position` if the merged claim there is word for word this claim by its speaker:
+    the one match the index may have purged (see `_ClaimIndex`) and must never miss."""
+    if position is None or keys[position] != key or merged[position].speaker != claim.speaker:
+        return None
+    return position
 
 
 # ---------------------------------------------------------------- figures

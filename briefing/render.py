@@ -82,6 +82,11 @@ def source_label(source: Source) -> str:
     return source.outlet or source.title or source.id
 
 
+def plural(count: int, singular: str, many: str | None = None) -> str:
+    """ "1 story", "3 stories": a count with its noun in the right number."""
+    return f"{count} {singular if count == 1 else many or singular + 's'}"
+
+
 def index_sources(sources: list[Source]) -> dict[str, Source]:
     """Sources by id, for looking up the outlet behind a cited id."""
     return {source.id: source for source in sources}
@@ -96,7 +101,9 @@ def _environment() -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(md=markdown_escape, md_code=markdown_code, safe_url=safe_url, anchor=anchor)
+    env.filters.update(
+        plural=plural, md=markdown_escape, md_code=markdown_code, safe_url=safe_url, anchor=anchor
+    )
     env.globals.update(
         claims_by_speaker=claims_by_speaker, source_label=source_label, index_sources=index_sources
     )

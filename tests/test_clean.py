@@ -1,3 +1,5 @@
+import pytest
+
 from briefing.clean import clean, clean_paragraphs, is_furniture
 from briefing.schema import Article, Source
 
@@ -120,3 +122,44 @@ def test_wire_credits_rights_lines_and_link_debris_are_dropped():
 def test_a_sentence_mentioning_a_website_is_kept():
     sentence = "The company said customers can read the recall notice at example.com/recall today."
     assert clean_paragraphs([sentence]) == [sentence]
+
+
+def test_captions_closed_by_a_photographer_credit_are_dropped():
+    caption = (
+        "Leaders pose for a group photo ahead of the summit in Alicante, Spain, December 9, 2022. "
+        "REUTERS/Violeta Santos Moura"
+    )
+    assert clean_paragraphs([caption, STORY]) == [STORY]
+
+
+def test_dateline_is_removed_from_the_paragraph_that_opens_the_report():
+    paragraphs = [
+        "In an interview, the former director warned of an attack on the rule of law.",
+        "WASHINGTON – Special counsel Robert Mueller has given a list of questions to lawyers.",
+    ]
+    assert clean_paragraphs(paragraphs)[1] == (
+        "Special counsel Robert Mueller has given a list of questions to lawyers."
+    )
+
+
+@pytest.mark.parametrize(
+    "opening",
+    [
+        "BEIJING (AP) — ",
+        "DOHA, Qatar (AP) — ",
+        "WASHINGTON, April 30 (Reuters) - ",
+        "Washington (AFP) - ",
+        "(MENAFN) ",
+        "MENAFN - Daily News Egypt) ",
+        "TIJUANA, Mexico — ",
+    ],
+)
+def test_datelines_of_every_common_shape_are_removed(opening):
+    assert clean_paragraphs([opening + STORY]) == [STORY]
+
+
+@pytest.mark.parametrize(
+    "opening", ["Kim Jong Un — the leader — said ", "Russia - which denies it - "]
+)
+def test_a_sentence_with_a_dash_is_not_mistaken_for_a_dateline(opening):
+    assert clean_paragraphs([opening + STORY]) == [opening + STORY]

@@ -232,3 +232,34 @@ def test_an_interrupted_run_leaves_a_consistent_cache_and_a_rerun_resumes(tmp_pa
         resumed = _extraction_requests(server)
     assert packs > interrupted_requests >= 3
     assert resumed <= packs - 2  # at least two packs came from the cache
+
+
+# ---------------------------------------------------------------- inspect
+
+
+def test_inspect_lists_each_article_and_each_skipped_input(tmp_path):
+    (tmp_path / "empty.txt").write_text("")
+    result = run("inspect", str(EXAMPLE), str(tmp_path / "empty.txt"))
+    assert result.exit_code == 0
+    assert "001-268191f0e664f62b" in result.stdout and "2025-07-13" in result.stdout
+    assert "empty file" in result.stdout
+
+
+def test_inspect_json_is_what_build_reads(tmp_path):
+    result = run("inspect", str(EXAMPLE), "--format", "json")
+    reports = json.loads(result.stdout)
+    ids = [article["id"] for report in reports for article in report["articles"]]
+    built = Briefing.model_validate_json(run("build", str(EXAMPLE), "--format", "json").stdout)
+    assert ids == [source.id for source in built.sources]
+
+
+def test_inspect_of_nothing_readable_exits_2(tmp_path):
+    (tmp_path / "empty.txt").write_text("")
+    assert run("inspect", str(tmp_path)).exit_code == 2
+
+
+def test_max_articles_caps_what_is_read():
+    result = run("build", str(EXAMPLE), "--max-articles", "2", "--format", "json")
+    briefing = Briefing.model_validate_json(result.stdout)
+    assert len(briefing.sources) == 2
+    assert sum("max_articles" in s.reason for s in briefing.skipped) == 3

@@ -180,7 +180,9 @@ def test_random_bytes_never_crash_the_pipeline(content, suffix):
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(texts=st.lists(ARTICLE_TEXT, min_size=1, max_size=4))
 def test_random_unicode_articles_give_valid_output(texts):
-    _brief_files({f"a{i}.txt": text.encode("utf-8", "surrogatepass") for i, text in enumerate(texts)})
+    _brief_files(
+        {f"a{i}.txt": text.encode("utf-8", "surrogatepass") for i, text in enumerate(texts)}
+    )
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -684,3 +684,20 @@ def test_corpus_disputes_listed_in_provenance_are_found(folder, values):
 )
 def test_corpora_with_consistent_figures_have_no_false_disputes(folder):
     assert reconciled(CORPUS / folder).disputes == []
+
+
+def test_a_word_for_word_repeat_merges_even_when_its_words_are_purged(monkeypatch):
+    monkeypatch.setattr("briefing.reconcile.MAX_BLOCK", 0)  # every block purged at once
+    statement = "The talks in Wonsan were productive and covered military cooperation"
+    merged = reconcile(
+        [
+            Extraction(
+                actors=[person("Sergey Lavrov", sources=(source,))],
+                claims=[claim("Sergey Lavrov", statement, source)],
+                figures=[],
+            )
+            for source in ("a", "b")
+        ]
+    )
+    assert len(merged.claims) == 1
+    assert {e.source_id for e in merged.claims[0].evidence} == {"a", "b"}

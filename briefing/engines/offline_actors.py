@@ -286,13 +286,20 @@ def _role_head(phrase: str) -> str | None:
     return role if len(role) <= _MAX_ROLE_CHARS else " ".join(words[: last_role + 1])
 
 
+@functools.cache
+def _media_noun_after() -> re.Pattern[str]:
+    """Matches a media noun right after a name: "Yonhap news agency"."""
+    nouns = sorted(lexicon().media_nouns)
+    return re.compile(r"\s+(?:" + "|".join(map(re.escape, nouns)) + r")\b")
+
+
 def _classify(words: list[str], following: str) -> str | None:
     """The kind a name's own words give it, or None when only context can tell."""
     lx = lexicon()
     stripped = [word.rstrip(".") for word in words]
     if any(word in lx.media_words for word in stripped):
         return "media"
-    if re.match(r"^\s+(?:" + "|".join(map(re.escape, lx.media_nouns)) + r")\b", following):
+    if _media_noun_after().match(following):
         return "media"
     if _has_organization_word(stripped):
         return "organization"

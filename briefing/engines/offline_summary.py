@@ -75,10 +75,25 @@ def _vector(terms: Counter[str], weights: dict[str, float]) -> dict[str, float]:
     return {term: count * weights.get(term, 0.0) for term, count in terms.items()}
 
 
-def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
-    dot = sum(value * b.get(term, 0.0) for term, value in a.items())
-    norm = math.sqrt(sum(v * v for v in a.values())) * math.sqrt(sum(v * v for v in b.values()))
-    return dot / norm if norm else 0.0
+def _length(vector: dict[str, float]) -> float:
+    return math.sqrt(sum(v * v for v in vector.values()))
+
+
+class _Centroid:
+    """The sum of all sentence vectors, with its length computed once (it has every term)."""
+
+    def __init__(self, vectors: list[dict[str, float]]) -> None:
+        self.vector: dict[str, float] = {}
+        for vector in vectors:
+            for term, value in vector.items():
+                self.vector[term] = self.vector.get(term, 0.0) + value
+        self.length = _length(self.vector)
+
+    def cosine(self, vector: dict[str, float]) -> float:
+        """Cosine similarity of `vector` to the centroid."""
+        dot = sum(value * self.vector.get(term, 0.0) for term, value in vector.items())
+        norm = _length(vector) * self.length
+        return dot / norm if norm else 0.0
 
 
 def _overlap(a: Counter[str], b: Counter[str]) -> float:
@@ -87,11 +102,11 @@ def _overlap(a: Counter[str], b: Counter[str]) -> float:
 
 
 def _headline(
-    story: SummaryInput, centroid: dict[str, float], weights: dict[str, float], best: str | None
+    story: SummaryInput, centroid: _Centroid, weights: dict[str, float], best: str | None
 ) -> str:
     titles = [title.strip() for title in story.titles if title and title.strip()]
     if titles:
-        return max(titles, key=lambda t: _cosine(_vector(_terms(t), weights), centroid))
+        return max(titles, key=lambda t: centroid.cosine(_vector(_terms(t), weights)))
     if best is None:
         return "Briefing"
     clause = re.split(r"(?<=[a-z]),\s", best, maxsplit=1)[0]
@@ -106,13 +121,10 @@ def summarize_story(story: SummaryInput) -> Summary:
     """A headline and up to five central sentences of the story's passages."""
     candidates = _candidates(story)
     weights = _weights(candidates)
-    centroid: dict[str, float] = Counter()  # type: ignore[assignment]
-    for candidate in candidates:
-        for term, value in _vector(candidate.terms, weights).items():
-            centroid[term] = centroid.get(term, 0.0) + value
+    centroid = _Centroid([_vector(candidate.terms, weights) for candidate in candidates])
 
     def score(candidate: _Candidate) -> float:
-        centrality = _cosine(_vector(candidate.terms, weights), centroid)
+        centrality = centroid.cosine(_vector(candidate.terms, weights))
         return centrality * (1 + 0.25 * math.log(candidate.sources)) - candidate.position * 1e-6
 
     chosen: list[_Candidate] = []

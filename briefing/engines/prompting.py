@@ -25,7 +25,7 @@ from briefing.schema import Actor, Claim, Dispute, Figure
 from briefing.tokens import count_tokens
 
 # Part of every cache key: bump it when a prompt or the way answers are read changes meaning.
-PROMPT_VERSION = "2025-07.1"
+PROMPT_VERSION = "2026-11.2"
 KEY_HEX_DIGITS = 10
 # Chat framing per message and for priming the reply, as in OpenAI's token-counting guide.
 TOKENS_PER_MESSAGE = 3
@@ -53,11 +53,22 @@ _templates = Environment(
 )
 
 
-class LabelledBlock(BaseModel):
-    """A pack block as the model sees it: source labels instead of ids."""
+class LabelledParagraph(BaseModel):
+    """A paragraph as the model sees it, with the labels of the other sources carrying it."""
 
-    labels: list[str]
-    paragraphs: list[str]
+    text: str
+    also: list[str]
+
+
+class LabelledArticle(BaseModel):
+    """One article's paragraphs in a pack, under its source label.
+
+    Consecutive pack blocks of the same article share one tag, so wire copy shared with
+    other sources costs a short `[also S2]` mark rather than a tag of its own.
+    """
+
+    label: str
+    paragraphs: list[LabelledParagraph]
 
 
 class ExtractPrompt(BaseModel):
@@ -137,13 +148,22 @@ def source_labels(pack: Pack) -> dict[str, str]:
     return {source_id: f"S{number}" for number, source_id in enumerate(pack.source_ids, 1)}
 
 
+def _labelled_articles(pack: Pack, labels: dict[str, str]) -> list[LabelledArticle]:
+    articles: list[LabelledArticle] = []
+    for block in pack.blocks:
+        owner, *others = (labels[source_id] for source_id in block.source_ids)
+        if not articles or articles[-1].label != owner:
+            articles.append(LabelledArticle(label=owner, paragraphs=[]))
+        articles[-1].paragraphs.extend(
+            LabelledParagraph(text=text, also=others) for text in block.paragraphs
+        )
+    return articles
+
+
 def extract_prompt(pack: Pack, schema: str | None = None) -> ExtractPrompt:
     """The messages that ask for an `Extraction` of `pack` (`schema` only in JSON mode)."""
     labels = source_labels(pack)
-    blocks = [
-        LabelledBlock(labels=[labels[s] for s in block.source_ids], paragraphs=block.paragraphs)
-        for block in pack.blocks
-    ]
+    blocks = _labelled_articles(pack, labels)
     return ExtractPrompt(
         messages=[
             {"role": "system", "content": _render("extract.system.j2", schema=schema)},

@@ -83,20 +83,26 @@ def is_teaser(text_length: int, converted: Converted) -> bool:
     )
 
 
+def item_body(title: str | None, converted: Converted) -> tuple[list[str], list[str]] | None:
+    """A feed or API item's paragraphs and notes on how they were read; its title stands in
+    when it has no text. None when it has neither."""
+    notes = [MOJIBAKE_NOTE] if converted.repaired else []
+    if converted.paragraphs:
+        return converted.paragraphs, notes
+    if not title:
+        return None
+    return [title], ["the item has no text; its title stands in for it", *notes]
+
+
 def _item_to_draft(
     entry: Any, path: str, outlet: str | None, feed_notes: list[str], *, is_atom: bool
 ) -> Draft | Skipped:
     title = text_line(entry.get("title"))
     converted = _item_text(entry, is_atom=is_atom)
-    notes = list(feed_notes)
-    paragraphs = converted.paragraphs
-    if not paragraphs:
-        if not title:
-            return Skipped(path=path, reason="feed item has neither a title nor any text")
-        paragraphs = [title]
-        notes.append("the item has no text; its title stands in for it")
-    if converted.repaired:
-        notes.append(MOJIBAKE_NOTE)
+    body = item_body(title, converted)
+    if body is None:
+        return Skipped(path=path, reason="feed item has neither a title nor any text")
+    paragraphs, notes = body
     length = sum(len(p) for p in paragraphs)
     return Draft(
         path=path,
@@ -107,7 +113,7 @@ def _item_to_draft(
         published=_item_date(entry),
         author=text_line(entry.get("author")),
         teaser=is_teaser(length, converted),
-        notes=notes,
+        notes=[*feed_notes, *notes],
         in_collection=True,
     )
 

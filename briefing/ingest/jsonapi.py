@@ -15,8 +15,8 @@ import json
 from typing import Any
 
 from briefing.ingest.dates import parse_date
-from briefing.ingest.decode import MOJIBAKE_NOTE, readable_text
-from briefing.ingest.feeds import is_teaser, outlet_part
+from briefing.ingest.decode import readable_text
+from briefing.ingest.feeds import is_teaser, item_body, outlet_part
 from briefing.ingest.html import (
     Converted,
     ends_as_excerpt,
@@ -235,16 +235,11 @@ def _item_to_draft(
     item = _unwrap(raw)
     title = text_line(_first(item, _TITLE_KEYS))
     converted, from_teaser_field = _item_text(item)
-    paragraphs = converted.paragraphs
-    notes: list[str] = []
-    if not paragraphs:
-        if not title:
-            reason = f"item has neither a title nor any text (keys: {_name_keys(raw)})"
-            return Skipped(path=path, reason=reason)
-        paragraphs = [title]
-        notes.append("the item has no text; its title stands in for it")
-    if converted.repaired:
-        notes.append(MOJIBAKE_NOTE)
+    body = item_body(title, converted)
+    if body is None:
+        reason = f"item has neither a title nor any text (keys: {_name_keys(raw)})"
+        return Skipped(path=path, reason=reason)
+    paragraphs, notes = body
     length = sum(len(p) for p in paragraphs)
     return Draft(
         path=path,

@@ -1,0 +1,179 @@
+"""Story clustering on small hand-written articles: grouping, singletons, dates, order."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+import briefing.cluster as clustering
+from briefing.cluster import cluster
+from briefing.schema import Article, Source
+
+FLOOD = [
+    (
+        "Valmora River Tessin floods old town",
+        "Daily Ledger",
+        "The River Tessin burst its banks in Valmora on Tuesday, flooding the old town. "
+        "Mayor Ilse Brandt said 400 residents were evacuated overnight from the Kastell "
+        "quarter. Rescue crews used boats to reach homes near the Tessin bridge.",
+    ),
+    (
+        "Hundreds evacuated as Tessin floods Valmora",
+        "Northern Herald",
+        "Floodwater from the Tessin swept through Valmora's old town, and mayor Ilse Brandt "
+        "ordered the Kastell quarter evacuated. About 400 people spent the night in the "
+        "Valmora sports hall, the council said.",
+    ),
+    (
+        "Valmora counts the cost of Tessin flood",
+        "Radio Meridian",
+        "Shopkeepers in Valmora began clearing mud on Wednesday after the River Tessin "
+        "receded. Ilse Brandt, the mayor, asked the regional government for emergency funds "
+        "to repair the Tessin bridge and the Kastell quarter.",
+    ),
+]
+TENNIS = [
+    (
+        "Petrova beats Oliveira in Caldera Open final",
+        "Daily Ledger",
+        "Nadia Petrova won the Caldera Open on Sunday, beating Marta Oliveira in three sets. "
+        "Petrova saved two match points in the second set before breaking Oliveira's serve.",
+    ),
+    (
+        "Nadia Petrova lifts Caldera Open trophy",
+        "Sports Wire",
+        "Marta Oliveira led by a set and a break, but Nadia Petrova came back to win the "
+        "Caldera Open final. Oliveira said Petrova had played the best tennis of her career.",
+    ),
+]
+SINGLES = [
+    (
+        "Comet Halvorsen visible from Tuesday",
+        "Science Weekly",
+        "Astronomers at the Brightwater Observatory say comet Halvorsen will be visible to "
+        "the naked eye from Tuesday, low on the western horizon after sunset.",
+    ),
+    (
+        "Gouda cheese market opens for the season",
+        "Travel Notes",
+        "The weekly cheese market in Gouda reopened on Thursday, with farmers carrying wheels "
+        "of cheese across the square as they have done for centuries.",
+    ),
+]
+
+
+def make(specs, *, published="2024-05-14", prefix="a"):
+    return [
+        Article(
+            source=Source(
+                id=f"{prefix}{number}",
+                title=title,
+                outlet=outlet,
+                published=published,
+                path=f"{prefix}{number}.txt",
+            ),
+            paragraphs=[text],
+        )
+        for number, (title, outlet, text) in enumerate(specs)
+    ]
+
+
+@pytest.fixture
+def day():
+    return make(FLOOD, prefix="flood") + make(TENNIS, prefix="tennis") + make(SINGLES, prefix="x")
+
+
+def ids(groups):
+    return [sorted(article.id for article in group) for group in groups]
+
+
+def test_articles_about_one_event_form_one_story_and_the_rest_stand_alone(day):
+    groups = cluster(day)
+    assert ids(groups) == [
+        ["flood0", "flood1", "flood2"],
+        ["tennis0", "tennis1"],
+        *sorted([["x0"], ["x1"]]),
+    ]
+
+
+def test_every_article_lands_in_exactly_one_group(day):
+    placed = [article.id for group in cluster(day) for article in group]
+    assert sorted(placed) == sorted(article.id for article in day)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_the_result_does_not_depend_on_input_order(day, seed):
+    shuffled = list(day)
+    random.Random(seed).shuffle(shuffled)
+    assert [[a.id for a in g] for g in cluster(shuffled)] == [
+        [a.id for a in g] for g in cluster(day)
+    ]
+
+
+def test_the_same_event_published_weeks_apart_is_not_one_story():
+    early = make(FLOOD[:1], published="2024-05-14", prefix="early")
+    late = make(FLOOD[1:2], published="2024-06-20", prefix="late")
+    assert ids(cluster(early + late)) == [["early0"], ["late0"]]
+    near = make(FLOOD[1:2], published="2024-05-16", prefix="near")
+    assert ids(cluster(early + near)) == [["early0", "near0"]]
+
+
+def test_articles_sharing_only_common_words_stay_apart():
+    health = make(
+        [
+            (
+                "A first lady's legacy on mental health",
+                "Public Radio",
+                "She fought to put care for mental health on an equal footing with physical "
+                "health, and people across the country remember her persistence.",
+            ),
+            (
+                "Watching war unfold is distressing: protect your mental health",
+                "Public Radio",
+                "Doomscrolling puts people into chronic stress; a psychiatrist explains how to "
+                "protect your mental health while following the news.",
+            ),
+        ]
+    )
+    assert ids(cluster(health)) == [["a0"], ["a1"]]
+
+
+def test_no_articles_and_one_article():
+    assert cluster([]) == []
+    single = make(SINGLES[:1])
+    assert ids(cluster(single)) == [["a0"]]
+
+
+def test_candidates_come_from_an_inverted_index_not_from_all_pairs(monkeypatch):
+    """Many small unrelated stories: only articles sharing rare features are compared."""
+    rng = random.Random(3)
+    syllables = ["ka", "lo", "mi", "ne", "ru", "sa", "to", "vi", "ze", "po", "da", "fu"]
+
+    def name():
+        return "".join(rng.choice(syllables) for _ in range(3)).capitalize()
+
+    articles = []
+    for story in range(150):
+        people, place = f"{name()} {name()}", name()
+        for copy in range(2):
+            text = (
+                f"{people} spoke in {place} on Monday about the {name()} plan. "
+                f"Officials in {place} said {people} would return to {place} next week."
+            )
+            articles += make(
+                [(f"{people} visits {place}", f"Outlet {copy}", text)], prefix=f"s{story}-{copy}-"
+            )
+    compared = 0
+    similarity = clustering._similarity
+
+    def counting(first, second):
+        nonlocal compared
+        compared += 1
+        return similarity(first, second)
+
+    monkeypatch.setattr(clustering, "_similarity", counting)
+    groups = cluster(articles)
+    all_pairs = len(articles) * (len(articles) - 1) // 2
+    assert compared < all_pairs / 50
+    assert sum(len(group) == 2 for group in groups) >= 140
