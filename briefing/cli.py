@@ -31,6 +31,7 @@ from briefing.config import (
     DEFAULT_CONCURRENCY,
     DEFAULT_MAX_ARTICLES,
     DEFAULT_MAX_FILE_BYTES,
+    DEFAULT_TIMEOUT_SECONDS,
     Options,
 )
 from briefing.daily import daily as make_daily
@@ -211,6 +212,11 @@ def engine_options(command: Callable[..., Any]) -> Callable[..., Any]:
             help=f"Calls in flight at once [default {DEFAULT_CONCURRENCY}].",
         ),
         click.option(
+            "--timeout",
+            type=click.FloatRange(min=0, min_open=True),
+            help=f"Seconds to wait for one answer [default {DEFAULT_TIMEOUT_SECONDS:g}].",
+        ),
+        click.option(
             "--max-cost",
             type=click.FloatRange(min=0),
             help="Refuse to start a run estimated above this many USD.",
@@ -249,6 +255,7 @@ def _options(**flags: Any) -> Options:
         base_url=flags["base_url"],
         budget=flags["budget"],
         concurrency=flags["concurrency"],
+        timeout=flags["timeout"],
         max_cost=flags["max_cost"],
         dry_run=flags["dry_run"],
         use_cache=False if flags["no_cache"] else None,

@@ -13,6 +13,7 @@ DEFAULT_BUDGET = 12_000
 DEFAULT_CONCURRENCY = 16
 DEFAULT_MAX_FILE_BYTES = 20_000_000
 DEFAULT_MAX_ARTICLES = 20_000
+DEFAULT_TIMEOUT_SECONDS = 300.0
 
 EngineName = Literal["auto", "openai", "offline"]
 
@@ -26,6 +27,7 @@ class Options(BaseModel):
     api_key: SecretStr | None = Field(default=None, repr=False)
     budget: int = Field(default=DEFAULT_BUDGET, gt=0)
     concurrency: int = Field(default=DEFAULT_CONCURRENCY, gt=0)
+    timeout: float = Field(default=DEFAULT_TIMEOUT_SECONDS, gt=0)
     max_cost: float | None = Field(default=None, ge=0)
     dry_run: bool = False
     use_cache: bool = True

@@ -32,6 +32,7 @@ from briefing.testing.fake_openai import (
     malformed_reply,
     no_choices_reply,
     refusal_reply,
+    reset_reply,
     usage_block,
 )
 
@@ -123,10 +124,10 @@ def _fast_backoff(monkeypatch):
 def engine_for(
     server: FakeOpenAI | None, *, max_retries: int = 2, timeout: float = 5.0, **options
 ) -> OpenAIEngine:
-    settings = {"engine": "openai", "use_cache": False, **options}
+    settings = {"engine": "openai", "use_cache": False, "timeout": timeout, **options}
     if server is not None:
         settings.setdefault("base_url", server.base_url)
-    return OpenAIEngine(Options(**settings), max_retries=max_retries, timeout=timeout)
+    return OpenAIEngine(Options(**settings), max_retries=max_retries)
 
 
 async def _extract(engine: OpenAIEngine, pack: Pack = PACK):
@@ -742,3 +743,92 @@ def test_an_injected_article_cannot_add_ids_quotes_or_schema_to_the_briefing(tmp
     quotes = [e.quote for c in briefing.claims for e in c.evidence]
     assert quotes == ["Kim Jong Un met Sergei Lavrov in Wonsan on Saturday"]
     assert briefing.stats.dropped_evidence == 3
+
+
+# -- the fault matrix, end to end ------------------------------------------------------------
+
+FAULTS = {
+    "429 with Retry-After": lambda: error_reply(
+        429, "Rate limit reached", kind="requests", headers={"retry-after-ms": "20"}
+    ),
+    "429 without Retry-After": lambda: error_reply(429, "Rate limit reached", kind="requests"),
+    "500": lambda: error_reply(500, "The server had an error", kind="server_error"),
+    "502": lambda: error_reply(502, "Bad gateway", kind="server_error"),
+    "503": lambda: error_reply(503, "Overloaded", kind="server_error"),
+    "connection reset": reset_reply,
+    "read timeout": lambda: hang(3.0),
+    "invalid JSON body": malformed_reply,
+    "schema-invalid JSON": lambda: completion_reply('{"actors": "none", "claims": 3}'),
+    "refusal": refusal_reply,
+    "truncation": lambda: completion_reply('{"actors": [{"name": "Kim', finish_reason="length"),
+    "empty choices": no_choices_reply,
+}
+ARTICLE_A = "Lavrov said Moscow backs Pyongyang. " * 12
+ARTICLE_B = "Budanov said North Korea supplies up to 40% of Russia's ammunition. " * 12
+
+
+def _two_articles(folder: Path) -> Path:
+    (folder / "a.txt").write_text(ARTICLE_A)
+    (folder / "b.txt").write_text(ARTICLE_B)
+    return folder
+
+
+def _fault_for_b(fault, times: int):
+    """A responder that answers article b's pack with `fault` `times` times, else normally."""
+    left = [times]
+
+    def respond(request: dict) -> Reply:
+        text = " ".join(str(message.get("content")) for message in request["messages"])
+        if (
+            "Budanov" in text
+            and "Summary" not in json.dumps(request["response_format"])
+            and left[0]
+        ):
+            left[0] -= 1
+            return fault()
+        return auto_reply(request)
+
+    return respond
+
+
+def _build_with(server: FakeOpenAI, folder: Path):
+    return CliRunner().invoke(
+        main,
+        [
+            "build",
+            str(folder),
+            "--base-url",
+            server.base_url,
+            "--budget",
+            "900",
+            "--timeout",
+            "0.5",
+            "--no-cache",
+            "--format",
+            "json",
+        ],
+    )
+
+
+@pytest.mark.parametrize("fault", FAULTS.values(), ids=FAULTS.keys())
+def test_a_passing_fault_is_retried_and_every_article_is_covered(tmp_path, fault):
+    with FakeOpenAI(then=_fault_for_b(fault, times=1)) as server:
+        result = _build_with(server, _two_articles(tmp_path))
+    assert result.exit_code == 0, result.output
+    briefing = Briefing.model_validate_json(result.stdout)
+    assert briefing.stats.uncovered_articles == 0 and briefing.skipped == []
+    assert {s.id for s in briefing.sources} == {"a", "b"}
+
+
+@pytest.mark.parametrize("fault", FAULTS.values(), ids=FAULTS.keys())
+def test_a_lasting_fault_gives_a_partial_briefing_naming_exactly_the_uncovered(tmp_path, fault):
+    with FakeOpenAI(then=_fault_for_b(fault, times=1_000)) as server:
+        result = _build_with(server, _two_articles(tmp_path))
+    assert result.exit_code == 3, result.output
+    briefing = Briefing.model_validate_json(result.stdout)
+    assert [s.path for s in briefing.skipped] == [f"{tmp_path.name}/b.txt"]
+    assert briefing.skipped[0].reason.startswith("not covered")
+    assert briefing.stats.uncovered_articles == 1
+    assert {s.id for s in briefing.sources} == {"a", "b"}
+    assert "1 article(s) not covered:" in result.stderr and "b.txt" in result.stderr
+    assert "a.txt" not in result.stderr

@@ -20,8 +20,9 @@ import logging
 import math
 import re
 from collections.abc import AsyncIterator
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
+import httpx2
 import openai
 from openai import AsyncOpenAI, ContentFilterFinishReasonError, LengthFinishReasonError
 from openai.lib._pydantic import to_strict_json_schema
@@ -48,15 +49,11 @@ from briefing.errors import BriefingError
 from briefing.pack import Pack
 from briefing.schema import Evidence, Extraction, Summary
 
-if TYPE_CHECKING:
-    import httpx2
-
 log = logging.getLogger(__name__)
 
 DEFAULT_BASE_URL = "https://api.openai.com/v1"
 MAX_REASKS = 2
 MAX_RETRIES = 3
-REQUEST_TIMEOUT_SECONDS = 300.0
 CONNECT_TIMEOUT_SECONDS = 10.0
 # Caps on output (reasoning included) so one runaway answer cannot run up the bill.
 EXTRACT_MAX_COMPLETION_TOKENS = 16_000
@@ -174,12 +171,11 @@ class OpenAIEngine:
         options: Options,
         *,
         max_retries: int = MAX_RETRIES,
-        timeout: float = REQUEST_TIMEOUT_SECONDS,
     ) -> None:
         self.options = options
         self.model = options.model
         self._max_retries = 0 if options.replay else max_retries
-        self._timeout = timeout
+        self._timeout = options.timeout
         self._extraction_format = compact_response_model(Extraction)
         self._summary_format = compact_response_model(Summary)
         self._client: AsyncOpenAI | None = None
@@ -447,11 +443,16 @@ class OpenAIEngine:
         if isinstance(error, openai.APITimeoutError):
             return ExtractionFailed(f"the request timed out {tries}", Usage())
         if isinstance(error, openai.APIConnectionError):
-            cause = _first_line(str(error.__cause__ or error), 100)
-            return BriefingError(
-                f"could not connect to {self._where()} ({cause}): check --base-url / "
-                "OPENAI_BASE_URL and the network, or use --engine offline"
+            cause = _first_line(
+                str(error.__cause__ or error) or type(error.__cause__).__name__, 100
             )
+            if isinstance(error.__cause__, httpx2.ConnectError):
+                return BriefingError(
+                    f"could not connect to {self._where()} ({cause}): check --base-url / "
+                    "OPENAI_BASE_URL and the network, or use --engine offline"
+                )
+            # The server was reached but the connection broke: this pack's trouble, not the run's.
+            return ExtractionFailed(f"the connection broke ({cause}) {tries}", Usage())
         if not isinstance(error, openai.APIStatusError):
             return BriefingError(self._scrubbed(f"the OpenAI client failed: {error}"))
         return self._translate_status(error, tries)

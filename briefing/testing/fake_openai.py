@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import socket
+import struct
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -39,6 +41,7 @@ class Reply:
     body: bytes = b""
     headers: Mapping[str, str] = field(default_factory=dict)
     delay: float = 0.0
+    reset: bool = False  # drop the connection with a TCP reset instead of answering
 
 
 Responder = Callable[[dict[str, Any]], Reply]
@@ -151,6 +154,11 @@ def error_reply(
     return _json_reply(status, {"error": error}, headers)
 
 
+def reset_reply() -> Reply:
+    """No answer: the server resets the connection, as a crashing proxy or server would."""
+    return Reply(reset=True)
+
+
 def hang(seconds: float) -> Reply:
     """A reply that only comes after `seconds`: longer than the client's timeout, a timeout."""
     return Reply(
@@ -200,7 +208,16 @@ class _Handler(BaseHTTPRequestHandler):
         reply = self.server.fake.reply_to(request, dict(self.headers))
         if reply.delay and self.server.fake.stopped.wait(reply.delay):
             return  # stopped while waiting: drop the connection
+        if reply.reset:
+            self._reset()
+            return
         self._send(reply)
+
+    def _reset(self) -> None:
+        """Close the connection with RST (linger 0) so the client sees a connection reset."""
+        self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        self.close_connection = True
+        self.connection.close()
 
     def _send(self, reply: Reply) -> None:
         try:
