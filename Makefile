@@ -14,12 +14,15 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
+# setuptools warns about every editable install; the warning is not for our users.
+PIP_INSTALL := PYTHONWARNINGS=ignore $(BIN)/python -m pip install --quiet
+
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e .
+	$(PIP_INSTALL) -e .
 	touch $@
 
 $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(PIP_INSTALL) -e '.[dev]'
 	touch $@ $(VENV)/.installed
 
 demo: $(VENV)/.installed
@@ -46,7 +49,7 @@ chromium:
 	else echo "no chromium and no apt-get as root here; the browser test will skip"; fi
 
 $(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[bench]'
+	$(PIP_INSTALL) -e '.[bench]'
 	touch $@ $(VENV)/.installed
 
 # Cost and speed benchmarks, offline (a fake model on 127.0.0.1), about 10 minutes: results

@@ -45,6 +45,7 @@ EXIT_USAGE = 1
 EXIT_NOTHING_USABLE = 2
 EXIT_PARTIAL = 3
 EXIT_INTERRUPTED = 130
+LISTED_ON_STDERR = 10
 PIPED_TABLE_WIDTH = 160  # rich assumes 80 columns when stdout is not a terminal
 
 stderr = Console(stderr=True)
@@ -53,10 +54,14 @@ stderr = Console(stderr=True)
 def _format_for(output: Path | None, fmt: str | None) -> Format:
     if fmt:
         return fmt  # type: ignore[return-value]
-    suffix = output.suffix.lower().lstrip(".") if output else ""
-    aliases = {"markdown": "md", "htm": "html"}
-    chosen = aliases.get(suffix, suffix)
-    return chosen if chosen in FORMATS else "md"  # type: ignore[return-value]
+    if output is None:
+        return "md"
+    suffix = output.suffix.lower().lstrip(".")
+    chosen = {"markdown": "md", "htm": "html"}.get(suffix, suffix)
+    if chosen in FORMATS:
+        return chosen  # type: ignore[return-value]
+    click.echo(f"{output}: no format is named .{suffix}; writing Markdown (see --format)", err=True)
+    return "md"
 
 
 def _announce_engine(options: Options) -> None:
@@ -113,14 +118,25 @@ def _emit(text: str, output: Path | None) -> None:
         click.echo(f"wrote {output}", err=True)
 
 
-def _report_uncovered(skipped: list[Skipped], stats: Stats) -> int:
-    if not stats.uncovered_articles:
-        return 0
-    click.echo(f"{stats.uncovered_articles} article(s) not covered:", err=True)
-    for item in skipped:
-        if item.reason.startswith("not covered"):
-            click.echo(f"  {item.path}: {item.reason}", err=True)
-    return EXIT_PARTIAL
+def _list_on_stderr(heading: str, items: list[Skipped]) -> None:
+    if not items:
+        return
+    click.echo(heading, err=True)
+    for item in items[:LISTED_ON_STDERR]:
+        click.echo(f"  {item.path}: {item.reason}", err=True)
+    if len(items) > LISTED_ON_STDERR:
+        more = len(items) - LISTED_ON_STDERR
+        click.echo(f"  … and {more} more, listed under Skipped inputs in the output", err=True)
+
+
+def _report_skipped(skipped: list[Skipped]) -> int:
+    """Say on stderr which inputs were skipped and which articles were not covered; the
+    exit code: partial when any article was not covered."""
+    uncovered = [item for item in skipped if item.reason.startswith(pipeline.NOT_COVERED)]
+    unused = [item for item in skipped if item not in uncovered]
+    _list_on_stderr(f"skipped {len(unused)} input(s):", unused)
+    _list_on_stderr(f"{len(uncovered)} article(s) not covered:", uncovered)
+    return EXIT_PARTIAL if uncovered else 0
 
 
 def _dry_run_text(stats: Stats) -> str:
@@ -267,6 +283,17 @@ def _options(**flags: Any) -> Options:
     )
 
 
+class _StderrHandler(logging.Handler):
+    """Log lines to whatever stderr is now (click swaps it in tests), prefixed "briefing:"."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setFormatter(logging.Formatter("briefing: %(levelname)s: %(message)s"))
+
+    def emit(self, record: logging.LogRecord) -> None:
+        click.echo(self.format(record), err=True)
+
+
 class _BriefingGroup(click.Group):
     """Click, but a usage error exits with 1: exit code 2 means nothing usable in the input."""
 
@@ -290,11 +317,10 @@ class _BriefingGroup(click.Group):
 @click.option("-v", "--verbose", is_flag=True, help="Log each stage on stderr.")
 def main(verbose: bool) -> None:
     """Turn news articles from several outlets into a sourced briefing."""
-    logging.basicConfig(
-        level=logging.INFO if verbose else logging.WARNING,
-        format="briefing: %(levelname)s: %(message)s",
-        stream=sys.stderr,
-    )
+    logger = logging.getLogger("briefing")
+    logger.setLevel(logging.INFO if verbose else logging.WARNING)
+    if not any(isinstance(handler, _StderrHandler) for handler in logger.handlers):
+        logger.addHandler(_StderrHandler())
 
 
 def _produce(
@@ -320,7 +346,7 @@ def _produce(
         with _progress_bar() as bar:
             document = make(options, bar)
         _emit(render(document, chosen), output)
-        return _report_uncovered(document.skipped, document.stats)
+        return _report_skipped(document.skipped)
 
     _run(action)
 

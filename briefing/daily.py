@@ -115,6 +115,7 @@ def plan_daily(
     stdin: BinaryIO | None = None,
 ) -> Stats:
     """What a daily briefing of `paths` would do and cost, calling nothing (`--dry-run`)."""
+    options = options.model_copy(update={"dry_run": True})
     engine = select_engine(options)
     return estimate_day(plan_day(paths, options, engine, date=date, stdin=stdin), engine)
 

@@ -32,6 +32,8 @@ from briefing.verify import SourceTexts, verify
 
 log = logging.getLogger(__name__)
 
+NOT_COVERED = "not covered"  # opens the reason of every article an engine failed to read
+
 
 class Reporter(Protocol):
     """Hears about progress, e.g. to draw a progress bar."""
@@ -86,6 +88,7 @@ def read_articles(
                     reason="no article text left after removing page furniture",
                 )
             )
+    log.info("read %d articles; %d inputs or articles skipped", len(articles), len(skipped))
     return articles, skipped
 
 
@@ -104,13 +107,21 @@ def prepare(
     passages = dedup(articles)
     # Packing counts every passage and piece, and the total counts them again: count once.
     count = functools.cache(functools.partial(count_tokens, model=engine.model))
-    return Prepared(
+    prepared = Prepared(
         articles=articles,
         skipped=skipped,
         passages=passages,
         packs=make_packs(passages, capacity, count),
         unique_tokens=sum(count(passage.text) for passage in passages),
     )
+    log.info(
+        "%d passages after dedup, %d unique tokens, in %d packs of at most %d tokens",
+        len(passages),
+        prepared.unique_tokens,
+        len(prepared.packs),
+        capacity,
+    )
+    return prepared
 
 
 async def _extract_one(
@@ -154,7 +165,7 @@ def _uncovered(prepared: Prepared, results: list[PackResult]) -> list[Skipped]:
     return [
         Skipped(
             path=article.source.path,
-            reason=f"not covered: extraction failed for its text ({reasons[article.id]})",
+            reason=f"{NOT_COVERED}: extraction failed for its text ({reasons[article.id]})",
         )
         for article in prepared.articles
         if article.id in reasons
@@ -186,6 +197,17 @@ async def brief(
         if result.extraction is not None
     ]
     story = reconcile([item.extraction for item in verified])
+    log.info(
+        "%d of %d packs extracted; verify dropped %d quotes; %d actors, %d claims, %d figures, "
+        "%d disputes",
+        len(verified),
+        len(results),
+        sum(item.dropped for item in verified),
+        len(story.actors),
+        len(story.claims),
+        len(story.figures),
+        len(story.disputes),
+    )
     summary, summary_usage = await _summarize(
         engine,
         SummaryInput(
@@ -253,6 +275,7 @@ def check_cost(planned: Stats, options: Options) -> None:
 
 def plan(paths: Sequence[str | Path], options: Options, *, stdin: BinaryIO | None = None) -> Stats:
     """What building a briefing of `paths` would do and cost, calling nothing (`--dry-run`)."""
+    options = options.model_copy(update={"dry_run": True})
     engine = select_engine(options)
     articles, skipped = read_articles(paths, options, stdin)
     return estimate(prepare(articles, skipped, engine, options), engine)

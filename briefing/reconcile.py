@@ -698,7 +698,10 @@ def _conflict(a: _Quantity, b: _Quantity, rates: _Rates) -> str | None:
         return None
     if a.measure != b.measure:
         first, second = (_MEASURE_NAMES.get(m, m) for m in (a.measure, b.measure))
-        return f"different measures: {first} vs {second}"
+        return (
+            f"measured differently ({first} vs {second}), so the values cannot be set "
+            "side by side directly"
+        )
     low, high = b.low, b.high
     note_prefix = ""
     if a.measure == "money" and a.unit != b.unit:

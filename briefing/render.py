@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 import tempfile
 from pathlib import Path
 from typing import Literal
@@ -24,9 +25,10 @@ Format = Literal["md", "html", "json"]
 FORMATS: tuple[Format, ...] = ("md", "html", "json")
 
 # Brackets are escaped, so parentheses can never complete a link; `#`, `+`, `-`, `>` and
-# numbered items only mean something at the start of a line.
+# numbered items ("1." or "1)") only mean something at the start of a line.
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
-_LINE_START_MARKUP = re.compile(r"^(\s*)([-+=>#]|\d+\.)", re.M)
+_LINE_START_MARK = re.compile(r"^(\s*)([-+=>#])", re.M)
+_LINE_START_NUMBER = re.compile(r"^(\s*\d+)([.)])(?=\s|$)", re.M)
 
 
 def markdown_escape(value: object) -> str:
@@ -34,7 +36,8 @@ def markdown_escape(value: object) -> str:
     text = " ".join(str(value).split())
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     text = _MARKDOWN_SPECIAL.sub(r"\\\1", text)
-    return _LINE_START_MARKUP.sub(r"\1\\\2", text)
+    text = _LINE_START_MARK.sub(r"\1\\\2", text)
+    return _LINE_START_NUMBER.sub(r"\1\\\2", text)
 
 
 def markdown_code(value: object) -> str:
@@ -122,18 +125,30 @@ def render(document: Briefing | Daily, fmt: Format) -> str:
     return template.render(doc=document)
 
 
+def _new_file_mode(path: Path) -> int:
+    """The permissions a plain `open` would give `path`: the old file's, else 0o666 less
+    the umask (a temporary file is created 0o600, which a web server could not read)."""
+    if path.exists():
+        return stat.S_IMODE(path.stat().st_mode)
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
 def write_atomic(path: Path, text: str) -> None:
     """Write `text` to `path` so that readers see the old file or the new one, never half.
 
     The text goes to a temporary file in the same folder, is flushed to disk, then renamed
-    over the target.
+    over the target, keeping the permissions a plain write would have given it.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
+    mode = _new_file_mode(path)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
             stream.write(text)
             stream.flush()
+            os.fchmod(stream.fileno(), mode)
             os.fsync(stream.fileno())
         Path(temporary).replace(path)
     except BaseException:

@@ -122,7 +122,7 @@ def test_dry_run_needs_no_key_and_plans_two_calls_near_the_token_floor():
     assert code == 0, err
     planned = Stats.model_validate_json(out)
     assert planned.calls <= 2 and planned.packs == 1
-    engine = OpenAIEngine(Options(engine="openai"))
+    engine = OpenAIEngine(Options(engine="openai", dry_run=True))
     # The tokens sent beyond the unique article text, apart from the fixed prompts (the
     # instructions and schemas of each call), stay within 25% of it.
     fixed = planned.packs * engine.prompt_overhead() + engine.estimate([]).prompt_tokens

@@ -263,3 +263,22 @@ def test_max_articles_caps_what_is_read():
     briefing = Briefing.model_validate_json(result.stdout)
     assert len(briefing.sources) == 2
     assert sum("max_articles" in s.reason for s in briefing.skipped) == 3
+
+
+def test_skipped_inputs_are_listed_on_stderr_even_when_the_run_succeeds(tmp_path):
+    result = run("build", str(EXAMPLE), str(tmp_path / "typo.txt"), "-o", str(tmp_path / "b.md"))
+    assert result.exit_code == 0
+    assert "skipped 1 input(s):" in result.stderr and "typo.txt: no such file" in result.stderr
+
+
+def test_an_unknown_output_suffix_says_it_writes_markdown(tmp_path):
+    result = run("build", str(EXAMPLE), "-o", str(tmp_path / "b.pdf"))
+    assert result.exit_code == 0
+    assert "no format is named .pdf; writing Markdown" in result.stderr
+    assert (tmp_path / "b.pdf").read_text().startswith("# ")
+
+
+def test_verbose_logs_each_stage():
+    result = run("-v", "build", str(EXAMPLE))
+    assert "read 5 articles" in result.stderr
+    assert "passages after dedup" in result.stderr and "disputes" in result.stderr

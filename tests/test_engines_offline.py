@@ -391,3 +391,40 @@ def test_wonsan_evidence_quotes_are_verbatim_in_their_sources(wonsan):
     assert quotes
     for evidence in quotes:
         assert normalize_for_match(evidence.quote) in texts[evidence.source_id]
+
+
+@pytest.mark.parametrize(
+    "text, speaker, claim",
+    [
+        (
+            "Three people were injured in the blast on Tuesday, police said.",
+            "police",
+            "Three people were injured in the blast on Tuesday",
+        ),
+        (
+            "Local officials said the bridge would reopen next month.",
+            "Local officials",
+            "the bridge would reopen next month",
+        ),
+        (
+            "The fire destroyed 40 homes, according to the city council.",
+            "city council",
+            "The fire destroyed 40 homes",
+        ),
+        (
+            "The talks stalled after White House officials said the deadline had passed.",
+            "White House officials",
+            "the deadline had passed",
+        ),
+    ],
+)
+def test_unnamed_groups_and_bodies_can_speak(text, speaker, claim):
+    claims = extract_pack(pack_of(("a", text))).claims
+    assert [(c.speaker, c.text) for c in claims] == [(speaker, claim)]
+
+
+def test_a_short_quotation_before_its_speaker_is_a_claim():
+    claims = extract_pack(
+        pack_of(("a", '"We will rebuild," Mayor Jane Doe said on Wednesday.'))
+    ).claims
+    assert [(c.speaker, c.text) for c in claims] == [("Jane Doe", "We will rebuild")]

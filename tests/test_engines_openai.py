@@ -413,9 +413,10 @@ def test_json_mode_accepts_an_answer_in_a_code_fence():
 # -- errors the user must fix ---------------------------------------------------------------
 
 
-def test_a_missing_key_says_what_to_do():
+def test_a_missing_key_stops_a_run_before_any_work_but_not_a_dry_run():
     with pytest.raises(BriefingError, match="set OPENAI_API_KEY, or use --engine offline"):
-        extract(engine_for(None))
+        engine_for(None)
+    assert engine_for(None, dry_run=True).estimate([PACK]).calls == 2
 
 
 @pytest.mark.parametrize(
@@ -543,7 +544,7 @@ def test_replay_of_a_request_the_cassette_lacks_says_to_re_record(tmp_path):
 
 
 def test_estimate_needs_no_key_or_network_and_counts_the_rendered_prompt():
-    engine = engine_for(None)
+    engine = engine_for(None, dry_run=True)
     one, two = engine.estimate([PACK]), engine.estimate([PACK, PACK])
     per_pack = two.prompt_tokens - one.prompt_tokens
     rendered = message_tokens(extract_prompt(PACK).messages, "gpt-5.4-mini")
@@ -555,7 +556,7 @@ def test_estimate_needs_no_key_or_network_and_counts_the_rendered_prompt():
 
 def test_an_unknown_model_costs_zero_with_a_warning(caplog):
     with caplog.at_level(logging.WARNING):
-        planned = engine_for(None, model="my-local-model").estimate([PACK])
+        planned = engine_for(None, model="my-local-model", dry_run=True).estimate([PACK])
     assert planned.cost_usd == 0 and planned.prompt_tokens > 0
     assert "no price known for model my-local-model" in caplog.text
 
@@ -596,7 +597,9 @@ def test_a_rerun_with_the_cache_makes_zero_calls():
 
 
 def test_a_failing_pack_gives_a_partial_briefing_and_a_rerun_redoes_only_that_pack():
-    one_article_per_pack = OpenAIEngine(Options(engine="openai")).prompt_overhead() + 700
+    one_article_per_pack = (
+        OpenAIEngine(Options(engine="openai", dry_run=True)).prompt_overhead() + 700
+    )
 
     def refuse_one_article(request: dict) -> Reply:
         if "Territory of Meanings" in request["messages"][1]["content"]:

@@ -1,5 +1,7 @@
 import json
+import os
 import re
+import stat
 from pathlib import Path
 
 import pytest
@@ -149,3 +151,26 @@ def test_write_atomic_keeps_the_old_file_when_writing_fails(tmp_path, monkeypatc
         write_atomic(target, "new")
     assert target.read_text() == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["briefing.md"]
+
+
+@pytest.mark.parametrize(
+    "text, escaped",
+    [("1. first", "1\\. first"), ("12) twelve", "12\\) twelve"), ("1.5 million", "1.5 million")],
+)
+def test_markdown_escape_stops_numbered_lists_but_leaves_decimals(text, escaped):
+    assert markdown_escape(text) == escaped
+
+
+def test_write_atomic_gives_a_new_file_the_umask_permissions_and_keeps_an_old_files(tmp_path):
+    old_umask = os.umask(0o022)
+    try:
+        fresh = tmp_path / "fresh.html"
+        write_atomic(fresh, "x")
+        assert stat.S_IMODE(fresh.stat().st_mode) == 0o644
+        private = tmp_path / "private.html"
+        private.write_text("old")
+        private.chmod(0o600)
+        write_atomic(private, "new")
+        assert stat.S_IMODE(private.stat().st_mode) == 0o600
+    finally:
+        os.umask(old_umask)

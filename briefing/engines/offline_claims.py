@@ -59,7 +59,7 @@ _TIME_AFTER_VERB = re.compile(
 )
 _NO_STATEMENT_AFTER = re.compile(r"^(?:[,.;]|(?:after|before|during|while|at|in|on)\b)")
 _PREPOSITION_WORD = re.compile(r"\b(?:of|for|at|with|from|in)\b")
-_MIN_CLAIM_WORDS = 4
+_MIN_CLAIM_WORDS = 3
 _AFTER_VERB_CHARS = 160
 _ROLE_WORDS_BEFORE_SPEAKER = 6
 _PRONOUN_REACH = 6  # sentences a pronoun may look back for its person
@@ -251,6 +251,47 @@ def _organization_phrase(left: str) -> tuple[str, int] | None:
     return (name, len(left) - len(name)) if has_owner else None
 
 
+_GROUP_MODIFIER = re.compile(r"^(?:[a-z][a-z-]*|[A-Z][\w.'’-]*|\d+)$")
+_GROUP_BOUNDARY = frozenset(
+    {"and", "but", "while", "as", "after", "before", "when", "since", "because", "although", "if",
+     "who", "whose", "which", "that", *_DETERMINERS}
+)  # fmt: skip
+
+
+def _group_phrase(left: str) -> tuple[str, int] | None:
+    """ "…, police said", "local officials said", "the city council said": an unnamed group
+    or body speaking, as a noun phrase that starts the clause (at most three words before
+    the head). Returns the phrase without its determiner, and where it starts."""
+    lx = lexicon()
+    words = left.split()
+    if not words or words[-1].lower() not in lx.group_speakers | lx.organization_nouns:
+        return None
+    phrase = words[-1:]
+    for word in reversed(words[:-1]):
+        if word.lower() in _GROUP_BOUNDARY or word.endswith((",", ";", ":")):
+            break
+        if len(phrase) > 3 or not _GROUP_MODIFIER.match(word) or word.lower() in lx.verbs:
+            return None
+        phrase.insert(0, word)
+    else:
+        if len(phrase) > 3:
+            return None
+    name = " ".join(phrase)
+    return name, len(left) - len(name)
+
+
+_GROUP_AFTER = re.compile(r"\s+(?:(?:the|a|an)\s+)?((?:[\w.'’-]+\s+){0,3}[\w'’-]+)\s*(?=[,.;]|$)")
+
+
+def _group_after(text: str, position: int) -> tuple[str, int] | None:
+    """ "according to the city council": the group named after `position`, and its end."""
+    match = _GROUP_AFTER.match(text, position)
+    if match is None:
+        return None
+    found = _group_phrase(match.group(1))
+    return (found[0], match.end(1)) if found else None
+
+
 def _sentence_subject(mentions: list[Mention]) -> Mention | None:
     """The name a sentence opens with, roles and titles before it allowed."""
     if not mentions:
@@ -420,6 +461,7 @@ class ClaimFinder:
         for found in (
             _role_phrase_speaker(left, mentions, self.mentions, index),
             _organization_phrase(left),
+            _group_phrase(left),
         ):
             if found:
                 return found[0], found[1], False
@@ -468,14 +510,15 @@ class ClaimFinder:
             ),
             None,
         )
-        if source is None:
+        speaker = (source.key, source.end) if source else _group_after(sentence.text, match.end())
+        if speaker is None:
             return None
         clause_start = sentence.text.rfind(",", 0, match.start())
         head = sentence.text[: clause_start if clause_start > 0 else match.start()]
         if match.start() < 3:
-            tail_start = sentence.text.find(",", source.end)
+            tail_start = sentence.text.find(",", speaker[1])
             head = sentence.text[tail_start + 1 :] if tail_start > 0 else ""
         text = _clean(_quoted_text(sentence) if opens_with_quote(head) else head)
         if len(text.split()) < _MIN_CLAIM_WORDS:
             return None
-        return self._found(index, sentence, source.key, text)
+        return self._found(index, sentence, speaker[0], text)

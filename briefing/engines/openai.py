@@ -180,6 +180,8 @@ class OpenAIEngine:
         self._summary_format = compact_response_model(Summary)
         self._client: AsyncOpenAI | None = None
         self._cache: ResponseCache | None = None
+        if not options.dry_run:
+            self._api_key()  # a missing key stops the run before any work is done
 
     # -- session -------------------------------------------------------------------------
 

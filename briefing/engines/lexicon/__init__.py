@@ -47,6 +47,7 @@ class Lexicon:
     name_suffixes: frozenset[str]
     organization_words: frozenset[str]
     organization_nouns: frozenset[str]
+    group_speakers: frozenset[str]
     institutions: dict[str, str]
     media: dict[str, str]
     media_words: frozenset[str]
@@ -141,6 +142,7 @@ def lexicon() -> Lexicon:
         name_suffixes=_words("name_suffixes.txt", lower=False),
         organization_words=_words("organization_words.txt", lower=False),
         organization_nouns=_words("organization_nouns.txt"),
+        group_speakers=_words("group_speakers.txt"),
         institutions=_aliases("institutions.txt"),
         media=_aliases("media.txt"),
         media_words=_words("media_words.txt", lower=False),
