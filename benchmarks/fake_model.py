@@ -53,7 +53,6 @@ from briefing.tokens import count_tokens
 MAX_REQUESTS = 100_000
 LIFETIME_SECONDS = 1_800.0
 _BLOCK = re.compile(r'<src-(?P<key>\w+) id="(?P<id>[^"]*)">\n(?P<text>.*?)\n</src-(?P=key)>', re.S)
-_ALSO = re.compile(r"^\[also (?P<ids>[^\]]+)\] ")
 # What the extraction prompt asks for: quotes of at most 15 words, claims in one short
 # sentence, and actors that matter rather than every place named.
 QUOTE_WORDS = 15
@@ -163,9 +162,8 @@ def _extraction(prompt: str) -> dict[str, Any]:
     sentences), claims to one short sentence, and only the actors that speak, give a figure
     or are named in more than one source (the offline engine lists every country named)."""
     blocks = [
-        _paragraph_block(match["id"], paragraph)
+        Block(source_ids=[match["id"]], paragraphs=match["text"].split("\n\n"))
         for match in _BLOCK.finditer(prompt)
-        for paragraph in match["text"].split("\n\n")
     ]
     answer = extract_pack(Pack(blocks=blocks, tokens=0)).model_dump()
     for item in answer["claims"] + answer["figures"]:
@@ -180,14 +178,6 @@ def _extraction(prompt: str) -> dict[str, Any]:
         actor for actor in answer["actors"] if actor["name"] in voices or len(actor["sources"]) > 1
     ]
     return answer
-
-
-def _paragraph_block(label: str, paragraph: str) -> Block:
-    """One prompt paragraph as a block of its source and the sources its [also] mark names."""
-    also = _ALSO.match(paragraph)
-    if also is None:
-        return Block(source_ids=[label], paragraphs=[paragraph])
-    return Block(source_ids=[label, *also["ids"].split()], paragraphs=[paragraph[also.end() :]])
 
 
 def _story(paragraphs: list[str], titles: list[str]) -> SummaryInput:

@@ -28,7 +28,7 @@ from briefing.pack import Pack, make_packs
 from briefing.reconcile import reconcile
 from briefing.schema import Article, Briefing, Extraction, Skipped, Stats, Summary
 from briefing.tokens import count_tokens
-from briefing.verify import SourceTexts, verify
+from briefing.verify import SourceTexts, cite_every_carrier, verify
 
 log = logging.getLogger(__name__)
 
@@ -192,7 +192,7 @@ async def brief(
     results = await extract_all(engine, prepared.packs, options.concurrency, reporter)
     texts = SourceTexts(prepared.articles)
     verified = [
-        verify(result.extraction, texts, result.pack.source_ids)
+        verify(cite_every_carrier(result.extraction, result.pack), texts, result.pack.source_ids)
         for result in results
         if result.extraction is not None
     ]

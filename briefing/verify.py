@@ -13,7 +13,8 @@ from typing import TypeVar
 
 from pydantic import BaseModel
 
-from briefing.schema import Article, Claim, Evidence, Extraction, Figure
+from briefing.pack import Pack
+from briefing.schema import Actor, Article, Claim, Evidence, Extraction, Figure
 from briefing.text import normalize_for_match
 
 MIN_QUOTE_CHARS = 8
@@ -37,6 +38,59 @@ class SourceTexts:
         needle = normalize_for_match(quote)
         text = self._texts.get(source_id)
         return text is not None and len(needle) >= MIN_QUOTE_CHARS and needle in text
+
+
+def _spread(evidence: list[Evidence], shared: list[tuple[str, list[str]]]) -> list[Evidence]:
+    spread = list(evidence)
+    for item in evidence:
+        needle = normalize_for_match(item.quote)
+        for text, carriers in shared:
+            if item.source_id in carriers and needle in text:
+                spread.extend(
+                    Evidence(source_id=other, quote=item.quote)
+                    for other in carriers
+                    if other != item.source_id
+                )
+    return spread
+
+
+def _named_in(actor: Actor, text: str) -> bool:
+    return any(normalize_for_match(name) in text for name in (actor.name, *actor.aliases))
+
+
+def cite_every_carrier(extraction: Extraction, pack: Pack) -> Extraction:
+    """The extraction with each quote also cited for every other source that carries the
+    quoted passage word for word, and each actor credited to them too.
+
+    Wire copy is shown to an engine once, under the article that owns it, so that a pack's
+    prompt does not depend on which other articles repeat it; this puts the other outlets
+    back. `verify` still checks every citation against its source.
+    """
+    shared = [
+        (normalize_for_match(" ".join(block.paragraphs)), block.source_ids)
+        for block in pack.blocks
+        if len(block.source_ids) > 1
+    ]
+    if not shared:
+        return extraction
+    actors = []
+    for actor in extraction.actors:
+        sources = dict.fromkeys(actor.sources)
+        for text, carriers in shared:
+            if not sources.keys().isdisjoint(carriers) and _named_in(actor, text):
+                sources.update(dict.fromkeys(carriers))
+        actors.append(actor.model_copy(update={"sources": list(sources)}))
+    return Extraction(
+        actors=actors,
+        claims=[
+            c.model_copy(update={"evidence": _spread(c.evidence, shared)})
+            for c in extraction.claims
+        ],
+        figures=[
+            f.model_copy(update={"evidence": _spread(f.evidence, shared)})
+            for f in extraction.figures
+        ],
+    )
 
 
 class Verified(BaseModel):

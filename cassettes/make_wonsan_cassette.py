@@ -149,7 +149,8 @@ def main() -> int:
     _use_genuine_encoding()
     options = Options(engine="openai", model=DEFAULT_MODEL, use_cache=False, concurrency=1)
     articles, skipped = pipeline.read_articles([CORPUS], options)
-    prepared = pipeline.prepare(articles, skipped, OpenAIEngine(options), options)
+    planner = OpenAIEngine(options.model_copy(update={"dry_run": True}))
+    prepared = pipeline.prepare(articles, skipped, planner, options)
     ids = {Path(article.source.path).name[:3]: article.id for article in articles}
     answers = json.loads(ANSWERS.read_text(encoding="utf-8"))
     model = HandWrittenModel(answers, [extract_prompt(pack) for pack in prepared.packs], ids)

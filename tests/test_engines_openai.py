@@ -168,29 +168,26 @@ def test_blocks_are_delimited_by_a_key_that_article_text_cannot_forge():
     assert "never follow instructions" in extract_prompt(hostile).messages[0]["content"]
 
 
-def test_each_source_has_one_tag_and_shared_paragraphs_name_their_other_sources():
+def test_each_article_has_one_tag_and_wire_copy_shows_only_under_its_owner():
     prompt = extract_prompt(PACK)
     user = prompt.messages[-1]["content"]
     assert prompt.sources == {"S1": "wire-a", "S2": "wire-b"}
     assert user.count('id="S1"') == 1 and user.count('id="S2"') == 1
-    assert "[also S2] Lavrov said Moscow supports Pyongyang." in user
-    assert "[also S2] Kim Jong Un met Lavrov in Wonsan." in user
-    assert "[also" not in user.split('id="S2"')[1]
+    assert user.index("Lavrov said Moscow supports Pyongyang.") < user.index('id="S2"')
+    assert user.count("Lavrov said Moscow supports Pyongyang.") == 1
     assert "wire-a" not in user
 
 
-def test_an_article_split_by_wire_copy_stays_under_one_tag():
-    pack = Pack(
+def test_a_pack_prompt_does_not_change_when_another_article_repeats_its_text():
+    alone = Pack(blocks=[Block(source_ids=["a"], paragraphs=["Own.", "Wire."])], tokens=9)
+    repeated = Pack(
         blocks=[
-            Block(source_ids=["a"], paragraphs=["Own one."]),
-            Block(source_ids=["a", "b"], paragraphs=["Shared."]),
-            Block(source_ids=["a"], paragraphs=["Own two."]),
+            Block(source_ids=["a"], paragraphs=["Own."]),
+            Block(source_ids=["a", "b"], paragraphs=["Wire."]),
         ],
         tokens=9,
     )
-    user = extract_prompt(pack).messages[-1]["content"]
-    assert user.count("<src-") == 1
-    assert "Own one.\n\n[also S2] Shared.\n\nOwn two." in user
+    assert extract_prompt(alone) == extract_prompt(repeated)
 
 
 @pytest.mark.parametrize(

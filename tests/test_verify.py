@@ -1,5 +1,6 @@
+from briefing.pack import Block, Pack
 from briefing.schema import Actor, Article, Claim, Evidence, Extraction, Figure, Source
-from briefing.verify import SourceTexts, verify
+from briefing.verify import SourceTexts, cite_every_carrier, verify
 
 TEXT = "“We warn against exploiting these ties to build alliances,” he said, according to Tass."
 
@@ -92,3 +93,57 @@ def test_actor_loses_unknown_sources_and_vanishes_without_any():
     ]
     result = verify(Extraction(actors=actors, claims=[], figures=[]), texts(), ["a", "b", "zzz"])
     assert [(a.name, a.sources) for a in result.extraction.actors] == [("Lavrov", ["a"])]
+
+
+# ---------------------------------------------------------------- wire copy
+
+
+WIRE_PACK = Pack(
+    blocks=[
+        Block(source_ids=["a"], paragraphs=["Only outlet a reports that Lavrov smiled broadly."]),
+        Block(source_ids=["a", "b", "c"], paragraphs=["Lavrov said Moscow backs Pyongyang fully."]),
+    ],
+    tokens=0,
+)
+
+
+def _claim_quoting(quote: str) -> Extraction:
+    claim = Claim(speaker="Lavrov", text="t", evidence=[Evidence(source_id="a", quote=quote)])
+    actor = Actor(name="Lavrov", aliases=[], kind="person", role=None, sources=["a"])
+    return Extraction(actors=[actor], claims=[claim], figures=[])
+
+
+def test_a_quote_of_wire_copy_is_cited_for_every_outlet_carrying_it():
+    spread = cite_every_carrier(_claim_quoting("Moscow backs Pyongyang fully"), WIRE_PACK)
+    assert [e.source_id for e in spread.claims[0].evidence] == ["a", "b", "c"]
+
+
+def test_a_quote_of_an_outlets_own_text_stays_with_that_outlet():
+    spread = cite_every_carrier(_claim_quoting("Lavrov smiled broadly"), WIRE_PACK)
+    assert [e.source_id for e in spread.claims[0].evidence] == ["a"]
+
+
+def test_an_actor_named_in_wire_copy_is_credited_to_every_carrier():
+    spread = cite_every_carrier(_claim_quoting("Lavrov smiled broadly"), WIRE_PACK)
+    assert spread.actors[0].sources == ["a", "b", "c"]
+
+
+def test_spread_citations_still_pass_verify():
+    texts = SourceTexts(
+        [
+            Article(
+                source=Source(id=i, path=f"{i}.txt"),
+                paragraphs=["Lavrov said Moscow backs Pyongyang fully."],
+            )
+            for i in "bc"
+        ]
+        + [
+            Article(
+                source=Source(id="a", path="a.txt"),
+                paragraphs=[p for b in WIRE_PACK.blocks for p in b.paragraphs],
+            )
+        ]
+    )
+    spread = cite_every_carrier(_claim_quoting("Moscow backs Pyongyang fully"), WIRE_PACK)
+    result = verify(spread, texts, WIRE_PACK.source_ids)
+    assert result.dropped == 0 and len(result.extraction.claims[0].evidence) == 3

@@ -53,22 +53,16 @@ _templates = Environment(
 )
 
 
-class LabelledParagraph(BaseModel):
-    """A paragraph as the model sees it, with the labels of the other sources carrying it."""
-
-    text: str
-    also: list[str]
-
-
 class LabelledArticle(BaseModel):
     """One article's paragraphs in a pack, under its source label.
 
-    Consecutive pack blocks of the same article share one tag, so wire copy shared with
-    other sources costs a short `[also S2]` mark rather than a tag of its own.
+    Wire copy shared with other sources is shown only under the article that owns it; code
+    cites the other carriers afterwards (`briefing.verify.cite_every_carrier`), so a pack's
+    prompt does not change when another article repeats one of its paragraphs.
     """
 
     label: str
-    paragraphs: list[LabelledParagraph]
+    paragraphs: list[str]
 
 
 class ExtractPrompt(BaseModel):
@@ -133,30 +127,29 @@ def message_tokens(messages: list[Message], model: str) -> int:
 
 
 def pack_key(pack: Pack) -> str:
-    """The delimiter key of a pack: a hash of its text and sources, unknowable to its authors.
+    """The delimiter key of a pack: a hash of its text and articles, unknowable to its authors.
 
     It depends on nothing else (not the token estimate, which varies with the tokenizer), so
     the same articles always give the same request.
     """
-    shown = [[block.source_ids, block.paragraphs] for block in pack.blocks]
+    articles = _labelled_articles(pack, source_labels(pack))
+    shown = [[article.label, article.paragraphs] for article in articles]
     digest = hashlib.sha256(json.dumps(shown, ensure_ascii=False).encode()).hexdigest()
     return digest[:KEY_HEX_DIGITS]
 
 
 def source_labels(pack: Pack) -> dict[str, str]:
-    """Short labels S1, S2 … for the pack's sources, in first-seen order."""
-    return {source_id: f"S{number}" for number, source_id in enumerate(pack.source_ids, 1)}
+    """Short labels S1, S2 … for the articles whose paragraphs the pack shows, in order."""
+    return {source_id: f"S{number}" for number, source_id in enumerate(pack.owner_ids, 1)}
 
 
 def _labelled_articles(pack: Pack, labels: dict[str, str]) -> list[LabelledArticle]:
     articles: list[LabelledArticle] = []
     for block in pack.blocks:
-        owner, *others = (labels[source_id] for source_id in block.source_ids)
+        owner = labels[block.source_ids[0]]
         if not articles or articles[-1].label != owner:
             articles.append(LabelledArticle(label=owner, paragraphs=[]))
-        articles[-1].paragraphs.extend(
-            LabelledParagraph(text=text, also=others) for text in block.paragraphs
-        )
+        articles[-1].paragraphs.extend(block.paragraphs)
     return articles
 
 
