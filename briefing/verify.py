@@ -40,12 +40,26 @@ class SourceTexts:
         return text is not None and len(needle) >= MIN_QUOTE_CHARS and needle in text
 
 
-def _spread(evidence: list[Evidence], shared: list[tuple[str, list[str]]]) -> list[Evidence]:
+Shared = dict[str, list[tuple[str, list[str]]]]
+
+
+def _shared_blocks(pack: Pack) -> Shared:
+    """The pack's wire copy (blocks carried by several sources), normalised, by carrier."""
+    shared: Shared = {}
+    for block in pack.blocks:
+        if len(block.source_ids) > 1:
+            entry = (normalize_for_match(" ".join(block.paragraphs)), block.source_ids)
+            for source_id in block.source_ids:
+                shared.setdefault(source_id, []).append(entry)
+    return shared
+
+
+def _spread(evidence: list[Evidence], shared: Shared) -> list[Evidence]:
     spread = list(evidence)
     for item in evidence:
         needle = normalize_for_match(item.quote)
-        for text, carriers in shared:
-            if item.source_id in carriers and needle in text:
+        for text, carriers in shared.get(item.source_id, ()):
+            if needle in text:
                 spread.extend(
                     Evidence(source_id=other, quote=item.quote)
                     for other in carriers
@@ -54,8 +68,14 @@ def _spread(evidence: list[Evidence], shared: list[tuple[str, list[str]]]) -> li
     return spread
 
 
-def _named_in(actor: Actor, text: str) -> bool:
-    return any(normalize_for_match(name) in text for name in (actor.name, *actor.aliases))
+def _credited(actor: Actor, shared: Shared) -> Actor:
+    names = [normalize_for_match(name) for name in (actor.name, *actor.aliases)]
+    sources = dict.fromkeys(actor.sources)
+    for source_id in actor.sources:
+        for text, carriers in shared.get(source_id, ()):
+            if any(name in text for name in names):
+                sources.update(dict.fromkeys(carriers))
+    return actor.model_copy(update={"sources": list(sources)})
 
 
 def cite_every_carrier(extraction: Extraction, pack: Pack) -> Extraction:
@@ -66,22 +86,11 @@ def cite_every_carrier(extraction: Extraction, pack: Pack) -> Extraction:
     prompt does not depend on which other articles repeat it; this puts the other outlets
     back. `verify` still checks every citation against its source.
     """
-    shared = [
-        (normalize_for_match(" ".join(block.paragraphs)), block.source_ids)
-        for block in pack.blocks
-        if len(block.source_ids) > 1
-    ]
+    shared = _shared_blocks(pack)
     if not shared:
         return extraction
-    actors = []
-    for actor in extraction.actors:
-        sources = dict.fromkeys(actor.sources)
-        for text, carriers in shared:
-            if not sources.keys().isdisjoint(carriers) and _named_in(actor, text):
-                sources.update(dict.fromkeys(carriers))
-        actors.append(actor.model_copy(update={"sources": list(sources)}))
     return Extraction(
-        actors=actors,
+        actors=[_credited(actor, shared) for actor in extraction.actors],
         claims=[
             c.model_copy(update={"evidence": _spread(c.evidence, shared)})
             for c in extraction.claims

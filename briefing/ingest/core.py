@@ -246,17 +246,8 @@ def _to_article(draft: Draft, source_id: str) -> Article:
 
 
 def _to_report(article: Article) -> ArticleReport:
-    source = article.source
     return ArticleReport(
-        id=source.id,
-        path=source.path,
-        title=source.title,
-        outlet=source.outlet,
-        published=source.published,
-        url=source.url,
-        author=source.author,
+        **article.source.model_dump(),
         characters=len(article.text),
         paragraphs=len(article.paragraphs),
-        teaser=source.teaser,
-        notes=source.notes,
     )

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from briefing.schema import Article, Skipped
+from briefing.schema import Article, Skipped, Source
 
 InputFormat = Literal["text", "markdown", "html", "feed", "json", "jsonl"]
 
@@ -42,20 +42,11 @@ class Draft:
         return sum(len(p) for p in self.paragraphs) + 2 * max(0, len(self.paragraphs) - 1)
 
 
-class ArticleReport(BaseModel):
-    """What ingest made of one article: the `briefing inspect` view of a `Source`."""
+class ArticleReport(Source):
+    """What ingest made of one article: its source record and its size (`briefing inspect`)."""
 
-    id: str
-    path: str
-    title: str | None
-    outlet: str | None
-    published: str | None
-    url: str | None
-    author: str | None
     characters: int
     paragraphs: int
-    teaser: bool
-    notes: list[str]
 
 
 class InputReport(BaseModel):
