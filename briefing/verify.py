@@ -55,17 +55,20 @@ def _shared_blocks(pack: Pack) -> Shared:
 
 
 def _spread(evidence: list[Evidence], shared: Shared) -> list[Evidence]:
-    spread = list(evidence)
+    spread = {(item.source_id, item.quote): item for item in evidence}
+    quotes_spread: set[str] = set()
     for item in evidence:
+        if item.quote in quotes_spread:
+            continue  # an engine may already cite a wire quote for each carrier
+        quotes_spread.add(item.quote)
         needle = normalize_for_match(item.quote)
         for text, carriers in shared.get(item.source_id, ()):
             if needle in text:
-                spread.extend(
-                    Evidence(source_id=other, quote=item.quote)
-                    for other in carriers
-                    if other != item.source_id
-                )
-    return spread
+                for other in carriers:
+                    spread.setdefault(
+                        (other, item.quote), Evidence(source_id=other, quote=item.quote)
+                    )
+    return list(spread.values())
 
 
 def _credited(actor: Actor, shared: Shared) -> Actor:
