@@ -58,6 +58,7 @@ _BLOCK = re.compile(r'<src-(?P<key>\w+) id="(?P<id>[^"]*)">\n(?P<text>.*?)\n</sr
 QUOTE_WORDS = 15
 CLAIM_WORDS = 25
 _QUOTE_WORDS = re.compile(rf"\s*(?:\S+\s+){{0,{QUOTE_WORDS - 1}}}\S*")
+_BUDGET = re.compile(r"^BUDGET: at most (?P<claims>\d+) claims and (?P<figures>\d+) figures", re.M)
 
 
 @dataclass
@@ -159,8 +160,10 @@ def _answer(request: Mapping[str, Any]) -> str:
 def _extraction(prompt: str) -> dict[str, Any]:
     """The offline engine's extraction of the passages in an extraction prompt, held to
     what the prompt asks of a model: quotes cut to 15 words (the offline engine quotes whole
-    sentences), claims to one short sentence, and only the actors that speak, give a figure
-    or are named in more than one source (the offline engine lists every country named)."""
+    sentences), claims to one short sentence, no more claims and figures than the prompt's
+    budget (those cited by most sources first), and only the actors that speak, give a
+    figure or are named in more than one source (the offline engine lists every country
+    named)."""
     blocks = [
         Block(source_ids=[match["id"]], paragraphs=match["text"].split("\n\n"))
         for match in _BLOCK.finditer(prompt)
@@ -171,6 +174,10 @@ def _extraction(prompt: str) -> dict[str, Any]:
             evidence["quote"] = _QUOTE_WORDS.match(evidence["quote"]).group(0)
     for claim in answer["claims"]:
         claim["text"] = " ".join(claim["text"].split()[:CLAIM_WORDS])
+    budget = _BUDGET.search(prompt)
+    if budget:
+        for kind in ("claims", "figures"):
+            answer[kind] = _best_cited(answer[kind], int(budget[kind]))
     voices = {c["speaker"] for c in answer["claims"]} | {
         f["attributed_to"] for f in answer["figures"]
     }
@@ -178,6 +185,12 @@ def _extraction(prompt: str) -> dict[str, Any]:
         actor for actor in answer["actors"] if actor["name"] in voices or len(actor["sources"]) > 1
     ]
     return answer
+
+
+def _best_cited(items: list[dict[str, Any]], limit: int) -> list[dict[str, Any]]:
+    """The `limit` items cited by most sources, in their original order."""
+    ranked = sorted(range(len(items)), key=lambda i: -len(items[i]["evidence"]))[:limit]
+    return [items[i] for i in sorted(ranked)]
 
 
 def _story(paragraphs: list[str], titles: list[str]) -> SummaryInput:

@@ -18,7 +18,15 @@ from briefing.config import Options
 from briefing.engines.base import ExtractionFailed, SummaryInput
 from briefing.engines.openai import OpenAIEngine, is_reasoning_model, scrub_secret
 from briefing.engines.pricing import cost_usd, price_of
-from briefing.engines.prompting import extract_prompt, message_tokens, pack_key
+from briefing.engines.prompting import (
+    MIN_CLAIMS,
+    MIN_FIGURES,
+    WORDS_PER_CLAIM,
+    WORDS_PER_FIGURE,
+    extract_prompt,
+    message_tokens,
+    pack_key,
+)
 from briefing.errors import BriefingError
 from briefing.pack import Block, Pack
 from briefing.schema import Actor, Briefing, Claim, Dispute, DisputeVersion, Evidence
@@ -188,6 +196,20 @@ def test_a_pack_prompt_does_not_change_when_another_article_repeats_its_text():
         tokens=9,
     )
     assert extract_prompt(alone) == extract_prompt(repeated)
+
+
+def test_the_answer_budget_grows_with_the_words_shown_and_has_a_floor():
+    def budget_line(words: int) -> str:
+        paragraph = " ".join(["word"] * words)
+        pack = Pack(blocks=[Block(source_ids=["a"], paragraphs=[paragraph])], tokens=words)
+        return extract_prompt(pack).messages[-1]["content"].splitlines()[1]
+
+    assert budget_line(10) == f"BUDGET: at most {MIN_CLAIMS} claims and {MIN_FIGURES} figures."
+    words = 40 * WORDS_PER_CLAIM
+    assert budget_line(words) == (
+        f"BUDGET: at most 40 claims and {words // WORDS_PER_FIGURE} figures."
+    )
+    assert "BUDGET line" in extract_prompt(PACK).messages[0]["content"]
 
 
 @pytest.mark.parametrize(

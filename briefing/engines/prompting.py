@@ -25,7 +25,7 @@ from briefing.schema import Actor, Claim, Dispute, Figure
 from briefing.tokens import count_tokens
 
 # Part of every cache key: bump it when a prompt or the way answers are read changes meaning.
-PROMPT_VERSION = "2026-11.2"
+PROMPT_VERSION = "2026-11.3"
 KEY_HEX_DIGITS = 10
 # Chat framing per message and for priming the reply, as in OpenAI's token-counting guide.
 TOKENS_PER_MESSAGE = 3
@@ -33,6 +33,14 @@ TOKENS_FOR_REPLY = 3
 # Empirically the API bills a strict schema as its JSON without these keys, plus 9 tokens.
 _UNBILLED_SCHEMA_KEYS = frozenset({"required", "additionalProperties", "$schema"})
 SCHEMA_FRAMING_TOKENS = 9
+
+# The answer budget grows with the distinct text a pack shows: a briefing is read instead of
+# the articles, and output tokens cost several times input tokens. Counted in words, not
+# tokens, so the request is the same whichever tokenizer is installed.
+WORDS_PER_CLAIM = 150
+WORDS_PER_FIGURE = 300
+MIN_CLAIMS = 8
+MIN_FIGURES = 4
 
 MAX_SUMMARY_TITLES = 5
 MAX_SUMMARY_ACTORS = 10
@@ -63,6 +71,13 @@ class LabelledArticle(BaseModel):
 
     label: str
     paragraphs: list[str]
+
+
+class AnswerBudget(BaseModel):
+    """The most claims and figures an extraction answer should hold."""
+
+    claims: int
+    figures: int
 
 
 class ExtractPrompt(BaseModel):
@@ -153,17 +168,26 @@ def _labelled_articles(pack: Pack, labels: dict[str, str]) -> list[LabelledArtic
     return articles
 
 
+def answer_budget(articles: list[LabelledArticle]) -> AnswerBudget:
+    """How many claims and figures to ask for, in proportion to the words shown."""
+    words = sum(len(paragraph.split()) for article in articles for paragraph in article.paragraphs)
+    return AnswerBudget(
+        claims=max(MIN_CLAIMS, words // WORDS_PER_CLAIM),
+        figures=max(MIN_FIGURES, words // WORDS_PER_FIGURE),
+    )
+
+
 def extract_prompt(pack: Pack, schema: str | None = None) -> ExtractPrompt:
     """The messages that ask for an `Extraction` of `pack` (`schema` only in JSON mode)."""
     labels = source_labels(pack)
     blocks = _labelled_articles(pack, labels)
+    user = _render(
+        "extract.user.j2", key=pack_key(pack), budget=answer_budget(blocks), blocks=blocks
+    )
     return ExtractPrompt(
         messages=[
             {"role": "system", "content": _render("extract.system.j2", schema=schema)},
-            {
-                "role": "user",
-                "content": _render("extract.user.j2", key=pack_key(pack), blocks=blocks),
-            },
+            {"role": "user", "content": user},
         ],
         sources={label: source_id for source_id, label in labels.items()},
     )
