@@ -67,6 +67,7 @@ _HEAD_STOPS = frozenset(
 )
 _COMPLEMENT = re.compile(r"\b(?:of|on|in|for|from)\s+(.+)$", re.IGNORECASE)
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b|\b(?:this|last|next)\s+year\b", re.IGNORECASE)
+_DOTTED_INITIALISM = re.compile(r"(?<!\S)(?:[A-Z]\.){2,}(?!\S)")
 _MEASURE_NAMES = {"share": "share", "count": "count", "counter": "count", "money": "amount"}
 
 
@@ -81,7 +82,11 @@ class Reconciled(BaseModel):
 
 @functools.lru_cache(maxsize=65_536)
 def fold(text: str) -> str:
-    """Lower case without diacritics, curly quotes, full stops or a leading "the"."""
+    """Lower case without diacritics, curly quotes, full stops or a leading "the".
+
+    Initialisms lose their full stops first, so "F.B.I." folds like "FBI".
+    """
+    text = _DOTTED_INITIALISM.sub(lambda m: m.group(0).replace(".", ""), text)
     text = unicodedata.normalize("NFKD", text.replace("’", "'"))
     text = "".join(c for c in text if not unicodedata.combining(c)).lower()
     text = re.sub(r"[.\-_,]", " ", text)

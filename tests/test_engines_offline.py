@@ -119,6 +119,15 @@ def test_surname_and_mr_link_to_the_full_name_in_the_article():
     assert extraction.claims[0].speaker == "Kim Jong Un"
 
 
+def test_a_title_before_the_full_name_is_not_listed_as_another_name():
+    text = (
+        "Gen. Mark Milley said the drills would go on.\n\n"
+        "Later, Mr Milley told reporters the risk was low."
+    )
+    milley = actor(extract_pack(pack_of(("a", text))), "Mark Milley")
+    assert milley.aliases == ["Mr Milley"]
+
+
 def test_organisation_words_make_organisations_and_split_lists_of_people():
     text = (
         "Neil Thomas and Laura Gloudeman of Eurasia Group said in a report that growth slowed. "

@@ -74,6 +74,18 @@ def test_spelling_variants_of_one_person_merge_with_both_spellings_kept():
     assert result.actors[0].sources == ["a", "b", "c"]
 
 
+def test_an_initialism_with_full_stops_merges_with_the_same_one_without():
+    result = reconcile(
+        [
+            extraction([organization("FBI", sources=("a",))]),
+            extraction([organization("F.B.I.", sources=("b",))]),
+            extraction([organization("U.S. government", sources=("c",))]),
+            extraction([organization("US government", sources=("d",))]),
+        ]
+    )
+    assert [actor.sources for actor in result.actors] == [["a", "b"], ["c", "d"]]
+
+
 def test_surname_and_honorific_join_the_one_full_name_they_shorten():
     result = reconcile(
         [

@@ -657,7 +657,7 @@ def build_actors(mentions: list[Mention]) -> list[Actor]:
         sources: dict[str, None] = {}
         for m in group:
             sources.update(dict.fromkeys(m.sentence.source_ids))
-        aliases = sorted({_alias(m) for m in group} - {key})
+        aliases = sorted({alias for m in group if (alias := _alias(m, key)) and alias != key})
         actors.append(
             Actor(
                 name=key,
@@ -670,7 +670,8 @@ def build_actors(mentions: list[Mention]) -> list[Actor]:
     return actors
 
 
-def _alias(mention: Mention) -> str:
+def _alias(mention: Mention, key: str) -> str | None:
+    """How the mention names the actor, unless it is only a title before the full name."""
     if mention.tokens and mention.tokens[0] in lexicon().honorifics:
-        return " ".join(mention.tokens)
+        return None if " ".join(mention.tokens[1:]) == key else " ".join(mention.tokens)
     return mention.surface
