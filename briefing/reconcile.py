@@ -143,9 +143,12 @@ def _same_person(a: list[str], b: list[str]) -> bool:
     return fuzz.ratio(a[0], b[0]) >= FIRST_NAME_SIMILARITY or a[0][0] == b[0][0] == b[0]
 
 
-def _acronym(name: str) -> str:
-    parts = [w for w in re.split(r"[\s-]+", name) if w and w.lower() not in _ACRONYM_SKIP]
-    return "".join(w[0] for w in parts if w[0].isalpha()).upper()
+def _acronyms(name: str) -> set[str]:
+    """The initials of a name, without and with its small words ("BC" and "BOC" for "Bank
+    of China"): organisations abbreviate both ways."""
+    parts = [w for w in re.split(r"[\s-]+", name) if w and w[0].isalpha()]
+    content = [w for w in parts if w.lower() not in _ACRONYM_SKIP]
+    return {"".join(w[0] for w in words).upper() for words in (content, parts)}
 
 
 def _without_owner(name: str) -> str:
@@ -265,7 +268,8 @@ def _merge_acronyms(actors: list[Actor], groups: _UnionFind) -> None:
         if actor.kind in {"organization", "media", "other"}:
             for name in _names_of(actor):
                 if len(name.split()) >= 2:
-                    expansions[_acronym(name)].add(index)
+                    for acronym in _acronyms(name):
+                        expansions[acronym].add(index)
     for index, actor in enumerate(actors):
         for name in _names_of(actor):
             if re.fullmatch(r"[A-Z]{2,6}", name) and len(expansions.get(name, ())) == 1:
@@ -887,11 +891,18 @@ def _disputes(figures: list[Figure]) -> list[Dispute]:
 # ---------------------------------------------------------------- story
 
 
+def _is_unnamed(actor: Actor) -> bool:
+    """ "officials", "economists", "the company": a group or body the text does not name."""
+    return not any(word[:1].isupper() for word in actor.name.split())
+
+
 def _importance(actors: list[Actor], claims: list[Claim]) -> list[Actor]:
+    """Named actors first, each side by sources and claims; unnamed groups after them."""
     spoken = Counter(claim.speaker for claim in claims)
     return sorted(
         actors,
         key=lambda a: (
+            _is_unnamed(a),
             -(len(a.sources) + 0.5 * min(spoken[a.name], 6)),
             _KIND_ORDER.index(a.kind),
             a.name,

@@ -145,6 +145,15 @@ def test_acronym_joins_the_name_it_abbreviates():
     assert ("Korean Central News Agency" in kcna.aliases, kcna.kind) == (True, "media")
 
 
+def test_an_acronym_that_keeps_the_small_words_joins_its_name_too():
+    result = reconcile(
+        [extraction([organization("Bank of China"), organization("BOC", sources=("b",))])]
+    )
+    assert [(a.name, a.aliases, a.sources) for a in result.actors] == [
+        ("Bank of China", ["BOC"], ["a", "b"])
+    ]
+
+
 def test_countries_and_known_institutions_take_their_common_name():
     countries = [
         Actor(name="US", aliases=[], kind="country", role=None, sources=["a"]),
@@ -174,6 +183,23 @@ def test_actors_are_ordered_by_how_many_sources_mention_them():
         ]
     )
     assert names(result) == ["Main Figure", "Some Agency", "Minor Figure"]
+
+
+def test_unnamed_groups_come_after_every_named_actor():
+    result = reconcile(
+        [
+            extraction(
+                [
+                    organization("officials", sources=("a", "b", "c")),
+                    person("Minor Figure"),
+                    organization("local health authorities", sources=("a", "b")),
+                ],
+                [claim("officials", "Schools will reopen."), claim("Minor Figure", "No.")],
+            )
+        ]
+    )
+    assert names(result) == ["Minor Figure", "officials", "local health authorities"]
+    assert [c.speaker for c in result.claims] == ["Minor Figure", "officials"]
 
 
 # ---------------------------------------------------------------- claims
