@@ -160,6 +160,39 @@ def test_quotation_before_said_name_gives_the_quotation():
     assert claim.text == "But I'm going with the feeling that it's worth it"
 
 
+def test_a_quotation_with_quotes_inside_it_is_kept_whole():
+    text = (
+        "Donald Trump wrote about the border.\n\n"
+        '"Mexico must stop these large "Caravans" at its border," he tweeted earlier this month.'
+    )
+    claim = extract_pack(pack_of(("a", text))).claims[0]
+    assert (claim.speaker, claim.text) == (
+        "Donald Trump",
+        'Mexico must stop these large "Caravans" at its border',
+    )
+
+
+def test_a_quotation_resumed_after_its_speaker_is_joined_to_its_start():
+    text = '"We will rebuild," Mayor Jane Doe said, "and we will do it fast."'
+    claim = extract_pack(pack_of(("a", text))).claims[0]
+    assert claim.text == "We will rebuild … and we will do it fast"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The war will end by spring, Vladimir Putin said earlier this month.",
+        "The war will end by spring, Vladimir Putin said last week.",
+        "Vladimir Putin said last week the war will end by spring.",
+    ],
+)
+def test_when_a_statement_was_made_is_not_taken_for_what_it_says(sentence):
+    claims = extract_pack(pack_of(("a", sentence))).claims
+    assert [(c.speaker, c.text.lower()) for c in claims] == [
+        ("Vladimir Putin", "the war will end by spring")
+    ]
+
+
 def test_he_said_goes_to_the_latest_person_before_it():
     text = (
         "Russian Foreign Minister Sergey Lavrov met Choe Son Hui, the foreign minister.\n\n"

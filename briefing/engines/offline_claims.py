@@ -50,12 +50,18 @@ _SUBJECT_REACH = 40
 _DETERMINERS = frozenset({"the", "a", "an", "his", "her", "its", "their", "one", "another"})
 _SPOKES = frozenset({"spokesperson", "spokesman", "spokeswoman", "official", "officials"})
 _THAT = re.compile(r"^[^“”\"]{0,80}?\bthat\s+", re.IGNORECASE)
+# "earlier this month", "last week", "later": when a statement was made, not what it says.
+_RELATIVE_TIME = (
+    r"(?:(?:earlier|later)\s+)?(?:this|last|that)\s+"
+    r"(?:week|weekend|month|year|morning|afternoon|evening|night)\b"
+)
 _LEADING_ADJUNCT = re.compile(
-    r"^\s*(?:,\s*)?(?:(?:(?:on|last|late|early|this)\s+)?[A-Z]\w+day\b\s*"
+    rf"^\s*(?:,\s*)?(?:(?:{_RELATIVE_TIME})\s*|(?:(?:on|last|late|early|this)\s+)?[A-Z]\w+day\b\s*"
     r"|(?:on|last|late|early)\s+[A-Z]\w+\s*|in\s+(?:a|an)\s+[\w\s]{1,40}?(?=,|\s+that\b)|,)*",
 )
 _TIME_AFTER_VERB = re.compile(
-    r"^\s*(?:(?:on|last|late|early|this)\s+)?(?:[A-Z]\w+day\b|today\b|yesterday\b)?"
+    rf"^\s*(?:{_RELATIVE_TIME}|(?:earlier|later)(?=\s*(?:[,.;]|$))"
+    r"|(?:(?:on|last|late|early|this)\s+)?(?:[A-Z]\w+day\b|today\b|yesterday\b)?)"
 )
 _NO_STATEMENT_AFTER = re.compile(r"^(?:[,.;]|(?:after|before|during|while|at|in|on)\b)")
 _PREPOSITION_WORD = re.compile(r"\b(?:of|for|at|with|from|in)\b")
@@ -328,14 +334,12 @@ def _content(sentence: Sentence, verb: _Verb, speaker_start: int, inverted: bool
     """The statement: the quotation next to the attribution, else the clause it introduces."""
     text = sentence.text
     if sentence.quotes:
+        spanned = _quotation_before(sentence, speaker_start)
+        if spanned:
+            return spanned
         before = _outside_quotes(sentence, 0, speaker_start).strip(" ,.:;—-")
-        first_start, first_end = sentence.quotes[0]
-        quote_before = (
-            opens_with_quote(text)
-            and first_end <= speaker_start
-            and (len(text[first_end:speaker_start].split()) <= _ROLE_WORDS_BEFORE_SPEAKER)
-        )
-        quote_before = quote_before or (not before and first_start < speaker_start)
+        first_start = sentence.quotes[0][0]
+        quote_before = not before and first_start < speaker_start
         after_verb = re.sub(r"^[\s,:]*(?:that\s+)?", "", text[verb.end :])
         if quote_before or opens_with_quote(after_verb):
             quoted = _quoted_text(sentence)
@@ -356,6 +360,23 @@ def _content(sentence: Sentence, verb: _Verb, speaker_start: int, inverted: bool
     if "act" in verb.tags:
         return f"{verb.word} {after.strip()}"
     return after
+
+
+def _quotation_before(sentence: Sentence, speaker_start: int) -> str | None:
+    """`"We will "never" give up," he said`: a sentence that opens with a quotation whose
+    last closing mark comes just before the speaker. The whole span is the statement, with
+    any quotation marks nested inside it, rather than the pieces between them; a quotation
+    resumed after the speaker (`…," he said, "…"`) follows after an ellipsis."""
+    text = sentence.text
+    ends = [end for _, end in sentence.quotes if end <= speaker_start]
+    if not ends or not opens_with_quote(text):
+        return None
+    if len(text[ends[-1] : speaker_start].split()) > _ROLE_WORDS_BEFORE_SPEAKER:
+        return None
+    parts = [text[sentence.quotes[0][0] + 1 : ends[-1] - 1]] + [
+        text[start + 1 : end - 1] for start, end in sentence.quotes if start >= speaker_start
+    ]
+    return " … ".join(part.strip(" ,") for part in parts if part.strip(" ,"))
 
 
 def _clause_before(before: str, after: str) -> str | None:
