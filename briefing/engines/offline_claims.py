@@ -309,10 +309,11 @@ def _sentence_subject(mentions: list[Mention]) -> Mention | None:
     return first if first.confirmed else None
 
 
-def _quoted_text(sentence: Sentence) -> str:
+def _quoted_text(sentence: Sentence, spans: list[tuple[int, int]] | None = None) -> str:
+    """The quotations of a sentence (or the given spans of it), without their marks."""
     parts = [
         sentence.text[start + 1 : end - 1 if end - start > 2 else end]
-        for start, end in sentence.quotes
+        for start, end in (sentence.quotes if spans is None else spans)
     ]
     return " … ".join(part.strip(" ,") for part in parts if part.strip(" ,"))
 
@@ -373,10 +374,8 @@ def _quotation_before(sentence: Sentence, speaker_start: int) -> str | None:
         return None
     if len(text[ends[-1] : speaker_start].split()) > _ROLE_WORDS_BEFORE_SPEAKER:
         return None
-    parts = [text[sentence.quotes[0][0] + 1 : ends[-1] - 1]] + [
-        text[start + 1 : end - 1] for start, end in sentence.quotes if start >= speaker_start
-    ]
-    return " … ".join(part.strip(" ,") for part in parts if part.strip(" ,"))
+    resumed = [(start, end) for start, end in sentence.quotes if start >= speaker_start]
+    return _quoted_text(sentence, [(sentence.quotes[0][0], ends[-1]), *resumed])
 
 
 def _clause_before(before: str, after: str) -> str | None:

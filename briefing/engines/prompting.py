@@ -147,7 +147,10 @@ def pack_key(pack: Pack) -> str:
     It depends on nothing else (not the token estimate, which varies with the tokenizer), so
     the same articles always give the same request.
     """
-    articles = _labelled_articles(pack, source_labels(pack))
+    return _key_of(_labelled_articles(pack, source_labels(pack)))
+
+
+def _key_of(articles: list[LabelledArticle]) -> str:
     shown = [[article.label, article.paragraphs] for article in articles]
     digest = hashlib.sha256(json.dumps(shown, ensure_ascii=False).encode()).hexdigest()
     return digest[:KEY_HEX_DIGITS]
@@ -182,7 +185,7 @@ def extract_prompt(pack: Pack, schema: str | None = None) -> ExtractPrompt:
     labels = source_labels(pack)
     blocks = _labelled_articles(pack, labels)
     user = _render(
-        "extract.user.j2", key=pack_key(pack), budget=answer_budget(blocks), blocks=blocks
+        "extract.user.j2", key=_key_of(blocks), budget=answer_budget(blocks), blocks=blocks
     )
     return ExtractPrompt(
         messages=[
