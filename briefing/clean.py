@@ -28,6 +28,20 @@ _ERROR_PAGE = re.compile(
     r"are you a robot|verify you are (?:a )?human|captcha)\b",
     re.I,
 )
+# Every alternative of _ERROR_PAGE contains one of these.
+_ERROR_PAGE_NEEDLES = (
+    "page",
+    "exist",
+    "access",
+    "forbidden",
+    "available",
+    "wrong",
+    "error",
+    "javascript",
+    "robot",
+    "human",
+    "captcha",
+)
 _EXCLAMATION_ONLY = re.compile(r"^[\W\d_]*(?:sorry|oops|error|whoops|uh[- ]oh)[\W\d_]*$", re.I)
 
 _LINK_LABEL = re.compile(
@@ -55,6 +69,7 @@ _SELF_REFERENCE = re.compile(
     r"\b(?:this (?:article|site|website|page|content|story)|the information|we|our)\b",
     re.I,
 )
+_SELF_REFERENCE_WORDS = frozenset({"this", "information", "we", "our"})
 _WIDGET = re.compile(
     r"^\s*(?:\d+\s+)?(?:comments?|no comments?(?: yet)?|leave a (?:reply|comment)|"
     r"add (?:a )?comment|"
@@ -124,21 +139,30 @@ def _is_link_debris(paragraph: str) -> bool:
     return links > 0 and len(tokens) - links < 3
 
 
+def _mentions_any(paragraph: str, needles: tuple[str, ...]) -> bool:
+    """Whether a lower-cased needle occurs in the paragraph: a cheap test that lets a costly
+    pattern be searched only in the few paragraphs where it could match."""
+    lowered = paragraph.lower()
+    return any(needle in lowered for needle in needles)
+
+
 def _is_error_page(paragraph: str, word_count: int) -> bool:
     if word_count > FURNITURE_MAX_WORDS:
         return False
     return bool(
         _HTTP_STATUS.match(paragraph)
         or _EXCLAMATION_ONLY.match(paragraph)
-        or _ERROR_PAGE.search(paragraph)
+        or (_mentions_any(paragraph, _ERROR_PAGE_NEEDLES) and _ERROR_PAGE.search(paragraph))
     )
 
 
 def _is_disclaimer(paragraph: str) -> bool:
     if _DISCLAIMER_LABEL.match(paragraph):
         return True
+    if _SELF_REFERENCE_WORDS.isdisjoint(_words_of(paragraph)):
+        return False  # the cheapest test first: _SELF_REFERENCE needs one of these words
     if not _SELF_REFERENCE.search(paragraph):
-        return False  # the cheaper test first
+        return False
     hits = {hit.lower() for hit in _DISCLAIMER_WORDS.findall(paragraph)}
     return len(hits) >= 2
 
@@ -154,7 +178,10 @@ def _is_widget_or_credit(paragraph: str, word_count: int) -> bool:
 def _is_caption(paragraph: str, word_count: int) -> bool:
     if word_count > 3 * FURNITURE_MAX_WORDS:
         return False
-    return bool(_CAPTION_ONLY.match(paragraph) or _PHOTO_CREDIT_TAIL.search(paragraph))
+    # Both caption shapes need a bracket, and a photographer's credit a slash or Getty.
+    if "(" in paragraph and _CAPTION_ONLY.match(paragraph):
+        return True
+    return ("/" in paragraph or "Getty" in paragraph) and bool(_PHOTO_CREDIT_TAIL.search(paragraph))
 
 
 def _looks_like_headline(paragraph: str, word_count: int) -> bool:

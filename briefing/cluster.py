@@ -31,6 +31,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import NamedTuple
 
+from briefing.memory import cycle_collector_paused
 from briefing.schema import Article
 
 THRESHOLD = 0.1
@@ -81,6 +82,7 @@ Vector = dict[str, float]
 _WEIGHT_THEN_FEATURE = operator.itemgetter(1, 0)
 
 
+@cycle_collector_paused()
 def cluster(
     articles: Sequence[Article],
     *,

@@ -24,6 +24,7 @@ from briefing.engines import Engine, ExtractionFailed, SummaryInput, Usage, sele
 from briefing.engines.offline import OfflineEngine
 from briefing.errors import BriefingError, NothingUsable
 from briefing.ingest import load
+from briefing.memory import cycle_collector_paused
 from briefing.pack import Pack, make_packs
 from briefing.reconcile import reconcile
 from briefing.schema import Article, Briefing, Extraction, Skipped, Stats, Summary
@@ -66,6 +67,7 @@ class PackResult(BaseModel):
     usage: Usage
 
 
+@cycle_collector_paused()
 def read_articles(
     paths: Sequence[str | Path], options: Options, stdin: BinaryIO | None = None
 ) -> tuple[list[Article], list[Skipped]]:
@@ -92,6 +94,7 @@ def read_articles(
     return articles, skipped
 
 
+@cycle_collector_paused()
 def prepare(
     articles: list[Article], skipped: list[Skipped], engine: Engine, options: Options
 ) -> Prepared:
@@ -190,13 +193,16 @@ async def brief(
 ) -> Briefing:
     """Extract, verify, reconcile and summarise prepared articles into a briefing."""
     results = await extract_all(engine, prepared.packs, options.concurrency, reporter)
-    texts = SourceTexts(prepared.articles)
-    verified = [
-        verify(cite_every_carrier(result.extraction, result.pack), texts, result.pack.source_ids)
-        for result in results
-        if result.extraction is not None
-    ]
-    story = reconcile([item.extraction for item in verified])
+    with cycle_collector_paused():
+        texts = SourceTexts(prepared.articles)
+        verified = [
+            verify(
+                cite_every_carrier(result.extraction, result.pack), texts, result.pack.source_ids
+            )
+            for result in results
+            if result.extraction is not None
+        ]
+        story = reconcile([item.extraction for item in verified])
     log.info(
         "%d of %d packs extracted; verify dropped %d quotes; %d actors, %d claims, %d figures, "
         "%d disputes",

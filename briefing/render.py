@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from pydantic import BaseModel
 
+from briefing.memory import cycle_collector_paused
 from briefing.schema import Briefing, Claim, Daily, Source
 
 Format = Literal["md", "html", "json"]
@@ -116,6 +117,7 @@ def _environment() -> Environment:
 _ENV = _environment()
 
 
+@cycle_collector_paused()
 def render(document: Briefing | Daily, fmt: Format) -> str:
     """The briefing (or daily page) as text in `fmt`."""
     if fmt == "json":

@@ -17,6 +17,7 @@ from briefing.engines.offline_claims import Attribution, ClaimFinder
 from briefing.engines.offline_document import Document, Sentence, documents_of
 from briefing.engines.offline_figures import FoundFigure, document_figures
 from briefing.engines.offline_summary import summarize_story
+from briefing.memory import cycle_collector_paused
 from briefing.pack import Pack
 from briefing.schema import Actor, Claim, Evidence, Extraction, Figure, Summary
 
@@ -117,6 +118,7 @@ def _analyse(
     return mentions, attributions, figures
 
 
+@cycle_collector_paused()
 def extract_pack(pack: Pack) -> Extraction:
     """Actors, claims and figures of one pack, by rule."""
     mentions, attributions, figures = _analyse(documents_of(pack))

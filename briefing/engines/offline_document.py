@@ -6,6 +6,7 @@ document, so that "he said" can look back at the sentences before it.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -54,17 +55,13 @@ def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
         word, end = match.group(0), match.end()
         if word[-1] == "." and not _keeps_full_stop(word):
             word, end = word[:-1], end - 1
-        if word:
-            tokens.append(
-                Token(
-                    word,
-                    match.start(),
-                    end,
-                    _bare(word),
-                    word.endswith(_POSSESSIVE_ENDINGS),
-                    word[0].isupper(),
-                )
-            )
+        if not word:
+            continue
+        if "'" in word or "’" in word:
+            bare, possessive = _bare(word), word.endswith(_POSSESSIVE_ENDINGS)
+        else:  # most words have no apostrophe, so nothing to strip
+            bare, possessive = word, False
+        tokens.append(Token(word, match.start(), end, bare, possessive, word[0].isupper()))
     return tokens
 
 
@@ -96,6 +93,21 @@ class Sentence:
             for match in _QUOTE_SPAN.finditer(self.text)
             if match.end() > match.start() + 2
         ]
+
+    @cached_property
+    def tokens(self) -> list[Token]:
+        """The words of the whole sentence."""
+        return tokenize(self.text)
+
+    @cached_property
+    def _token_starts(self) -> list[int]:
+        return [token.start for token in self.tokens]
+
+    def tokens_before(self, position: int, reach: int) -> list[Token]:
+        """The words that start at most `reach` characters before `position` and end by it."""
+        first = bisect.bisect_left(self._token_starts, position - reach)
+        last = bisect.bisect_left(self._token_starts, position)
+        return [token for token in self.tokens[first:last] if token.end <= position]
 
     def in_quote(self, position: int) -> bool:
         """True when the character at `position` lies inside a quotation."""

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from briefing.engines.base import SummaryInput
 from briefing.engines.lexicon import lexicon
 from briefing.engines.offline_document import is_heading, opens_with_quote, sentences_of
+from briefing.memory import cycle_collector_paused
 from briefing.schema import Summary
 from briefing.text import words
 
@@ -117,6 +118,7 @@ def _headline(
     )
 
 
+@cycle_collector_paused()
 def summarize_story(story: SummaryInput) -> Summary:
     """A headline and up to five central sentences of the story's passages."""
     candidates = _candidates(story)
