@@ -39,6 +39,8 @@ SURNAME_SIMILARITY = 90
 CLAIM_SIMILARITY = 90
 SAME_TEXT_SIMILARITY = 95
 MIN_CLAIM_OVERLAP = 0.6
+# Another speaker's words count as the same statement only when both are longer than this.
+MIN_SHARED_STATEMENT_CHARS = 40
 MAX_BLOCK = 16
 COMMON_CONTEXT_SHARE = 0.4
 EQUAL_WITHIN = 0.005
@@ -446,27 +448,36 @@ def _length_classes(key: str, spread: int) -> range:
 
 def _similar(
     key: str, speaker: str | None, candidates: list[int], merged: list[Claim], keys: list[str]
-) -> list[tuple[int, float]]:
-    """The candidates a claim could merge with, with their scores, in order: those by the
-    same speaker scoring CLAIM_SIMILARITY, others SAME_TEXT_SIMILARITY (no rule accepts
-    less). rapidfuzz scores each group at C speed."""
-    same = [position for position in candidates if merged[position].speaker == speaker]
-    others = [position for position in candidates if merged[position].speaker != speaker]
+) -> list[int]:
+    """The candidates a claim merges with if their speakers allow, in order: those by the
+    same speaker scoring CLAIM_SIMILARITY, others SAME_TEXT_SIMILARITY when both statements
+    are longer than MIN_SHARED_STATEMENT_CHARS. Lengths are checked before scoring (a few
+    words of a long statement are not the same statement), and rapidfuzz scores each group
+    at C speed."""
+    length = len(key)
+    same: list[int] = []
+    others: list[int] = []
+    for position in candidates:
+        other_length = len(keys[position])
+        if min(length, other_length) < MIN_CLAIM_OVERLAP * max(length, other_length):
+            continue
+        if merged[position].speaker == speaker:
+            same.append(position)
+        elif min(length, other_length) > MIN_SHARED_STATEMENT_CHARS:
+            others.append(position)
     found = _scored(key, same, keys, CLAIM_SIMILARITY)
     found += _scored(key, others, keys, SAME_TEXT_SIMILARITY)
     return sorted(found)
 
 
-def _scored(
-    key: str, positions: list[int], keys: list[str], cutoff: float
-) -> list[tuple[int, float]]:
+def _scored(key: str, positions: list[int], keys: list[str], cutoff: float) -> list[int]:
     if not positions:
         return []
     choices = [keys[position] for position in positions]
     scored = process.extract(
         key, choices, scorer=fuzz.token_set_ratio, score_cutoff=cutoff, limit=None
     )
-    return [(positions[found], score) for _, score, found in scored]
+    return [positions[found] for _, _, found in scored]
 
 
 def _merge_claims(claims: list[Claim], actors: dict[str, Actor]) -> list[Claim]:
@@ -482,22 +493,15 @@ def _merge_claims(claims: list[Claim], actors: dict[str, Actor]) -> list[Claim]:
 
     for claim, key in zip(claims, claim_keys, strict=True):
         target = None
-        for position, score in _similar(key, claim.speaker, index.candidates(key), merged, keys):
+        for position in _similar(key, claim.speaker, index.candidates(key), merged, keys):
             other = merged[position]
-            shorter, longer = sorted((len(key), len(keys[position])))
-            if shorter < MIN_CLAIM_OVERLAP * longer:
-                continue  # a few words of a long statement are not the same statement
-            if other.speaker == claim.speaker and score >= CLAIM_SIMILARITY:
+            if other.speaker == claim.speaker or speaks_for(other.speaker, claim.speaker):
                 target = position
                 break
-            if score >= SAME_TEXT_SIMILARITY and min(len(key), len(keys[position])) > 40:
-                if speaks_for(other.speaker, claim.speaker):
-                    target = position
-                    break
-                if speaks_for(claim.speaker, other.speaker):
-                    other.speaker = claim.speaker
-                    target = position
-                    break
+            if speaks_for(claim.speaker, other.speaker):
+                other.speaker = claim.speaker
+                target = position
+                break
         if target is None:
             target = _same_statement(exact.get(key), claim, key, merged, keys)
         if target is None:
