@@ -205,7 +205,7 @@ def _role_before(sentence: Sentence, name_start: int) -> str | None:
     """A role written just before a name: "North Korean leader Kim Jong Un"."""
     lx = lexicon()
     text = sentence.text
-    tokens = sentence.tokens_before(name_start, _ROLE_CONTEXT_CHARS)
+    tokens = tokenize(text, max(0, name_start - _ROLE_CONTEXT_CHARS), name_start)
     words: list[Token] = []
     j = len(tokens) - 1
     if j < 0:

@@ -6,7 +6,6 @@ document, so that "he said" can look back at the sentences before it.
 
 from __future__ import annotations
 
-import bisect
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -93,21 +92,6 @@ class Sentence:
             for match in _QUOTE_SPAN.finditer(self.text)
             if match.end() > match.start() + 2
         ]
-
-    @cached_property
-    def tokens(self) -> list[Token]:
-        """The words of the whole sentence."""
-        return tokenize(self.text)
-
-    @cached_property
-    def _token_starts(self) -> list[int]:
-        return [token.start for token in self.tokens]
-
-    def tokens_before(self, position: int, reach: int) -> list[Token]:
-        """The words that start at most `reach` characters before `position` and end by it."""
-        first = bisect.bisect_left(self._token_starts, position - reach)
-        last = bisect.bisect_left(self._token_starts, position)
-        return [token for token in self.tokens[first:last] if token.end <= position]
 
     def in_quote(self, position: int) -> bool:
         """True when the character at `position` lies inside a quotation."""
