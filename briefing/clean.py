@@ -28,6 +28,10 @@ _ERROR_PAGE = re.compile(
     r"are you a robot|verify you are (?:a )?human|captcha)\b",
     re.I,
 )
+# The only letters re.IGNORECASE matches to ASCII ones whose str.lower() does not give that
+# ASCII letter ("ſ" → "ſ", "ı" → "ı", "İ" → "i" plus a combining dot). A paragraph holding
+# one skips the literal tests below, which read lower-cased text, and goes to the pattern.
+_CASE_TWINS = ("\u017f", "\u0131", "\u0130")
 # Every alternative of _ERROR_PAGE contains one of these.
 _ERROR_PAGE_NEEDLES = (
     "page",
@@ -139,9 +143,15 @@ def _is_link_debris(paragraph: str) -> bool:
     return links > 0 and len(tokens) - links < 3
 
 
+def _has_case_twins(paragraph: str) -> bool:
+    return any(twin in paragraph for twin in _CASE_TWINS)
+
+
 def _mentions_any(paragraph: str, needles: tuple[str, ...]) -> bool:
     """Whether a lower-cased needle occurs in the paragraph: a cheap test that lets a costly
     pattern be searched only in the few paragraphs where it could match."""
+    if _has_case_twins(paragraph):
+        return True
     lowered = paragraph.lower()
     return any(needle in lowered for needle in needles)
 
@@ -159,7 +169,7 @@ def _is_error_page(paragraph: str, word_count: int) -> bool:
 def _is_disclaimer(paragraph: str) -> bool:
     if _DISCLAIMER_LABEL.match(paragraph):
         return True
-    if _SELF_REFERENCE_WORDS.isdisjoint(_words_of(paragraph)):
+    if not _has_case_twins(paragraph) and _SELF_REFERENCE_WORDS.isdisjoint(_words_of(paragraph)):
         return False  # the cheapest test first: _SELF_REFERENCE needs one of these words
     if not _SELF_REFERENCE.search(paragraph):
         return False

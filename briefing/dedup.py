@@ -182,10 +182,6 @@ def _jaccard(first: set[int], second: set[int]) -> float:
 @cycle_collector_paused()
 def dedup(articles: list[Article]) -> list[Passage]:
     """Merge repeated paragraphs across articles into passages, in article order."""
-    return _merged(articles)
-
-
-def _merged(articles: list[Article]) -> list[Passage]:
     paragraphs = [(article.id, text) for article in articles for text in article.paragraphs]
     tokens = [words(text) for _, text in paragraphs]
     shingles = _Shingles(tokens)

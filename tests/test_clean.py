@@ -19,6 +19,21 @@ def test_error_page_lines_are_dropped_in_any_wording():
     assert clean_paragraphs(paragraphs) == [STORY]
 
 
+@pytest.mark.parametrize(
+    "furniture",
+    [
+        "Access denied",
+        "ACCESS DENIED — please enable JavaScript",
+        "Sorry, acceſs denied.",  # re.IGNORECASE reads "ſ" as "s"; str.lower() does not
+        "javascrıpt is disabled",
+        "This article is provided as is, without warranty; all rights reserved.",
+        "Thiſ article is provided as is, without warranty; all rights reserved.",
+    ],
+)
+def test_the_cheap_tests_before_the_patterns_never_hide_a_match(furniture):
+    assert is_furniture(furniture)
+
+
 def test_legal_disclaimer_with_label_and_body_is_dropped():
     paragraphs = [
         STORY,

@@ -680,7 +680,7 @@ def test_the_fake_server_stops_by_itself_and_answers_a_bounded_number_of_request
         body = {"model": "m", "messages": [{"role": "user", "content": "hi"}]}
         assert httpx2.post(url, json=body).status_code == 200
         assert httpx2.post(url, json=body).status_code == 503
-        assert server.stopped.wait(2)
+        assert server.closed.wait(2)
         with pytest.raises(httpx2.ConnectError):
             httpx2.post(url, json=body, timeout=1)
     assert len(server.requests) == 1

@@ -259,7 +259,8 @@ class FakeOpenAI:
         self._stop_lock = threading.Lock()
         self.requests: list[dict[str, Any]] = []
         self.headers: list[dict[str, str]] = []
-        self.stopped = threading.Event()
+        self.stopped = threading.Event()  # set first: wakes replies waiting out a delay
+        self.closed = threading.Event()  # set last: the port no longer accepts connections
         self._server = _Server(("127.0.0.1", 0), _Handler)
         self._server.fake = self
         self._thread = threading.Thread(
@@ -305,6 +306,7 @@ class FakeOpenAI:
         if self._thread.is_alive():
             self._server.shutdown()
         self._server.server_close()
+        self.closed.set()
 
     def __enter__(self) -> FakeOpenAI:
         return self.start()
