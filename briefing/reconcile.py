@@ -458,12 +458,12 @@ def _similar(
     same: list[int] = []
     others: list[int] = []
     for position in candidates:
-        other_length = len(keys[position])
-        if min(length, other_length) < MIN_CLAIM_OVERLAP * max(length, other_length):
+        shorter, longer = sorted((length, len(keys[position])))
+        if shorter < MIN_CLAIM_OVERLAP * longer:
             continue
         if merged[position].speaker == speaker:
             same.append(position)
-        elif min(length, other_length) > MIN_SHARED_STATEMENT_CHARS:
+        elif shorter > MIN_SHARED_STATEMENT_CHARS:
             others.append(position)
     found = _scored(key, same, keys, CLAIM_SIMILARITY)
     found += _scored(key, others, keys, SAME_TEXT_SIMILARITY)
