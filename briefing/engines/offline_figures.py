@@ -409,10 +409,9 @@ def subject_of(text: str, quantity: Quantity, previous: str | None) -> str | Non
     if measure == "time":
         return None  # a duration without "of …" is read too unreliably to compare
     linked = (before.linked or before.link == "of") and not before.acting
-    holds = before.link in _HOLDING  # "the file holds 300 pages": the pages are counted
-    if before.phrase and linked and not holds and measure != "share":
-        if _is_linked_noun(before.phrase):
-            return before.phrase
+    linked = linked and before.link not in _HOLDING  # "the file holds 300 pages": pages
+    if before.phrase and linked and measure != "share" and _is_linked_noun(before.phrase):
+        return before.phrase
     following = _following_phrase(text, quantity.end) if measure in {"count", "share"} else None
     if following:
         noun = following.split()[0]
