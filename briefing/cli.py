@@ -40,6 +40,7 @@ from briefing.errors import BriefingError, NothingUsable
 from briefing.ingest import Selection, describe, render_inspect_table
 from briefing.render import FORMATS, Format, render, write_atomic
 from briefing.schema import Briefing, Daily, Skipped, Stats
+from briefing.text import one_line
 
 STDOUT_ARGUMENT = "-"
 EXIT_USAGE = 1
@@ -184,7 +185,25 @@ def _run(action: Callable[[], int]) -> None:
             err=True,
         )
         sys.exit(EXIT_INTERRUPTED)
+    except Exception as error:
+        logging.getLogger("briefing").info("the run stopped on", exc_info=error)
+        click.echo(f"Error: {_unexpected(error)}", err=True)
+        sys.exit(EXIT_USAGE)
     sys.exit(code)
+
+
+def _unexpected(error: Exception) -> str:
+    """One line for an error that is no input's fault: a broken install or a bug."""
+    detail = one_line(f"{type(error).__name__}: {error}", 300)
+    if isinstance(error, ImportError):
+        return (
+            f"briefing's installation is incomplete ({detail}): reinstall it with its "
+            "dependencies (pip install --force-reinstall briefing)"
+        )
+    return (
+        f"the run stopped on an internal error ({detail}); nothing was written. "
+        "This is a bug: please report it (-v shows the traceback)"
+    )
 
 
 def _apply(command: Callable[..., Any], decorators: list[Callable[..., Any]]) -> Callable[..., Any]:

@@ -369,3 +369,27 @@ def test_include_and_exclude_choose_the_files_read(tmp_path):
         "in/b.md": ["not matched by --include *.txt"],
         "in/notes": ["excluded by --exclude notes"],
     }
+
+
+def test_an_incomplete_install_exits_1_naming_the_missing_module(tmp_path, monkeypatch):
+    page = tmp_path / "page.html"
+    page.write_text(
+        "<html><body><article><p>The port reopened on Monday.</p></article></body></html>"
+    )
+    monkeypatch.setitem(sys.modules, "trafilatura", None)
+    result = run("build", str(page))
+    assert result.exit_code == 1
+    assert "installation is incomplete" in result.stderr and "trafilatura" in result.stderr
+    assert result.stdout == "" and "Traceback" not in result.stderr
+
+
+def test_an_internal_error_exits_1_with_one_line_and_writes_nothing(tmp_path, monkeypatch):
+    def broken(*args, **kwargs):
+        raise AttributeError("'NoneType' object has no attribute 'paragraphs'")
+
+    monkeypatch.setattr("briefing.pipeline.clean", broken)
+    target = tmp_path / "out.md"
+    result = run("build", str(EXAMPLE), "-o", str(target))
+    assert result.exit_code == 1 and not target.exists()
+    [line] = [line for line in result.stderr.splitlines() if line.startswith("Error:")]
+    assert "internal error (AttributeError:" in line and "a bug" in line

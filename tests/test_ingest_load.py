@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rich.console import Console
@@ -262,3 +263,42 @@ def test_a_stray_nul_in_text_is_stripped_not_a_reason_to_skip(tmp_path):
     (tmp_path / "a.txt").write_bytes(b"\x00Lavrov met Kim Jong Un in Wonsan on Saturday.\x00\n")
     result = load([tmp_path / "a.txt"])
     assert result.articles[0].paragraphs == ["Lavrov met Kim Jong Un in Wonsan on Saturday."]
+
+
+PAGE = (
+    "<html><head><title>Port reopens</title></head><body><article><p>The port reopened on "
+    "Monday after a week of repairs, the harbour authority said.</p></article></body></html>"
+)
+
+
+def test_a_missing_module_stops_the_load_instead_of_skipping_the_page(tmp_path, monkeypatch):
+    _write(tmp_path, "page.html", PAGE)
+    monkeypatch.setitem(sys.modules, "trafilatura", None)  # as an incomplete install would be
+    with pytest.raises(ImportError):
+        load([tmp_path])
+
+
+def test_a_bug_inside_a_parser_stops_the_load(tmp_path, monkeypatch):
+    _write(tmp_path, "page.html", PAGE)
+
+    def broken(markup: str, *, path: str):
+        raise TypeError("unsupported operand")
+
+    monkeypatch.setattr("briefing.ingest.html.page_to_draft", broken)
+    with pytest.raises(TypeError):
+        load([tmp_path])
+
+
+def test_a_parser_rejecting_its_input_skips_only_that_file(tmp_path, monkeypatch):
+    _write(tmp_path, "page.html", PAGE)
+    _write(tmp_path, "note.txt", "The harbour reopened on Monday, officials said.")
+
+    def rejecting(markup: str, *, path: str):
+        raise ValueError("unbalanced markup")
+
+    monkeypatch.setattr("briefing.ingest.html.page_to_draft", rejecting)
+    result = load([tmp_path])
+    assert [a.source.path for a in result.articles] == [f"{tmp_path.name}/note.txt"]
+    assert [s.reason for s in result.skipped] == [
+        "could not be read (ValueError: unbalanced markup)"
+    ]

@@ -27,7 +27,7 @@ import openai
 from openai import AsyncOpenAI, ContentFilterFinishReasonError, LengthFinishReasonError
 from openai.lib._pydantic import to_strict_json_schema
 from openai.types import CompletionUsage
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 from briefing.cache import ResponseCache, cache_key
 from briefing.config import Options
@@ -47,7 +47,8 @@ from briefing.engines.prompting import (
 from briefing.engines.replay import cassette, is_cassette_miss
 from briefing.errors import BriefingError
 from briefing.pack import Pack
-from briefing.schema import Evidence, Extraction, Summary
+from briefing.schema import Bullet, Evidence, Extraction, Summary
+from briefing.text import one_line
 
 log = logging.getLogger(__name__)
 
@@ -80,6 +81,15 @@ _CODE_FENCE = re.compile(r"^\s*```(?:json)?\s*\n(.*?)\n?```\s*$", re.DOTALL)
 _FATAL_BAD_REQUEST_HINT = "if the server lacks strict structured outputs, try --schema-mode json"
 
 Answer = TypeVar("Answer", bound=BaseModel)
+
+
+class _SummaryAnswer(BaseModel):
+    """What the summary call asks the model for: a headline and the bullets' texts."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    title: str
+    bullets: list[str]
 
 
 class _Unusable(Exception):
@@ -116,11 +126,6 @@ def _unfenced(content: str) -> str:
     """The answer without a Markdown code fence around it (some local models add one)."""
     match = _CODE_FENCE.match(content)
     return match.group(1) if match else content
-
-
-def _first_line(text: str, limit: int = 160) -> str:
-    line = " ".join(text.split())
-    return line if len(line) <= limit else line[: limit - 1] + "…"
 
 
 def _validation_problem(error: ValidationError) -> str:
@@ -177,7 +182,7 @@ class OpenAIEngine:
         self._max_retries = 0 if options.replay else max_retries
         self._timeout = options.timeout
         self._extraction_format = compact_response_model(Extraction)
-        self._summary_format = compact_response_model(Summary)
+        self._summary_format = compact_response_model(_SummaryAnswer, name="Summary")
         self._client: AsyncOpenAI | None = None
         self._cache: ResponseCache | None = None
         if not options.dry_run:
@@ -299,7 +304,9 @@ class OpenAIEngine:
         answer, usage = await self._ask(
             messages, self._summary_format, SUMMARY_MAX_COMPLETION_TOKENS
         )
-        summary = Summary.model_validate(answer.model_dump())
+        summary = Summary(
+            title=answer.title, bullets=[Bullet(text=text, facts=[]) for text in answer.bullets]
+        )
         self._store(key, summary)
         return summary, usage
 
@@ -381,7 +388,7 @@ class OpenAIEngine:
             raise _Unusable("the response had no choices", usage, [])
         message = completion.choices[0].message
         if message.refusal:
-            problem = f"the model refused ({_first_line(message.refusal, 80)})"
+            problem = f"the model refused ({one_line(message.refusal, 80)})"
             raise _Unusable(problem, usage, [reask_message(problem)])
         if message.parsed is not None:
             return message.parsed, usage
@@ -445,9 +452,7 @@ class OpenAIEngine:
         if isinstance(error, openai.APITimeoutError):
             return ExtractionFailed(f"the request timed out {tries}", Usage())
         if isinstance(error, openai.APIConnectionError):
-            cause = _first_line(
-                str(error.__cause__ or error) or type(error.__cause__).__name__, 100
-            )
+            cause = one_line(str(error.__cause__ or error) or type(error.__cause__).__name__, 100)
             if isinstance(error.__cause__, httpx2.ConnectError):
                 return BriefingError(
                     f"could not connect to {self._where()} ({cause}): check --base-url / "
@@ -498,7 +503,7 @@ def _server_message(error: openai.APIStatusError) -> str:
     """What the server said was wrong, on one line."""
     body = error.body
     message = body.get("message") if isinstance(body, dict) else None
-    return _first_line(str(message or error.message), 200)
+    return one_line(str(message or error.message), 200)
 
 
 def _content_of(response: httpx2.Response) -> str | None:

@@ -7,6 +7,7 @@ reads.
 from __future__ import annotations
 
 import hashlib
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
@@ -31,6 +32,18 @@ from briefing.schema import Article, Skipped, Source
 from briefing.text import normalize_for_match
 
 DEFAULT_MAX_FILE_BYTES = 20 * 1024 * 1024
+# What parsers raise on input they cannot read (besides lxml's own errors): bad syntax, bad
+# encodings, broken gzip streams, nesting too deep to walk. Anything else (an ImportError
+# from an incomplete install, a TypeError from a bug) is not the input's fault: it
+# propagates and stops the run.
+INPUT_ERRORS: tuple[type[Exception], ...] = (
+    ValueError,
+    OSError,
+    EOFError,
+    zlib.error,
+    RecursionError,
+    OverflowError,
+)
 
 
 @dataclass
@@ -97,8 +110,9 @@ def _read_and_parse(
         outcome.entries.append(Skipped(path=ref.display, reason=problem.reason))
         return outcome
     except Exception as error:
-        # Third-party parsers fed hostile input may raise anything; one bad file must not
-        # stop the run.
+        if not _is_input_error(error):
+            raise
+        # One file that a parser cannot read must not stop the run.
         reason = f"could not be read ({type(error).__name__}: {error})"
         outcome.entries.append(Skipped(path=ref.display, reason=reason))
         return outcome
@@ -108,6 +122,16 @@ def _read_and_parse(
             _drop_repeated_title(entry)
     outcome.entries = entries
     return outcome
+
+
+def _is_input_error(error: Exception) -> bool:
+    """True for what a parser raises on unreadable input, false for a broken install or a bug."""
+    if isinstance(error, INPUT_ERRORS):
+        return True
+    # lxml is imported only once a page or feed is parsed: ingest stays light to import.
+    from lxml import etree
+
+    return isinstance(error, etree.LxmlError)
 
 
 def _parse(
