@@ -1,5 +1,5 @@
 """Render a briefing as Markdown, standalone HTML or JSON from the Jinja templates in
-`briefing/templates/`.
+`templates/` (installed as the package `briefing.templates`).
 
 Everything that came from an article is untrusted. HTML output autoescapes it, allows
 only http(s) links and carries a Content-Security-Policy that forbids scripts; Markdown
@@ -116,7 +116,7 @@ def index_sources(sources: list[Source]) -> dict[str, Source]:
 
 def _environment() -> Environment:
     env = Environment(
-        loader=PackageLoader("briefing", "templates"),
+        loader=PackageLoader("briefing.templates", "."),
         autoescape=select_autoescape(enabled_extensions=("html.j2",), default=False),
         undefined=StrictUndefined,
         trim_blocks=True,
