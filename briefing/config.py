@@ -39,6 +39,8 @@ class Options(BaseModel):
     schema_mode: Literal["strict", "json"] = "strict"
     max_file_bytes: int = Field(default=DEFAULT_MAX_FILE_BYTES, gt=0)
     max_articles: int = Field(default=DEFAULT_MAX_ARTICLES, gt=0)
+    include: tuple[str, ...] = ()  # globs: read only matching files (--include)
+    exclude: tuple[str, ...] = ()  # globs: never read matching files or folders (--exclude)
 
     @classmethod
     def from_env(cls, **overrides: object) -> Options:

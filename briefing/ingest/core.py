@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import zlib
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
@@ -23,9 +22,11 @@ from briefing.ingest.models import (
     IngestResult,
     InputFormat,
     InputReport,
+    Paths,
     Unusable,
 )
-from briefing.ingest.sniff import declared_charset, detect_format
+from briefing.ingest.select import Selection
+from briefing.ingest.sniff import declared_charset, detect_format, reject_binary
 from briefing.ingest.urls import url_key
 from briefing.schema import Article, Skipped, Source
 from briefing.text import normalize_for_match
@@ -63,13 +64,16 @@ class _Fate:
 
 
 def run(
-    paths: Sequence[str | Path],
+    paths: Paths,
     *,
     stdin: BinaryIO | None,
     max_file_bytes: int,
     max_articles: int | None,
+    selection: Selection | None = None,
 ) -> IngestResult:
     """Read every input and settle duplicates, the article limit and ids (see `load`)."""
+    if isinstance(paths, str | Path):
+        paths = [paths]  # one path given as a string is one input, not a string of characters
     if max_file_bytes <= 0:
         raise ValueError("max_file_bytes must be positive")
     if max_articles is not None and max_articles < 0:
@@ -77,7 +81,7 @@ def run(
     seen_content: dict[str, str] = {}
     stdin_read = False
     outcomes: list[_Outcome] = []
-    for ref in expand_arguments(paths):
+    for ref in expand_arguments(paths, selection, max_files=max_articles):
         if ref.path is None and stdin_read:
             ref = InputRef(ref.display, None, "standard input was already read")
         stdin_read |= ref.path is None
@@ -94,7 +98,7 @@ def _read_and_parse(
         outcome.entries.append(Skipped(path=ref.display, reason=ref.problem))
         return outcome
     try:
-        raw = read_input(ref, stdin, max_file_bytes)
+        raw = read_input(ref, stdin, max_file_bytes, check_head=reject_binary)
         input_format = detect_format(ref.name, raw.data)
         digest = hashlib.sha1(raw.data).hexdigest()
         if digest in seen_content:
