@@ -176,6 +176,7 @@ class OpenAIEngine:
     """Extraction and summaries through `AsyncOpenAI`; see the module docstring."""
 
     name = "openai"
+    writes_summaries = True
 
     def __init__(self, options: Options, *, retry: RetryPolicy | None = None) -> None:
         self.options = options
