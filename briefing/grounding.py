@@ -11,8 +11,8 @@ the written text states that the evidence does not:
 - **names**: capitalised words and acronyms ("US" too, though "us" is a common word),
   other than common words that open sentences, titles and role words ("Minister", "Mr")
   and the words the caller exempts (a claim's speaker); compared case-insensitively, a
-  possessive "'s" ignored, a country's name and demonym counted as one ("Russian" is
-  supported by "Russia").
+  possessive "'s" ignored, a country's name, demonym and seat of government counted as
+  one ("Russian" and "Moscow" support "Russia"), and the speaker's own country exempt.
 """
 
 from __future__ import annotations
@@ -86,18 +86,28 @@ def not_name_words() -> frozenset[str]:
 
 
 @cache
-def _countries() -> dict[str, str]:
-    """Country names and demonyms, lower-cased, each to its country's name, lower-cased."""
+def _country_phrases() -> tuple[re.Pattern[str], dict[str, str]]:
+    """A pattern finding country names, demonyms and seats of government ("North Korea",
+    "Russian", "Pyongyang"), and each one, lower-cased, to its country, lower-cased."""
     lx = lexicon()
-    return {
-        word.lower(): country.lower()
-        for table in (lx.country_names, lx.demonyms)
-        for word, country in table.items()
+    countries = {
+        phrase.lower(): country.lower()
+        for table in (lx.country_names, lx.demonyms, lx.seats)
+        for phrase, country in table.items()
     }
+    alternatives = "|".join(re.escape(p) for p in sorted(countries, key=len, reverse=True))
+    return re.compile(rf"\b(?:{alternatives})\b", re.IGNORECASE), countries
 
 
-def _country(key: str) -> str | None:
-    return _countries().get(key)
+def _countries_in(text: str) -> dict[str, str]:
+    """The words of every country phrase in `text` (lower-cased), each to its country."""
+    pattern, countries = _country_phrases()
+    found: dict[str, str] = {}
+    for match in pattern.finditer(text):
+        country = countries[match.group().lower()]
+        for word in _WORD.findall(match.group()):
+            found[name_key(word)] = country
+    return found
 
 
 def name_key(word: str) -> str:
@@ -108,9 +118,10 @@ def name_key(word: str) -> str:
 
 def stated_names(text: str, exempt: Iterable[str] = ()) -> list[str]:
     """The capitalised words of a text that name someone or something (see the module)."""
-    skipped = not_name_words() | {
-        name_key(word) for phrase in exempt for word in _WORD.findall(phrase)
-    }
+    exempt_text = " ".join(exempt)
+    skipped = not_name_words() | {name_key(word) for word in _WORD.findall(exempt_text)}
+    exempt_countries = set(_countries_in(exempt_text).values())
+    in_countries = _countries_in(text)
     acronyms_not_names = {word.lower() for word in lexicon().acronym_stoplist}
     names = []
     for match in _NAME.finditer(text):
@@ -118,28 +129,34 @@ def stated_names(text: str, exempt: Iterable[str] = ()) -> list[str]:
             key = name_key(word)
             acronym = len(key) > 1 and _POSSESSIVE.sub("", word).isupper()
             common = key in acronyms_not_names if acronym else key in skipped
+            if in_countries.get(key) in exempt_countries:
+                common = True  # the speaker's own country ("Russia" for a Russian minister)
             if key and not common and not key.isdigit():
                 names.append(word)
     return list(dict.fromkeys(names))
 
 
 def _held_names(text: str) -> set[str]:
+    """The name keys a text holds, and for each country it mentions in any form, the words
+    of the country's name and a `country:` key."""
     keys = {name_key(word) for word in _WORD.findall(text)}
     keys |= {part for key in list(keys) for part in re.split(r"[-.]", key) if part}
-    return keys | {country for key in keys if (country := _country(key))}
+    for country in set(_countries_in(text).values()):
+        keys |= {name_key(word) for word in _WORD.findall(country)} | {f"country:{country}"}
+    return keys
 
 
 def unsupported(text: str, evidence: str, exempt: Iterable[str] = ()) -> list[str]:
     """The numbers and names `text` states that `evidence` does not hold (as written)."""
     numbers = _held_numbers(evidence)
     names = _held_names(evidence)
+    countries = _countries_in(text)
     missing: list[str] = []
     for value in stated_numbers(text):
         if value not in numbers:
             missing.append(f"{value:g}")
     for word in stated_names(text, exempt):
         key = name_key(word)
-        country = _country(key)
-        if key not in names and (country is None or country not in names):
+        if key not in names and f"country:{countries.get(key)}" not in names:
             missing.append(word)
     return missing

@@ -49,3 +49,13 @@ def test_sentence_openers_titles_and_pronouns_are_not_names():
 
 def test_stated_numbers_read_quantities_once_and_other_digits_as_written():
     assert stated_numbers("about 12 million rounds in 2024") == [12_000_000.0, 2024.0]
+
+
+def test_a_seat_of_government_supports_its_country():
+    assert unsupported("North Korea's help was welcome", "Pyongyang's help was welcome") == []
+
+
+def test_the_speakers_own_country_is_exempt_through_the_role():
+    text = "Lavrov said Russia respects the talks"
+    assert unsupported(text, "we respect the talks", ["Lavrov", "Russian Foreign Minister"]) == []
+    assert unsupported(text, "we respect the talks", ["Lavrov"]) == ["Russia"]
