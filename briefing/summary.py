@@ -1,4 +1,5 @@
-"""The offline summary: a headline and a few central sentences, taken verbatim.
+"""The extractive summary: a headline and a few central sentences, taken verbatim. The
+offline engine's summary, and every engine's when its own summary call fails.
 
 Sentences are scored by TF-IDF cosine to the centroid of all sentences, weighted up when
 several sources carry them; quotations, headings and fragments are left out, and a
@@ -14,8 +15,8 @@ from collections import Counter
 from dataclasses import dataclass
 
 from briefing.engines.base import SummaryInput
-from briefing.engines.lexicon import lexicon
-from briefing.engines.offline_document import is_heading, opens_with_quote, sentences_of
+from briefing.language.lexicon import lexicon
+from briefing.language.sentences import is_heading, opens_with_quote, sentences_of
 from briefing.memory import cycle_collector_paused
 from briefing.schema import Bullet, Claim, Figure, Summary
 from briefing.text import normalize_for_match, words
