@@ -46,7 +46,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from briefing import Options, build
-from briefing.engines.gender import (
+from briefing.language.gender import (
     PRONOUN_GENDER,
     Gender,
     compatible,

@@ -29,18 +29,22 @@ from briefing import pipeline
 from briefing.config import (
     DEFAULT_BUDGET,
     DEFAULT_CONCURRENCY,
+    DEFAULT_FETCH_TIMEOUT,
     DEFAULT_MAX_ARTICLES,
     DEFAULT_MAX_FILE_BYTES,
+    DEFAULT_RETRY_BUDGET_SECONDS,
     DEFAULT_TIMEOUT_SECONDS,
     Options,
 )
 from briefing.daily import daily as make_daily
 from briefing.daily import plan_daily
 from briefing.errors import BriefingError, NothingUsable
-from briefing.ingest import describe, render_inspect_table
+from briefing.ingest import Selection, describe, read_url_list, render_inspect_table
 from briefing.render import FORMATS, Format, render, write_atomic
 from briefing.schema import Briefing, Daily, Skipped, Stats
+from briefing.text import one_line
 
+STDOUT_ARGUMENT = "-"
 EXIT_USAGE = 1
 EXIT_NOTHING_USABLE = 2
 EXIT_PARTIAL = 3
@@ -64,14 +68,24 @@ def _format_for(output: Path | None, fmt: str | None) -> Format:
     return "md"
 
 
+def _quiet() -> bool:
+    return logging.getLogger("briefing").level > logging.WARNING
+
+
+def _note(text: str) -> None:
+    """A line for the user on stderr, unless -q asked for errors only."""
+    if not _quiet():
+        click.echo(text, err=True)
+
+
 def _announce_engine(options: Options) -> None:
     if options.resolved_engine == "offline":
         why = " (no OPENAI_API_KEY or OPENAI_BASE_URL set)" if options.engine == "auto" else ""
-        click.echo(f"engine: offline, rules only, no API calls{why}", err=True)
+        _note(f"engine: offline, rules only, no API calls{why}")
     else:
         where = options.base_url or "api.openai.com"
         mode = f", replaying {options.replay}" if options.replay else ""
-        click.echo(f"engine: openai, model {options.model} at {where}{mode}", err=True)
+        _note(f"engine: openai, model {options.model} at {where}{mode}")
 
 
 class _ProgressBar:
@@ -111,22 +125,22 @@ def _progress_bar() -> Iterator[_ProgressBar]:
 
 
 def _emit(text: str, output: Path | None) -> None:
-    if output is None:
+    if output is None or str(output) == STDOUT_ARGUMENT:
         click.echo(text, nl=False)
     else:
         write_atomic(output, text)
-        click.echo(f"wrote {output}", err=True)
+        _note(f"wrote {output}")
 
 
 def _list_on_stderr(heading: str, items: list[Skipped]) -> None:
     if not items:
         return
-    click.echo(heading, err=True)
+    _note(heading)
     for item in items[:LISTED_ON_STDERR]:
-        click.echo(f"  {item.path}: {item.reason}", err=True)
+        _note(f"  {item.path}: {item.reason}")
     if len(items) > LISTED_ON_STDERR:
         more = len(items) - LISTED_ON_STDERR
-        click.echo(f"  … and {more} more, listed under Skipped inputs in the output", err=True)
+        _note(f"  … and {more} more, listed under Skipped inputs in the output")
 
 
 def _report_skipped(skipped: list[Skipped]) -> int:
@@ -137,6 +151,24 @@ def _report_skipped(skipped: list[Skipped]) -> int:
     _list_on_stderr(f"skipped {len(unused)} input(s):", unused)
     _list_on_stderr(f"{len(uncovered)} article(s) not covered:", uncovered)
     return EXIT_PARTIAL if uncovered else 0
+
+
+def _report_retries(stats: Stats) -> None:
+    """Say on stderr how many requests had to be sent again, if any."""
+    if stats.retries or stats.reasks:
+        click.echo(
+            f"retries: {stats.retries} after transient errors (rate limits, 5xx, timeouts, "
+            f"broken connections), {stats.reasks} re-asked for an unusable answer",
+            err=True,
+        )
+
+
+def _nothing_covered(document: Briefing | Daily) -> bool:
+    """True when every article an engine was given failed: a briefing of nothing."""
+    briefings = document.stories if isinstance(document, Daily) else [document]
+    return bool(briefings) and all(
+        b.stats.articles and b.stats.uncovered_articles >= b.stats.articles for b in briefings
+    )
 
 
 def _dry_run_text(stats: Stats) -> str:
@@ -165,7 +197,25 @@ def _run(action: Callable[[], int]) -> None:
             err=True,
         )
         sys.exit(EXIT_INTERRUPTED)
+    except Exception as error:
+        logging.getLogger("briefing").info("the run stopped on", exc_info=error)
+        click.echo(f"Error: {_unexpected(error)}", err=True)
+        sys.exit(EXIT_USAGE)
     sys.exit(code)
+
+
+def _unexpected(error: Exception) -> str:
+    """One line for an error that is no input's fault: a broken install or a bug."""
+    detail = one_line(f"{type(error).__name__}: {error}", 300)
+    if isinstance(error, ImportError):
+        return (
+            f"briefing's installation is incomplete ({detail}): reinstall it with its "
+            "dependencies (pip install --force-reinstall briefing)"
+        )
+    return (
+        f"the run stopped on an internal error ({detail}); nothing was written. "
+        "This is a bug: please report it (-v shows the traceback)"
+    )
 
 
 def _apply(command: Callable[..., Any], decorators: list[Callable[..., Any]]) -> Callable[..., Any]:
@@ -174,11 +224,79 @@ def _apply(command: Callable[..., Any], decorators: list[Callable[..., Any]]) ->
     return command
 
 
-def input_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    """Limits on what is read, shared by every command that reads articles."""
+def _set_verbosity(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    """-v logs each stage, -q keeps stderr to errors; either works before or after the
+    subcommand (the last one given wins)."""
+    if not value or ctx.resilient_parsing:
+        return
+    level = logging.INFO if param.name == "verbose" else logging.ERROR
+    logging.getLogger("briefing").setLevel(level)
+
+
+def verbosity_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """-v/--verbose and -q/--quiet, accepted by the group and by every subcommand."""
     return _apply(
         command,
         [
+            click.option(
+                "-v",
+                "--verbose",
+                is_flag=True,
+                expose_value=False,
+                callback=_set_verbosity,
+                help="Log each stage on stderr.",
+            ),
+            click.option(
+                "-q",
+                "--quiet",
+                is_flag=True,
+                expose_value=False,
+                callback=_set_verbosity,
+                help="Only errors on stderr (no engine line, no list of skipped inputs).",
+            ),
+        ],
+    )
+
+
+def input_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """What is read and its limits, shared by every command that reads articles."""
+    return _apply(
+        command,
+        [
+            click.option(
+                "--urls",
+                "urls_file",
+                type=click.Path(dir_okay=False, exists=True, path_type=Path),
+                help="Also fetch the URLs in this file (one per line, # comments).",
+            ),
+            click.option(
+                "--no-cache",
+                is_flag=True,
+                help="Neither read nor write the caches (model answers, fetched pages).",
+            ),
+            click.option(
+                "--follow",
+                is_flag=True,
+                help="For feed items that carry only a teaser, fetch the item's page.",
+            ),
+            click.option(
+                "--fetch-timeout",
+                type=click.FloatRange(min=0, min_open=True),
+                help=f"Seconds to fetch one URL, all told [default {DEFAULT_FETCH_TIMEOUT:g}].",
+            ),
+            click.option(
+                "--include",
+                metavar="GLOB",
+                multiple=True,
+                help="Read only files matching GLOB (name or path; repeatable). Also reads "
+                "files skipped by default: README, LICENSE, CHANGELOG, PROVENANCE, dotfiles.",
+            ),
+            click.option(
+                "--exclude",
+                metavar="GLOB",
+                multiple=True,
+                help="Never read files or folders matching GLOB (name or path; repeatable).",
+            ),
             click.option(
                 "--max-file-bytes",
                 type=click.IntRange(min=1),
@@ -189,6 +307,7 @@ def input_options(command: Callable[..., Any]) -> Callable[..., Any]:
                 type=click.IntRange(min=1),
                 help=f"Skip articles beyond this many [default {DEFAULT_MAX_ARTICLES:,}].",
             ),
+            verbosity_options,
         ],
     )
 
@@ -199,8 +318,8 @@ def engine_options(command: Callable[..., Any]) -> Callable[..., Any]:
         click.option(
             "-o",
             "--output",
-            type=click.Path(dir_okay=False, path_type=Path),
-            help="Write here (atomically) instead of stdout.",
+            type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
+            help="Write here (atomically); - or nothing: stdout.",
         ),
         click.option(
             "--format",
@@ -233,6 +352,12 @@ def engine_options(command: Callable[..., Any]) -> Callable[..., Any]:
             help=f"Seconds to wait for one answer [default {DEFAULT_TIMEOUT_SECONDS:g}].",
         ),
         click.option(
+            "--retry-budget",
+            type=click.FloatRange(min=0),
+            help="Seconds one request may keep retrying rate limits, 5xx, timeouts and broken "
+            f"connections, from its first try [default {DEFAULT_RETRY_BUDGET_SECONDS:g}].",
+        ),
+        click.option(
             "--max-cost",
             type=click.FloatRange(min=0),
             help="Refuse to start a run estimated above this many USD.",
@@ -242,7 +367,6 @@ def engine_options(command: Callable[..., Any]) -> Callable[..., Any]:
             is_flag=True,
             help="Print articles, tokens, packs, calls and cost; call nothing.",
         ),
-        click.option("--no-cache", is_flag=True, help="Neither read nor write the response cache."),
         click.option(
             "--record",
             type=click.Path(dir_okay=False, path_type=Path),
@@ -272,15 +396,40 @@ def _options(**flags: Any) -> Options:
         budget=flags["budget"],
         concurrency=flags["concurrency"],
         timeout=flags["timeout"],
+        retry_budget=flags["retry_budget"],
         max_cost=flags["max_cost"],
         dry_run=flags["dry_run"],
-        use_cache=False if flags["no_cache"] else None,
         record=flags["record"],
         replay=flags["replay"],
         schema_mode=flags["schema_mode"],
-        max_file_bytes=flags["max_file_bytes"],
-        max_articles=flags["max_articles"],
+        **_input_settings(flags),
     )
+
+
+def _input_settings(flags: dict[str, Any]) -> dict[str, Any]:
+    """The options every reading command shares, from its flags."""
+    return {
+        "max_file_bytes": flags["max_file_bytes"],
+        "max_articles": flags["max_articles"],
+        "include": flags["include"],
+        "exclude": flags["exclude"],
+        "fetch_timeout": flags["fetch_timeout"],
+        "follow": flags["follow"] or None,
+        "use_cache": False if flags.get("no_cache") else None,
+    }
+
+
+def _inputs(paths: tuple[str, ...], flags: dict[str, Any]) -> list[str]:
+    """The command's inputs: its PATHS and URLs, then those of --urls FILE."""
+    inputs = list(paths)
+    if flags.get("urls_file"):
+        try:
+            inputs += read_url_list(flags["urls_file"])
+        except (OSError, UnicodeError, ValueError) as error:
+            raise BriefingError(f"--urls: {error}") from error
+    if not inputs:
+        raise BriefingError("nothing to read: give files, folders, URLs, - or --urls FILE.")
+    return inputs
 
 
 class _StderrHandler(logging.Handler):
@@ -299,6 +448,7 @@ class _BriefingGroup(click.Group):
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
         kwargs["standalone_mode"] = False
+        logging.getLogger("briefing").setLevel(logging.WARNING)  # until -v or -q says otherwise
         try:
             return super().main(*args, **kwargs)
         except click.UsageError as error:
@@ -314,37 +464,43 @@ class _BriefingGroup(click.Group):
 
 @click.group(cls=_BriefingGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="briefing", prog_name="briefing")
-@click.option("-v", "--verbose", is_flag=True, help="Log each stage on stderr.")
-def main(verbose: bool) -> None:
+@verbosity_options
+def main() -> None:
     """Turn news articles from several outlets into a sourced briefing."""
     logger = logging.getLogger("briefing")
-    logger.setLevel(logging.INFO if verbose else logging.WARNING)
     if not any(isinstance(handler, _StderrHandler) for handler in logger.handlers):
         logger.addHandler(_StderrHandler())
 
 
 def _produce(
+    paths: tuple[str, ...],
     output: Path | None,
     fmt: str | None,
     flags: dict[str, Any],
-    plan: Callable[[Options], Stats],
-    make: Callable[[Options, _ProgressBar], Briefing | Daily],
+    plan: Callable[[list[str], Options], Stats],
+    make: Callable[[list[str], Options, _ProgressBar], Briefing | Daily],
 ) -> None:
     """Run a command that writes a document: `plan` for --dry-run, else `make` it, write it
     and exit with the code its coverage calls for."""
 
     def action() -> int:
         options = _options(**flags)
+        inputs = _inputs(paths, flags)
         chosen = _format_for(output, fmt)
         if options.dry_run:
-            planned = plan(options)
+            planned = plan(inputs, options)
             as_json = chosen == "json"
             text = planned.model_dump_json(indent=2) + "\n" if as_json else _dry_run_text(planned)
             _emit(text, output)
             return 0
         _announce_engine(options)
         with _progress_bar() as bar:
-            document = make(options, bar)
+            document = make(inputs, options, bar)
+        _report_retries(document.stats)
+        if _nothing_covered(document):
+            code = _report_skipped(document.skipped)
+            click.echo("Error: no article could be briefed; nothing was written.", err=True)
+            return code
         _emit(render(document, chosen), output)
         return _report_skipped(document.skipped)
 
@@ -352,23 +508,25 @@ def _produce(
 
 
 @main.command()
-@click.argument("paths", nargs=-1, required=True)
+@click.argument("paths", nargs=-1)
 @engine_options
 def build(paths: tuple[str, ...], output: Path | None, fmt: str | None, **flags: Any) -> None:
-    """Build one briefing from PATHS (files, folders, or - for stdin)."""
+    """Build one briefing from PATHS (files, folders, http(s) URLs of pages or feeds, or -
+    for stdin)."""
     _produce(
+        paths,
         output,
         fmt,
         flags,
-        plan=lambda options: pipeline.plan(paths, options, stdin=sys.stdin.buffer),
-        make=lambda options, bar: pipeline.build(
-            paths, options, stdin=sys.stdin.buffer, reporter=bar
+        plan=lambda inputs, options: pipeline.plan(inputs, options, stdin=sys.stdin.buffer),
+        make=lambda inputs, options, bar: pipeline.build(
+            inputs, options, stdin=sys.stdin.buffer, reporter=bar
         ),
     )
 
 
 @main.command()
-@click.argument("paths", nargs=-1, required=True)
+@click.argument("paths", nargs=-1)
 @click.option(
     "--date",
     "day",
@@ -384,18 +542,19 @@ def daily(
     """Brief a day's articles from PATHS on one page: the day in brief, then one section per
     story (articles about the same event), ranked by how many outlets covered it."""
     _produce(
+        paths,
         output,
         fmt,
         flags,
-        plan=lambda options: plan_daily(paths, options, date=day, stdin=sys.stdin.buffer),
-        make=lambda options, bar: make_daily(
-            paths, options, date=day, stdin=sys.stdin.buffer, reporter=bar
+        plan=lambda inputs, options: plan_daily(inputs, options, date=day, stdin=sys.stdin.buffer),
+        make=lambda inputs, options, bar: make_daily(
+            inputs, options, date=day, stdin=sys.stdin.buffer, reporter=bar
         ),
     )
 
 
 @main.command()
-@click.argument("paths", nargs=-1, required=True)
+@click.argument("paths", nargs=-1)
 @click.option(
     "--format",
     "fmt",
@@ -405,19 +564,19 @@ def daily(
     help="A table for reading, or JSON for scripts.",
 )
 @input_options
-def inspect(
-    paths: tuple[str, ...], fmt: str, max_file_bytes: int | None, max_articles: int | None
-) -> None:
+def inspect(paths: tuple[str, ...], fmt: str, **flags: Any) -> None:
     """Show what ingest makes of each input: its articles (title, outlet, date, URL, size)
     or why it was skipped. The same reading that `build` and `daily` use."""
 
     def action() -> int:
-        options = Options.from_env(max_file_bytes=max_file_bytes, max_articles=max_articles)
+        options = Options.from_env(**_input_settings(flags))
         reports = describe(
-            paths,
+            _inputs(paths, flags),
             stdin=sys.stdin.buffer,
             max_file_bytes=options.max_file_bytes,
             max_articles=options.max_articles,
+            selection=Selection.of(options.include, options.exclude),
+            fetch=pipeline.fetch_options(options),
         )
         if fmt == "json":
             click.echo(json.dumps([report.model_dump() for report in reports], indent=2))

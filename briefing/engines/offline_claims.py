@@ -14,10 +14,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from briefing.engines.gender import PRONOUN_GENDER, Gender, compatible, title_gender
-from briefing.engines.lexicon import lexicon
 from briefing.engines.offline_actors import Mention, confirm_speaker, person_gender
-from briefing.engines.offline_document import Document, Sentence, opens_with_quote, tokenize
+from briefing.language.gender import PRONOUN_GENDER, Gender, compatible, title_gender
+from briefing.language.lexicon import lexicon
+from briefing.language.sentences import Document, Sentence, opens_with_quote, tokenize
 from briefing.text import balance_quotes
 
 _PASSIVE = frozenset({"is", "are", "was", "were", "be", "been", "being"})

@@ -1,0 +1,237 @@
+"""A pack's articles as ordered sentences, with tokens and quotes.
+
+A pack holds blocks in article order; consecutive blocks owned by the same article form one
+document, so that "he said" can look back at the sentences before it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import NamedTuple
+
+from briefing.language.lexicon import lexicon
+from briefing.pack import Pack
+from briefing.text import split_sentences
+
+# A word starts with a letter; capitalised parts joined by hyphens stay one word
+# ("Wal-Mart", "N-Korea"), a lower-case part after a hyphen starts a new one ("US-led").
+_TOKEN = re.compile(r"(?:[A-Z]\.){2,}|[^\W\d_][\w'’]*(?:-[A-Z][\w'’]*)*\.?")
+_INITIALS = re.compile(r"(?:[A-Z]\.)+")
+_ABBREVIATIONS = frozenset({"Inc", "Ltd", "Co", "Corp", "St", "Ark", "Calif", "Gen", "Sen", "Rep"})
+_OPEN_QUOTES = '“"'
+# Double quotation marks as news copy writes them: curly, straight, or typed as two
+# apostrophes or backticks (''like this'', ``like this''). The two-character forms are read
+# as a straight mark and a space, which keeps every offset.
+_DOUBLED_QUOTE = re.compile(r"''|``|‘‘|’’")
+_QUOTE_MARK = re.compile(r"[“”\"]")
+# A sentence that ends on a closing quotation, and a short attribution after it that the
+# splitter cut off: `"Will it ever be finished?" Abbasov said.`
+_ENDS_ON_QUOTATION = re.compile(r"[.?!…,]\s*(?:[”\"]|'')\s*$")
+_ATTRIBUTION_TAIL_WORDS = 8
+_POSSESSIVE_ENDINGS = ("'s", "’s", "s'", "s’")
+_MAX_MERGED_SENTENCES = 6
+_HEADING_MAX_WORDS = 12
+
+
+class Token(NamedTuple):
+    """A word of a sentence with its character offsets."""
+
+    text: str
+    start: int
+    end: int
+    bare: str
+    possessive: bool
+    capitalised: bool
+
+
+def _bare(word: str) -> str:
+    """The word without a possessive ending."""
+    for ending in ("'s", "’s"):
+        if word.endswith(ending):
+            return word[: -len(ending)]
+    return word.rstrip("'’")
+
+
+def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
+    """The words of `text[start:end]` with offsets into `text`; a full stop stays on
+    initials and known abbreviations only."""
+    tokens = []
+    for match in _TOKEN.finditer(text, start, len(text) if end is None else end):
+        word, end = match.group(0), match.end()
+        if word[-1] == "." and not _keeps_full_stop(word):
+            word, end = word[:-1], end - 1
+        if not word:
+            continue
+        if "'" in word or "’" in word:
+            bare, possessive = _bare(word), word.endswith(_POSSESSIVE_ENDINGS)
+        else:  # most words have no apostrophe, so nothing to strip
+            bare, possessive = word, False
+        tokens.append(Token(word, match.start(), end, bare, possessive, word[0].isupper()))
+    return tokens
+
+
+def _keeps_full_stop(word: str) -> bool:
+    stem = word[:-1]
+    lx = lexicon()
+    return bool(
+        _INITIALS.fullmatch(word)
+        or stem in lx.honorifics
+        or stem in lx.name_suffixes
+        or stem in _ABBREVIATIONS
+    )
+
+
+@dataclass
+class Sentence:
+    """One sentence of an article, and the sources that carry the paragraph it is in."""
+
+    text: str
+    source_ids: list[str]
+    paragraph: int
+    heading: bool
+
+    @cached_property
+    def view(self) -> str:
+        """The text as the rules read it: doubled apostrophes and backticks become a straight
+        quotation mark and a space. Same length as `text`, so offsets hold for both."""
+        return as_read(self.text)
+
+    @cached_property
+    def quotes(self) -> list[tuple[int, int]]:
+        """Character spans of the double-quoted passages, quote marks included."""
+        return [(start, end) for start, end in quote_spans(self.view) if end > start + 2]
+
+    def in_quote(self, position: int) -> bool:
+        """True when the character at `position` lies inside a quotation."""
+        return any(start <= position < end for start, end in self.quotes)
+
+
+@dataclass
+class Document:
+    """The sentences of one article that a pack carries, in order."""
+
+    owner: str
+    sentences: list[Sentence] = field(default_factory=list)
+
+
+def as_read(text: str) -> str:
+    """`text` with two-character quotation marks as a straight mark and a space."""
+    if "''" not in text and "`" not in text and "‘‘" not in text and "’’" not in text:
+        return text
+    return _DOUBLED_QUOTE.sub('" ', text)
+
+
+def quote_spans(text: str) -> list[tuple[int, int]]:
+    """Spans of the quotations in `text` (marks included), pairing marks in order whatever
+    their shape: a straight opening mark may close on a curly one and the other way round.
+    A curly opening mark inside an open quotation starts a new one, a curly closing mark
+    with none open is a stray; a quotation left open runs to the end of the text."""
+    spans, opened = _scan_quotes(text)
+    return [*spans, (opened, len(text))] if opened is not None else spans
+
+
+def _scan_quotes(text: str) -> tuple[list[tuple[int, int]], int | None]:
+    """The closed quotations of `text`, and where one left open starts."""
+    spans = []
+    opened: int | None = None
+    for match in _QUOTE_MARK.finditer(text):
+        mark, position = match.group(0), match.start()
+        if opened is None:
+            if mark != "”":
+                opened = position
+        elif mark == "“":
+            spans.append((opened, position))
+            opened = position
+        else:
+            spans.append((opened, position + 1))
+            opened = None
+    return spans, opened
+
+
+def _quote_open(text: str) -> bool:
+    """True when a quotation opened in `text` is still open at its end."""
+    return _scan_quotes(as_read(text))[1] is not None
+
+
+def _attribution_tail(previous: str, sentence: str) -> bool:
+    """`"Will it ever be finished?"` + `Abbasov said.`: a short sentence with an attribution
+    verb and no quotation, right after one that ends on a closing quotation mark."""
+    if not _ENDS_ON_QUOTATION.search(previous) or _QUOTE_MARK.search(as_read(sentence)):
+        return False
+    words = sentence.split()
+    verbs = lexicon().speech_verbs
+    return len(words) <= _ATTRIBUTION_TAIL_WORDS and any(
+        word.strip(".,;:!?").lower() in verbs for word in words
+    )
+
+
+def sentences_of(paragraph: str) -> list[str]:
+    """Split a paragraph into sentences, keeping a quotation that spans sentences together
+    and a quotation together with the short attribution after it."""
+    merged: list[str] = []
+    pending = ""
+    count = 0
+    for sentence in split_sentences(paragraph):
+        if not pending and merged and _attribution_tail(merged[-1], sentence):
+            merged[-1] = f"{merged[-1]} {sentence}"
+            continue
+        pending = f"{pending} {sentence}" if pending else sentence
+        count += 1
+        if not _quote_open(pending) or count >= _MAX_MERGED_SENTENCES:
+            merged.append(pending)
+            pending, count = "", 0
+    if pending:
+        merged.append(pending)
+    return [_verbatim(paragraph, sentence) for sentence in merged]
+
+
+def _verbatim(paragraph: str, sentence: str) -> str:
+    """Merged sentences are rejoined with one space; take the original span instead."""
+    if sentence in paragraph:
+        return sentence
+    first, last = sentence.split(" ", 1)[0], sentence.rsplit(" ", 1)[-1]
+    start = paragraph.find(first)
+    end = paragraph.find(last, start) + len(last)
+    return paragraph[start:end] if start >= 0 and end > start else sentence
+
+
+def is_heading(paragraph: str) -> bool:
+    """A line in capitals, or one without closing punctuation that is short or in title case."""
+    words = paragraph.split()
+    if not words or len(words) > _HEADING_MAX_WORDS * 2:
+        return False
+    capitalised = sum(1 for word in words if word[0].isupper() or not word[0].isalpha())
+    ends_like_sentence = paragraph.rstrip().endswith((".", "!", "?", "”", '"', ":", "’", "'"))
+    if paragraph.isupper():
+        return True
+    title_case = capitalised / len(words) > 0.6
+    if paragraph.rstrip().endswith("?") and title_case and len(words) <= _HEADING_MAX_WORDS:
+        return True  # "Russia-North Korea: More Than Military Partners?"
+    if ends_like_sentence:
+        return False
+    return len(words) <= _HEADING_MAX_WORDS or title_case
+
+
+def documents_of(pack: Pack) -> list[Document]:
+    """Group a pack's blocks into per-article documents, sentences in reading order."""
+    documents: list[Document] = []
+    paragraph_index = 0
+    for block in pack.blocks:
+        owner = block.source_ids[0]
+        if not documents or documents[-1].owner != owner:
+            documents.append(Document(owner))
+        for paragraph in block.paragraphs:
+            heading = is_heading(paragraph)
+            for text in sentences_of(paragraph):
+                documents[-1].sentences.append(
+                    Sentence(text, list(block.source_ids), paragraph_index, heading)
+                )
+            paragraph_index += 1
+    return documents
+
+
+def opens_with_quote(text: str) -> bool:
+    """True when a sentence starts with a quotation mark (of any shape)."""
+    return as_read(text.lstrip())[:1] in _OPEN_QUOTES
