@@ -1,5 +1,5 @@
 """Run the stages in order: ingest → clean → dedup → pack → extract → verify → reconcile →
-summarise, and assemble the `Briefing`.
+brief → summarise, and assemble the `Briefing`.
 
 Each extraction is verified as soon as it arrives, against the sources its pack showed
 the engine, so reconcile only ever merges evidence that is really in the articles.
@@ -17,6 +17,7 @@ from typing import BinaryIO, Protocol
 
 from pydantic import BaseModel
 
+from briefing.brief import brief_story
 from briefing.clean import clean
 from briefing.config import Options
 from briefing.dedup import Passage, dedup
@@ -202,7 +203,11 @@ async def brief(
             for result in results
             if result.extraction is not None
         ]
-        story = reconcile([item.extraction for item in verified])
+        story, merged_claims = brief_story(
+            reconcile([item.extraction for item in verified]),
+            [article.source for article in prepared.articles],
+            [article.text for article in prepared.articles],
+        )
     log.info(
         "%d of %d packs extracted; verify dropped %d quotes; %d actors, %d claims, %d figures, "
         "%d disputes",
@@ -244,6 +249,7 @@ async def brief(
             unique_tokens=prepared.unique_tokens,
             dropped_evidence=sum(item.dropped for item in verified),
             uncovered_articles=len(uncovered),
+            merged_claims=merged_claims,
             **usage.model_dump(),
         ),
     )

@@ -13,17 +13,23 @@ import re
 import stat
 import tempfile
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 from urllib.parse import urlsplit
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from pydantic import BaseModel
+from rapidfuzz import fuzz
 
+from briefing.brief import best_quote
 from briefing.memory import cycle_collector_paused
-from briefing.schema import Briefing, Claim, Daily, Source
+from briefing.schema import Actor, Briefing, Claim, Daily, Figure, Source
+from briefing.text import normalize_for_match
 
 Format = Literal["md", "html", "json"]
 FORMATS: tuple[Format, ...] = ("md", "html", "json")
+Detail = Literal["brief", "full"]
+HIGHLIGHT_MATCH = 90  # rapidfuzz score a quote's span needs to be marked as the claim
+DETAILS: tuple[Detail, ...] = ("brief", "full")
 
 # Brackets are escaped, so parentheses can never complete a link; `#`, `+`, `-`, `>` and
 # numbered items ("1." or "1)") only mean something at the start of a line.
@@ -72,13 +78,92 @@ class ClaimGroup(BaseModel):
 
 def claims_by_speaker(briefing: Briefing) -> list[ClaimGroup]:
     """Claims grouped by speaker in the order speakers first appear; unattributed last."""
+    return _grouped(briefing.claims)
+
+
+class BulletView(BaseModel):
+    """A summary bullet as the templates show it: its text and the sources it cites."""
+
+    text: str
+    source_ids: list[str]
+
+
+class KeyView(BaseModel):
+    """A briefing split the way the brief layout shows it: the key section, then the rest."""
+
+    bullets: list[BulletView]
+    actors: list[Actor]
+    claims: list[ClaimGroup]
+    figures: list[Figure]
+    other_actors: list[Actor]
+    other_claims: list[ClaimGroup]
+    other_figures: list[Figure]
+    numbers: dict[str, int]  # source id → its number in the source list, 1 first
+
+
+def _grouped(claims: list[Claim]) -> list[ClaimGroup]:
+    """Claims grouped by speaker, speakers in the order of their first claim; unattributed
+    last."""
     groups: dict[str | None, list[Claim]] = {}
-    for claim in briefing.claims:
+    for claim in claims:
         groups.setdefault(claim.speaker, []).append(claim)
     ordered = [ClaimGroup(speaker=s, claims=c) for s, c in groups.items() if s is not None]
     if None in groups:
         ordered.append(ClaimGroup(speaker=None, claims=groups[None]))
     return ordered
+
+
+def _bullets(briefing: Briefing) -> list[BulletView]:
+    bullets = getattr(briefing, "bullets", None)
+    if bullets:
+        return [BulletView(text=b.text, source_ids=list(b.source_ids)) for b in bullets]
+    return [BulletView(text=text, source_ids=[]) for text in briefing.summary]
+
+
+def _quoted_in(claim: Claim, texts: list[str]) -> bool:
+    """Whether a bullet already shows the claim's quote (so the claim is not shown again)."""
+    quote = best_quote(claim)
+    if quote is None:
+        return False
+    shown = normalize_for_match(quote.quote)
+    return any(shown in text or text in shown for text in texts)
+
+
+def _by_rank(items: list[Any]) -> list[Any]:
+    return sorted(items, key=lambda item: (item.rank or len(items) + 1))
+
+
+def key_view(briefing: Briefing) -> KeyView:
+    """What the key section shows (items marked `key`, by rank; each quote once: claims a
+    bullet already quotes are left out) and what goes to the appendix."""
+    bullets = _bullets(briefing)
+    texts = [normalize_for_match(bullet.text) for bullet in bullets]
+    key_claims = [c for c in _by_rank(briefing.claims) if c.key]
+    return KeyView(
+        bullets=bullets,
+        actors=[a for a in _by_rank(briefing.actors) if a.key],
+        claims=_grouped([c for c in key_claims if not _quoted_in(c, texts)]),
+        figures=[f for f in _by_rank(briefing.figures) if f.key],
+        other_actors=[a for a in _by_rank(briefing.actors) if not a.key],
+        other_claims=_grouped([c for c in _by_rank(briefing.claims) if not c.key]),
+        other_figures=[f for f in _by_rank(briefing.figures) if not f.key],
+        numbers={source.id: n for n, source in enumerate(briefing.sources, 1)},
+    )
+
+
+def highlight(quote: str, text: str) -> tuple[str, str, str]:
+    """`quote` cut around the claim `text` it holds (before, the claim, after), so the
+    claim can be marked inside its quote. The claim is found verbatim, else as the closest
+    span (punctuation and quote marks may differ); (quote, "", "") when no span is close."""
+    at = quote.casefold().find(text.casefold()) if text else -1
+    if at >= 0:
+        start, end = at, at + len(text)
+    else:
+        found = fuzz.partial_ratio_alignment(text, quote, processor=str.casefold)
+        if found is None or found.score < HIGHLIGHT_MATCH:
+            return quote, "", ""
+        start, end = found.dest_start, found.dest_end
+    return quote[:start], quote[start:end], quote[end:]
 
 
 def source_label(source: Source) -> str:
@@ -109,7 +194,11 @@ def _environment() -> Environment:
         plural=plural, md=markdown_escape, md_code=markdown_code, safe_url=safe_url, anchor=anchor
     )
     env.globals.update(
-        claims_by_speaker=claims_by_speaker, source_label=source_label, index_sources=index_sources
+        claims_by_speaker=claims_by_speaker,
+        source_label=source_label,
+        index_sources=index_sources,
+        key_view=key_view,
+        highlight=highlight,
     )
     return env
 
@@ -118,13 +207,18 @@ _ENV = _environment()
 
 
 @cycle_collector_paused()
-def render(document: Briefing | Daily, fmt: Format) -> str:
-    """The briefing (or daily page) as text in `fmt`."""
+def render(document: Briefing | Daily, fmt: Format, detail: Detail = "brief") -> str:
+    """The briefing (or daily page) as text in `fmt`.
+
+    `detail="brief"` shows the key section first and every other item in an appendix
+    ("All extracted facts"); `"full"` shows every item in one list, as before the brief
+    stage. JSON always holds every item, with its `key` and `rank`.
+    """
     if fmt == "json":
         return document.model_dump_json(indent=2) + "\n"
     kind = "daily" if isinstance(document, Daily) else "briefing"
     template = _ENV.get_template(f"{kind}.{fmt}.j2")
-    return template.render(doc=document)
+    return template.render(doc=document, detail=detail)
 
 
 def _new_file_mode(path: Path) -> int:

@@ -10,8 +10,16 @@ from __future__ import annotations
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+from pydantic.json_schema import SkipJsonSchema
 
 ActorKind = Literal["person", "organization", "country", "media", "other"]
+
+# Set by the brief stage, never by an engine: left out of the response schema a model is
+# given (so requests, cache keys and cassettes stay as they were), present in the output.
+Key = SkipJsonSchema[bool]
+Rank = SkipJsonSchema[int]
+KEY_FIELD = Field(default=False, description="Shown in the key section (the brief stage).")
+RANK_FIELD = Field(default=0, description="Position by importance, 1 = first (0 = unranked).")
 
 
 class Source(BaseModel):
@@ -75,6 +83,8 @@ class Actor(BaseModel):
     kind: ActorKind
     role: str | None
     sources: list[str]
+    key: Key = KEY_FIELD
+    rank: Rank = RANK_FIELD
 
 
 class Claim(BaseModel):
@@ -85,6 +95,8 @@ class Claim(BaseModel):
     speaker: str | None
     text: str
     evidence: list[Evidence]
+    key: Key = KEY_FIELD
+    rank: Rank = RANK_FIELD
 
 
 class Figure(BaseModel):
@@ -99,6 +111,8 @@ class Figure(BaseModel):
     qualifier: str | None
     attributed_to: str | None
     evidence: list[Evidence]
+    key: Key = KEY_FIELD
+    rank: Rank = RANK_FIELD
 
 
 class Extraction(BaseModel):
@@ -168,6 +182,9 @@ class Stats(Usage):
     )
     uncovered_articles: int = Field(
         default=0, description="Articles whose text an engine failed to read (listed in skipped)."
+    )
+    merged_claims: int = Field(
+        default=0, description="Claims the brief stage merged into another as paraphrases."
     )
 
 
