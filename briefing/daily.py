@@ -424,7 +424,7 @@ async def day_in_brief(
     except ExtractionFailed as failure:
         log.warning("the day-in-brief call failed (%s); using lead sentences instead", failure)
         return leads, Usage(failed_calls=1)
-    bullets = summary.bullets[:MAX_DAY_BULLETS]
+    bullets = [bullet.text for bullet in summary.bullets[:MAX_DAY_BULLETS]]
     missing = MIN_DAY_BULLETS - len(bullets)
     if missing > 0:
         bullets += [lead for lead in leads if lead not in bullets][:missing]

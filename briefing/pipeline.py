@@ -24,6 +24,7 @@ from briefing.dedup import Passage, dedup
 from briefing.engines import Engine, ExtractionFailed, SummaryInput, Usage, select_engine
 from briefing.engines.offline import OfflineEngine
 from briefing.errors import BriefingError, NothingUsable
+from briefing.facts import assign_ids, with_fact_sources
 from briefing.ingest import load
 from briefing.memory import cycle_collector_paused
 from briefing.pack import Pack, make_packs
@@ -208,6 +209,7 @@ async def brief(
             [article.source for article in prepared.articles],
             [article.text for article in prepared.articles],
         )
+        facts = assign_ids(story.claims, story.figures, story.disputes)
     log.info(
         "%d of %d packs extracted; verify dropped %d quotes; %d actors, %d claims, %d figures, "
         "%d disputes",
@@ -215,30 +217,33 @@ async def brief(
         len(results),
         sum(item.dropped for item in verified),
         len(story.actors),
-        len(story.claims),
-        len(story.figures),
-        len(story.disputes),
+        len(facts.claims),
+        len(facts.figures),
+        len(facts.disputes),
     )
     summary, summary_usage = await _summarize(
         engine,
         SummaryInput(
             actors=story.actors,
-            claims=story.claims,
-            figures=story.figures,
-            disputes=story.disputes,
+            claims=facts.claims,
+            figures=facts.figures,
+            disputes=facts.disputes,
             passages=prepared.passages,
             titles=[a.source.title for a in prepared.articles if a.source.title],
         ),
     )
+    by_id = facts.by_id()
+    bullets = [with_fact_sources(bullet, by_id) for bullet in summary.bullets]
     usage = _total([result.usage for result in results] + [summary_usage])
     uncovered = _uncovered(prepared, results)
     return Briefing(
         title=summary.title,
-        summary=summary.bullets,
+        summary=[bullet.text for bullet in bullets],
+        bullets=bullets,
         actors=story.actors,
-        claims=story.claims,
-        figures=story.figures,
-        disputes=story.disputes,
+        claims=facts.claims,
+        figures=facts.figures,
+        disputes=facts.disputes,
         sources=[article.source for article in prepared.articles],
         skipped=prepared.skipped + uncovered,
         stats=Stats(
@@ -248,6 +253,8 @@ async def brief(
             articles=len(prepared.articles),
             unique_tokens=prepared.unique_tokens,
             dropped_evidence=sum(item.dropped for item in verified),
+            dropped_claims=sum(item.dropped_claims for item in verified),
+            dropped_figures=sum(item.dropped_figures for item in verified),
             uncovered_articles=len(uncovered),
             merged_claims=merged_claims,
             **usage.model_dump(),

@@ -130,7 +130,7 @@ def _quoted_in(claim: Claim, texts: list[str]) -> bool:
 
 
 def _by_rank(items: list[Any]) -> list[Any]:
-    return sorted(items, key=lambda item: (item.rank or len(items) + 1))
+    return sorted(items, key=lambda item: item.rank or len(items) + 1)
 
 
 def key_view(briefing: Briefing) -> KeyView:

@@ -110,6 +110,8 @@ class Verified(BaseModel):
 
     extraction: Extraction
     dropped: int
+    dropped_claims: int = 0
+    dropped_figures: int = 0
 
 
 def _check(
@@ -156,4 +158,6 @@ def verify(extraction: Extraction, texts: SourceTexts, allowed_ids: Iterable[str
             actors=[actor for actor in actors if actor.sources], claims=claims, figures=figures
         ),
         dropped=rejected_claims + rejected_figures,
+        dropped_claims=len(extraction.claims) - len(claims),
+        dropped_figures=len(extraction.figures) - len(figures),
     )

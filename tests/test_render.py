@@ -17,6 +17,7 @@ def hostile(briefing: Briefing) -> Briefing:
     data = briefing.model_dump()
     data["title"] = HOSTILE
     data["summary"] = [f"# heading {HOSTILE}"]
+    data["bullets"] = [{"text": data["summary"][0], "facts": ["c1"], "source_ids": ["a"]}]
     data["actors"][0]["name"] = f"[click](javascript:alert(3)) {HOSTILE}"
     data["claims"][0]["text"] = f"**bold** {HOSTILE}"
     data["claims"][0]["evidence"][0]["quote"] = f"> quoted {HOSTILE}"
@@ -39,6 +40,7 @@ def test_json_output_is_the_model_and_round_trips(sample_briefing):
         "sources",
         "skipped",
         "stats",
+        "bullets",
     }
 
 

@@ -27,7 +27,7 @@ import openai
 from openai import AsyncOpenAI, ContentFilterFinishReasonError, LengthFinishReasonError
 from openai.lib._pydantic import to_strict_json_schema
 from openai.types import CompletionUsage
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 from briefing.cache import ResponseCache, cache_key
 from briefing.config import Options
@@ -47,7 +47,7 @@ from briefing.engines.prompting import (
 from briefing.engines.replay import cassette, is_cassette_miss
 from briefing.errors import BriefingError
 from briefing.pack import Pack
-from briefing.schema import Evidence, Extraction, Summary
+from briefing.schema import Bullet, Evidence, Extraction, Summary
 
 log = logging.getLogger(__name__)
 
@@ -80,6 +80,15 @@ _CODE_FENCE = re.compile(r"^\s*```(?:json)?\s*\n(.*?)\n?```\s*$", re.DOTALL)
 _FATAL_BAD_REQUEST_HINT = "if the server lacks strict structured outputs, try --schema-mode json"
 
 Answer = TypeVar("Answer", bound=BaseModel)
+
+
+class _SummaryAnswer(BaseModel):
+    """What the summary call asks the model for: a headline and the bullets' texts."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    title: str
+    bullets: list[str]
 
 
 class _Unusable(Exception):
@@ -177,7 +186,7 @@ class OpenAIEngine:
         self._max_retries = 0 if options.replay else max_retries
         self._timeout = options.timeout
         self._extraction_format = compact_response_model(Extraction)
-        self._summary_format = compact_response_model(Summary)
+        self._summary_format = compact_response_model(_SummaryAnswer, name="Summary")
         self._client: AsyncOpenAI | None = None
         self._cache: ResponseCache | None = None
         if not options.dry_run:
@@ -299,7 +308,9 @@ class OpenAIEngine:
         answer, usage = await self._ask(
             messages, self._summary_format, SUMMARY_MAX_COMPLETION_TOKENS
         )
-        summary = Summary.model_validate(answer.model_dump())
+        summary = Summary(
+            title=answer.title, bullets=[Bullet(text=text, facts=[]) for text in answer.bullets]
+        )
         self._store(key, summary)
         return summary, usage
 
