@@ -53,6 +53,8 @@ WORDS_PER_VERSION = 10
 REDUNDANCY = 0.8  # MMR: how much likeness to a claim already picked counts against one
 SPEAKER_REPEAT = 0.12  # how much each claim already picked from the same speaker counts
 STEM_LENGTH = 6
+COMMON_TOKEN = 64  # a token in more claims than this is too common to find paraphrases by
+MMR_DEPTH = 36  # claims picked by MMR (three times the key ones); the rest by relevance
 MIN_CLAIM_WORDS = 5
 _POINTING_BACK = frozenset({"this", "these", "that", "those", "such", "it", "they"})
 NUMBER_WEIGHT = 1.0  # a shared number counts as much as a word found in every claim
@@ -181,6 +183,15 @@ def similarity(a: Statement, b: Statement) -> float:
     return value
 
 
+def overlap(a: Statement, b: Statement) -> float:
+    """The share of the smaller statement's tokens (names folded, numbers included) that
+    the other one has too, every token counting the same: how much one repeats the other,
+    whether its words are rare in the story or not."""
+    small = min(len(a.tokens) + len(a.numbers), len(b.tokens) + len(b.numbers))
+    shared = len(a.tokens & b.tokens) + len(a.numbers & b.numbers)
+    return shared / small if small else 0.0
+
+
 def centrality(statements: Sequence[Statement]) -> list[float]:
     """Each statement's cosine to the sum of all (0..1): how much it is about what the whole
     story is about."""
@@ -225,27 +236,37 @@ def merge_paraphrases(claims: list[Claim], space: StatementSpace) -> list[Claim]
 
     Each claim joins the group (of its speaker) whose members it is on average most alike,
     if that average reaches the threshold; the most widely carried claims are placed first.
+    Only groups that share a token with the claim are compared, and tokens in more than
+    `COMMON_TOKEN` claims (or a twentieth of them) are not looked up, so the work stays
+    near linear however many claims there are.
     """
     order = sorted(
         range(len(claims)),
         key=lambda i: (-len({e.source_id for e in claims[i].evidence}), i),
     )
     statements = [space.statement(claim.text) for claim in claims]
+    frequency = Counter(token for statement in statements for token in statement.tokens)
+    common = max(COMMON_TOKEN, len(claims) // 20)
     groups: list[list[int]] = []
-    by_speaker: dict[str | None, list[int]] = {}
-    for index in order:
+    index_of: dict[tuple[str | None, str], list[int]] = {}
+    for position in order:
+        speaker, statement = claims[position].speaker, statements[position]
+        keys = [(speaker, t) for t in sorted(statement.tokens) if frequency[t] <= common]
+        candidates = dict.fromkeys(g for key in keys for g in index_of.get(key, []))
         best, best_score = None, SAME_STATEMENT
-        for group_index in by_speaker.get(claims[index].speaker, []):
+        for group_index in candidates:
             members = groups[group_index]
-            score = sum(similarity(statements[index], statements[m]) for m in members)
-            score /= len(members)
+            score = sum(similarity(statement, statements[m]) for m in members) / len(members)
             if score >= best_score:
                 best, best_score = group_index, score
         if best is None:
-            by_speaker.setdefault(claims[index].speaker, []).append(len(groups))
-            groups.append([index])
+            best = len(groups)
+            groups.append([position])
         else:
-            groups[best].append(index)
+            groups[best].append(position)
+        for key in keys:
+            if best not in index_of.setdefault(key, []):
+                index_of[key].append(best)
     merged = []
     for group in sorted(groups, key=min):
         members = [claims[i] for i in group]
@@ -266,10 +287,20 @@ class Outlets:
         return len({self._outlet.get(source_id, source_id) for source_id in source_ids})
 
 
-def _mentions(actor: Actor, texts: Sequence[str]) -> int:
-    names = sorted({actor.name, *actor.aliases}, key=len, reverse=True)
+def _mentions(actors: Sequence[Actor], texts: Sequence[str]) -> Counter[str]:
+    """How often the texts name each actor (by any of its names), in one pass per text."""
+    owner: dict[str, str] = {}
+    for actor in actors:
+        for name in (actor.name, *actor.aliases):
+            owner.setdefault(name, actor.name)
+    counts: Counter[str] = Counter()
+    if not owner:
+        return counts
+    names = sorted(owner, key=len, reverse=True)
     pattern = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, names)) + r")(?!\w)")
-    return sum(len(pattern.findall(text)) for text in texts)
+    for text in texts:
+        counts.update(owner[match] for match in pattern.findall(text))
+    return counts
 
 
 def _is_unnamed(actor: Actor) -> bool:
@@ -319,7 +350,7 @@ def rank_actors(
     `MAX_KEY_ACTORS` of those not named in passing are `key`."""
     outlets = Outlets(sources)
     facts = _actor_facts(claims, figures, disputes)
-    mentions = {actor.name: _mentions(actor, texts) for actor in actors}
+    mentions = _mentions(actors, texts)
     most = max([*mentions.values(), 1])
 
     def score(actor: Actor) -> tuple[bool, float]:
@@ -373,7 +404,9 @@ def _with_best_quote_first(claim: Claim) -> Claim:
 
 
 @dataclass
-class _Ranked:
+class RankedClaims:
+    """Claims in rank order, and how many of the first ones are key."""
+
     claims: list[Claim]
     picked: int  # how many of the first claims the word budget lets the key section show
 
@@ -385,7 +418,7 @@ def rank_claims(
     sources: Sequence[Source],
     space: StatementSpace,
     word_budget: float,
-) -> _Ranked:
+) -> RankedClaims:
     """Claims picked one by one by relevance less redundancy (MMR), each with its rank."""
     outlets = Outlets(sources)
     standing = {a.name: a for a in actors}
@@ -415,7 +448,7 @@ def rank_claims(
     heard: Counter[str | None] = Counter()
     words = 0.0
     picked = 0
-    while left:
+    while left and len(order) < MMR_DEPTH:
 
         def marginal(index: int) -> tuple[float, int]:
             likeness = max(
@@ -433,27 +466,32 @@ def rank_claims(
         if picked == len(order) - 1 and picked < MAX_KEY_CLAIMS and words + cost <= word_budget:
             picked += 1
             words += cost
+    order += sorted(left, key=lambda i: (-base[i], i))
     ranked = [
         _with_best_quote_first(claims[i]).model_copy(update={"rank": r + 1, "key": False})
         for r, i in enumerate(order)
     ]
-    return _Ranked(ranked, picked)
+    return RankedClaims(ranked, picked)
 
 
-def _uses(figure: Figure, claims: Sequence[Claim], disputes: Sequence[Dispute]) -> bool:
-    """Whether a dispute or a claim uses the figure (its value, in a claim's evidence)."""
-    sources = {e.source_id for e in figure.evidence}
-    for dispute in disputes:
-        for version in dispute.versions:
-            if version.value == figure.value and sources & set(version.source_ids):
-                return True
-    value = normalize_for_match(figure.value).casefold()
-    return any(
-        value in normalize_for_match(e.quote).casefold()
-        for claim in claims
-        for e in claim.evidence
-        if e.source_id in sources
-    )
+class _QuotedBy:
+    """The claims' quotes per source, to tell whether a claim uses a figure's value."""
+
+    def __init__(self, claims: Sequence[Claim]) -> None:
+        self._quotes: dict[str, list[str]] = {}
+        for claim in claims:
+            for evidence in claim.evidence:
+                quote = normalize_for_match(evidence.quote).casefold()
+                self._quotes.setdefault(evidence.source_id, []).append(quote)
+
+    def states(self, figure: Figure) -> bool:
+        """Whether a claim's quote, from one of the figure's sources, gives its value."""
+        value = normalize_for_match(figure.value).casefold()
+        return any(
+            value in quote
+            for source_id in {e.source_id for e in figure.evidence}
+            for quote in self._quotes.get(source_id, [])
+        )
 
 
 def in_dispute(figure: Figure, disputes: Sequence[Dispute]) -> bool:
@@ -472,17 +510,31 @@ def rank_figures(
     disputes: Sequence[Dispute],
     sources: Sequence[Source],
 ) -> list[Figure]:
-    """Figures used by a claim or dispute first (most outlets first), then the others."""
+    """Figures a dispute or a claim uses first (most outlets first), then the others."""
     outlets = Outlets(sources)
+    quoted = _QuotedBy(claims)
 
     def score(figure: Figure) -> tuple[bool, float]:
-        value = outlets.count(e.source_id for e in figure.evidence) + 0.5 * bool(
-            figure.attributed_to
-        )
-        return not _uses(figure, claims, disputes), -value
+        used = in_dispute(figure, disputes) or quoted.states(figure)
+        carried = outlets.count(e.source_id for e in figure.evidence)
+        return not used, -(carried + 0.5 * bool(figure.attributed_to))
 
     ordered = sorted(figures, key=score)
     return [f.model_copy(update={"rank": i + 1, "key": False}) for i, f in enumerate(ordered)]
+
+
+def _distinct(figures: list[Figure]) -> list[Figure]:
+    """Figures less those that give a value already given, from the same sources (one
+    number read twice, as "tariff on steel" and as "tariff")."""
+    seen: list[tuple[str, set[str]]] = []
+    kept = []
+    for figure in figures:
+        value = normalize_for_match(figure.value).casefold()
+        sources = {e.source_id for e in figure.evidence}
+        if not any(value == v and sources & s for v, s in seen):
+            kept.append(figure)
+        seen.append((value, sources))
+    return kept
 
 
 def word_budget(input_words: int) -> float:
@@ -521,9 +573,10 @@ def brief_story(
     budget -= _fixed_words(key_actors, story.disputes, len(sources))
     ranked = rank_claims(claims, actors, story.disputes, sources, space, budget)
     key_claims = ranked.claims[: ranked.picked]
-    figures = rank_figures(story.figures, key_claims, story.disputes, sources)
-    shown = [f for f in figures if not in_dispute(f, story.disputes) and _uses(f, key_claims, [])]
-    key_figures = {id(f) for f in shown[:MAX_KEY_FIGURES]}
+    figures = rank_figures(story.figures, claims, story.disputes, sources)
+    quoted = _QuotedBy(key_claims)
+    shown = [f for f in figures if not in_dispute(f, story.disputes) and quoted.states(f)]
+    key_figures = {id(f) for f in _distinct(shown)[:MAX_KEY_FIGURES]}
     result = Reconciled(
         actors=actors,
         claims=[c.model_copy(update={"key": c.rank <= ranked.picked}) for c in ranked.claims],

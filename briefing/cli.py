@@ -38,7 +38,7 @@ from briefing.daily import daily as make_daily
 from briefing.daily import plan_daily
 from briefing.errors import BriefingError, NothingUsable
 from briefing.ingest import describe, render_inspect_table
-from briefing.render import FORMATS, Format, render, write_atomic
+from briefing.render import DETAILS, FORMATS, Format, render, write_atomic
 from briefing.schema import Briefing, Daily, Skipped, Stats
 
 EXIT_USAGE = 1
@@ -209,6 +209,12 @@ def engine_options(command: Callable[..., Any]) -> Callable[..., Any]:
             help="Output format. Default: from the -o suffix, else md.",
         ),
         click.option(
+            "--detail",
+            type=click.Choice(DETAILS),
+            help="brief: the key facts first, the rest in an appendix; full: every item in "
+            "one list [default brief].",
+        ),
+        click.option(
             "--engine",
             type=click.Choice(["auto", "openai", "offline"]),
             default="auto",
@@ -280,6 +286,7 @@ def _options(**flags: Any) -> Options:
         schema_mode=flags["schema_mode"],
         max_file_bytes=flags["max_file_bytes"],
         max_articles=flags["max_articles"],
+        detail=flags["detail"],
     )
 
 
@@ -345,7 +352,7 @@ def _produce(
         _announce_engine(options)
         with _progress_bar() as bar:
             document = make(options, bar)
-        _emit(render(document, chosen), output)
+        _emit(render(document, chosen, options.detail), output)
         return _report_skipped(document.skipped)
 
     _run(action)

@@ -16,6 +16,7 @@ DEFAULT_MAX_ARTICLES = 20_000
 DEFAULT_TIMEOUT_SECONDS = 300.0
 
 EngineName = Literal["auto", "openai", "offline"]
+Detail = Literal["brief", "full"]
 
 
 class Options(BaseModel):
@@ -37,6 +38,11 @@ class Options(BaseModel):
     schema_mode: Literal["strict", "json"] = "strict"
     max_file_bytes: int = Field(default=DEFAULT_MAX_FILE_BYTES, gt=0)
     max_articles: int = Field(default=DEFAULT_MAX_ARTICLES, gt=0)
+    detail: Detail = Field(
+        default="brief",
+        description="How Markdown and HTML show a briefing: `brief`, the key section first "
+        "and every other item in an appendix; `full`, every item in one list.",
+    )
 
     @classmethod
     def from_env(cls, **overrides: object) -> Options:

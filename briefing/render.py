@@ -21,15 +21,16 @@ from pydantic import BaseModel
 from rapidfuzz import fuzz
 
 from briefing.brief import best_quote
+from briefing.config import Detail
 from briefing.memory import cycle_collector_paused
-from briefing.schema import Actor, Briefing, Claim, Daily, Figure, Source
+from briefing.schema import Actor, Briefing, Bullet, Claim, Daily, Figure, Source
 from briefing.text import normalize_for_match
 
 Format = Literal["md", "html", "json"]
 FORMATS: tuple[Format, ...] = ("md", "html", "json")
-Detail = Literal["brief", "full"]
-HIGHLIGHT_MATCH = 90  # rapidfuzz score a quote's span needs to be marked as the claim
 DETAILS: tuple[Detail, ...] = ("brief", "full")
+APPENDIX_HEADING = "All extracted facts"  # the brief layout's appendix: everything not key
+HIGHLIGHT_MATCH = 90  # rapidfuzz score a quote's span needs to be marked as the claim
 
 # Brackets are escaped, so parentheses can never complete a link; `#`, `+`, `-`, `>` and
 # numbered items ("1." or "1)") only mean something at the start of a line.
@@ -81,17 +82,10 @@ def claims_by_speaker(briefing: Briefing) -> list[ClaimGroup]:
     return _grouped(briefing.claims)
 
 
-class BulletView(BaseModel):
-    """A summary bullet as the templates show it: its text and the sources it cites."""
-
-    text: str
-    source_ids: list[str]
-
-
 class KeyView(BaseModel):
     """A briefing split the way the brief layout shows it: the key section, then the rest."""
 
-    bullets: list[BulletView]
+    bullets: list[Bullet]
     actors: list[Actor]
     claims: list[ClaimGroup]
     figures: list[Figure]
@@ -113,13 +107,6 @@ def _grouped(claims: list[Claim]) -> list[ClaimGroup]:
     return ordered
 
 
-def _bullets(briefing: Briefing) -> list[BulletView]:
-    bullets = getattr(briefing, "bullets", None)
-    if bullets:
-        return [BulletView(text=b.text, source_ids=list(b.source_ids)) for b in bullets]
-    return [BulletView(text=text, source_ids=[]) for text in briefing.summary]
-
-
 def _quoted_in(claim: Claim, texts: list[str]) -> bool:
     """Whether a bullet already shows the claim's quote (so the claim is not shown again)."""
     quote = best_quote(claim)
@@ -135,18 +122,29 @@ def _by_rank(items: list[Any]) -> list[Any]:
 
 def key_view(briefing: Briefing) -> KeyView:
     """What the key section shows (items marked `key`, by rank; each quote once: claims a
-    bullet already quotes are left out) and what goes to the appendix."""
-    bullets = _bullets(briefing)
+    bullet already quotes are left out) and what goes to the appendix. A briefing that
+    never went through the brief stage (nothing ranked) shows everything as key."""
+    bullets = briefing.bullets
     texts = [normalize_for_match(bullet.text) for bullet in bullets]
-    key_claims = [c for c in _by_rank(briefing.claims) if c.key]
+    ranked = any(item.rank for item in (*briefing.actors, *briefing.claims, *briefing.figures))
+
+    def split(items: list[Any]) -> tuple[list[Any], list[Any]]:
+        ordered = _by_rank(items)
+        if not ranked:
+            return ordered, []
+        return [i for i in ordered if i.key], [i for i in ordered if not i.key]
+
+    actors, other_actors = split(briefing.actors)
+    claims, other_claims = split(briefing.claims)
+    figures, other_figures = split(briefing.figures)
     return KeyView(
         bullets=bullets,
-        actors=[a for a in _by_rank(briefing.actors) if a.key],
-        claims=_grouped([c for c in key_claims if not _quoted_in(c, texts)]),
-        figures=[f for f in _by_rank(briefing.figures) if f.key],
-        other_actors=[a for a in _by_rank(briefing.actors) if not a.key],
-        other_claims=_grouped([c for c in _by_rank(briefing.claims) if not c.key]),
-        other_figures=[f for f in _by_rank(briefing.figures) if not f.key],
+        actors=actors,
+        claims=_grouped([c for c in claims if not _quoted_in(c, texts)]),
+        figures=figures,
+        other_actors=other_actors,
+        other_claims=_grouped(other_claims),
+        other_figures=other_figures,
         numbers={source.id: n for n, source in enumerate(briefing.sources, 1)},
     )
 
@@ -162,8 +160,22 @@ def highlight(quote: str, text: str) -> tuple[str, str, str]:
         found = fuzz.partial_ratio_alignment(text, quote, processor=str.casefold)
         if found is None or found.score < HIGHLIGHT_MATCH:
             return quote, "", ""
-        start, end = found.dest_start, found.dest_end
+        start, end = _word_start(quote, found.dest_start), _word_end(quote, found.dest_end)
     return quote[:start], quote[start:end], quote[end:]
+
+
+def _word_start(text: str, at: int) -> int:
+    """`at` moved back to the start of the word it falls in."""
+    while 0 < at < len(text) and text[at - 1].isalnum() and text[at].isalnum():
+        at -= 1
+    return at
+
+
+def _word_end(text: str, at: int) -> int:
+    """`at` moved on to the end of the word it falls in."""
+    while 0 < at < len(text) and text[at - 1].isalnum() and text[at].isalnum():
+        at += 1
+    return at
 
 
 def source_label(source: Source) -> str:
@@ -199,6 +211,7 @@ def _environment() -> Environment:
         index_sources=index_sources,
         key_view=key_view,
         highlight=highlight,
+        appendix_heading=APPENDIX_HEADING,
     )
     return env
 

@@ -282,3 +282,12 @@ def test_verbose_logs_each_stage():
     result = run("-v", "build", str(EXAMPLE))
     assert "read 5 articles" in result.stderr
     assert "passages after dedup" in result.stderr and "disputes" in result.stderr
+
+
+def test_detail_brief_is_the_default_and_full_lists_every_item_in_one_place():
+    brief = run("build", str(EXAMPLE), "--engine", "offline")
+    full = run("build", str(EXAMPLE), "--engine", "offline", "--detail", "full")
+    assert brief.exit_code == 0 and full.exit_code == 0
+    assert "## All extracted facts" in brief.stdout and "## Run stats" not in brief.stdout
+    assert "## All extracted facts" not in full.stdout and "## Run stats" in full.stdout
+    assert len(brief.stdout.split("## All extracted facts")[0]) < len(full.stdout) / 2

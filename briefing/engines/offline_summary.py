@@ -8,11 +8,13 @@ verbatim) or a dispute:
 2. the positions of the principal speakers: for each speaker in rank order (the brief
    stage's), their best-ranked claim, one bullet per speaker, so the main actor's
    position and the reactions to it (critics, other parties) each get one;
-3. each dispute: the values side by side, with who gives them.
+3. each dispute: the values side by side, with who gives them (a claim that states one
+   of those values is left to the dispute's bullet).
 
-A candidate too like a bullet already chosen (the brief stage's statement likeness) is
-skipped, so no two bullets say the same thing. Quotations, fragments and headings are not
-used as bullets. Each bullet cites the facts it states and the sources that carry them.
+A candidate that shares too many of its words with a bullet already chosen (names folded,
+as the brief stage compares statements) is skipped, so no two bullets say the same thing.
+Quotations, fragments and headings are not used as bullets. Each bullet cites the facts it
+states and the sources that carry them.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from briefing.brief import Names, StatementSpace, similarity
+from briefing.brief import Names, StatementSpace, overlap
 from briefing.engines.base import SummaryInput
 from briefing.engines.lexicon import lexicon
 from briefing.engines.offline_document import is_heading, opens_with_quote, sentences_of
@@ -35,7 +37,7 @@ MIN_BULLETS = 3
 MAX_DISPUTE_BULLETS = 2
 MIN_WORDS = 8
 MAX_WORDS = 60
-REDUNDANT = 0.3  # statement likeness at which a candidate repeats a chosen bullet
+REDUNDANT = 0.4  # share of a candidate's words a chosen bullet has when it repeats it
 HEADLINE_WORDS = 16
 _ENDS_SENTENCE = re.compile(r"[.!?][”\"’')\]]*$")
 
@@ -168,6 +170,14 @@ def _dispute_bullet(dispute: Dispute, figures: list[Figure]) -> Bullet:
     return Bullet(text=f"{subject}: {' vs '.join(sides)}.", facts=facts + shown, source_ids=sources)
 
 
+def _states_dispute(text: str, disputes: list[Dispute]) -> bool:
+    """Whether the sentence gives a value of a dispute that gets its own bullet."""
+    folded = normalize_for_match(text).casefold()
+    return any(
+        normalize_for_match(v.value).casefold() in folded for d in disputes for v in d.versions
+    )
+
+
 class _Composer:
     """Picks the bullets one aspect at a time, never one too like a bullet already picked."""
 
@@ -180,7 +190,7 @@ class _Composer:
         """Whether the candidate says something no chosen bullet says."""
         statement = self.space.statement(candidate.text)
         return all(
-            similarity(statement, self.space.statement(other.text)) < REDUNDANT
+            overlap(statement, self.space.statement(other.text)) < REDUNDANT
             and normalize_for_match(other.text) != normalize_for_match(candidate.text)
             for other in self.chosen
         )
@@ -215,8 +225,12 @@ def summarize_story(story: SummaryInput) -> Summary:
     sentences = _sentences(story)
     weights = _weights(sentences)
     centroid = _Centroid([_vector(sentence.terms, weights) for sentence in sentences])
-    candidates = [c for c in map(_candidate, story.claims) if c is not None]
     disputes = story.disputes[:MAX_DISPUTE_BULLETS]
+    candidates = [
+        c
+        for c in map(_candidate, story.claims)
+        if c is not None and not _states_dispute(c.text, disputes)
+    ]
     claim_slots = MAX_BULLETS - len(disputes)
 
     def central(candidate: _Candidate) -> float:
