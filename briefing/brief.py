@@ -192,6 +192,13 @@ def overlap(a: Statement, b: Statement) -> float:
     return shared / small if small else 0.0
 
 
+def contained(part: Statement, whole: Statement) -> float:
+    """The share of `part`'s tokens (numbers included) that `whole` has too."""
+    size = len(part.tokens) + len(part.numbers)
+    shared = len(part.tokens & whole.tokens) + len(part.numbers & whole.numbers)
+    return shared / size if size else 0.0
+
+
 def centrality(statements: Sequence[Statement]) -> list[float]:
     """Each statement's cosine to the sum of all (0..1): how much it is about what the whole
     story is about."""

@@ -11,10 +11,12 @@ verbatim) or a dispute:
 3. each dispute: the values side by side, with who gives them (a claim that states one
    of those values is left to the dispute's bullet).
 
-A candidate that shares too many of its words with a bullet already chosen (names folded,
-as the brief stage compares statements) is skipped, so no two bullets say the same thing.
+A candidate whose statement shares too many words with a chosen bullet's (names folded, as
+the brief stage compares statements), or whose sentence repeats a chosen statement, is
+skipped, so no two bullets say the same thing.
 Quotations, fragments and headings are not used as bullets. Each bullet cites the facts it
-states and the sources that carry them.
+states and the sources that carry them. A story with no usable fact at all gets its most
+central sentences instead, citing their sources only.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from briefing.brief import Names, StatementSpace, overlap
+from briefing.brief import Names, Statement, StatementSpace, contained, overlap
 from briefing.engines.base import SummaryInput
 from briefing.engines.lexicon import lexicon
 from briefing.engines.offline_document import is_heading, opens_with_quote, sentences_of
@@ -37,7 +39,9 @@ MIN_BULLETS = 3
 MAX_DISPUTE_BULLETS = 2
 MIN_WORDS = 8
 MAX_WORDS = 60
-REDUNDANT = 0.4  # share of a candidate's words a chosen bullet has when it repeats it
+MAX_OVERLAP = 0.5  # word overlap (Jaccard) at which a central sentence repeats a chosen one
+REDUNDANT = 0.4  # share of the smaller statement's words the other has when it repeats it
+CONTAINED = 0.6  # share of a statement's words found in another bullet's sentence: repeated
 HEADLINE_WORDS = 16
 _ENDS_SENTENCE = re.compile(r"[.!?][”\"’')\]]*$")
 
@@ -46,16 +50,24 @@ _ENDS_SENTENCE = re.compile(r"[.!?][”\"’')\]]*$")
 class _Sentence:
     text: str
     terms: Counter[str]
+    source_ids: list[str]
+    position: int
 
 
 @dataclass
 class _Candidate:
-    """A bullet drawn from one claim: its quote, verbatim, and the sources carrying it."""
+    """A bullet drawn from one claim or figure: the sentence that holds its quote,
+    verbatim, and the sources carrying it."""
 
-    claim: Claim
+    fact: Claim | Figure
     text: str
     source_ids: list[str]
     terms: Counter[str]
+
+    @property
+    def speaker(self) -> str | None:
+        """Who states the fact."""
+        return self.fact.speaker if isinstance(self.fact, Claim) else self.fact.attributed_to
 
 
 def _terms(text: str) -> Counter[str]:
@@ -72,14 +84,32 @@ def _is_usable(sentence: str) -> bool:
 
 
 def _sentences(story: SummaryInput) -> list[_Sentence]:
-    """Every distinct sentence of the passages (headings left out), to weigh terms by."""
+    """Every distinct sentence of the passages (headings left out), in order."""
     found: dict[str, _Sentence] = {}
     for passage in story.passages:
         if is_heading(passage.text):
             continue
         for sentence in sentences_of(passage.text):
-            found.setdefault(" ".join(words(sentence)), _Sentence(sentence, _terms(sentence)))
+            key = " ".join(words(sentence))
+            if key not in found:
+                found[key] = _Sentence(sentence, _terms(sentence), passage.source_ids, len(found))
     return list(found.values())
+
+
+class _SentenceIndex:
+    """The passage sentences of each source, to find the whole sentence a quote is from."""
+
+    def __init__(self, sentences: list[_Sentence]) -> None:
+        self._by_source: dict[str, list[tuple[str, _Sentence]]] = {}
+        for sentence in sentences:
+            folded = normalize_for_match(sentence.text).casefold()
+            for source_id in sentence.source_ids:
+                self._by_source.setdefault(source_id, []).append((folded, sentence))
+
+    def holding(self, quote: str, source_id: str) -> _Sentence | None:
+        """The sentence of `source_id` that holds `quote`, if one does."""
+        folded = normalize_for_match(quote).casefold()
+        return next((s for text, s in self._by_source.get(source_id, []) if folded in text), None)
 
 
 def _weights(sentences: list[_Sentence]) -> dict[str, float]:
@@ -131,14 +161,22 @@ def _headline(
     )
 
 
-def _candidate(claim: Claim) -> _Candidate | None:
-    """The claim as a bullet: its first quote that reads as a sentence of its own."""
-    for evidence in claim.evidence:
+def _candidate(fact: Claim | Figure, index: _SentenceIndex) -> _Candidate | None:
+    """The fact as a bullet: the first of its quotes that reads as a sentence of its own,
+    or the first whole sentence holding one of its quotes."""
+    for evidence in fact.evidence:
         if _is_usable(evidence.quote):
-            key = normalize_for_match(evidence.quote)
-            carriers = [e.source_id for e in claim.evidence if normalize_for_match(e.quote) == key]
-            return _Candidate(claim, evidence.quote, list(dict.fromkeys(carriers)), _terms(key))
-    return None
+            text = evidence.quote
+            break
+        sentence = index.holding(evidence.quote, evidence.source_id)
+        if sentence is not None and _is_usable(sentence.text):
+            text = sentence.text
+            break
+    else:
+        return None
+    key = normalize_for_match(text)
+    carriers = [e.source_id for e in fact.evidence if normalize_for_match(e.quote) in key]
+    return _Candidate(fact, text, list(dict.fromkeys(carriers)), _terms(key))
 
 
 def _figures_in(text: str, figures: list[Figure], source_ids: list[str]) -> list[str]:
@@ -187,13 +225,26 @@ class _Composer:
         self.chosen: list[_Candidate] = []
 
     def fresh(self, candidate: _Candidate) -> bool:
-        """Whether the candidate says something no chosen bullet says."""
-        statement = self.space.statement(candidate.text)
-        return all(
-            overlap(statement, self.space.statement(other.text)) < REDUNDANT
-            and normalize_for_match(other.text) != normalize_for_match(candidate.text)
-            for other in self.chosen
-        )
+        """Whether the candidate says something no chosen bullet says: its statement (a
+        claim's text, else its sentence) shares under `REDUNDANT` of its words with a chosen
+        one's, and neither statement sits in the other's sentence (`CONTAINED`)."""
+        core, whole = self._statements(candidate)
+        for other in self.chosen:
+            other_core, other_whole = self._statements(other)
+            if (
+                normalize_for_match(other.text) == normalize_for_match(candidate.text)
+                or overlap(core, other_core) >= REDUNDANT
+                or contained(core, other_whole) >= CONTAINED
+                or contained(other_core, whole) >= CONTAINED
+            ):
+                return False
+        return True
+
+    def _statements(self, candidate: _Candidate) -> tuple[Statement, Statement]:
+        whole = self.space.statement(candidate.text)
+        if isinstance(candidate.fact, Claim):
+            return self.space.statement(candidate.fact.text), whole
+        return whole, whole
 
     def take(self, candidate: _Candidate) -> bool:
         """Choose the candidate if it is fresh; say whether it was."""
@@ -203,19 +254,49 @@ class _Composer:
         return False
 
     def bullet(self, candidate: _Candidate) -> Bullet:
-        """The chosen candidate as a bullet citing its claim and the figures it states."""
-        facts = [candidate.claim.id] if candidate.claim.id else []
+        """The chosen candidate as a bullet citing its fact and the figures it states."""
+        facts = [candidate.fact.id] if candidate.fact.id else []
         facts += _figures_in(candidate.text, self.story.figures, candidate.source_ids)
-        return Bullet(text=candidate.text, facts=facts, source_ids=candidate.source_ids)
+        return Bullet(
+            text=candidate.text, facts=list(dict.fromkeys(facts)), source_ids=candidate.source_ids
+        )
 
 
 def _by_speaker(candidates: list[_Candidate]) -> dict[str | None, list[_Candidate]]:
     """Candidates per speaker, speakers in the order of their best-ranked claim."""
-    ordered = sorted(candidates, key=lambda c: c.claim.rank or math.inf)
+    ordered = sorted(candidates, key=lambda c: c.fact.rank or math.inf)
     groups: dict[str | None, list[_Candidate]] = {}
     for candidate in ordered:
-        groups.setdefault(candidate.claim.speaker, []).append(candidate)
+        if isinstance(candidate.fact, Claim):
+            groups.setdefault(candidate.speaker, []).append(candidate)
     return groups
+
+
+def _jaccard(a: Counter[str], b: Counter[str]) -> float:
+    union = set(a) | set(b)
+    return len(set(a) & set(b)) / len(union) if union else 1.0
+
+
+def _central_sentences(
+    sentences: list[_Sentence], centroid: _Centroid, weights: dict[str, float]
+) -> list[Bullet]:
+    """For a story with no fact to build on: its most central sentences, verbatim."""
+
+    def score(sentence: _Sentence) -> float:
+        centrality = centroid.cosine(_vector(sentence.terms, weights))
+        return centrality * (1 + 0.25 * math.log(len(sentence.source_ids) or 1)) - (
+            sentence.position * 1e-6
+        )
+
+    chosen: list[_Sentence] = []
+    for sentence in sorted(
+        filter(lambda s: _is_usable(s.text), sentences), key=score, reverse=True
+    ):
+        if all(_jaccard(sentence.terms, other.terms) <= MAX_OVERLAP for other in chosen):
+            chosen.append(sentence)
+        if len(chosen) == MAX_BULLETS:
+            break
+    return [Bullet(text=s.text, facts=[], source_ids=list(s.source_ids)) for s in chosen]
 
 
 @cycle_collector_paused()
@@ -225,10 +306,12 @@ def summarize_story(story: SummaryInput) -> Summary:
     sentences = _sentences(story)
     weights = _weights(sentences)
     centroid = _Centroid([_vector(sentence.terms, weights) for sentence in sentences])
+    index = _SentenceIndex(sentences)
     disputes = story.disputes[:MAX_DISPUTE_BULLETS]
+    facts: list[Claim | Figure] = [*story.claims, *story.figures]
     candidates = [
         c
-        for c in map(_candidate, story.claims)
+        for c in (_candidate(fact, index) for fact in facts)
         if c is not None and not _states_dispute(c.text, disputes)
     ]
     claim_slots = MAX_BULLETS - len(disputes)
@@ -243,7 +326,7 @@ def summarize_story(story: SummaryInput) -> Summary:
     for speaker, own in _by_speaker(candidates).items():
         if len(composer.chosen) >= claim_slots:
             break
-        if any(c.claim.speaker == speaker for c in composer.chosen):
+        if any(c.speaker == speaker for c in composer.chosen):
             continue
         next((c for c in own if composer.take(c)), None)
     for candidate in sorted(candidates, key=central, reverse=True):
@@ -252,6 +335,7 @@ def summarize_story(story: SummaryInput) -> Summary:
         composer.take(candidate)
     bullets = [composer.bullet(c) for c in composer.chosen]
     bullets += [_dispute_bullet(d, story.figures) for d in disputes]
-    best = composer.chosen[0].text if composer.chosen else None
-    title = _headline(story, centroid, weights, best)
+    if not bullets:
+        bullets = _central_sentences(sentences, centroid, weights)
+    title = _headline(story, centroid, weights, bullets[0].text if bullets else None)
     return Summary(title=title, bullets=bullets)
