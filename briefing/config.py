@@ -43,6 +43,8 @@ class Options(BaseModel):
         description="How Markdown and HTML show a briefing: `brief`, the key section first "
         "and every other item in an appendix; `full`, every item in one list.",
     )
+    include: tuple[str, ...] = ()  # globs: read only matching files (--include)
+    exclude: tuple[str, ...] = ()  # globs: never read matching files or folders (--exclude)
 
     @classmethod
     def from_env(cls, **overrides: object) -> Options:

@@ -12,7 +12,6 @@ import functools
 import logging
 import time
 from collections.abc import Sequence
-from pathlib import Path
 from typing import BinaryIO, Protocol
 
 from pydantic import BaseModel
@@ -25,7 +24,7 @@ from briefing.engines import Engine, ExtractionFailed, SummaryInput, Usage, sele
 from briefing.engines.offline import OfflineEngine
 from briefing.errors import BriefingError, NothingUsable
 from briefing.facts import assign_ids, with_fact_sources
-from briefing.ingest import load
+from briefing.ingest import Paths, Selection, load
 from briefing.memory import cycle_collector_paused
 from briefing.pack import Pack, make_packs
 from briefing.reconcile import reconcile
@@ -71,7 +70,7 @@ class PackResult(BaseModel):
 
 @cycle_collector_paused()
 def read_articles(
-    paths: Sequence[str | Path], options: Options, stdin: BinaryIO | None = None
+    paths: Paths, options: Options, stdin: BinaryIO | None = None
 ) -> tuple[list[Article], list[Skipped]]:
     """Ingest and clean the inputs. Articles with nothing left after cleaning are skipped."""
     ingested = load(
@@ -79,6 +78,7 @@ def read_articles(
         stdin=stdin,
         max_file_bytes=options.max_file_bytes,
         max_articles=options.max_articles,
+        selection=Selection.of(options.include, options.exclude),
     )
     articles: list[Article] = []
     skipped = list(ingested.skipped)
@@ -292,7 +292,7 @@ def check_cost(planned: Stats, options: Options) -> None:
         )
 
 
-def plan(paths: Sequence[str | Path], options: Options, *, stdin: BinaryIO | None = None) -> Stats:
+def plan(paths: Paths, options: Options, *, stdin: BinaryIO | None = None) -> Stats:
     """What building a briefing of `paths` would do and cost, calling nothing (`--dry-run`)."""
     options = options.model_copy(update={"dry_run": True})
     engine = select_engine(options)
@@ -301,7 +301,7 @@ def plan(paths: Sequence[str | Path], options: Options, *, stdin: BinaryIO | Non
 
 
 def build(
-    paths: Sequence[str | Path],
+    paths: Paths,
     options: Options | None = None,
     *,
     stdin: BinaryIO | None = None,

@@ -1,5 +1,5 @@
 """Render a briefing as Markdown, standalone HTML or JSON from the Jinja templates in
-`briefing/templates/`.
+`templates/` (installed as the package `briefing.templates`).
 
 Everything that came from an article is untrusted. HTML output autoescapes it, allows
 only http(s) links and carries a Content-Security-Policy that forbids scripts; Markdown
@@ -22,6 +22,7 @@ from rapidfuzz import fuzz
 
 from briefing.brief import best_quote
 from briefing.config import Detail
+from briefing.ingest.urls import host_of
 from briefing.memory import cycle_collector_paused
 from briefing.schema import Actor, Briefing, Bullet, Claim, Daily, Figure, Source
 from briefing.text import normalize_for_match
@@ -178,9 +179,23 @@ def _word_end(text: str, at: int) -> int:
     return at
 
 
+class NumberedSource(Source):
+    """A source with its place in the briefing's list of sources (from 1)."""
+
+    number: int
+
+
 def source_label(source: Source) -> str:
-    """How a source is named next to a quote: its outlet, else its title, else its id."""
-    return source.outlet or source.title or source.id
+    """How a source is named to a reader, never by its id: its outlet, else its URL's host.
+
+    A numbered source (from `index_sources`) adds its number, "The New York Times #2", and
+    is "Source #2" when neither is known; otherwise the fallback is its title, then
+    "Unnamed source".
+    """
+    name = (source.outlet or "").strip() or host_of(source.url)
+    if isinstance(source, NumberedSource):
+        return f"{name or 'Source'} #{source.number}"
+    return name or source.title or "Unnamed source"
 
 
 def plural(count: int, singular: str, many: str | None = None) -> str:
@@ -189,13 +204,16 @@ def plural(count: int, singular: str, many: str | None = None) -> str:
 
 
 def index_sources(sources: list[Source]) -> dict[str, Source]:
-    """Sources by id, for looking up the outlet behind a cited id."""
-    return {source.id: source for source in sources}
+    """Sources by id, numbered in their order, for looking up the outlet behind a cited id."""
+    return {
+        source.id: NumberedSource(**dict(source), number=number)
+        for number, source in enumerate(sources, start=1)
+    }
 
 
 def _environment() -> Environment:
     env = Environment(
-        loader=PackageLoader("briefing", "templates"),
+        loader=PackageLoader("briefing.templates", "."),
         autoescape=select_autoescape(enabled_extensions=("html.j2",), default=False),
         undefined=StrictUndefined,
         trim_blocks=True,
@@ -221,12 +239,16 @@ _ENV = _environment()
 
 @cycle_collector_paused()
 def render(document: Briefing | Daily, fmt: Format, detail: Detail = "brief") -> str:
-    """The briefing (or daily page) as text in `fmt`.
+    """The briefing (or daily page) as text in `fmt` (one of `FORMATS`: md, html, json).
 
     `detail="brief"` shows the key section first and every other item in an appendix
     ("All extracted facts"); `"full"` shows every item in one list, as before the brief
     stage. JSON always holds every item, with its `key` and `rank`.
     """
+    if fmt not in FORMATS:
+        raise ValueError(f"cannot render {fmt!r}: the formats are {', '.join(FORMATS)}")
+    if detail not in DETAILS:
+        raise ValueError(f"cannot render {detail!r} detail: the choices are {', '.join(DETAILS)}")
     if fmt == "json":
         return document.model_dump_json(indent=2) + "\n"
     kind = "daily" if isinstance(document, Daily) else "briefing"

@@ -93,3 +93,9 @@ def split_sentences(paragraph: str) -> list[str]:
     if tail:
         sentences.append(tail)
     return sentences
+
+
+def one_line(text: str, limit: int = 160) -> str:
+    """`text` on one line, whitespace collapsed, cut with an ellipsis beyond `limit` chars."""
+    line = " ".join(text.split())
+    return line if len(line) <= limit else line[: limit - 1] + "…"

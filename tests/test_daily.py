@@ -261,13 +261,13 @@ def test_coverage_finds_wire_copy_and_figures_given_by_other_outlets_and_who_lef
         "Ledger": (True, ["a"]),
         "Herald": (True, ["b"]),
         "meridian.example": (True, ["c"]),
-        "d": (False, ["d"]),
+        "Source #4": (False, ["d"]),
     }
     rows = {(row.kind, row.text): row for row in story.coverage.rows}
     four_hundred = rows["figure", "residents evacuated: 400"]
     assert four_hundred.source_ids == ["a", "b", "c"]  # "1400" does not count
-    assert four_hundred.left_out_by == ["d"]
-    assert rows["figure", "residents evacuated: 600"].reported_by == ["d"]
+    assert four_hundred.left_out_by == ["Source #4"]
+    assert rows["figure", "residents evacuated: 600"].reported_by == ["Source #4"]
     assert rows["claim", "400 evacuated"].source_ids == ["a", "b"]  # the wire copy in b
     assert [row.kind for row in story.coverage.rows] == ["figure", "figure", "claim"]
 
@@ -514,3 +514,17 @@ def test_three_feeds_of_one_day_share_their_common_stories():
     dublin = story_with("Dublin")
     assert len(dublin) == 1 and len(dublin[0].coverage.outlets) == 2
     assert len(story_with("Black Friday")) == 1
+
+
+def test_a_date_no_article_carries_is_nothing_usable_even_with_undated_articles(tmp_path):
+    for name, outlet in (("a.txt", "Ledger"), ("b.txt", "Herald")):
+        (tmp_path / name).write_text(
+            f"outlet {outlet}\n\nThe council said the bridge would reopen on Monday after repairs."
+        )
+    with pytest.raises(NothingUsable, match="no article is dated 2024-05-14"):
+        daily([tmp_path], Options(engine="offline"), date="2024-05-14")
+    result = CliRunner().invoke(main, ["daily", str(tmp_path), "--date", "2024-05-14"])
+    assert result.exit_code == 2
+    assert "no article is dated 2024-05-14 (2 have no date, 0 are dated other days)" in (
+        result.stderr
+    )

@@ -64,8 +64,8 @@ def test_full_markdown_has_every_section(sample_briefing):
     ):
         assert heading in text
     assert "Sergei Lavrov" in text
-    assert "| **up to 40%** | Kyrylo Budanov | [Daily News] |" in text
-    assert "| **about 12 million rounds** | South Korean intelligence | [The Times] |" in text
+    assert "| **up to 40%** | Kyrylo Budanov | [Daily News #1] |" in text
+    assert "| **about 12 million rounds** | South Korean intelligence | [The Times #2] |" in text
 
 
 def test_html_shows_dispute_versions_side_by_side_and_links_quotes_to_sources(sample_briefing):
@@ -260,8 +260,8 @@ def test_brief_markdown_cites_sources_by_number_linking_to_the_source_list(sampl
     text = render(ranked(sample_briefing), "md")
     bullet = next(line for line in text.splitlines() if line.startswith("- We warn"))
     assert bullet.endswith("[1](#source-1), [2](#source-2)")
-    assert '1. <a id="source-1"></a>**Daily News**' in text
-    assert '2. <a id="source-2"></a>**The Times**' in text
+    assert '1. <a id="source-1"></a>**Daily News #1**' in text
+    assert '2. <a id="source-2"></a>**The Times #2**' in text
 
 
 def test_brief_markdown_has_one_footer_line_of_run_stats_not_a_table(sample_briefing):
@@ -301,3 +301,8 @@ def test_full_detail_is_the_layout_with_every_item_in_one_list(sample_briefing):
 )
 def test_highlight_finds_the_claim_inside_its_quote(quote, text, expected):
     assert highlight(quote, text) == expected
+
+
+def test_an_unknown_format_is_a_clear_error_naming_the_formats(sample_briefing):
+    with pytest.raises(ValueError, match=r"cannot render 'pdf': the formats are md, html, json"):
+        render(sample_briefing, "pdf")  # type: ignore[arg-type]

@@ -48,6 +48,7 @@ from briefing.engines.replay import cassette, is_cassette_miss
 from briefing.errors import BriefingError
 from briefing.pack import Pack
 from briefing.schema import Bullet, Evidence, Extraction, Summary
+from briefing.text import one_line
 
 log = logging.getLogger(__name__)
 
@@ -125,11 +126,6 @@ def _unfenced(content: str) -> str:
     """The answer without a Markdown code fence around it (some local models add one)."""
     match = _CODE_FENCE.match(content)
     return match.group(1) if match else content
-
-
-def _first_line(text: str, limit: int = 160) -> str:
-    line = " ".join(text.split())
-    return line if len(line) <= limit else line[: limit - 1] + "…"
 
 
 def _validation_problem(error: ValidationError) -> str:
@@ -392,7 +388,7 @@ class OpenAIEngine:
             raise _Unusable("the response had no choices", usage, [])
         message = completion.choices[0].message
         if message.refusal:
-            problem = f"the model refused ({_first_line(message.refusal, 80)})"
+            problem = f"the model refused ({one_line(message.refusal, 80)})"
             raise _Unusable(problem, usage, [reask_message(problem)])
         if message.parsed is not None:
             return message.parsed, usage
@@ -456,9 +452,7 @@ class OpenAIEngine:
         if isinstance(error, openai.APITimeoutError):
             return ExtractionFailed(f"the request timed out {tries}", Usage())
         if isinstance(error, openai.APIConnectionError):
-            cause = _first_line(
-                str(error.__cause__ or error) or type(error.__cause__).__name__, 100
-            )
+            cause = one_line(str(error.__cause__ or error) or type(error.__cause__).__name__, 100)
             if isinstance(error.__cause__, httpx2.ConnectError):
                 return BriefingError(
                     f"could not connect to {self._where()} ({cause}): check --base-url / "
@@ -509,7 +503,7 @@ def _server_message(error: openai.APIStatusError) -> str:
     """What the server said was wrong, on one line."""
     body = error.body
     message = body.get("message") if isinstance(body, dict) else None
-    return _first_line(str(message or error.message), 200)
+    return one_line(str(message or error.message), 200)
 
 
 def _content_of(response: httpx2.Response) -> str | None:

@@ -1,4 +1,4 @@
-"""The messages the openai engine sends, rendered from the Jinja templates in `briefing/prompts/`.
+"""The messages the openai engine sends, rendered from the Jinja templates in `prompts/`.
 
 Layout, for provider prompt caching: the system message is static (instructions, plus the
 schema in JSON mode), so every call shares it as a prefix; the pack text comes last, in
@@ -52,7 +52,7 @@ Message = dict[str, str]
 Model = TypeVar("Model", bound=BaseModel)
 
 _templates = Environment(
-    loader=PackageLoader("briefing", "prompts"),
+    loader=PackageLoader("briefing.prompts", "."),
     undefined=StrictUndefined,
     autoescape=False,  # prompts are plain text; the delimiters, not escaping, fence the data
     trim_blocks=True,
