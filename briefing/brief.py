@@ -31,8 +31,8 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from briefing.engines.lexicon import lexicon
-from briefing.engines.offline_numbers import find_quantities
+from briefing.language.lexicon import lexicon
+from briefing.language.numbers import find_quantities
 from briefing.memory import cycle_collector_paused
 from briefing.reconcile import Reconciled
 from briefing.schema import Actor, Claim, Dispute, Evidence, Figure, Source

@@ -28,7 +28,6 @@ from pydantic import BaseModel
 from briefing.cluster import cluster
 from briefing.config import Options
 from briefing.engines import Engine, ExtractionFailed, SummaryInput, Usage, select_engine
-from briefing.engines.offline import OfflineEngine
 from briefing.errors import BriefingError, NothingUsable
 from briefing.ingest import Paths
 from briefing.pack import Pack
@@ -190,7 +189,7 @@ def usual_day(articles: Sequence[Article]) -> str | None:
 def estimate_day(day: DayPlan, engine: Engine) -> Stats:
     """Calls, tokens and cost of briefing every story plus the day in brief."""
     usages = [engine.estimate(story.packs) for story in day.stories]
-    if day.stories and not isinstance(engine, OfflineEngine):
+    if day.stories and engine.writes_summaries:
         usages.append(engine.estimate([]))  # the day in brief: one summary call
     return Stats(
         engine=engine.name,
@@ -210,6 +209,7 @@ class _SharedLimit:
         self._limit = asyncio.Semaphore(limit)
         self.name = engine.name
         self.model = engine.model
+        self.writes_summaries = engine.writes_summaries
 
     def session(self) -> AbstractAsyncContextManager[object]:
         return self._engine.session()
@@ -425,14 +425,15 @@ async def day_in_brief(
 ) -> tuple[list[str], Usage]:
     """3 to 7 bullets across the top stories.
 
-    The offline engine takes each top story's most central sentence (its first bullet);
-    other engines write them in one call from the top stories' structured data, topped up
-    with those sentences if the call gives fewer than 3, or replaced by them if it fails.
+    An engine that does not write summaries gets each top story's most central sentence
+    (its first bullet); one that does writes them in one call from the top stories'
+    structured data, topped up with those sentences if the call gives fewer than 3, or
+    replaced by them if it fails.
     """
     if not stories:
         return [other.lede for other in others[:MAX_DAY_BULLETS] if other.lede], Usage()
     leads = lead_sentences(stories)
-    if isinstance(engine, OfflineEngine):
+    if not engine.writes_summaries:
         return leads, Usage()
     try:
         summary, usage = await engine.summarize(day_facts(stories[:MAX_DAY_BULLETS]))

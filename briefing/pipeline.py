@@ -21,7 +21,6 @@ from briefing.clean import clean
 from briefing.config import Options
 from briefing.dedup import Passage, dedup
 from briefing.engines import Engine, ExtractionFailed, SummaryInput, Usage, select_engine
-from briefing.engines.offline import OfflineEngine
 from briefing.errors import BriefingError, NothingUsable
 from briefing.facts import assign_ids, with_fact_sources
 from briefing.ingest import Paths, Selection, load
@@ -29,6 +28,7 @@ from briefing.memory import cycle_collector_paused
 from briefing.pack import Pack, make_packs
 from briefing.reconcile import reconcile
 from briefing.schema import Article, Briefing, Extraction, Skipped, Stats, Summary
+from briefing.summary import summarize_story
 from briefing.tokens import count_tokens
 from briefing.verify import SourceTexts, cite_every_carrier, verify
 
@@ -182,8 +182,7 @@ async def _summarize(engine: Engine, story: SummaryInput) -> tuple[Summary, Usag
         return await engine.summarize(story)
     except ExtractionFailed as failure:
         log.warning("the summary call failed (%s); using central sentences instead", failure)
-        summary, _ = await OfflineEngine().summarize(story)
-        return summary, failure.usage + Usage(failed_calls=1)
+        return summarize_story(story), failure.usage + Usage(failed_calls=1)
 
 
 def _total(usages: Sequence[Usage]) -> Usage:

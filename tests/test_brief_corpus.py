@@ -10,7 +10,7 @@ import pytest
 from rapidfuzz import fuzz
 
 from briefing import Options, build, render
-from briefing.engines.lexicon import lexicon
+from briefing.language.lexicon import lexicon
 from briefing.pipeline import read_articles
 from briefing.render import APPENDIX_HEADING
 from briefing.schema import Briefing, Claim, Dispute, Figure

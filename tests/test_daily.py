@@ -400,19 +400,27 @@ def test_a_rerun_makes_no_calls_and_a_new_article_only_those_of_its_story(folder
 
 def test_calls_are_bounded_across_all_stories_together():
     class SlowEngine:
-        name, model = "slow", None
+        """Holds each call at a gate: every call that the limit lets in is in flight at once."""
+
+        name, model, writes_summaries = "slow", None, True
         running = peak = 0
+        gate: asyncio.Event
 
         async def extract(self, pack):
             SlowEngine.running += 1
             SlowEngine.peak = max(SlowEngine.peak, SlowEngine.running)
-            await asyncio.sleep(0.01)
+            await SlowEngine.gate.wait()
             SlowEngine.running -= 1
             return None, Usage()
 
     async def many_stories():
+        SlowEngine.gate = asyncio.Event()
         limited = _SharedLimit(SlowEngine(), 3)
-        await asyncio.gather(*(limited.extract(None) for _ in range(20)))
+        calls = [asyncio.ensure_future(limited.extract(None)) for _ in range(20)]
+        # Runs after each call's first step (the loop runs callbacks in order), by which
+        # time every call the limit admits is waiting at the gate.
+        asyncio.get_running_loop().call_soon(SlowEngine.gate.set)
+        await asyncio.gather(*calls)
 
     asyncio.run(many_stories())
     assert SlowEngine.peak == 3

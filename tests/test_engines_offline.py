@@ -10,7 +10,7 @@ import pytest
 from briefing.dedup import Passage
 from briefing.engines.base import SummaryInput, Usage
 from briefing.engines.offline import OfflineEngine, extract_pack
-from briefing.engines.offline_numbers import find_quantities
+from briefing.language.numbers import find_quantities
 from briefing.pack import Block, Pack
 from briefing.schema import Actor, Extraction
 from briefing.text import normalize_for_match

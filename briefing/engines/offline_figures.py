@@ -13,9 +13,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from briefing.engines.lexicon import lexicon
-from briefing.engines.offline_document import Document, Sentence
-from briefing.engines.offline_numbers import Quantity, find_quantities
+from briefing.language.lexicon import lexicon
+from briefing.language.numbers import Quantity, find_quantities
+from briefing.language.sentences import Document, Sentence
 
 _WORD = re.compile(r"[A-Za-z\u00C0-\u024F][\w'’.-]*")
 _DETERMINERS = frozenset(

@@ -170,6 +170,7 @@ class OpenAIEngine:
     """Extraction and summaries through `AsyncOpenAI`; see the module docstring."""
 
     name = "openai"
+    writes_summaries = True
 
     def __init__(
         self,

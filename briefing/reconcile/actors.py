@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from briefing.engines.lexicon import lexicon
-from briefing.engines.offline_actors import known_actor, pick_role
+from briefing.language.lexicon import lexicon
+from briefing.language.names import known_actor, pick_role
 from briefing.reconcile.common import fold, name_tokens
 from briefing.schema import Actor, Claim
 

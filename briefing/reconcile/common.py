@@ -6,7 +6,7 @@ import functools
 import re
 import unicodedata
 
-from briefing.engines.lexicon import lexicon
+from briefing.language.lexicon import lexicon
 from briefing.schema import Evidence
 
 _DOTTED_INITIALISM = re.compile(r"(?<!\S)(?:[A-Z]\.){2,}(?!\S)")

@@ -12,8 +12,8 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from briefing.engines.lexicon import lexicon
-from briefing.engines.offline_numbers import find_quantities, parse_quantity
+from briefing.language.lexicon import lexicon
+from briefing.language.numbers import find_quantities, parse_quantity
 from briefing.reconcile.common import evidence_union, fold
 from briefing.schema import Dispute, DisputeVersion, Figure
 from briefing.text import words

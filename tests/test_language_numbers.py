@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from briefing.engines.offline_numbers import find_quantities
+from briefing.language.numbers import find_quantities
 
 
 def only(text: str):

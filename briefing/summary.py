@@ -1,4 +1,5 @@
-"""The offline summary: a headline and 3–5 bullets composed from the verified facts.
+"""The extractive summary: a headline and 3–5 bullets composed from the verified facts. The
+offline engine's summary, and every engine's when its own summary call fails.
 
 Each bullet is one aspect of the story, built only from a verified claim (its quote,
 verbatim) or a dispute:
@@ -28,8 +29,8 @@ from dataclasses import dataclass
 
 from briefing.brief import Names, Statement, StatementSpace, contained, overlap
 from briefing.engines.base import SummaryInput
-from briefing.engines.lexicon import lexicon
-from briefing.engines.offline_document import is_heading, opens_with_quote, sentences_of
+from briefing.language.lexicon import lexicon
+from briefing.language.sentences import is_heading, opens_with_quote, sentences_of
 from briefing.memory import cycle_collector_paused
 from briefing.schema import Bullet, Claim, Dispute, Figure, Summary
 from briefing.text import normalize_for_match, words

@@ -1,4 +1,4 @@
-"""Word lists the offline engine and reconcile read: titles, roles, organisations, countries,
+"""Word lists the engines and reconcile read: titles, roles, organisations, countries,
 outlets, attribution verbs, qualifiers, number words and units.
 
 The lists live in plain text files beside this module (one entry per line, `#` comments,
