@@ -181,7 +181,7 @@ async def _summarize(engine: Engine, story: SummaryInput) -> tuple[Summary, Usag
     try:
         return await engine.summarize(story)
     except ExtractionFailed as failure:
-        log.warning("the summary call failed (%s); using central sentences instead", failure)
+        log.warning("the summary call failed (%s); composing it from the facts instead", failure)
         return summarize_story(story), failure.usage + Usage(failed_calls=1)
 
 
