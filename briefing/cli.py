@@ -31,6 +31,7 @@ from briefing.config import (
     DEFAULT_CONCURRENCY,
     DEFAULT_MAX_ARTICLES,
     DEFAULT_MAX_FILE_BYTES,
+    DEFAULT_RETRY_BUDGET_SECONDS,
     DEFAULT_TIMEOUT_SECONDS,
     Options,
 )
@@ -149,6 +150,16 @@ def _report_skipped(skipped: list[Skipped]) -> int:
     _list_on_stderr(f"skipped {len(unused)} input(s):", unused)
     _list_on_stderr(f"{len(uncovered)} article(s) not covered:", uncovered)
     return EXIT_PARTIAL if uncovered else 0
+
+
+def _report_retries(stats: Stats) -> None:
+    """Say on stderr how many requests had to be sent again, if any."""
+    if stats.retries or stats.reasks:
+        click.echo(
+            f"retries: {stats.retries} after transient errors (rate limits, 5xx, timeouts, "
+            f"broken connections), {stats.reasks} re-asked for an unusable answer",
+            err=True,
+        )
 
 
 def _nothing_covered(document: Briefing | Daily) -> bool:
@@ -325,6 +336,12 @@ def engine_options(command: Callable[..., Any]) -> Callable[..., Any]:
             help=f"Seconds to wait for one answer [default {DEFAULT_TIMEOUT_SECONDS:g}].",
         ),
         click.option(
+            "--retry-budget",
+            type=click.FloatRange(min=0),
+            help="Seconds one request may keep retrying rate limits, 5xx, timeouts and broken "
+            f"connections, from its first try [default {DEFAULT_RETRY_BUDGET_SECONDS:g}].",
+        ),
+        click.option(
             "--max-cost",
             type=click.FloatRange(min=0),
             help="Refuse to start a run estimated above this many USD.",
@@ -364,6 +381,7 @@ def _options(**flags: Any) -> Options:
         budget=flags["budget"],
         concurrency=flags["concurrency"],
         timeout=flags["timeout"],
+        retry_budget=flags["retry_budget"],
         max_cost=flags["max_cost"],
         dry_run=flags["dry_run"],
         use_cache=False if flags["no_cache"] else None,
@@ -440,6 +458,7 @@ def _produce(
         _announce_engine(options)
         with _progress_bar() as bar:
             document = make(options, bar)
+        _report_retries(document.stats)
         if _nothing_covered(document):
             code = _report_skipped(document.skipped)
             click.echo("Error: no article could be briefed; nothing was written.", err=True)
