@@ -30,7 +30,7 @@ from briefing.reconcile import reconcile
 from briefing.schema import Article, Briefing, Extraction, Skipped, Stats, Summary
 from briefing.summary import summarize_story
 from briefing.tokens import count_tokens
-from briefing.verify import SourceTexts, cite_every_carrier, verify
+from briefing.verify import SourceTexts, cite_carriers, verify
 
 log = logging.getLogger(__name__)
 
@@ -197,8 +197,8 @@ async def brief(
     with cycle_collector_paused():
         texts = SourceTexts(prepared.articles)
         verified = [
-            verify(
-                cite_every_carrier(result.extraction, result.pack), texts, result.pack.source_ids
+            cite_carriers(
+                verify(result.extraction, texts, result.pack.source_ids), result.pack, texts
             )
             for result in results
             if result.extraction is not None
@@ -252,6 +252,8 @@ async def brief(
             articles=len(prepared.articles),
             unique_tokens=prepared.unique_tokens,
             dropped_evidence=sum(item.dropped for item in verified),
+            repaired_evidence=sum(item.repaired for item in verified),
+            recited_evidence=sum(item.recited for item in verified),
             dropped_claims=sum(item.dropped_claims for item in verified),
             dropped_figures=sum(item.dropped_figures for item in verified),
             uncovered_articles=len(uncovered),
