@@ -23,7 +23,7 @@ from briefing.dedup import Passage, dedup
 from briefing.engines import Engine, ExtractionFailed, SummaryInput, Usage, select_engine
 from briefing.errors import BriefingError, NothingUsable
 from briefing.facts import assign_ids, with_fact_sources
-from briefing.ingest import Paths, Selection, load
+from briefing.ingest import FetchOptions, Paths, Selection, load
 from briefing.memory import cycle_collector_paused
 from briefing.pack import Pack, make_packs
 from briefing.reconcile import reconcile
@@ -68,6 +68,16 @@ class PackResult(BaseModel):
     usage: Usage
 
 
+def fetch_options(options: Options) -> FetchOptions:
+    """How the run fetches URL inputs: its timeout, size cap, cache and ``--follow``."""
+    return FetchOptions(
+        timeout=options.fetch_timeout,
+        max_bytes=options.max_file_bytes,
+        cache_dir=options.fetch_cache_dir,
+        follow=options.follow,
+    )
+
+
 @cycle_collector_paused()
 def read_articles(
     paths: Paths, options: Options, stdin: BinaryIO | None = None
@@ -79,6 +89,7 @@ def read_articles(
         max_file_bytes=options.max_file_bytes,
         max_articles=options.max_articles,
         selection=Selection.of(options.include, options.exclude),
+        fetch=fetch_options(options),
     )
     articles: list[Article] = []
     skipped = list(ingested.skipped)
