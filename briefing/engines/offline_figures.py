@@ -1,11 +1,17 @@
 """Figures: the quantities a document states, what each counts, and who gives it.
 
-The subject is read around the number: "40% of its needed ammunition", "10,000 soldiers",
-"retaliatory tariffs worth $3.5 billion", "duties on 2.8 billion euros of U.S. exports",
-"Imports tumbled 10.9%". A counter such as "rounds" takes the thing it counts from earlier
-in the sentence ("artillery ammunition … 12 million rounds"). A conversion in brackets
-("€2.5 billion ($2.6 billion)") stays with the figure it converts. Numbers whose subject
-cannot be read are left out: a figure without a subject cannot be compared.
+The subject is read from the sentence's structure around the number: "40% of its needed
+ammunition", "10,000 soldiers", "retaliatory tariffs worth $3.5 billion", "duties on 2.8
+billion euros of U.S. exports". The noun phrase before a linking verb is what the number
+measures ("Imports tumbled 10.9%", "Brent crude was around $53 per barrel", "the fund, which
+holds $3.2bn"); after a verb that acts on the number it is who acts, never the subject, and
+neither is the verb itself ("The government will divert $2.7bn from the fund" → "money from
+the fund"; "$1.4 billion for border security" → "money for border security"). People and
+other generic nouns keep what happened to them ("12 people were killed" → "people killed").
+A counter such as "rounds" takes the thing it counts from earlier in the sentence
+("artillery ammunition … 12 million rounds"). A conversion in brackets ("€2.5 billion ($2.6
+billion)") stays with the figure it converts. Numbers whose subject cannot be read are left
+out: a figure without a subject cannot be compared.
 """
 
 from __future__ import annotations
