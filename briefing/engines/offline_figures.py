@@ -103,7 +103,9 @@ _SKIP_BEFORE = frozenset(
     }
 )
 _PREPOSITION = re.compile(r"^\s+(on|for|in|with|without)\s+")
-_MONEY_PREPOSITION = re.compile(r"\s+(?P<prep>for|from|out\s+of|on|in)\s+", re.IGNORECASE)
+_MONEY_PREPOSITION = re.compile(
+    r"\s+(?P<prep>for|from|out\s+of|on|in|to|towards?)\s+", re.IGNORECASE
+)
 _BE = frozenset({"is", "are", "was", "were", "be", "been", "being", "'s"})
 _AUXILIARIES = frozenset({"has", "have", "had", "may", "might", "could", "would", "will"})
 _AUXILIARIES |= frozenset({"also", "reportedly", "get", "got", "not"})
@@ -448,10 +450,12 @@ def _money_subject(
         return f"{before.phrase} on {of_phrase}"
     if of_phrase:
         return of_phrase
+    complement = _money_complement(text, quantity.end)
+    if complement and before.phrase == "cost":
+        return complement  # "spent £3bn on the scheme": what it was spent on
     linked = before.link in _MONEY_LINKS or (before.linked and not before.acting)
     if before.phrase and linked:
         return before.phrase
-    complement = _money_complement(text, quantity.end)
     if complement:
         return complement
     following = _following_phrase(text, quantity.end)
