@@ -202,7 +202,7 @@ def _story(paragraphs: list[str], titles: list[str]) -> SummaryInput:
 
 def _summary(facts: str) -> dict[str, Any]:
     """A headline and bullets from the facts of a summary prompt: the first headline, the
-    first claims and the disputed figures, as given."""
+    first claims and the disputed figures, as given, each citing the id it was shown with."""
     sections: dict[str, list[str]] = defaultdict(list)
     heading = ""
     for line in facts.splitlines():
@@ -210,12 +210,21 @@ def _summary(facts: str) -> dict[str, Any]:
             sections[heading].append(line[2:])
         elif line.endswith(":"):
             heading = line[:-1]
-    bullets = sections["Claims"][:3] + sections["Disputed"][:2]
-    title = (sections["Headlines"] or bullets or ["Briefing"])[0]
-    return {"title": title, "bullets": bullets or sections["Actors"][:3]}
+    lines = sections["Claims"][:3] + sections["Disputed"][:2] or sections["Actors"][:3]
+    bullets = [_cited(line) for line in lines]
+    title = (sections["Headlines"] or [b["text"] for b in bullets] or ["Briefing"])[0]
+    return {"title": title, "bullets": bullets}
+
+
+def _cited(line: str) -> dict[str, Any]:
+    """A fact line of the prompt ("[c1] speaker: text") as a bullet citing its id."""
+    match = re.match(r"\[(\w+)\] (.*)", line)
+    if match is None:
+        return {"text": line, "facts": []}
+    return {"text": match.group(2), "facts": [match.group(1)]}
 
 
 def _concise_summary(text: str) -> str:
     """The central sentences of a plain-text prompt, as one paragraph."""
     summary = summarize_story(_story(re.split(r"\n\s*\n", text), []))
-    return " ".join(summary.bullets) or text[:400]
+    return " ".join(bullet.text for bullet in summary.bullets) or text[:400]

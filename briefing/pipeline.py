@@ -22,7 +22,7 @@ from briefing.config import Options
 from briefing.dedup import Passage, dedup
 from briefing.engines import Engine, ExtractionFailed, SummaryInput, Usage, select_engine
 from briefing.errors import BriefingError, NothingUsable
-from briefing.facts import assign_ids, with_fact_sources
+from briefing.facts import Fact, assign_ids, with_fact_sources
 from briefing.ingest import FetchOptions, Paths, Selection, load
 from briefing.memory import cycle_collector_paused
 from briefing.pack import Pack, make_packs
@@ -30,7 +30,7 @@ from briefing.reconcile import reconcile
 from briefing.schema import Article, Briefing, Extraction, Skipped, Stats, Summary
 from briefing.summary import summarize_story
 from briefing.tokens import count_tokens
-from briefing.verify import SourceTexts, cite_carriers, verify
+from briefing.verify import SourceTexts, cite_carriers, ground_summary, verify
 
 log = logging.getLogger(__name__)
 
@@ -196,6 +196,18 @@ async def _summarize(engine: Engine, story: SummaryInput) -> tuple[Summary, Usag
         return summarize_story(story), failure.usage + Usage(failed_calls=1)
 
 
+def _grounded(
+    summary: Summary, story: SummaryInput, facts: dict[str, Fact], texts: SourceTexts
+) -> tuple[Summary, int]:
+    """The summary with only the bullets its facts support, and how many were dropped; if
+    none is left, the bullets composed from the facts stand in for them."""
+    checked = ground_summary(summary, facts, texts)
+    if checked.summary.bullets:
+        return checked.summary, checked.dropped_bullets
+    composed = ground_summary(summarize_story(story), facts, texts).summary
+    return summary.model_copy(update={"bullets": composed.bullets}), checked.dropped_bullets
+
+
 def _total(usages: Sequence[Usage]) -> Usage:
     return sum(usages, Usage())
 
@@ -231,18 +243,17 @@ async def brief(
         len(facts.figures),
         len(facts.disputes),
     )
-    summary, summary_usage = await _summarize(
-        engine,
-        SummaryInput(
-            actors=story.actors,
-            claims=facts.claims,
-            figures=facts.figures,
-            disputes=facts.disputes,
-            passages=prepared.passages,
-            titles=[a.source.title for a in prepared.articles if a.source.title],
-        ),
+    story_input = SummaryInput(
+        actors=story.actors,
+        claims=facts.claims,
+        figures=facts.figures,
+        disputes=facts.disputes,
+        passages=prepared.passages,
+        titles=[a.source.title for a in prepared.articles if a.source.title],
     )
+    summary, summary_usage = await _summarize(engine, story_input)
     by_id = facts.by_id()
+    summary, dropped_bullets = _grounded(summary, story_input, by_id, texts)
     bullets = [with_fact_sources(bullet, by_id) for bullet in summary.bullets]
     usage = _total([result.usage for result in results] + [summary_usage])
     uncovered = _uncovered(prepared, results)
@@ -271,6 +282,7 @@ async def brief(
             unattributed_claims=sum(item.unattributed_claims for item in verified),
             uncovered_articles=len(uncovered),
             merged_claims=merged_claims,
+            dropped_bullets=dropped_bullets,
             **usage.model_dump(),
         ),
     )

@@ -9,6 +9,12 @@ to it (a word dropped, case or quote marks changed) replaces it, so the shipped 
 that source's own text. A quote with an ellipsis must match part by part, in order. The
 rest is dropped and counted. Claims and figures left without evidence are dropped; actors
 keep only source ids that exist.
+
+Then the text: a claim's numbers and names must be in its quotes (`briefing.grounding`),
+else its text becomes its longest quote; its speaker must be an extracted actor named in
+(or just before) a quote's paragraph, else the claim is unattributed; a figure's value must
+be quoted, else the figure is dropped. Summary bullets (`ground_summary`) must state only
+numbers and names of the facts they cite, or be a sentence of their sources word for word.
 """
 
 from __future__ import annotations
@@ -19,9 +25,20 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel
 
+from briefing.facts import Fact
 from briefing.grounding import not_name_words, stated_numbers, unsupported
 from briefing.pack import Pack
-from briefing.schema import Actor, Article, Claim, Evidence, Extraction, Figure
+from briefing.schema import (
+    Actor,
+    Article,
+    Bullet,
+    Claim,
+    Dispute,
+    Evidence,
+    Extraction,
+    Figure,
+    Summary,
+)
 from briefing.spans import INDEX_MIN_CHARS, SourceText, Span
 from briefing.text import normalize_for_match
 
@@ -387,3 +404,39 @@ def cite_carriers(verified: Verified, pack: Pack, texts: SourceTexts) -> Verifie
         figures=[f.model_copy(update={"evidence": holding(f.evidence)}) for f in spread.figures],
     )
     return verified.model_copy(update={"extraction": extraction})
+
+
+class GroundedSummary(BaseModel):
+    """A summary reduced to the bullets its facts support, and how many were dropped."""
+
+    summary: Summary
+    dropped_bullets: int
+
+
+def fact_text(fact: Fact) -> str:
+    """Everything a fact states, as one text: what a bullet citing it may repeat."""
+    if isinstance(fact, Dispute):
+        versions = [f"{v.value} {v.attributed_to or ''}" for v in fact.versions]
+        return " ".join([fact.subject, fact.note, *versions])
+    quotes = [item.quote for item in fact.evidence]
+    if isinstance(fact, Claim):
+        return " ".join([fact.speaker or "", fact.text, *quotes])
+    return " ".join([fact.subject, fact.value, fact.attributed_to or "", *quotes])
+
+
+def _is_grounded(bullet: Bullet, facts: dict[str, Fact], texts: SourceTexts) -> bool:
+    """A bullet holds when it is a sentence of one of its sources, word for word, or when
+    it cites facts and states only numbers and names they contain."""
+    if any(texts.quotes(source_id, bullet.text) for source_id in bullet.source_ids):
+        return True
+    cited = [facts[fact_id] for fact_id in bullet.facts if fact_id in facts]
+    return bool(cited) and not unsupported(bullet.text, " ".join(map(fact_text, cited)))
+
+
+def ground_summary(summary: Summary, facts: dict[str, Fact], texts: SourceTexts) -> GroundedSummary:
+    """The summary without the bullets their facts do not support (see `_is_grounded`)."""
+    kept = [bullet for bullet in summary.bullets if _is_grounded(bullet, facts, texts)]
+    return GroundedSummary(
+        summary=summary.model_copy(update={"bullets": kept}),
+        dropped_bullets=len(summary.bullets) - len(kept),
+    )

@@ -55,7 +55,9 @@ HEADER = """\
 # ran `briefing build examples/wonsan-2025-07 --engine openai` (default model and settings)
 # against a local fake server returning them in the OpenAI chat.completions wire format,
 # with usage counted by tiktoken on the real requests, recorded it with --record, and
-# rewrote the host to api.openai.com. Requests match on their bodies, so regenerate it
+# rewrote the host to api.openai.com. The summary answer cites fact ids per bullet, and its
+# last bullet is an invention planted on purpose ("87 percent of the funds"): the
+# briefing must drop it (stats.dropped_bullets == 1). Requests match on their bodies, so regenerate it
 # after any change to ingest, clean, dedup, pack, reconcile or the prompts with:
 #     .venv/bin/python cassettes/make_wonsan_cassette.py
 # To re-record against the real API instead (about two US cents; --record skips the cache):

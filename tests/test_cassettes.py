@@ -105,6 +105,11 @@ def test_the_wonsan_cassette_replays_into_a_verified_briefing(source):
     values = {v.value for d in briefing.disputes for v in d.versions}
     assert {"up to 40%", "about 12 million rounds"} <= values
     assert "Wonsan" in briefing.title and briefing.summary
+    # The planted invented bullet is dropped; the others cite facts and link their sources.
+    assert briefing.stats.dropped_bullets == 1
+    assert not any("87 percent" in text for text in briefing.summary)
+    assert len(briefing.bullets) == 4
+    assert all(bullet.facts and bullet.source_ids for bullet in briefing.bullets)
 
 
 def test_the_wonsan_cassette_renders_html(tmp_path):

@@ -357,10 +357,12 @@ def test_the_openai_engine_writes_the_day_in_brief_in_one_extra_call(folder):
         if not asks_for_summary(request):
             return auto_reply(request)
         if "Story 1" in facts and "Story 2" in facts:  # the day's call sees every story
-            summary = {"title": "The day", "bullets": ["Valmora floods.", "Petrova wins."]}
+            texts = ["Valmora floods.", "Petrova wins."]
+            summary = {"title": "The day", "bullets": [{"text": t, "facts": []} for t in texts]}
         else:
             number = next(numbers)
-            summary = {"title": f"Story {number}", "bullets": [f"Lead of story {number}."]}
+            bullet = {"text": f"Lead of story {number}.", "facts": []}
+            summary = {"title": f"Story {number}", "bullets": [bullet]}
         return completion_reply(json.dumps(summary))
 
     with FakeOpenAI(then=answer) as server:

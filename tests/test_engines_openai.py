@@ -99,6 +99,7 @@ STORY = SummaryInput(
     actors=[Actor(name="Sergey Lavrov", aliases=[], kind="person", role="minister", sources=["a"])],
     claims=[
         Claim(
+            id="c1",
             speaker="Sergey Lavrov",
             text="Lavrov backed Pyongyang.",
             evidence=[Evidence(source_id="a", quote="PASSAGE-ONLY quote text")],
@@ -107,6 +108,7 @@ STORY = SummaryInput(
     figures=[],
     disputes=[
         Dispute(
+            id="d1",
             subject="ammunition",
             versions=[
                 DisputeVersion(
@@ -260,7 +262,8 @@ def test_labels_in_the_answer_map_back_to_source_ids():
 
 
 def test_summary_is_written_from_the_reconciled_facts_not_the_passages():
-    summary = json.dumps({"title": "Lavrov visits Wonsan", "bullets": ["Lavrov backed Pyongyang."]})
+    bullet = {"text": "Lavrov backed Pyongyang.", "facts": ["c1"]}
+    summary = json.dumps({"title": "Lavrov visits Wonsan", "bullets": [bullet]})
 
     async def summarize(engine):
         async with engine.session():
@@ -269,9 +272,10 @@ def test_summary_is_written_from_the_reconciled_facts_not_the_passages():
     with FakeOpenAI([completion_reply(summary)]) as server:
         result, usage = asyncio.run(summarize(engine_for(server)))
     assert result.title == "Lavrov visits Wonsan" and usage.calls == 1
+    assert [(b.text, b.facts) for b in result.bullets] == [("Lavrov backed Pyongyang.", ["c1"])]
     facts = server.requests[0]["messages"][-1]["content"]
-    assert "Sergey Lavrov: Lavrov backed Pyongyang." in facts
-    assert "up to 40% (per Budanov) vs about 12 million rounds" in facts
+    assert "[c1] Sergey Lavrov: Lavrov backed Pyongyang." in facts
+    assert "[d1] ammunition: up to 40% (per Budanov) vs about 12 million rounds" in facts
     assert "PASSAGE-ONLY" not in facts
     assert server.requests[0]["response_format"]["json_schema"]["name"] == "Summary"
 

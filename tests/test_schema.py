@@ -48,7 +48,3 @@ def test_the_schema_a_model_fills_has_no_ids_or_bullet_sources():
     assert '"id"' not in extraction
     assert summary["$defs"]["Bullet"]["required"] == ["text", "facts"]
     assert set(summary["$defs"]["Bullet"]["properties"]) == {"text", "facts"}
-
-
-def test_a_compact_model_can_be_named_for_the_request():
-    assert compact_response_model(Bullet, name="Summary").__name__ == "Summary"

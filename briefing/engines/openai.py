@@ -31,7 +31,7 @@ import openai
 from openai import AsyncOpenAI, ContentFilterFinishReasonError, LengthFinishReasonError
 from openai.lib._pydantic import to_strict_json_schema
 from openai.types import CompletionUsage
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ValidationError
 
 from briefing.cache import ResponseCache, cache_key
 from briefing.config import Options
@@ -87,15 +87,6 @@ _CODE_FENCE = re.compile(r"^\s*```(?:json)?\s*\n(.*?)\n?```\s*$", re.DOTALL)
 _FATAL_BAD_REQUEST_HINT = "if the server lacks strict structured outputs, try --schema-mode json"
 
 Answer = TypeVar("Answer", bound=BaseModel)
-
-
-class _SummaryAnswer(BaseModel):
-    """What the summary call asks the model for: a headline and the bullets' texts."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    title: str
-    bullets: list[str]
 
 
 class _Unusable(Exception):
@@ -186,7 +177,7 @@ class OpenAIEngine:
         )
         self._timeout = options.timeout
         self._extraction_format = compact_response_model(Extraction)
-        self._summary_format = compact_response_model(_SummaryAnswer, name="Summary")
+        self._summary_format = compact_response_model(Summary)
         self._client: AsyncOpenAI | None = None
         self._cache: ResponseCache | None = None
         if not options.dry_run:
@@ -311,8 +302,10 @@ class OpenAIEngine:
         answer, usage = await self._ask(
             messages, self._summary_format, SUMMARY_MAX_COMPLETION_TOKENS, "the summary"
         )
+        # A bullet's sources are those of the facts it cites, found by code, never the model's.
         summary = Summary(
-            title=answer.title, bullets=[Bullet(text=text, facts=[]) for text in answer.bullets]
+            title=answer.title,
+            bullets=[Bullet(text=b.text, facts=b.facts, source_ids=[]) for b in answer.bullets],
         )
         self._store(key, summary)
         return summary, usage

@@ -25,7 +25,7 @@ from briefing.schema import OUTPUT_ONLY, Actor, Claim, Dispute, Figure
 from briefing.tokens import count_tokens
 
 # Part of every cache key: bump it when a prompt or the way answers are read changes meaning.
-PROMPT_VERSION = "2026-11.3"
+PROMPT_VERSION = "2026-12.1"
 KEY_HEX_DIGITS = 10
 # Chat framing per message and for priming the reply, as in OpenAI's token-counting guide.
 TOKENS_PER_MESSAGE = 3
@@ -136,13 +136,12 @@ def _without_output_only(node: Any) -> Any:
     return kept
 
 
-def compact_response_model(model: type[Model], name: str | None = None) -> type[Model]:
+def compact_response_model(model: type[Model]) -> type[Model]:
     """A subclass of `model` whose JSON schema is what the model fills, and nothing more:
     no titles or descriptions, and none of the fields code fills afterwards.
 
     The schema is billed as prompt tokens on every call; the field names and the system
-    prompt already say what each field means, so the annotations are pure cost. `name`
-    (default: the model's) is the schema's name in the request.
+    prompt already say what each field means, so the annotations are pure cost.
     """
 
     def model_json_schema(cls: type[Model], *args: Any, **kwargs: Any) -> dict[str, Any]:
@@ -151,7 +150,7 @@ def compact_response_model(model: type[Model], name: str | None = None) -> type[
 
     namespace = {"__module__": __name__, "__doc__": model.__doc__}
     namespace["model_json_schema"] = classmethod(model_json_schema)
-    return type(name or model.__name__, (model,), namespace)
+    return type(model.__name__, (model,), namespace)
 
 
 def schema_text(model: type[BaseModel]) -> str:

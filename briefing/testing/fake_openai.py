@@ -192,7 +192,8 @@ def _asks_for_summary(request: Mapping[str, Any]) -> bool:
 def auto_reply(request: dict[str, Any]) -> Reply:
     """A valid answer to any request: an empty extraction, or a one-bullet summary."""
     if _asks_for_summary(request):
-        answer: dict[str, Any] = {"title": "Briefing", "bullets": ["Nothing notable was reported."]}
+        bullet = {"text": "Nothing notable was reported.", "facts": []}
+        answer: dict[str, Any] = {"title": "Briefing", "bullets": [bullet]}
     else:
         answer = {"actors": [], "claims": [], "figures": []}
     content = json.dumps(answer)
