@@ -2,7 +2,7 @@
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
-EXAMPLE := examples/wonsan-2025-07
+EXAMPLE := examples/walmart-sex-discrimination-case-supreme-court-2011-03-29
 # The daily demo mixes every story of the shared corpus; a fresh clone without it uses the
 # stories in examples/.
 CORPUS_STORIES := $(filter-out %/PROVENANCE/,$(wildcard ../shared/corpus/*/))

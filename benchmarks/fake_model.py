@@ -38,9 +38,9 @@ from typing import Any
 from briefing.dedup import Passage
 from briefing.engines.base import SummaryInput
 from briefing.engines.offline import extract_pack
-from briefing.engines.offline_summary import summarize_story
 from briefing.engines.prompting import billed_schema_tokens, message_tokens
 from briefing.pack import Block, Pack
+from briefing.summary import summarize_story
 from briefing.testing.fake_openai import (
     DEFAULT_MODEL,
     FakeOpenAI,

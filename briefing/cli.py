@@ -31,16 +31,19 @@ from briefing.config import (
     DEFAULT_CONCURRENCY,
     DEFAULT_MAX_ARTICLES,
     DEFAULT_MAX_FILE_BYTES,
+    DEFAULT_RETRY_BUDGET_SECONDS,
     DEFAULT_TIMEOUT_SECONDS,
     Options,
 )
 from briefing.daily import daily as make_daily
 from briefing.daily import plan_daily
 from briefing.errors import BriefingError, NothingUsable
-from briefing.ingest import describe, render_inspect_table
+from briefing.ingest import Selection, describe, render_inspect_table
 from briefing.render import FORMATS, Format, render, write_atomic
 from briefing.schema import Briefing, Daily, Skipped, Stats
+from briefing.text import one_line
 
+STDOUT_ARGUMENT = "-"
 EXIT_USAGE = 1
 EXIT_NOTHING_USABLE = 2
 EXIT_PARTIAL = 3
@@ -64,14 +67,24 @@ def _format_for(output: Path | None, fmt: str | None) -> Format:
     return "md"
 
 
+def _quiet() -> bool:
+    return logging.getLogger("briefing").level > logging.WARNING
+
+
+def _note(text: str) -> None:
+    """A line for the user on stderr, unless -q asked for errors only."""
+    if not _quiet():
+        click.echo(text, err=True)
+
+
 def _announce_engine(options: Options) -> None:
     if options.resolved_engine == "offline":
         why = " (no OPENAI_API_KEY or OPENAI_BASE_URL set)" if options.engine == "auto" else ""
-        click.echo(f"engine: offline, rules only, no API calls{why}", err=True)
+        _note(f"engine: offline, rules only, no API calls{why}")
     else:
         where = options.base_url or "api.openai.com"
         mode = f", replaying {options.replay}" if options.replay else ""
-        click.echo(f"engine: openai, model {options.model} at {where}{mode}", err=True)
+        _note(f"engine: openai, model {options.model} at {where}{mode}")
 
 
 class _ProgressBar:
@@ -111,22 +124,22 @@ def _progress_bar() -> Iterator[_ProgressBar]:
 
 
 def _emit(text: str, output: Path | None) -> None:
-    if output is None:
+    if output is None or str(output) == STDOUT_ARGUMENT:
         click.echo(text, nl=False)
     else:
         write_atomic(output, text)
-        click.echo(f"wrote {output}", err=True)
+        _note(f"wrote {output}")
 
 
 def _list_on_stderr(heading: str, items: list[Skipped]) -> None:
     if not items:
         return
-    click.echo(heading, err=True)
+    _note(heading)
     for item in items[:LISTED_ON_STDERR]:
-        click.echo(f"  {item.path}: {item.reason}", err=True)
+        _note(f"  {item.path}: {item.reason}")
     if len(items) > LISTED_ON_STDERR:
         more = len(items) - LISTED_ON_STDERR
-        click.echo(f"  … and {more} more, listed under Skipped inputs in the output", err=True)
+        _note(f"  … and {more} more, listed under Skipped inputs in the output")
 
 
 def _report_skipped(skipped: list[Skipped]) -> int:
@@ -137,6 +150,24 @@ def _report_skipped(skipped: list[Skipped]) -> int:
     _list_on_stderr(f"skipped {len(unused)} input(s):", unused)
     _list_on_stderr(f"{len(uncovered)} article(s) not covered:", uncovered)
     return EXIT_PARTIAL if uncovered else 0
+
+
+def _report_retries(stats: Stats) -> None:
+    """Say on stderr how many requests had to be sent again, if any."""
+    if stats.retries or stats.reasks:
+        click.echo(
+            f"retries: {stats.retries} after transient errors (rate limits, 5xx, timeouts, "
+            f"broken connections), {stats.reasks} re-asked for an unusable answer",
+            err=True,
+        )
+
+
+def _nothing_covered(document: Briefing | Daily) -> bool:
+    """True when every article an engine was given failed: a briefing of nothing."""
+    briefings = document.stories if isinstance(document, Daily) else [document]
+    return bool(briefings) and all(
+        b.stats.articles and b.stats.uncovered_articles >= b.stats.articles for b in briefings
+    )
 
 
 def _dry_run_text(stats: Stats) -> str:
@@ -165,7 +196,25 @@ def _run(action: Callable[[], int]) -> None:
             err=True,
         )
         sys.exit(EXIT_INTERRUPTED)
+    except Exception as error:
+        logging.getLogger("briefing").info("the run stopped on", exc_info=error)
+        click.echo(f"Error: {_unexpected(error)}", err=True)
+        sys.exit(EXIT_USAGE)
     sys.exit(code)
+
+
+def _unexpected(error: Exception) -> str:
+    """One line for an error that is no input's fault: a broken install or a bug."""
+    detail = one_line(f"{type(error).__name__}: {error}", 300)
+    if isinstance(error, ImportError):
+        return (
+            f"briefing's installation is incomplete ({detail}): reinstall it with its "
+            "dependencies (pip install --force-reinstall briefing)"
+        )
+    return (
+        f"the run stopped on an internal error ({detail}); nothing was written. "
+        "This is a bug: please report it (-v shows the traceback)"
+    )
 
 
 def _apply(command: Callable[..., Any], decorators: list[Callable[..., Any]]) -> Callable[..., Any]:
@@ -174,11 +223,58 @@ def _apply(command: Callable[..., Any], decorators: list[Callable[..., Any]]) ->
     return command
 
 
-def input_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    """Limits on what is read, shared by every command that reads articles."""
+def _set_verbosity(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    """-v logs each stage, -q keeps stderr to errors; either works before or after the
+    subcommand (the last one given wins)."""
+    if not value or ctx.resilient_parsing:
+        return
+    level = logging.INFO if param.name == "verbose" else logging.ERROR
+    logging.getLogger("briefing").setLevel(level)
+
+
+def verbosity_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """-v/--verbose and -q/--quiet, accepted by the group and by every subcommand."""
     return _apply(
         command,
         [
+            click.option(
+                "-v",
+                "--verbose",
+                is_flag=True,
+                expose_value=False,
+                callback=_set_verbosity,
+                help="Log each stage on stderr.",
+            ),
+            click.option(
+                "-q",
+                "--quiet",
+                is_flag=True,
+                expose_value=False,
+                callback=_set_verbosity,
+                help="Only errors on stderr (no engine line, no list of skipped inputs).",
+            ),
+        ],
+    )
+
+
+def input_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """What is read and its limits, shared by every command that reads articles."""
+    return _apply(
+        command,
+        [
+            click.option(
+                "--include",
+                metavar="GLOB",
+                multiple=True,
+                help="Read only files matching GLOB (name or path; repeatable). Also reads "
+                "files skipped by default: README, LICENSE, CHANGELOG, PROVENANCE, dotfiles.",
+            ),
+            click.option(
+                "--exclude",
+                metavar="GLOB",
+                multiple=True,
+                help="Never read files or folders matching GLOB (name or path; repeatable).",
+            ),
             click.option(
                 "--max-file-bytes",
                 type=click.IntRange(min=1),
@@ -189,6 +285,7 @@ def input_options(command: Callable[..., Any]) -> Callable[..., Any]:
                 type=click.IntRange(min=1),
                 help=f"Skip articles beyond this many [default {DEFAULT_MAX_ARTICLES:,}].",
             ),
+            verbosity_options,
         ],
     )
 
@@ -199,8 +296,8 @@ def engine_options(command: Callable[..., Any]) -> Callable[..., Any]:
         click.option(
             "-o",
             "--output",
-            type=click.Path(dir_okay=False, path_type=Path),
-            help="Write here (atomically) instead of stdout.",
+            type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
+            help="Write here (atomically); - or nothing: stdout.",
         ),
         click.option(
             "--format",
@@ -231,6 +328,12 @@ def engine_options(command: Callable[..., Any]) -> Callable[..., Any]:
             "--timeout",
             type=click.FloatRange(min=0, min_open=True),
             help=f"Seconds to wait for one answer [default {DEFAULT_TIMEOUT_SECONDS:g}].",
+        ),
+        click.option(
+            "--retry-budget",
+            type=click.FloatRange(min=0),
+            help="Seconds one request may keep retrying rate limits, 5xx, timeouts and broken "
+            f"connections, from its first try [default {DEFAULT_RETRY_BUDGET_SECONDS:g}].",
         ),
         click.option(
             "--max-cost",
@@ -272,6 +375,7 @@ def _options(**flags: Any) -> Options:
         budget=flags["budget"],
         concurrency=flags["concurrency"],
         timeout=flags["timeout"],
+        retry_budget=flags["retry_budget"],
         max_cost=flags["max_cost"],
         dry_run=flags["dry_run"],
         use_cache=False if flags["no_cache"] else None,
@@ -280,6 +384,8 @@ def _options(**flags: Any) -> Options:
         schema_mode=flags["schema_mode"],
         max_file_bytes=flags["max_file_bytes"],
         max_articles=flags["max_articles"],
+        include=flags["include"],
+        exclude=flags["exclude"],
     )
 
 
@@ -299,6 +405,7 @@ class _BriefingGroup(click.Group):
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
         kwargs["standalone_mode"] = False
+        logging.getLogger("briefing").setLevel(logging.WARNING)  # until -v or -q says otherwise
         try:
             return super().main(*args, **kwargs)
         except click.UsageError as error:
@@ -314,11 +421,10 @@ class _BriefingGroup(click.Group):
 
 @click.group(cls=_BriefingGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="briefing", prog_name="briefing")
-@click.option("-v", "--verbose", is_flag=True, help="Log each stage on stderr.")
-def main(verbose: bool) -> None:
+@verbosity_options
+def main() -> None:
     """Turn news articles from several outlets into a sourced briefing."""
     logger = logging.getLogger("briefing")
-    logger.setLevel(logging.INFO if verbose else logging.WARNING)
     if not any(isinstance(handler, _StderrHandler) for handler in logger.handlers):
         logger.addHandler(_StderrHandler())
 
@@ -345,6 +451,11 @@ def _produce(
         _announce_engine(options)
         with _progress_bar() as bar:
             document = make(options, bar)
+        _report_retries(document.stats)
+        if _nothing_covered(document):
+            code = _report_skipped(document.skipped)
+            click.echo("Error: no article could be briefed; nothing was written.", err=True)
+            return code
         _emit(render(document, chosen), output)
         return _report_skipped(document.skipped)
 
@@ -406,7 +517,12 @@ def daily(
 )
 @input_options
 def inspect(
-    paths: tuple[str, ...], fmt: str, max_file_bytes: int | None, max_articles: int | None
+    paths: tuple[str, ...],
+    fmt: str,
+    max_file_bytes: int | None,
+    max_articles: int | None,
+    include: tuple[str, ...],
+    exclude: tuple[str, ...],
 ) -> None:
     """Show what ingest makes of each input: its articles (title, outlet, date, URL, size)
     or why it was skipped. The same reading that `build` and `daily` use."""
@@ -418,6 +534,7 @@ def inspect(
             stdin=sys.stdin.buffer,
             max_file_bytes=options.max_file_bytes,
             max_articles=options.max_articles,
+            selection=Selection.of(include, exclude),
         )
         if fmt == "json":
             click.echo(json.dumps([report.model_dump() for report in reports], indent=2))

@@ -14,6 +14,7 @@ DEFAULT_CONCURRENCY = 16
 DEFAULT_MAX_FILE_BYTES = 20_000_000
 DEFAULT_MAX_ARTICLES = 20_000
 DEFAULT_TIMEOUT_SECONDS = 300.0
+DEFAULT_RETRY_BUDGET_SECONDS = 180.0
 
 EngineName = Literal["auto", "openai", "offline"]
 
@@ -28,6 +29,7 @@ class Options(BaseModel):
     budget: int = Field(default=DEFAULT_BUDGET, gt=0)
     concurrency: int = Field(default=DEFAULT_CONCURRENCY, gt=0)
     timeout: float = Field(default=DEFAULT_TIMEOUT_SECONDS, gt=0)
+    retry_budget: float = Field(default=DEFAULT_RETRY_BUDGET_SECONDS, ge=0)
     max_cost: float | None = Field(default=None, ge=0)
     dry_run: bool = False
     use_cache: bool = True
@@ -37,6 +39,8 @@ class Options(BaseModel):
     schema_mode: Literal["strict", "json"] = "strict"
     max_file_bytes: int = Field(default=DEFAULT_MAX_FILE_BYTES, gt=0)
     max_articles: int = Field(default=DEFAULT_MAX_ARTICLES, gt=0)
+    include: tuple[str, ...] = ()  # globs: read only matching files (--include)
+    exclude: tuple[str, ...] = ()  # globs: never read matching files or folders (--exclude)
 
     @classmethod
     def from_env(cls, **overrides: object) -> Options:

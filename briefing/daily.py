@@ -20,7 +20,6 @@ from collections import Counter
 from collections.abc import Sequence
 from contextlib import AbstractAsyncContextManager
 from datetime import date as Date
-from pathlib import Path
 from typing import BinaryIO, Literal, TypeVar
 from urllib.parse import urlsplit
 
@@ -29,11 +28,11 @@ from pydantic import BaseModel
 from briefing.cluster import cluster
 from briefing.config import Options
 from briefing.engines import Engine, ExtractionFailed, SummaryInput, Usage, select_engine
-from briefing.engines.offline import OfflineEngine
 from briefing.errors import BriefingError, NothingUsable
+from briefing.ingest import Paths
 from briefing.pack import Pack
 from briefing.pipeline import Prepared, Reporter, brief, check_cost, prepare, read_articles
-from briefing.render import source_label
+from briefing.render import index_sources, source_label
 from briefing.schema import (
     Article,
     Briefing,
@@ -85,7 +84,7 @@ class DayPlan(BaseModel):
 
 
 def daily(
-    paths: Sequence[str | Path],
+    paths: Paths,
     options: Options | None = None,
     *,
     date: str | None = None,
@@ -108,7 +107,7 @@ def daily(
 
 
 def plan_daily(
-    paths: Sequence[str | Path],
+    paths: Paths,
     options: Options,
     *,
     date: str | None = None,
@@ -121,7 +120,7 @@ def plan_daily(
 
 
 def plan_day(
-    paths: Sequence[str | Path],
+    paths: Paths,
     options: Options,
     engine: Engine,
     *,
@@ -153,14 +152,29 @@ def published_on(articles: list[Article], day: str | None) -> tuple[list[Article
         raise BriefingError(f"--date {day!r} is not a date: use YYYY-MM-DD.") from None
     kept: list[Article] = []
     skipped: list[Skipped] = []
+    on_day = 0
     for article in articles:
         published = (article.source.published or "")[:10]
         if not published or published == day:
             kept.append(article)
+            on_day += published == day
         else:
             reason = f"published {published}, not on {day} (--date)"
             skipped.append(Skipped(path=article.source.path, reason=reason))
+    if kept and not on_day:
+        raise NoArticleOnDay(day, undated=len(kept), other_days=len(skipped))
     return kept, skipped
+
+
+class NoArticleOnDay(NothingUsable):
+    """``--date D`` and no article is dated D: undated ones alone are not that day's news."""
+
+    def __init__(self, day: str, *, undated: int, other_days: int) -> None:
+        super().__init__([])
+        self.args = (
+            f"no article is dated {day} ({undated} have no date, {other_days} are dated other "
+            "days); pick another --date, or drop --date to brief them all",
+        )
 
 
 def usual_day(articles: Sequence[Article]) -> str | None:
@@ -175,7 +189,7 @@ def usual_day(articles: Sequence[Article]) -> str | None:
 def estimate_day(day: DayPlan, engine: Engine) -> Stats:
     """Calls, tokens and cost of briefing every story plus the day in brief."""
     usages = [engine.estimate(story.packs) for story in day.stories]
-    if day.stories and not isinstance(engine, OfflineEngine):
+    if day.stories and engine.writes_summaries:
         usages.append(engine.estimate([]))  # the day in brief: one summary call
     return Stats(
         engine=engine.name,
@@ -195,6 +209,7 @@ class _SharedLimit:
         self._limit = asyncio.Semaphore(limit)
         self.name = engine.name
         self.model = engine.model
+        self.writes_summaries = engine.writes_summaries
 
     def session(self) -> AbstractAsyncContextManager[object]:
         return self._engine.session()
@@ -273,14 +288,14 @@ def rank(stories: list[Story]) -> list[Story]:
 
 def outlets_of(sources: list[Source]) -> list[Outlet]:
     """The outlets behind `sources`, most articles first. A source whose outlet is unknown
-    (no outlet, no URL) stands alone, named by its title or id."""
+    (no outlet, no URL) stands alone, named by its number in the story: "Source #4"."""
     outlets: dict[tuple[bool, str], Outlet] = {}
+    numbered = index_sources(sources)
     for source in sources:
         name = outlet_name(source)
         key = (True, name.casefold()) if name else (False, source.id)
-        outlet = outlets.setdefault(
-            key, Outlet(name=name or source_label(source), named=bool(name), source_ids=[])
-        )
+        label = name or source_label(numbered[source.id])
+        outlet = outlets.setdefault(key, Outlet(name=label, named=bool(name), source_ids=[]))
         outlet.source_ids.append(source.id)
     return sorted(outlets.values(), key=lambda o: (-len(o.source_ids), not o.named, o.name))
 
@@ -410,21 +425,22 @@ async def day_in_brief(
 ) -> tuple[list[str], Usage]:
     """3 to 7 bullets across the top stories.
 
-    The offline engine takes each top story's most central sentence (its first bullet);
-    other engines write them in one call from the top stories' structured data, topped up
-    with those sentences if the call gives fewer than 3, or replaced by them if it fails.
+    An engine that does not write summaries gets each top story's most central sentence
+    (its first bullet); one that does writes them in one call from the top stories'
+    structured data, topped up with those sentences if the call gives fewer than 3, or
+    replaced by them if it fails.
     """
     if not stories:
         return [other.lede for other in others[:MAX_DAY_BULLETS] if other.lede], Usage()
     leads = lead_sentences(stories)
-    if isinstance(engine, OfflineEngine):
+    if not engine.writes_summaries:
         return leads, Usage()
     try:
         summary, usage = await engine.summarize(day_facts(stories[:MAX_DAY_BULLETS]))
     except ExtractionFailed as failure:
         log.warning("the day-in-brief call failed (%s); using lead sentences instead", failure)
         return leads, Usage(failed_calls=1)
-    bullets = summary.bullets[:MAX_DAY_BULLETS]
+    bullets = [bullet.text for bullet in summary.bullets[:MAX_DAY_BULLETS]]
     missing = MIN_DAY_BULLETS - len(bullets)
     if missing > 0:
         bullets += [lead for lead in leads if lead not in bullets][:missing]

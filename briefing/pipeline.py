@@ -12,7 +12,6 @@ import functools
 import logging
 import time
 from collections.abc import Sequence
-from pathlib import Path
 from typing import BinaryIO, Protocol
 
 from pydantic import BaseModel
@@ -21,15 +20,16 @@ from briefing.clean import clean
 from briefing.config import Options
 from briefing.dedup import Passage, dedup
 from briefing.engines import Engine, ExtractionFailed, SummaryInput, Usage, select_engine
-from briefing.engines.offline import OfflineEngine
 from briefing.errors import BriefingError, NothingUsable
-from briefing.ingest import load
+from briefing.facts import assign_ids, with_fact_sources
+from briefing.ingest import Paths, Selection, load
 from briefing.memory import cycle_collector_paused
 from briefing.pack import Pack, make_packs
 from briefing.reconcile import reconcile
 from briefing.schema import Article, Briefing, Extraction, Skipped, Stats, Summary
+from briefing.summary import summarize_story
 from briefing.tokens import count_tokens
-from briefing.verify import SourceTexts, cite_every_carrier, verify
+from briefing.verify import SourceTexts, cite_carriers, verify
 
 log = logging.getLogger(__name__)
 
@@ -69,7 +69,7 @@ class PackResult(BaseModel):
 
 @cycle_collector_paused()
 def read_articles(
-    paths: Sequence[str | Path], options: Options, stdin: BinaryIO | None = None
+    paths: Paths, options: Options, stdin: BinaryIO | None = None
 ) -> tuple[list[Article], list[Skipped]]:
     """Ingest and clean the inputs. Articles with nothing left after cleaning are skipped."""
     ingested = load(
@@ -77,6 +77,7 @@ def read_articles(
         stdin=stdin,
         max_file_bytes=options.max_file_bytes,
         max_articles=options.max_articles,
+        selection=Selection.of(options.include, options.exclude),
     )
     articles: list[Article] = []
     skipped = list(ingested.skipped)
@@ -180,8 +181,7 @@ async def _summarize(engine: Engine, story: SummaryInput) -> tuple[Summary, Usag
         return await engine.summarize(story)
     except ExtractionFailed as failure:
         log.warning("the summary call failed (%s); using central sentences instead", failure)
-        summary, _ = await OfflineEngine().summarize(story)
-        return summary, failure.usage + Usage(failed_calls=1)
+        return summarize_story(story), failure.usage + Usage(failed_calls=1)
 
 
 def _total(usages: Sequence[Usage]) -> Usage:
@@ -196,13 +196,14 @@ async def brief(
     with cycle_collector_paused():
         texts = SourceTexts(prepared.articles)
         verified = [
-            verify(
-                cite_every_carrier(result.extraction, result.pack), texts, result.pack.source_ids
+            cite_carriers(
+                verify(result.extraction, texts, result.pack.source_ids), result.pack, texts
             )
             for result in results
             if result.extraction is not None
         ]
         story = reconcile([item.extraction for item in verified])
+        facts = assign_ids(story.claims, story.figures, story.disputes)
     log.info(
         "%d of %d packs extracted; verify dropped %d quotes; %d actors, %d claims, %d figures, "
         "%d disputes",
@@ -210,30 +211,33 @@ async def brief(
         len(results),
         sum(item.dropped for item in verified),
         len(story.actors),
-        len(story.claims),
-        len(story.figures),
-        len(story.disputes),
+        len(facts.claims),
+        len(facts.figures),
+        len(facts.disputes),
     )
     summary, summary_usage = await _summarize(
         engine,
         SummaryInput(
             actors=story.actors,
-            claims=story.claims,
-            figures=story.figures,
-            disputes=story.disputes,
+            claims=facts.claims,
+            figures=facts.figures,
+            disputes=facts.disputes,
             passages=prepared.passages,
             titles=[a.source.title for a in prepared.articles if a.source.title],
         ),
     )
+    by_id = facts.by_id()
+    bullets = [with_fact_sources(bullet, by_id) for bullet in summary.bullets]
     usage = _total([result.usage for result in results] + [summary_usage])
     uncovered = _uncovered(prepared, results)
     return Briefing(
         title=summary.title,
-        summary=summary.bullets,
+        summary=[bullet.text for bullet in bullets],
+        bullets=bullets,
         actors=story.actors,
-        claims=story.claims,
-        figures=story.figures,
-        disputes=story.disputes,
+        claims=facts.claims,
+        figures=facts.figures,
+        disputes=facts.disputes,
         sources=[article.source for article in prepared.articles],
         skipped=prepared.skipped + uncovered,
         stats=Stats(
@@ -243,6 +247,10 @@ async def brief(
             articles=len(prepared.articles),
             unique_tokens=prepared.unique_tokens,
             dropped_evidence=sum(item.dropped for item in verified),
+            repaired_evidence=sum(item.repaired for item in verified),
+            recited_evidence=sum(item.recited for item in verified),
+            dropped_claims=sum(item.dropped_claims for item in verified),
+            dropped_figures=sum(item.dropped_figures for item in verified),
             uncovered_articles=len(uncovered),
             **usage.model_dump(),
         ),
@@ -279,7 +287,7 @@ def check_cost(planned: Stats, options: Options) -> None:
         )
 
 
-def plan(paths: Sequence[str | Path], options: Options, *, stdin: BinaryIO | None = None) -> Stats:
+def plan(paths: Paths, options: Options, *, stdin: BinaryIO | None = None) -> Stats:
     """What building a briefing of `paths` would do and cost, calling nothing (`--dry-run`)."""
     options = options.model_copy(update={"dry_run": True})
     engine = select_engine(options)
@@ -288,7 +296,7 @@ def plan(paths: Sequence[str | Path], options: Options, *, stdin: BinaryIO | Non
 
 
 def build(
-    paths: Sequence[str | Path],
+    paths: Paths,
     options: Options | None = None,
     *,
     stdin: BinaryIO | None = None,

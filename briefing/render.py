@@ -1,5 +1,5 @@
 """Render a briefing as Markdown, standalone HTML or JSON from the Jinja templates in
-`briefing/templates/`.
+`templates/` (installed as the package `briefing.templates`).
 
 Everything that came from an article is untrusted. HTML output autoescapes it, allows
 only http(s) links and carries a Content-Security-Policy that forbids scripts; Markdown
@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from pydantic import BaseModel
 
+from briefing.ingest.urls import host_of
 from briefing.memory import cycle_collector_paused
 from briefing.schema import Briefing, Claim, Daily, Source
 
@@ -81,9 +82,23 @@ def claims_by_speaker(briefing: Briefing) -> list[ClaimGroup]:
     return ordered
 
 
+class NumberedSource(Source):
+    """A source with its place in the briefing's list of sources (from 1)."""
+
+    number: int
+
+
 def source_label(source: Source) -> str:
-    """How a source is named next to a quote: its outlet, else its title, else its id."""
-    return source.outlet or source.title or source.id
+    """How a source is named to a reader, never by its id: its outlet, else its URL's host.
+
+    A numbered source (from `index_sources`) adds its number, "The New York Times #2", and
+    is "Source #2" when neither is known; otherwise the fallback is its title, then
+    "Unnamed source".
+    """
+    name = (source.outlet or "").strip() or host_of(source.url)
+    if isinstance(source, NumberedSource):
+        return f"{name or 'Source'} #{source.number}"
+    return name or source.title or "Unnamed source"
 
 
 def plural(count: int, singular: str, many: str | None = None) -> str:
@@ -92,13 +107,16 @@ def plural(count: int, singular: str, many: str | None = None) -> str:
 
 
 def index_sources(sources: list[Source]) -> dict[str, Source]:
-    """Sources by id, for looking up the outlet behind a cited id."""
-    return {source.id: source for source in sources}
+    """Sources by id, numbered in their order, for looking up the outlet behind a cited id."""
+    return {
+        source.id: NumberedSource(**dict(source), number=number)
+        for number, source in enumerate(sources, start=1)
+    }
 
 
 def _environment() -> Environment:
     env = Environment(
-        loader=PackageLoader("briefing", "templates"),
+        loader=PackageLoader("briefing.templates", "."),
         autoescape=select_autoescape(enabled_extensions=("html.j2",), default=False),
         undefined=StrictUndefined,
         trim_blocks=True,
@@ -119,7 +137,9 @@ _ENV = _environment()
 
 @cycle_collector_paused()
 def render(document: Briefing | Daily, fmt: Format) -> str:
-    """The briefing (or daily page) as text in `fmt`."""
+    """The briefing (or daily page) as text in `fmt` (one of `FORMATS`: md, html, json)."""
+    if fmt not in FORMATS:
+        raise ValueError(f"cannot render {fmt!r}: the formats are {', '.join(FORMATS)}")
     if fmt == "json":
         return document.model_dump_json(indent=2) + "\n"
     kind = "daily" if isinstance(document, Daily) else "briefing"

@@ -3,15 +3,21 @@
 The models an engine fills (`Evidence`, `Actor`, `Claim`, `Figure`, `Extraction`) follow
 the strict structured-output rules: every field is required and optional ones are
 `X | None`, so the same classes serve as the model's response format and as output.
+Fields that code fills after the engine has answered (a fact's `id`, a bullet's
+`source_ids`) are marked `OUTPUT_ONLY`: they are left out of the schema a model is given
+(`briefing.engines.prompting.compact_response_model`), so no model ever fills them.
 """
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 ActorKind = Literal["person", "organization", "country", "media", "other"]
+
+# Marks a field that code fills after the model has answered: not in the model's schema.
+OUTPUT_ONLY: dict[str, bool] = {"output_only": True}
 
 
 class Source(BaseModel):
@@ -82,6 +88,11 @@ class Claim(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
+    id: str = Field(
+        default="",
+        description="Stable within a briefing: c1, c2 … (set after reconcile).",
+        json_schema_extra=OUTPUT_ONLY,
+    )
     speaker: str | None
     text: str
     evidence: list[Evidence]
@@ -92,6 +103,11 @@ class Figure(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
+    id: str = Field(
+        default="",
+        description="Stable within a briefing: f1, f2 … (set after reconcile).",
+        json_schema_extra=OUTPUT_ONLY,
+    )
     subject: str
     value: str
     number: float | None
@@ -111,13 +127,27 @@ class Extraction(BaseModel):
     figures: list[Figure]
 
 
+class Bullet(BaseModel):
+    """One summary bullet and the facts (claim, figure and dispute ids) it was written from."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    text: str
+    facts: list[str] = Field(description="Ids of the claims, figures and disputes it states.")
+    source_ids: list[str] = Field(
+        default_factory=list,
+        description="The sources of its facts (or the sources it is taken from verbatim).",
+        json_schema_extra=OUTPUT_ONLY,
+    )
+
+
 class Summary(BaseModel):
     """A headline and a few bullet points, written from the reconciled data."""
 
     model_config = ConfigDict(extra="forbid")
 
     title: str
-    bullets: list[str]
+    bullets: list[Bullet]
 
 
 class DisputeVersion(BaseModel):
@@ -132,6 +162,9 @@ class DisputeVersion(BaseModel):
 class Dispute(BaseModel):
     """Sources that give different values for the same quantity."""
 
+    id: str = Field(
+        default="", description="Stable within a briefing: d1, d2 … (set after reconcile)."
+    )
     subject: str
     versions: list[DisputeVersion]
     note: str
@@ -143,6 +176,12 @@ class Usage(BaseModel):
     calls: int = 0
     cached_calls: int = 0
     failed_calls: int = 0
+    retries: int = Field(
+        default=0, description="Requests sent again after a transient error (429, 5xx, timeout)."
+    )
+    reasks: int = Field(
+        default=0, description="Answers asked for again because they could not be used."
+    )
     prompt_tokens: int = 0
     cached_prompt_tokens: int = 0
     completion_tokens: int = 0
@@ -165,6 +204,27 @@ class Stats(Usage):
     unique_tokens: int = 0
     dropped_evidence: int = Field(
         default=0, description="Quotes removed by verify because they were not in their source."
+    )
+    repaired_evidence: int = Field(
+        default=0, description="Near-verbatim quotes verify replaced by the exact span of a source."
+    )
+    recited_evidence: int = Field(
+        default=0, description="Quotes verify cited to the pack's source that really holds them."
+    )
+    dropped_claims: int = Field(
+        default=0, description="Claims removed by verify: no quote left, or text its quotes lack."
+    )
+    dropped_figures: int = Field(
+        default=0, description="Figures removed by verify: no quote left, or a value not quoted."
+    )
+    rewritten_claims: int = Field(
+        default=0, description="Claims whose text named what their quotes lack: now the quote."
+    )
+    unattributed_claims: int = Field(
+        default=0, description="Claims whose speaker their quotes' paragraphs do not name."
+    )
+    dropped_bullets: int = Field(
+        default=0, description="Summary bullets removed: numbers or names their facts lack."
     )
     uncovered_articles: int = Field(
         default=0, description="Articles whose text an engine failed to read (listed in skipped)."
@@ -201,7 +261,7 @@ class Briefing(BaseModel):
     """The output of `briefing build`: the public JSON contract."""
 
     title: str
-    summary: list[str]
+    summary: list[str] = Field(default_factory=list, description="The bullets' texts.")
     actors: list[Actor]
     claims: list[Claim]
     figures: list[Figure]
@@ -209,6 +269,21 @@ class Briefing(BaseModel):
     sources: list[Source]
     skipped: list[Skipped]
     stats: Stats
+    bullets: list[Bullet] = Field(
+        default_factory=list, description="The summary, each bullet with the facts it states."
+    )
+
+    @model_validator(mode="after")
+    def _summary_is_the_bullets(self) -> Self:
+        """Keep `summary` the bullets' texts: either may be given, and if both, they agree."""
+        texts = [bullet.text for bullet in self.bullets]
+        if not self.bullets:
+            self.bullets = [Bullet(text=text, facts=[], source_ids=[]) for text in self.summary]
+        elif not self.summary:
+            self.summary = texts
+        elif self.summary != texts:
+            raise ValueError("summary must be the texts of bullets")
+        return self
 
 
 class Story(Briefing):

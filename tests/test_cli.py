@@ -15,7 +15,7 @@ from click.testing import CliRunner
 
 from briefing.cli import main
 from briefing.schema import Briefing, Stats
-from briefing.testing.fake_openai import FakeOpenAI, auto_reply, error_reply
+from briefing.testing.fake_openai import FakeOpenAI, auto_reply, error_reply, refusal_reply
 
 from .corpus import EXAMPLE
 
@@ -262,7 +262,9 @@ def test_max_articles_caps_what_is_read():
     result = run("build", str(EXAMPLE), "--max-articles", "2", "--format", "json")
     briefing = Briefing.model_validate_json(result.stdout)
     assert len(briefing.sources) == 2
-    assert sum("max_articles" in s.reason for s in briefing.skipped) == 3
+    assert [s.reason for s in briefing.skipped] == [
+        "stopped after 2 files (max_articles); the rest was not read"
+    ]
 
 
 def test_skipped_inputs_are_listed_on_stderr_even_when_the_run_succeeds(tmp_path):
@@ -282,3 +284,112 @@ def test_verbose_logs_each_stage():
     result = run("-v", "build", str(EXAMPLE))
     assert "read 5 articles" in result.stderr
     assert "passages after dedup" in result.stderr and "disputes" in result.stderr
+
+
+def test_dash_output_writes_stdout_not_a_file_named_dash(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = run("build", str(EXAMPLE), "-o", "-", "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert Briefing.model_validate_json(result.stdout).sources
+    assert not (tmp_path / "-").exists()
+
+
+def test_verbose_and_quiet_are_accepted_after_the_subcommand_too():
+    verbose = run("build", str(EXAMPLE), "-v")
+    assert verbose.exit_code == 0 and "read 5 articles" in verbose.stderr
+    quiet = run("build", str(EXAMPLE), "--format", "json", "-q")
+    assert quiet.exit_code == 0 and quiet.stderr == ""
+    assert Briefing.model_validate_json(quiet.stdout).sources
+    assert "engine: offline" in run("-q", "build", str(EXAMPLE), "-v").stderr
+
+
+def test_when_every_article_fails_nothing_is_written_and_the_exit_code_is_3(tmp_path):
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text("Officials said the bridge would reopen on Monday.")
+    out = tmp_path / "b.md"
+    with FakeOpenAI(then=lambda request: refusal_reply()) as server:
+        result = run(
+            "build",
+            str(tmp_path / "in"),
+            "--base-url",
+            server.base_url,
+            "--no-cache",
+            "-o",
+            str(out),
+        )
+    assert result.exit_code == 3, result.output
+    assert not out.exists()
+    assert "1 article(s) not covered:" in result.stderr
+    assert "no article could be briefed; nothing was written" in result.stderr
+
+
+def test_inspect_of_a_folder_with_a_symlink_loop_and_a_dangling_link_skips_them(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text("A story that reads fine.")
+    (folder / "loop").symlink_to(folder / "loop")
+    (folder / "gone.txt").symlink_to(tmp_path / "nowhere.txt")
+    result = run("inspect", str(folder), "--format", "json")
+    assert result.exit_code == 0, result.output
+    reasons = {s["path"]: s["reason"] for r in json.loads(result.stdout) for s in r["skipped"]}
+    assert reasons == {
+        "in/gone.txt": "broken symbolic link",
+        "in/loop": "cannot access: Too many levels of symbolic links",
+    }
+
+
+def test_inspect_of_the_filesystem_root_lists_or_skips_without_a_traceback():
+    result = run("inspect", "/", "--max-articles", "3", "--format", "json")
+    assert result.exit_code in (0, 2), result.output
+    assert not isinstance(result.exception, Exception) or isinstance(result.exception, SystemExit)
+    reports = json.loads(result.stdout)
+    assert reports[-1]["skipped"][-1]["reason"].startswith("stopped after 3 files")
+
+
+def test_include_and_exclude_choose_the_files_read(tmp_path):
+    for name in ("a.txt", "b.md", "notes/c.txt"):
+        (tmp_path / "in" / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / "in" / name).write_text(f"Story {name} was filed on Friday.")
+    result = run("inspect", str(tmp_path / "in"), "--include", "*.txt", "--exclude", "notes")
+    assert result.exit_code == 0, result.output
+    listed = json.loads(
+        run(
+            "inspect",
+            str(tmp_path / "in"),
+            "--include",
+            "*.txt",
+            "--exclude",
+            "notes",
+            "--format",
+            "json",
+        ).stdout
+    )
+    assert {r["path"]: [s["reason"] for s in r["skipped"]] for r in listed} == {
+        "in/a.txt": [],
+        "in/b.md": ["not matched by --include *.txt"],
+        "in/notes": ["excluded by --exclude notes"],
+    }
+
+
+def test_an_incomplete_install_exits_1_naming_the_missing_module(tmp_path, monkeypatch):
+    page = tmp_path / "page.html"
+    page.write_text(
+        "<html><body><article><p>The port reopened on Monday.</p></article></body></html>"
+    )
+    monkeypatch.setitem(sys.modules, "trafilatura", None)
+    result = run("build", str(page))
+    assert result.exit_code == 1
+    assert "installation is incomplete" in result.stderr and "trafilatura" in result.stderr
+    assert result.stdout == "" and "Traceback" not in result.stderr
+
+
+def test_an_internal_error_exits_1_with_one_line_and_writes_nothing(tmp_path, monkeypatch):
+    def broken(*args, **kwargs):
+        raise AttributeError("'NoneType' object has no attribute 'paragraphs'")
+
+    monkeypatch.setattr("briefing.pipeline.clean", broken)
+    target = tmp_path / "out.md"
+    result = run("build", str(EXAMPLE), "-o", str(target))
+    assert result.exit_code == 1 and not target.exists()
+    [line] = [line for line in result.stderr.splitlines() if line.startswith("Error:")]
+    assert "internal error (AttributeError:" in line and "a bug" in line

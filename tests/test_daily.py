@@ -261,13 +261,13 @@ def test_coverage_finds_wire_copy_and_figures_given_by_other_outlets_and_who_lef
         "Ledger": (True, ["a"]),
         "Herald": (True, ["b"]),
         "meridian.example": (True, ["c"]),
-        "d": (False, ["d"]),
+        "Source #4": (False, ["d"]),
     }
     rows = {(row.kind, row.text): row for row in story.coverage.rows}
     four_hundred = rows["figure", "residents evacuated: 400"]
     assert four_hundred.source_ids == ["a", "b", "c"]  # "1400" does not count
-    assert four_hundred.left_out_by == ["d"]
-    assert rows["figure", "residents evacuated: 600"].reported_by == ["d"]
+    assert four_hundred.left_out_by == ["Source #4"]
+    assert rows["figure", "residents evacuated: 600"].reported_by == ["Source #4"]
     assert rows["claim", "400 evacuated"].source_ids == ["a", "b"]  # the wire copy in b
     assert [row.kind for row in story.coverage.rows] == ["figure", "figure", "claim"]
 
@@ -400,19 +400,27 @@ def test_a_rerun_makes_no_calls_and_a_new_article_only_those_of_its_story(folder
 
 def test_calls_are_bounded_across_all_stories_together():
     class SlowEngine:
-        name, model = "slow", None
+        """Holds each call at a gate: every call that the limit lets in is in flight at once."""
+
+        name, model, writes_summaries = "slow", None, True
         running = peak = 0
+        gate: asyncio.Event
 
         async def extract(self, pack):
             SlowEngine.running += 1
             SlowEngine.peak = max(SlowEngine.peak, SlowEngine.running)
-            await asyncio.sleep(0.01)
+            await SlowEngine.gate.wait()
             SlowEngine.running -= 1
             return None, Usage()
 
     async def many_stories():
+        SlowEngine.gate = asyncio.Event()
         limited = _SharedLimit(SlowEngine(), 3)
-        await asyncio.gather(*(limited.extract(None) for _ in range(20)))
+        calls = [asyncio.ensure_future(limited.extract(None)) for _ in range(20)]
+        # Runs after each call's first step (the loop runs callbacks in order), by which
+        # time every call the limit admits is waiting at the gate.
+        asyncio.get_running_loop().call_soon(SlowEngine.gate.set)
+        await asyncio.gather(*calls)
 
     asyncio.run(many_stories())
     assert SlowEngine.peak == 3
@@ -514,3 +522,17 @@ def test_three_feeds_of_one_day_share_their_common_stories():
     dublin = story_with("Dublin")
     assert len(dublin) == 1 and len(dublin[0].coverage.outlets) == 2
     assert len(story_with("Black Friday")) == 1
+
+
+def test_a_date_no_article_carries_is_nothing_usable_even_with_undated_articles(tmp_path):
+    for name, outlet in (("a.txt", "Ledger"), ("b.txt", "Herald")):
+        (tmp_path / name).write_text(
+            f"outlet {outlet}\n\nThe council said the bridge would reopen on Monday after repairs."
+        )
+    with pytest.raises(NothingUsable, match="no article is dated 2024-05-14"):
+        daily([tmp_path], Options(engine="offline"), date="2024-05-14")
+    result = CliRunner().invoke(main, ["daily", str(tmp_path), "--date", "2024-05-14"])
+    assert result.exit_code == 2
+    assert "no article is dated 2024-05-14 (2 have no date, 0 are dated other days)" in (
+        result.stderr
+    )

@@ -10,7 +10,7 @@ import pytest
 from briefing.dedup import Passage
 from briefing.engines.base import SummaryInput, Usage
 from briefing.engines.offline import OfflineEngine, extract_pack
-from briefing.engines.offline_numbers import find_quantities
+from briefing.language.numbers import find_quantities
 from briefing.pack import Block, Pack
 from briefing.schema import Actor, Extraction
 from briefing.text import normalize_for_match
@@ -370,11 +370,11 @@ def test_summary_bullets_are_verbatim_central_sentences_without_quotations():
     texts = [p.text for p in passages]
     assert usage == Usage()
     assert 1 <= len(summary.bullets) <= 5
-    assert all(bullet in texts for bullet in summary.bullets)
-    assert summary.bullets[0] == texts[0]
-    assert all(
-        "warn" not in bullet and bullet != "UKRAINE COOPERATION" for bullet in summary.bullets
-    )
+    bullets = [bullet.text for bullet in summary.bullets]
+    assert all(bullet in texts for bullet in bullets)
+    assert bullets[0] == texts[0]
+    assert summary.bullets[0].source_ids == ["a", "b"]
+    assert all("warn" not in bullet and bullet != "UKRAINE COOPERATION" for bullet in bullets)
     assert summary.title
 
 

@@ -157,3 +157,15 @@ def test_all_corpus_folders_load_with_headers_and_unique_ids():
         a.source.url.startswith("https://www.nytimes.com/") for a in nytimes
     )
     assert all("?" not in a.source.url for a in nytimes)
+
+
+@needs_corpus
+def test_the_corpus_readme_and_provenance_are_skipped_as_not_articles():
+    result = load([CORPUS])
+    assert not any(
+        a.source.path.startswith(("corpus/README", "corpus/PROVENANCE")) for a in result.articles
+    )
+    reasons = {s.path: s.reason for s in result.skipped}
+    assert reasons["corpus/README.md"].startswith("not an article (README file)")
+    assert reasons["corpus/PROVENANCE"].startswith("not an article (PROVENANCE folder)")
+    assert len(result.articles) == sum(len(list(d.glob("*.txt"))) for d in CORPUS.glob("*-*/"))

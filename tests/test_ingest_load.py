@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rich.console import Console
@@ -122,10 +123,17 @@ def test_bad_files_are_skipped_with_specific_reasons_while_good_ones_load(tmp_pa
 
 def test_empty_folder_is_skipped_with_a_reason(tmp_path):
     (tmp_path / "nothing").mkdir()
-    _write(tmp_path, "nothing/.hidden", "x")
-    assert load([tmp_path / "nothing"]).skipped[0].reason == (
-        "folder holds no files (hidden files are ignored)"
-    )
+    assert load([tmp_path / "nothing"]).skipped[0].reason == "folder holds no files"
+
+
+def test_hidden_files_in_a_folder_are_listed_as_skipped_not_read(tmp_path):
+    _write(tmp_path, "inbox/.hidden", "x")
+    _write(tmp_path, "inbox/.git/config", "x")
+    skipped = load([tmp_path / "inbox"]).skipped
+    assert [(s.path, s.reason.split(",")[0]) for s in skipped] == [
+        ("inbox/.git", "hidden folder"),
+        ("inbox/.hidden", "hidden file"),
+    ]
 
 
 def test_stdin_is_read_as_bytes_and_its_format_sniffed():
@@ -180,9 +188,20 @@ def test_json_over_the_byte_limit_is_skipped_but_json_lines_keep_complete_lines(
 def test_articles_beyond_max_articles_are_skipped_with_a_reason(tmp_path):
     for n in range(4):
         _write(tmp_path, f"corpus/{n}.txt", f"Story number {n}.")
+    files = [tmp_path / "corpus" / f"{n}.txt" for n in range(4)]
+    result = load(files, max_articles=2)
+    assert [a.source.path for a in result.articles] == ["0.txt", "1.txt"]
+    assert [s.reason for s in result.skipped] == ["over the limit of 2 articles (max_articles)"] * 2
+
+
+def test_a_folder_walk_stops_after_max_articles_files_and_says_so(tmp_path):
+    for n in range(5):
+        _write(tmp_path, f"corpus/{n}.txt", f"Story number {n}.")
     result = load([tmp_path / "corpus"], max_articles=2)
     assert [a.source.path for a in result.articles] == ["corpus/0.txt", "corpus/1.txt"]
-    assert [s.reason for s in result.skipped] == ["over the limit of 2 articles (max_articles)"] * 2
+    assert [(s.path, s.reason) for s in result.skipped] == [
+        ("corpus", "stopped after 2 files (max_articles); the rest was not read")
+    ]
 
 
 def test_describe_reports_exactly_what_load_reads(tmp_path):
@@ -244,3 +263,42 @@ def test_a_stray_nul_in_text_is_stripped_not_a_reason_to_skip(tmp_path):
     (tmp_path / "a.txt").write_bytes(b"\x00Lavrov met Kim Jong Un in Wonsan on Saturday.\x00\n")
     result = load([tmp_path / "a.txt"])
     assert result.articles[0].paragraphs == ["Lavrov met Kim Jong Un in Wonsan on Saturday."]
+
+
+PAGE = (
+    "<html><head><title>Port reopens</title></head><body><article><p>The port reopened on "
+    "Monday after a week of repairs, the harbour authority said.</p></article></body></html>"
+)
+
+
+def test_a_missing_module_stops_the_load_instead_of_skipping_the_page(tmp_path, monkeypatch):
+    _write(tmp_path, "page.html", PAGE)
+    monkeypatch.setitem(sys.modules, "trafilatura", None)  # as an incomplete install would be
+    with pytest.raises(ImportError):
+        load([tmp_path])
+
+
+def test_a_bug_inside_a_parser_stops_the_load(tmp_path, monkeypatch):
+    _write(tmp_path, "page.html", PAGE)
+
+    def broken(markup: str, *, path: str):
+        raise TypeError("unsupported operand")
+
+    monkeypatch.setattr("briefing.ingest.html.page_to_draft", broken)
+    with pytest.raises(TypeError):
+        load([tmp_path])
+
+
+def test_a_parser_rejecting_its_input_skips_only_that_file(tmp_path, monkeypatch):
+    _write(tmp_path, "page.html", PAGE)
+    _write(tmp_path, "note.txt", "The harbour reopened on Monday, officials said.")
+
+    def rejecting(markup: str, *, path: str):
+        raise ValueError("unbalanced markup")
+
+    monkeypatch.setattr("briefing.ingest.html.page_to_draft", rejecting)
+    result = load([tmp_path])
+    assert [a.source.path for a in result.articles] == [f"{tmp_path.name}/note.txt"]
+    assert [s.reason for s in result.skipped] == [
+        "could not be read (ValueError: unbalanced markup)"
+    ]

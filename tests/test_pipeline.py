@@ -2,6 +2,7 @@
 
 import re
 import tempfile
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -193,3 +194,41 @@ def test_random_text_around_a_real_article_keeps_it_briefed(prefix):
         (Path(folder) / "a.txt").write_text(prefix + "\n\n" + real, encoding="utf-8")
         briefing = build([folder], Options(engine="offline"))
     assert any(a.name == "Kim Jong Un" for a in briefing.actors)
+
+
+def test_build_takes_one_path_as_a_string():
+    briefing = build(str(EXAMPLE), Options(engine="offline"))
+    assert len(briefing.sources) == len(list(EXAMPLE.iterdir()))
+    assert briefing.skipped == []
+
+
+class _BodyText(HTMLParser):
+    """The text a reader sees in an HTML page: no tags, attributes, styles or scripts."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.text: list[str] = []
+        self._hidden = 0
+
+    def handle_starttag(self, tag, attrs):
+        self._hidden += tag in ("style", "script", "title")
+
+    def handle_endtag(self, tag):
+        self._hidden -= tag in ("style", "script", "title")
+
+    def handle_data(self, data):
+        if not self._hidden:
+            self.text.append(data)
+
+
+def test_sources_are_named_by_outlet_and_number_never_by_their_id():
+    briefing = build([EXAMPLE], Options(engine="offline"))
+    ids = [source.id for source in briefing.sources]
+    assert any(re.search(r"[0-9a-f]{16}", source_id) for source_id in ids)
+    markdown = render(briefing, "md")
+    page = _BodyText()
+    page.feed(render(briefing, "html"))
+    body = " ".join(page.text)
+    for source_id in ids:
+        assert source_id not in markdown and source_id not in body
+    assert "[Source #1]" in markdown

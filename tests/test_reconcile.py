@@ -725,7 +725,7 @@ def test_corpora_with_consistent_figures_have_no_false_disputes(folder):
 
 
 def test_a_word_for_word_repeat_merges_even_when_its_words_are_purged(monkeypatch):
-    monkeypatch.setattr("briefing.reconcile.MAX_BLOCK", 0)  # every block purged at once
+    monkeypatch.setattr("briefing.reconcile.claims.MAX_BLOCK", 0)  # every block purged at once
     statement = "The talks in Wonsan were productive and covered military cooperation"
     merged = reconcile(
         [

@@ -17,6 +17,7 @@ def hostile(briefing: Briefing) -> Briefing:
     data = briefing.model_dump()
     data["title"] = HOSTILE
     data["summary"] = [f"# heading {HOSTILE}"]
+    data["bullets"] = [{"text": data["summary"][0], "facts": ["c1"], "source_ids": ["a"]}]
     data["actors"][0]["name"] = f"[click](javascript:alert(3)) {HOSTILE}"
     data["claims"][0]["text"] = f"**bold** {HOSTILE}"
     data["claims"][0]["evidence"][0]["quote"] = f"> quoted {HOSTILE}"
@@ -39,6 +40,7 @@ def test_json_output_is_the_model_and_round_trips(sample_briefing):
         "sources",
         "skipped",
         "stats",
+        "bullets",
     }
 
 
@@ -55,8 +57,8 @@ def test_markdown_has_every_section(sample_briefing):
     ):
         assert heading in text
     assert "Sergei Lavrov" in text
-    assert "| **up to 40%** | Kyrylo Budanov | [Daily News] |" in text
-    assert "| **about 12 million rounds** | South Korean intelligence | [The Times] |" in text
+    assert "| **up to 40%** | Kyrylo Budanov | [Daily News #1] |" in text
+    assert "| **about 12 million rounds** | South Korean intelligence | [The Times #2] |" in text
 
 
 def test_html_shows_dispute_versions_side_by_side_and_links_quotes_to_sources(sample_briefing):
@@ -174,3 +176,8 @@ def test_write_atomic_gives_a_new_file_the_umask_permissions_and_keeps_an_old_fi
         assert stat.S_IMODE(private.stat().st_mode) == 0o600
     finally:
         os.umask(old_umask)
+
+
+def test_an_unknown_format_is_a_clear_error_naming_the_formats(sample_briefing):
+    with pytest.raises(ValueError, match=r"cannot render 'pdf': the formats are md, html, json"):
+        render(sample_briefing, "pdf")  # type: ignore[arg-type]

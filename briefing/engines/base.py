@@ -37,6 +37,9 @@ class Engine(Protocol):
 
     name: str
     model: str | None
+    # True when `summarize` asks a model to write (a call that costs and can fail), so a
+    # caller may spend one on the day in brief; False when it picks sentences of the passages.
+    writes_summaries: bool
 
     def session(self) -> AbstractAsyncContextManager[object]:
         """Resources held for one run (HTTP client, cache, cassette), entered around it."""

@@ -14,12 +14,12 @@ from contextlib import AbstractAsyncContextManager, nullcontext
 from briefing.engines.base import SummaryInput, Usage
 from briefing.engines.offline_actors import Mention, build_actors, document_mentions, resolve
 from briefing.engines.offline_claims import Attribution, ClaimFinder
-from briefing.engines.offline_document import Document, Sentence, documents_of
 from briefing.engines.offline_figures import FoundFigure, document_figures
-from briefing.engines.offline_summary import summarize_story
+from briefing.language.sentences import Document, Sentence, documents_of
 from briefing.memory import cycle_collector_paused
 from briefing.pack import Pack
 from briefing.schema import Actor, Claim, Evidence, Extraction, Figure, Summary
+from briefing.summary import summarize_story
 
 
 class OfflineEngine:
@@ -27,6 +27,7 @@ class OfflineEngine:
 
     name = "offline"
     model: str | None = None
+    writes_summaries = False
 
     def session(self) -> AbstractAsyncContextManager[object]:
         """Nothing to open or close: no client, no cache, no cassette."""

@@ -15,8 +15,9 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from briefing.engines.lexicon import lexicon
-from briefing.engines.offline_document import Document, Sentence, Token, tokenize
+from briefing.language.lexicon import lexicon
+from briefing.language.names import KNOWN, KNOWN_PATTERN, known_actor, pick_role
+from briefing.language.sentences import Document, Sentence, Token, tokenize
 from briefing.schema import Actor
 
 _CONNECTORS = frozenset({"of", "for", "and", "&", "the", "on"})
@@ -56,29 +57,6 @@ class Mention:
     def confirmed(self) -> bool:
         """True once the mention is known to be an actor."""
         return self.kind is not None and bool(self.key)
-
-
-def _known_pattern() -> tuple[re.Pattern[str], dict[str, tuple[str, str]]]:
-    lx = lexicon()
-    known: dict[str, tuple[str, str]] = {}
-    for surface, country in {**lx.country_names, **lx.seats}.items():
-        known[surface] = ("country", country)
-    for surface, name in lx.institutions.items():
-        known[surface] = ("organization", name)
-    for surface, name in lx.media.items():
-        known[surface] = ("media", name)
-    names = sorted(known, key=len, reverse=True)
-    alternatives = "|".join(re.escape(name).replace("'", "['’]") for name in names)
-    pattern = re.compile(r"(?<![\w-])(?:" + alternatives + r")(?![\w])")
-    return pattern, known
-
-
-_KNOWN_PATTERN, _KNOWN = _known_pattern()
-
-
-def known_actor(surface: str) -> tuple[str, str] | None:
-    """(kind, canonical name) of a country, institution or outlet the word lists know."""
-    return _KNOWN.get(surface.replace("’", "'"))
 
 
 def _is_name_word(token: Token) -> bool:
@@ -349,10 +327,10 @@ def _known_mentions(
     matches = (
         match
         for region in regions
-        for match in _KNOWN_PATTERN.finditer(sentence.text, region.start(), region.end())
+        for match in KNOWN_PATTERN.finditer(sentence.text, region.start(), region.end())
     )
     for match in matches:
-        kind, name = _KNOWN[match.group(0).replace("’", "'")]
+        kind, name = KNOWN[match.group(0).replace("’", "'")]
         mention = Mention(
             document=document,
             index=index,
@@ -635,14 +613,6 @@ def confirm_speaker(mention: Mention) -> None:
     ):
         return
     mention.kind, mention.key = "person", " ".join(words)
-
-
-def pick_role(roles: list[str]) -> str | None:
-    """The most telling role: several words if any, then the most frequent, then the longest."""
-    if not roles:
-        return None
-    counts = Counter(roles)
-    return max(counts, key=lambda role: (len(role.split()) > 1, counts[role], len(role)))
 
 
 def build_actors(mentions: list[Mention]) -> list[Actor]:

@@ -14,9 +14,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from briefing.engines.lexicon import lexicon
 from briefing.engines.offline_actors import Mention, confirm_speaker
-from briefing.engines.offline_document import Document, Sentence, opens_with_quote, tokenize
+from briefing.language.lexicon import lexicon
+from briefing.language.sentences import Document, Sentence, opens_with_quote, tokenize
 from briefing.text import balance_quotes
 
 _PASSIVE = frozenset({"is", "are", "was", "were", "be", "been", "being"})

@@ -13,9 +13,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from briefing.engines.lexicon import lexicon
-from briefing.engines.offline_document import Document, Sentence
-from briefing.engines.offline_numbers import Quantity, find_quantities
+from briefing.language.lexicon import lexicon
+from briefing.language.numbers import Quantity, find_quantities
+from briefing.language.sentences import Document, Sentence
 
 _WORD = re.compile(r"[A-Za-z\u00C0-\u024F][\w'’.-]*")
 _DETERMINERS = frozenset(
@@ -97,7 +97,20 @@ _SKIP_BEFORE = frozenset(
     }
 )
 _PREPOSITION = re.compile(r"^\s+(on|for|in|with|without)\s+")
+_MONEY_PREPOSITION = re.compile(r"\s+(?P<prep>for|from|out\s+of|on|in)\s+", re.IGNORECASE)
+_BE = frozenset({"is", "are", "was", "were", "be", "been", "being", "'s"})
+_AUXILIARIES = frozenset({"has", "have", "had", "may", "might", "could", "would", "will"})
+_AUXILIARIES |= frozenset({"also", "reportedly", "get", "got", "not"})
+_VERB_OPENERS = frozenset({"will", "would", "could", "can", "may", "might", "must", "should"})
+_VERB_OPENERS |= frozenset({"shall", "to", "not", "did", "does", "do", "it", "they", "he"})
+_VERB_OPENERS |= frozenset({"she", "we", "i", "you", "which", "that", "who", "has", "have"})
+_EXPECTING = frozenset({"expected", "forecast", "estimated", "projected", "likely", "due"})
+_PARTICLES = frozenset({"aside", "out", "up", "off", "back", "down", "away"})
+_RELATIVES = frozenset({"which", "that", "who"})
+_HOLDING = frozenset({"hold", "holds", "held", "contain", "contains", "contained"})
+_JOINERS = frozenset({"of", "from", "in"})
 _COST_WORDS = frozenset({"cost", "costs", "costing", "price", "budget", "spend", "spent"})
+_MONEY_LINKS = frozenset({"worth", "of", "at", "cost"}) | _COST_WORDS
 _MAX_SUBJECT_WORDS = 5
 _SMALL = 10
 
@@ -127,6 +140,12 @@ def _words_before(text: str, end: int) -> list[str]:
     """The words right before `end`, nearest first, up to the first punctuation mark."""
     chunk = re.split(r"[,;:()“”\"—]|\.\s", text[:end])[-1]
     return [w.strip("'’") for w in reversed(chunk.split()) if w.strip("'’")]
+
+
+def _clause_start(text: str, end: int) -> int:
+    """Where the words `_words_before(text, end)` begin: after the last punctuation mark."""
+    marks = list(re.finditer(r"[,;:()“”\"—]|\.\s", text[:end]))
+    return marks[-1].end() if marks else 0
 
 
 def _is_content(word: str) -> bool:
@@ -180,43 +199,184 @@ def _following_phrase(text: str, start: int) -> str | None:
     if phrase is None:
         return None
     count = len(phrase.split())
-    if count < len(words) - 1 and words[count].lower() == "on":
+    if count < len(words) - 1 and words[count].lower() in {"on", "of"}:
         complement = _noun_phrase(words[count + 1 :])
         if complement:
-            return f"{phrase} on {complement}"
+            return f"{phrase} {words[count].lower()} {complement}"
     return phrase
+
+
+@dataclass
+class _Before:
+    """What stands before a number: the noun phrase, the first linking word skipped to reach
+    it, and whether a verb that acts on the number (not one that links it) was crossed."""
+
+    phrase: str | None
+    link: str | None
+    acting: bool
+    linked: bool = False
+
+
+def _is_verb(words: list[str], position: int) -> bool:
+    """A verb by its form, the verb lists, or its place: after "will", "to", "it", "which"."""
+    lx = lexicon()
+    lowered = words[position].lower()
+    further = words[position + 1].lower() if position + 1 < len(words) else ""
+    if lowered in lx.roles or not lowered.isalpha():
+        return False
+    if lowered in lx.verbs or (lowered.endswith(("ed", "ing")) and len(lowered) > 4):
+        return True
+    if lowered in lx.change_verbs:
+        return further not in _DETERMINERS
+    nearer = words[position - 1].lower() if position else ""
+    return further in _VERB_OPENERS or (further in _BE and nearer in {"at", "to", "by"})
+
+
+def _is_linking(words: list[str], position: int) -> bool:
+    """ "rose", "was", "is forecast", "was estimated": verbs that link a number to what is
+    before them; a verb right after a form of "be" is passive and links too."""
+    lowered = words[position].lower()
+    further = words[position + 1].lower() if position + 1 < len(words) else ""
+    lx = lexicon()
+    return lowered in lx.change_verbs or further in _BE or lowered in _EXPECTING
+
+
+@dataclass
+class _Skipped:
+    position: int
+    link: str | None = None
+    acting: bool = False
+    linked: bool = False
+
+
+def _skip_to_phrase(words: list[str]) -> _Skipped:
+    """Skip linking words, qualifiers, verbs, adverbs and other numbers before a number,
+    noting whether a verb that acts or one that links ("was", "rose to") was crossed."""
+    lx = lexicon()
+    skipped = _Skipped(0)
+    while skipped.position < len(words):
+        position = skipped.position
+        lowered = words[position].lower()
+        if lowered in _SKIP_BEFORE or lowered in lx.qualifiers or not lowered[:1].isalpha():
+            skipped.linked = skipped.linked or lowered in lx.change_verbs
+        elif lowered in _PARTICLES and position + 1 < len(words) and _is_verb(words, position + 1):
+            skipped.acting = True  # "set aside", "paid out": a particle goes with a verb that acts
+        elif lowered.endswith("ly") and lowered not in lx.roles:
+            skipped.position += 1
+            continue
+        elif _is_verb(words, position):
+            linking = _is_linking(words, position)
+            skipped.acting = skipped.acting or not linking
+            skipped.linked = skipped.linked or linking
+        else:
+            break
+        skipped.link = skipped.link or lowered
+        skipped.position += 1
+    return skipped
+
+
+def _phrase_before(words: list[str]) -> list[str]:
+    """A noun phrase read backwards from the first word, in reading order; one "of",
+    "from" or "in" may join it to a noun before ("Prices of arabica coffee")."""
+    phrase: list[str] = []
+    position = 0
+    while position < len(words) and len(phrase) < _MAX_SUBJECT_WORDS - 1:
+        word = words[position]
+        lowered = word.lower()
+        joins = (
+            lowered in _JOINERS
+            and phrase
+            and position + 1 < len(words)
+            and _is_content(words[position + 1])
+            and (words[position + 1][0].islower() or position + 2 == len(words))
+        )
+        if joins:
+            phrase.insert(0, word)
+        elif not _is_content(word) or (
+            phrase and lowered.endswith(("ing", "ed")) and lowered not in lexicon().roles
+        ):
+            break
+        else:
+            phrase.insert(0, word)
+        position += 1
+    while phrase and phrase[0].lower() in _JOINERS:
+        phrase.pop(0)
+    measured = len(phrase) > 2 and phrase[1].lower() == "of"
+    if measured and phrase[0].lower() in lexicon().measure_nouns:
+        phrase = phrase[2:]  # "a list of retaliatory tariffs worth $3.5 billion": the tariffs
+    return [w for w in phrase if w.lower() not in _DETERMINERS]
+
+
+def _before(text: str, start: int) -> _Before:
+    """The noun phrase before a number, with how the words between link it to the number.
+
+    A relative clause is crossed to its noun: "the fund, which holds $3.2 billion", "a
+    caravan that once numbered about 1,200"."""
+    words = _words_before(text, start)
+    skipped = _skip_to_phrase(words)
+    position, link = skipped.position, skipped.link
+    if link in _COST_WORDS or (position < len(words) and words[position].lower() in _COST_WORDS):
+        return _Before("cost", link, False, True)
+    rest = words[position:]
+    if rest and rest[0].lower() in _RELATIVES and position:
+        crossed = len(rest) == 1
+        rest = _words_before(text, _clause_start(text, start) - 1) if crossed else rest[1:]
+    phrase = _phrase_before(rest)
+    found = _Before(None, link, skipped.acting, skipped.linked)
+    if not phrase:
+        return found
+    after_phrase = rest[len(phrase)].lower() if len(rest) > len(phrase) else ""
+    preposition = after_phrase in lexicon().common_words and after_phrase not in _DETERMINERS
+    if link == "of" and len(phrase) == 1 and preposition:
+        return found  # "on behalf of", "in front of": a preposition, not a noun
+    sentence_start = len(rest) == len(phrase)
+    if phrase[0][0].isupper() and not sentence_start and len(phrase) == 1:
+        return found
+    found.phrase = " ".join(phrase)
+    return found
 
 
 def _preceding_phrase(text: str, start: int) -> tuple[str | None, str | None]:
     """The noun phrase before a number, and the linking word skipped to reach it."""
-    words = _words_before(text, start)
-    link = None
-    position = 0
-    while position < len(words):
-        lowered = words[position].lower()
-        is_verb = lowered.endswith(("ed", "ing", "ly")) and lowered not in lexicon().roles
-        if lowered in _SKIP_BEFORE or is_verb or lowered in lexicon().qualifiers:
-            link = link or lowered
-            position += 1
-            continue
-        break
-    if link in _COST_WORDS or (position < len(words) and words[position].lower() in _COST_WORDS):
-        return "cost", link
-    phrase: list[str] = []
-    for word in words[position:]:
-        lowered = word.lower()
-        if not _is_content(word) or len(phrase) >= _MAX_SUBJECT_WORDS - 1:
-            break
-        if phrase and lowered.endswith(("ing", "ed")) and lowered not in lexicon().roles:
-            break
-        phrase.insert(0, word)
-    phrase = [w for w in phrase if w.lower() not in _DETERMINERS]
+    before = _before(text, start)
+    return before.phrase, before.link
+
+
+def _money_complement(text: str, end: int) -> str | None:
+    """ "$1.4 billion for border security" → "money for border security"; "$2bn from the
+    fund", "$2bn out of the fund"; "$5bn in military aid" → "military aid"."""
+    match = _MONEY_PREPOSITION.match(text, end)
+    if not match:
+        return None
+    found = _words_after(text, match.end())
+    words = [m.group(0) for m in found]
+    preposition = " ".join(match.group("prep").lower().split())
+    if preposition == "in":
+        return _noun_phrase(words) if words and words[0][0].islower() else None
+    phrase = _noun_phrase(words)
     if not phrase:
-        return None, link
-    sentence_start = len(words) == position + len(phrase)
-    if phrase[0][0].isupper() and not sentence_start and len(phrase) == 1:
-        return None, link
-    return " ".join(phrase), link
+        return None
+    article = f"{words[0]} " if words[0].lower() in _DETERMINERS else ""
+    return f"money {preposition} {article}{phrase}"
+
+
+def _event(text: str, quantity: Quantity, noun: str) -> str | None:
+    """What happened to the people a number counts: "12 people were killed" and "killed 9
+    people" → "killed"; "two people briefed on the plan" → "briefed"."""
+    after = text[quantity.end :]
+    found = re.match(rf"\s+(?:\w+\s+)?{re.escape(noun)}\b", after)
+    if found:
+        words = [m.group(0) for m in _words_after(text, quantity.end + found.end())]
+        for word in words[:4]:
+            lowered = word.lower().rstrip(".")
+            if lowered in _BE or lowered in _AUXILIARIES or lowered.endswith("ly"):
+                continue
+            if lowered.endswith("ed") or lowered in lexicon().verbs:
+                return lowered
+            break
+    before = _words_before(text[: quantity.start], quantity.start)
+    verb = before[0].lower() if before else ""
+    return verb if verb.endswith("ed") and verb not in lexicon().roles else None
 
 
 def _counted_thing(text: str, quantity: Quantity) -> str | None:
@@ -236,32 +396,62 @@ def _counted_thing(text: str, quantity: Quantity) -> str | None:
 
 
 def subject_of(text: str, quantity: Quantity, previous: str | None) -> str | None:
-    """What a quantity counts or measures, read from the words around it."""
+    """What a quantity counts or measures, read from the sentence's structure around it."""
     measure = quantity.measure
     if measure == "counter":
         return _counted_thing(text, quantity)
     of_phrase = _of_phrase(text, quantity.end)
+    before = _before(text, quantity.start)
     if measure == "money":
-        before, link = _preceding_phrase(text, quantity.start)
-        if of_phrase and before and link == "on":
-            return f"{before} on {of_phrase}"
-        if of_phrase:
-            return of_phrase
-        if before and link in {"worth", "of", "at", "cost"} | _COST_WORDS:
-            return before
-        return _following_phrase(text, quantity.end) or before
+        return _money_subject(text, quantity, before, of_phrase)
     if of_phrase:
         return of_phrase
     if measure == "time":
         return None  # a duration without "of …" is read too unreliably to compare
+    linked = (before.linked or before.link == "of") and not before.acting
+    linked = linked and before.link not in _HOLDING  # "the file holds 300 pages": pages
+    if before.phrase and linked and measure != "share" and _is_linked_noun(before.phrase):
+        return before.phrase
     following = _following_phrase(text, quantity.end) if measure in {"count", "share"} else None
     if following:
+        noun = following.split()[0]
+        event = _event(text, quantity, noun)
+        if event and noun.lower() in lexicon().generic_nouns | {"people"}:
+            return f"{noun} {event}"
         return following
     prepositional = _prepositional(text, quantity, previous)
     if prepositional or measure == "count":
         return prepositional
-    before, _ = _preceding_phrase(text, quantity.start)
-    return before
+    return before.phrase
+
+
+def _is_linked_noun(phrase: str) -> bool:
+    """A noun a count can be read from when a linking verb joins them: not a generic one."""
+    lx = lexicon()
+    head = phrase.split()[-1].lower()
+    return head not in lx.generic_nouns and head not in lx.measure_nouns and head != "people"
+
+
+def _money_subject(
+    text: str, quantity: Quantity, before: _Before, of_phrase: str | None
+) -> str | None:
+    """ "$150 billion of Chinese goods", "tariffs worth $3.5 billion", "Brent was $53 a
+    barrel", "$1.4 billion for border security": a verb before the amount is never the
+    subject, and neither is who acts on it ("The government will divert $2.7bn")."""
+    if of_phrase and before.phrase and before.link == "on":
+        return f"{before.phrase} on {of_phrase}"
+    if of_phrase:
+        return of_phrase
+    linked = before.link in _MONEY_LINKS or (before.linked and not before.acting)
+    if before.phrase and linked:
+        return before.phrase
+    complement = _money_complement(text, quantity.end)
+    if complement:
+        return complement
+    following = _following_phrase(text, quantity.end)
+    if following:
+        return following
+    return None if before.acting else before.phrase
 
 
 def _prepositional(text: str, quantity: Quantity, previous: str | None) -> str | None:

@@ -1,4 +1,4 @@
-"""The messages the openai engine sends, rendered from the Jinja templates in `briefing/prompts/`.
+"""The messages the openai engine sends, rendered from the Jinja templates in `prompts/`.
 
 Layout, for provider prompt caching: the system message is static (instructions, plus the
 schema in JSON mode), so every call shares it as a prefix; the pack text comes last, in
@@ -21,7 +21,7 @@ from pydantic import BaseModel
 
 from briefing.engines.base import SummaryInput
 from briefing.pack import Pack
-from briefing.schema import Actor, Claim, Dispute, Figure
+from briefing.schema import OUTPUT_ONLY, Actor, Claim, Dispute, Figure
 from briefing.tokens import count_tokens
 
 # Part of every cache key: bump it when a prompt or the way answers are read changes meaning.
@@ -52,7 +52,7 @@ Message = dict[str, str]
 Model = TypeVar("Model", bound=BaseModel)
 
 _templates = Environment(
-    loader=PackageLoader("briefing", "prompts"),
+    loader=PackageLoader("briefing.prompts", "."),
     undefined=StrictUndefined,
     autoescape=False,  # prompts are plain text; the delimiters, not escaping, fence the data
     trim_blocks=True,
@@ -108,20 +108,50 @@ def _without_keys(node: Any, dropped: frozenset[str]) -> Any:
     return kept
 
 
-def compact_response_model(model: type[Model]) -> type[Model]:
-    """A subclass of `model` whose JSON schema has no titles or descriptions.
+def _is_output_only(property_schema: Any) -> bool:
+    return isinstance(property_schema, dict) and all(
+        property_schema.get(mark) == flag for mark, flag in OUTPUT_ONLY.items()
+    )
+
+
+def _without_output_only(node: Any) -> Any:
+    """A copy of a JSON schema without the properties code fills after the model answers
+    (those marked `OUTPUT_ONLY` in `briefing.schema`)."""
+    if isinstance(node, list):
+        return [_without_output_only(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    kept: dict[str, Any] = {}
+    for key, value in node.items():
+        if key == "properties":
+            kept[key] = {
+                name: _without_output_only(sub)
+                for name, sub in value.items()
+                if not _is_output_only(sub)
+            }
+        else:
+            kept[key] = _without_output_only(value)
+    if "required" in kept and "properties" in kept:
+        kept["required"] = [name for name in kept["required"] if name in kept["properties"]]
+    return kept
+
+
+def compact_response_model(model: type[Model], name: str | None = None) -> type[Model]:
+    """A subclass of `model` whose JSON schema is what the model fills, and nothing more:
+    no titles or descriptions, and none of the fields code fills afterwards.
 
     The schema is billed as prompt tokens on every call; the field names and the system
-    prompt already say what each field means, so the annotations are pure cost.
+    prompt already say what each field means, so the annotations are pure cost. `name`
+    (default: the model's) is the schema's name in the request.
     """
 
     def model_json_schema(cls: type[Model], *args: Any, **kwargs: Any) -> dict[str, Any]:
-        schema = model.model_json_schema(*args, **kwargs)
+        schema = _without_output_only(model.model_json_schema(*args, **kwargs))
         return _without_keys(schema, frozenset({"title", "description"}))
 
     namespace = {"__module__": __name__, "__doc__": model.__doc__}
     namespace["model_json_schema"] = classmethod(model_json_schema)
-    return type(model.__name__, (model,), namespace)
+    return type(name or model.__name__, (model,), namespace)
 
 
 def schema_text(model: type[BaseModel]) -> str:

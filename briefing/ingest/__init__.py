@@ -14,19 +14,20 @@ reading plain text stays cheap.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from pathlib import Path
 from typing import BinaryIO
 
 from briefing.ingest.core import DEFAULT_MAX_FILE_BYTES, run
-from briefing.ingest.models import ArticleReport, IngestResult, InputReport
+from briefing.ingest.models import ArticleReport, IngestResult, InputReport, Paths
 from briefing.ingest.report import render_inspect_table
+from briefing.ingest.select import Selection
 
 __all__ = [
     "DEFAULT_MAX_FILE_BYTES",
     "ArticleReport",
     "IngestResult",
     "InputReport",
+    "Paths",
+    "Selection",
     "describe",
     "load",
     "render_inspect_table",
@@ -34,13 +35,18 @@ __all__ = [
 
 
 def load(
-    paths: Sequence[str | Path],
+    paths: Paths,
     *,
     stdin: BinaryIO | None = None,
     max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
     max_articles: int | None = None,
+    selection: Selection | None = None,
 ) -> IngestResult:
     """Read articles from files, folders (recursively) and ``-`` (stdin, as bytes).
+
+    `paths` may also be one path (a ``str`` or ``Path``). `selection` holds the
+    ``--include``/``--exclude`` globs; by default files that are not articles (README,
+    LICENSE, CHANGELOG, PROVENANCE, dotfiles) are skipped with that reason.
 
     Formats are recognised by extension and by content; gzip is decompressed transparently.
     A file larger than `max_file_bytes` is read only up to that size (noted in
@@ -49,19 +55,32 @@ def load(
     slugs of file names (and of item URLs or titles inside feeds and JSON collections),
     unique within the run.
     """
-    return run(paths, stdin=stdin, max_file_bytes=max_file_bytes, max_articles=max_articles)
+    return run(
+        paths,
+        stdin=stdin,
+        max_file_bytes=max_file_bytes,
+        max_articles=max_articles,
+        selection=selection,
+    )
 
 
 def describe(
-    paths: Sequence[str | Path],
+    paths: Paths,
     *,
     stdin: BinaryIO | None = None,
     max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
     max_articles: int | None = None,
+    selection: Selection | None = None,
 ) -> list[InputReport]:
     """What ingest makes of each input — the data behind ``briefing inspect``.
 
     Runs exactly the same code as `load`; returns one `InputReport` per input.
     """
-    result = run(paths, stdin=stdin, max_file_bytes=max_file_bytes, max_articles=max_articles)
+    result = run(
+        paths,
+        stdin=stdin,
+        max_file_bytes=max_file_bytes,
+        max_articles=max_articles,
+        selection=selection,
+    )
     return result.inputs

@@ -7,7 +7,7 @@ reads.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
@@ -22,14 +22,28 @@ from briefing.ingest.models import (
     IngestResult,
     InputFormat,
     InputReport,
+    Paths,
     Unusable,
 )
-from briefing.ingest.sniff import declared_charset, detect_format
+from briefing.ingest.select import Selection
+from briefing.ingest.sniff import declared_charset, detect_format, reject_binary
 from briefing.ingest.urls import url_key
 from briefing.schema import Article, Skipped, Source
 from briefing.text import normalize_for_match
 
 DEFAULT_MAX_FILE_BYTES = 20 * 1024 * 1024
+# What parsers raise on input they cannot read (besides lxml's own errors): bad syntax, bad
+# encodings, broken gzip streams, nesting too deep to walk. Anything else (an ImportError
+# from an incomplete install, a TypeError from a bug) is not the input's fault: it
+# propagates and stops the run.
+INPUT_ERRORS: tuple[type[Exception], ...] = (
+    ValueError,
+    OSError,
+    EOFError,
+    zlib.error,
+    RecursionError,
+    OverflowError,
+)
 
 
 @dataclass
@@ -50,13 +64,16 @@ class _Fate:
 
 
 def run(
-    paths: Sequence[str | Path],
+    paths: Paths,
     *,
     stdin: BinaryIO | None,
     max_file_bytes: int,
     max_articles: int | None,
+    selection: Selection | None = None,
 ) -> IngestResult:
     """Read every input and settle duplicates, the article limit and ids (see `load`)."""
+    if isinstance(paths, str | Path):
+        paths = [paths]  # one path given as a string is one input, not a string of characters
     if max_file_bytes <= 0:
         raise ValueError("max_file_bytes must be positive")
     if max_articles is not None and max_articles < 0:
@@ -64,7 +81,7 @@ def run(
     seen_content: dict[str, str] = {}
     stdin_read = False
     outcomes: list[_Outcome] = []
-    for ref in expand_arguments(paths):
+    for ref in expand_arguments(paths, selection, max_files=max_articles):
         if ref.path is None and stdin_read:
             ref = InputRef(ref.display, None, "standard input was already read")
         stdin_read |= ref.path is None
@@ -81,7 +98,7 @@ def _read_and_parse(
         outcome.entries.append(Skipped(path=ref.display, reason=ref.problem))
         return outcome
     try:
-        raw = read_input(ref, stdin, max_file_bytes)
+        raw = read_input(ref, stdin, max_file_bytes, check_head=reject_binary)
         input_format = detect_format(ref.name, raw.data)
         digest = hashlib.sha1(raw.data).hexdigest()
         if digest in seen_content:
@@ -93,8 +110,9 @@ def _read_and_parse(
         outcome.entries.append(Skipped(path=ref.display, reason=problem.reason))
         return outcome
     except Exception as error:
-        # Third-party parsers fed hostile input may raise anything; one bad file must not
-        # stop the run.
+        if not _is_input_error(error):
+            raise
+        # One file that a parser cannot read must not stop the run.
         reason = f"could not be read ({type(error).__name__}: {error})"
         outcome.entries.append(Skipped(path=ref.display, reason=reason))
         return outcome
@@ -104,6 +122,16 @@ def _read_and_parse(
             _drop_repeated_title(entry)
     outcome.entries = entries
     return outcome
+
+
+def _is_input_error(error: Exception) -> bool:
+    """True for what a parser raises on unreadable input, false for a broken install or a bug."""
+    if isinstance(error, INPUT_ERRORS):
+        return True
+    # lxml is imported only once a page or feed is parsed: ingest stays light to import.
+    from lxml import etree
+
+    return isinstance(error, etree.LxmlError)
 
 
 def _parse(

@@ -1,6 +1,7 @@
 """Inputs: command-line arguments expanded to files, and their bytes read under a size cap.
 
-Folders are walked recursively in sorted order; hidden files and folders are ignored. Each
+Folders are walked recursively in sorted order; hidden files and folders, and files that are
+not articles, are listed with the reason they are not read (`briefing.ingest.select`). Each
 input gets a display path relative to the argument that named it (a folder argument
 ``x/wonsan-2025-07`` gives ``wonsan-2025-07/000_….txt``; a file argument gives its name), so
 nothing downstream depends on where the files live. gzip data is decompressed transparently,
@@ -10,18 +11,21 @@ whatever the file is called, and the cap applies to the decompressed bytes.
 from __future__ import annotations
 
 import os
+import posixpath
 import zlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
 from briefing.ingest.models import Unusable
+from briefing.ingest.select import Selection
 
 STDIN_ARGUMENT = "-"
 STDIN_DISPLAY = "stdin"
 _CHUNK = 1 << 16
 _GZIP_MAGIC = b"\x1f\x8b"
+_HEAD_BYTES = 4096
 
 
 @dataclass(frozen=True)
@@ -47,8 +51,18 @@ class RawInput:
     notes: list[str] = field(default_factory=list)
 
 
-def expand_arguments(arguments: Sequence[str | Path]) -> list[InputRef]:
-    """Turn files, folders and ``-`` into the ordered list of inputs to read."""
+def expand_arguments(
+    arguments: Sequence[str | Path],
+    selection: Selection | None = None,
+    max_files: int | None = None,
+) -> list[InputRef]:
+    """Turn files, folders and ``-`` into the ordered list of inputs to read.
+
+    Files the `selection` leaves out come back with their reason as `problem`. A folder walk
+    stops after `max_files` files (one more input says so), so a huge tree is not listed
+    whole. Nothing here raises for a path that cannot be accessed: it becomes a problem.
+    """
+    selection = selection or Selection()
     refs: list[InputRef] = []
     for argument in arguments:
         if str(argument) == STDIN_ARGUMENT:
@@ -58,69 +72,143 @@ def expand_arguments(arguments: Sequence[str | Path]) -> list[InputRef]:
         try:
             is_dir = path.is_dir()
             is_file = path.is_file()
+            exists = is_dir or is_file or path.exists()
         except OSError as error:
-            refs.append(InputRef(str(argument), path, f"cannot access: {error.strerror}"))
+            refs.append(InputRef(str(argument), path, _access_problem(error)))
             continue
         if is_dir:
-            refs.extend(_folder_inputs(path))
+            refs.extend(_folder_inputs(path, selection, max_files))
         elif is_file:
-            refs.append(InputRef(path.name, path))
-        elif path.exists():
+            refs.append(InputRef(path.name, path, selection.file_problem(path.name, path.name)))
+        elif exists:
             refs.append(InputRef(str(argument), path, "not a regular file or folder"))
+        elif path.is_symlink():
+            refs.append(InputRef(str(argument), path, "broken symbolic link"))
         else:
             refs.append(InputRef(str(argument), path, "no such file or folder"))
     return refs
 
 
-def read_input(ref: InputRef, stdin: BinaryIO | None, max_bytes: int) -> RawInput:
-    """Read at most `max_bytes` (after decompression) of one input; raises `Unusable`."""
+def read_input(
+    ref: InputRef,
+    stdin: BinaryIO | None,
+    max_bytes: int,
+    check_head: Callable[[bytes], None] | None = None,
+) -> RawInput:
+    """Read at most `max_bytes` (after decompression) of one input; raises `Unusable`.
+
+    `check_head` sees the first 4 kB of a file that is not gzip before the rest is read, and
+    may raise `Unusable` (a binary file is then not read whole).
+    """
     if ref.path is None:
         if stdin is None:
             raise Unusable("no standard input to read")
-        return _read_stream(stdin, max_bytes, total=None)
+        return _read_stream(stdin, max_bytes, total=None, check_head=check_head)
     try:
         with ref.path.open("rb") as stream:
-            return _read_stream(stream, max_bytes, total=ref.path.stat().st_size)
+            total = ref.path.stat().st_size
+            return _read_stream(stream, max_bytes, total=total, check_head=check_head)
     except OSError as error:
         raise Unusable(f"cannot read: {error.strerror or error}") from error
 
 
-def _folder_inputs(folder: Path) -> list[InputRef]:
-    label = folder.resolve().name or str(folder)
-    found: list[tuple[tuple[str, ...], InputRef]] = []
-    pending: list[tuple[Path, tuple[str, ...]]] = [(folder, ())]
-    visited: set[tuple[int, int]] = set()  # (device, inode): symlinked folders can loop
-    while pending:
-        directory, parts = pending.pop()
+def _folder_inputs(folder: Path, selection: Selection, max_files: int | None) -> list[InputRef]:
+    """The folder's files, depth first in sorted order (the order of their relative paths)."""
+    walk = _Walk(_folder_label(folder), selection, max_files)
+    try:
+        walk.visit(folder, ())
+    except _WalkFull:
+        note = f"stopped after {max_files:,} files (max_articles); the rest was not read"
+        walk.refs.append(InputRef(walk.label, folder, note))
+    return walk.refs or [InputRef(walk.label, folder, "folder holds no files")]
+
+
+class _WalkFull(Exception):
+    """The walk found as many files as it may."""
+
+
+@dataclass
+class _Walk:
+    """One folder argument's walk: what it found so far."""
+
+    label: str
+    selection: Selection
+    max_files: int | None
+    refs: list[InputRef] = field(default_factory=list)
+    files: int = 0
+    visited: set[tuple[int, int]] = field(default_factory=set)  # symlinked folders can loop
+
+    def visit(self, directory: Path, parts: tuple[str, ...]) -> None:
+        """Add the files under `directory` (whose path under the argument is `parts`)."""
         try:
             info = directory.stat()
-            if (info.st_dev, info.st_ino) in visited:
-                continue
-            visited.add((info.st_dev, info.st_ino))
-            entries = list(os.scandir(directory))
+            if (info.st_dev, info.st_ino) in self.visited:
+                return
+            self.visited.add((info.st_dev, info.st_ino))
+            entries = sorted(os.scandir(directory), key=lambda entry: entry.name)
         except OSError as error:
-            display = "/".join((label, *parts))
-            found.append((parts, InputRef(display, directory, f"cannot list: {error.strerror}")))
-            continue
+            display = posixpath.join(self.label, *parts)
+            self.refs.append(InputRef(display, directory, f"cannot list: {error.strerror}"))
+            return
         for entry in entries:
-            if entry.name.startswith("."):
-                continue
-            entry_parts = (*parts, entry.name)
-            if entry.is_dir():
-                pending.append((Path(entry.path), entry_parts))
-                continue
-            problem = None if entry.is_file() else "not a regular file"
-            display = "/".join((label, *entry_parts))
-            found.append((entry_parts, InputRef(display, Path(entry.path), problem)))
-    if not found:
-        return [InputRef(label, folder, "folder holds no files (hidden files are ignored)")]
-    return [ref for _, ref in sorted(found, key=lambda pair: pair[0])]
+            self._entry(entry, (*parts, entry.name))
+
+    def _entry(self, entry: os.DirEntry[str], parts: tuple[str, ...]) -> None:
+        display = posixpath.join(self.label, *parts)
+        path = Path(entry.path)
+        try:
+            is_dir = entry.is_dir()
+            is_file = not is_dir and entry.is_file()
+        except OSError as error:
+            self.refs.append(InputRef(display, path, _access_problem(error)))
+            return
+        if is_dir:
+            problem = self.selection.folder_problem(entry.name, display)
+            if problem is None:
+                self.visit(path, parts)
+                return
+        elif is_file:
+            problem = self.selection.file_problem(entry.name, display)
+            if problem is None:
+                if self.max_files is not None and self.files >= self.max_files:
+                    raise _WalkFull
+                self.files += 1
+        else:
+            problem = "not a regular file" if _exists(path) else "broken symbolic link"
+        self.refs.append(InputRef(display, path, problem))
 
 
-def _read_stream(stream: BinaryIO, max_bytes: int, total: int | None) -> RawInput:
+def _folder_label(folder: Path) -> str:
+    try:
+        return folder.resolve().name or str(folder)
+    except OSError:
+        return str(folder)
+
+
+def _exists(path: Path) -> bool:
+    try:
+        return path.exists()
+    except OSError:
+        return True
+
+
+def _access_problem(error: OSError) -> str:
+    """A short reason for a path that cannot be looked at (permission, symlink loop …)."""
+    return f"cannot access: {error.strerror or error}"
+
+
+def _read_stream(
+    stream: BinaryIO,
+    max_bytes: int,
+    total: int | None,
+    check_head: Callable[[bytes], None] | None = None,
+) -> RawInput:
     head = _read_up_to(stream, len(_GZIP_MAGIC))
     if head == _GZIP_MAGIC:
         return _gunzip(head, stream, max_bytes)
+    head += _read_up_to(stream, min(_HEAD_BYTES, max_bytes + 1) - len(head))
+    if check_head is not None:
+        check_head(head)
     data = head + _read_up_to(stream, max_bytes + 1 - len(head))
     if len(data) <= max_bytes:
         return RawInput(data, truncated=False)

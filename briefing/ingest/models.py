@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, Field
 
 from briefing.schema import Article, Skipped, Source
 
+# What every reading entry point takes: paths, or one path as a string or Path.
+Paths = Sequence[str | Path] | str | Path
 InputFormat = Literal["text", "markdown", "html", "feed", "json", "jsonl"]
 
 

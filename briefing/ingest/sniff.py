@@ -77,6 +77,14 @@ def reject_non_text(data: bytes) -> None:
     """Raise `Unusable` if `data` is empty, whitespace only, or binary."""
     if not data:
         raise Unusable("empty file")
+    reject_binary(data)
+    if not data.strip():
+        raise Unusable("file holds only whitespace")
+
+
+def reject_binary(data: bytes) -> None:
+    """Raise `Unusable` if the first bytes of `data` show a binary file (a known magic
+    number, or too many control bytes for text). Enough to call on a file's first 4 kB."""
     head = data[:_SNIFF_BYTES]
     for magic, kind in _MAGIC:
         if head.startswith(magic):
@@ -85,8 +93,6 @@ def reject_non_text(data: bytes) -> None:
         return
     if _control_share(head) > BINARY_CONTROL_SHARE and not _looks_like_utf16(head):
         raise Unusable("binary file (too many control bytes for text), not text")
-    if not data.strip():
-        raise Unusable("file holds only whitespace")
 
 
 def _control_share(head: bytes) -> float:

@@ -1,4 +1,4 @@
-"""Word lists the offline engine and reconcile read: titles, roles, organisations, countries,
+"""Word lists the engines and reconcile read: titles, roles, organisations, countries,
 outlets, attribution verbs, qualifiers, number words and units.
 
 The lists live in plain text files beside this module (one entry per line, `#` comments,
@@ -66,6 +66,7 @@ class Lexicon:
     generic_nouns: frozenset[str]
     measure_nouns: frozenset[str]
     verbs: frozenset[str]
+    change_verbs: frozenset[str]
 
 
 def _rows(filename: str) -> list[list[str]]:
@@ -164,4 +165,5 @@ def lexicon() -> Lexicon:
         generic_nouns=_words("generic_nouns.txt"),
         measure_nouns=_words("measure_nouns.txt"),
         verbs=_words("verbs.txt") | frozenset(_rows_first("speech_verbs.txt")),
+        change_verbs=_words("change_verbs.txt"),
     )

@@ -1,8 +1,10 @@
-"""The offline summary: a headline and a few central sentences, taken verbatim.
+"""The extractive summary: a headline and a few central sentences, taken verbatim. The
+offline engine's summary, and every engine's when its own summary call fails.
 
 Sentences are scored by TF-IDF cosine to the centroid of all sentences, weighted up when
 several sources carry them; quotations, headings and fragments are left out, and a
-sentence too similar to one already chosen is skipped.
+sentence too similar to one already chosen is skipped. Each bullet cites the sources that
+carry its sentence and the claims and figures quoted in it (or quoting it).
 """
 
 from __future__ import annotations
@@ -13,11 +15,11 @@ from collections import Counter
 from dataclasses import dataclass
 
 from briefing.engines.base import SummaryInput
-from briefing.engines.lexicon import lexicon
-from briefing.engines.offline_document import is_heading, opens_with_quote, sentences_of
+from briefing.language.lexicon import lexicon
+from briefing.language.sentences import is_heading, opens_with_quote, sentences_of
 from briefing.memory import cycle_collector_paused
-from briefing.schema import Summary
-from briefing.text import words
+from briefing.schema import Bullet, Claim, Figure, Summary
+from briefing.text import normalize_for_match, words
 
 MAX_BULLETS = 5
 MIN_WORDS = 8
@@ -30,9 +32,14 @@ _ENDS_SENTENCE = re.compile(r"[.!?][”\"’')\]]*$")
 @dataclass
 class _Candidate:
     text: str
-    sources: int
+    source_ids: list[str]
     position: int
     terms: Counter[str]
+
+    @property
+    def sources(self) -> int:
+        """How many sources carry the sentence."""
+        return len(self.source_ids)
 
 
 def _terms(text: str) -> Counter[str]:
@@ -60,7 +67,7 @@ def _candidates(story: SummaryInput) -> list[_Candidate]:
                 continue
             seen.add(key)
             terms = _terms(sentence)
-            candidates.append(_Candidate(sentence, len(passage.source_ids), len(candidates), terms))
+            candidates.append(_Candidate(sentence, passage.source_ids, len(candidates), terms))
     return candidates
 
 
@@ -118,6 +125,24 @@ def _headline(
     )
 
 
+def _quoted_facts(sentence: str, facts: list[Claim] | list[Figure]) -> list[str]:
+    """Ids of the facts one of whose quotes lies within `sentence`, or holds it."""
+    text = normalize_for_match(sentence)
+    cited = []
+    for fact in facts:
+        quotes = [normalize_for_match(item.quote) for item in fact.evidence]
+        if fact.id and any(q and (q in text or text in q) for q in quotes):
+            cited.append(fact.id)
+    return cited
+
+
+def _bullet(candidate: _Candidate, story: SummaryInput) -> Bullet:
+    facts = _quoted_facts(candidate.text, story.claims) + _quoted_facts(
+        candidate.text, story.figures
+    )
+    return Bullet(text=candidate.text, facts=facts, source_ids=candidate.source_ids)
+
+
 @cycle_collector_paused()
 def summarize_story(story: SummaryInput) -> Summary:
     """A headline and up to five central sentences of the story's passages."""
@@ -136,4 +161,4 @@ def summarize_story(story: SummaryInput) -> Summary:
         if len(chosen) == MAX_BULLETS:
             break
     title = _headline(story, centroid, weights, chosen[0].text if chosen else None)
-    return Summary(title=title, bullets=[candidate.text for candidate in chosen])
+    return Summary(title=title, bullets=[_bullet(candidate, story) for candidate in chosen])

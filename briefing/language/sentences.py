@@ -1,4 +1,4 @@
-"""The offline engine's view of a pack: articles as ordered sentences, with tokens and quotes.
+"""A pack's articles as ordered sentences, with tokens and quotes.
 
 A pack holds blocks in article order; consecutive blocks owned by the same article form one
 document, so that "he said" can look back at the sentences before it.
@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import NamedTuple
 
-from briefing.engines.lexicon import lexicon
+from briefing.language.lexicon import lexicon
 from briefing.pack import Pack
 from briefing.text import split_sentences
 

@@ -1,8 +1,9 @@
 """Find the quantities a sentence states: numbers with their qualifier, scale, unit and range.
 
 "up to 40%", "about 12 million rounds", "€2.5 billion ($2.6 billion)", "four dozen",
-"between 150 and 200" are quantities; dates, years, times, ages, scores, ordinals, phone
-numbers and digits glued to words ("COVID-19", "G7") are not.
+"between 150 and 200", "$2.40 a pound", "2 million tonnes per year" and "tens of thousands"
+(a range: 10,000 to 100,000) are quantities; dates, years, times, ages, scores, ordinals,
+phone numbers and digits glued to words ("COVID-19", "G7") are not.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from briefing.engines.lexicon import Unit, lexicon
+from briefing.language.lexicon import Unit, lexicon
 
 _TENS = ("twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
 _ONES = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
@@ -18,7 +19,21 @@ _TEENS = ("ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen
 _TEENS += ("seventeen", "eighteen", "nineteen")
 _CURRENCY_SYMBOLS = ("US$", "$", "€", "£", "¥")
 _SHORT_SCALES = {"m": 1_000_000, "bn": 1_000_000_000, "k": 1_000}
-_VAGUE = {"dozens": 12, "hundreds": 100, "thousands": 1000, "millions": 10**6, "billions": 10**9}
+_VAGUE = {
+    "dozens": 12,
+    "scores": 20,
+    "hundreds": 100,
+    "thousands": 1000,
+    "millions": 10**6,
+    "billions": 10**9,
+}
+_VAGUE_MULTIPLIERS = {"tens": 10, "dozens": 12, "scores": 20, "hundreds": 100}
+_FEW = ("several", "a few", "a couple of")
+_FEW_SCALES = {"dozen": 12, "hundred": 100, "thousand": 1000, "million": 10**6, "billion": 10**9}
+# "per barrel", "a day", "/tonne": the thing a rate is counted per. After "a"/"an" only a unit
+# or one of these nouns is a rate ("$5 a share"), not any noun ("$3bn a fund").
+_RATE_NOUNS = frozenset({"head", "share", "person", "piece", "capita", "unit", "household"})
+_RATE = re.compile(r"\s?(?:(?P<link>per|a|an)\s+|/)(?P<per>[A-Za-z][a-z-]*)\b")
 _TIME_RELATIVE = re.compile(r"^\s*(?:ago|later|earlier|before|after|old|since|from now)\b")
 _TIME_WINDOW = re.compile(r"\b(?:past|last|next|previous|coming|first|final|recent|within)\s*$")
 _NUMBER_SPLIT = re.compile(r"\s|-")
@@ -47,7 +62,10 @@ def _compile() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     )
     qualifier = re.compile(rf"\b(?P<q>{_alternation(list(lx.qualifiers))})\s+$", re.IGNORECASE)
     vague = re.compile(
-        rf"\b(?P<vague>{'|'.join(_VAGUE)})\s+of\b(?!\s+(?:{'|'.join(_VAGUE)})\b)", re.IGNORECASE
+        rf"\b(?P<vague>(?:(?P<times>{'|'.join(_VAGUE_MULTIPLIERS)})\s+of\s+)?"
+        rf"(?P<base>{'|'.join(_VAGUE)}))\s+of\b(?!\s+(?:{'|'.join(_VAGUE)})\b)"
+        rf"|\b(?P<few>{'|'.join(_FEW)})\s+(?P<scale>{'|'.join(_FEW_SCALES)})\b",
+        re.IGNORECASE,
     )
     return atom, qualifier, vague
 
@@ -73,6 +91,7 @@ class Quantity:
     qualifier: str | None
     spelled: bool
     scale: int = 1
+    per: str | None = None
 
 
 def word_number_value(text: str) -> int | None:
@@ -154,6 +173,22 @@ def _is_weak_word_number(match: re.Match[str], unit: Unit | None) -> bool:
     return words.lower() in {"one", "a"}
 
 
+def _rate(sentence: str, end: int, unit: Unit | None) -> re.Match[str] | None:
+    """ "per barrel", "a day", "/tonne" right after a quantity: what it is counted per."""
+    match = _RATE.match(sentence, end)
+    if match is None:
+        return None
+    word = match.group("per").lower()
+    units = lexicon().units
+    if word in {"cent", "centum"} or (unit is not None and unit.measure == "time"):
+        return None
+    if match.group("link") in {"a", "an"} and word not in units and word not in _RATE_NOUNS:
+        return None
+    if _TIME_RELATIVE.match(sentence[match.end() :]):
+        return None  # "a day after the vote" dates, it does not divide
+    return match
+
+
 def _atoms(sentence: str) -> list[Quantity]:
     quantities = []
     for match in _ATOM.finditer(sentence):
@@ -165,22 +200,32 @@ def _atoms(sentence: str) -> list[Quantity]:
             continue
         scale = _scale_of(match)
         number *= scale
-        quantities.append(
-            Quantity(
-                start=match.start(),
-                end=match.end(),
-                value=match.group(0),
-                number=number,
-                low=number,
-                high=number,
-                unit=unit.normalized if unit else None,
-                measure=unit.measure if unit else "count",
-                qualifier=None,
-                spelled=bool(match.group("words")),
-                scale=scale,
-            )
+        quantity = Quantity(
+            start=match.start(),
+            end=match.end(),
+            value=match.group(0),
+            number=number,
+            low=number,
+            high=number,
+            unit=unit.normalized if unit else None,
+            measure=unit.measure if unit else "count",
+            qualifier=None,
+            spelled=bool(match.group("words")),
+            scale=scale,
         )
+        quantities.append(_with_rate(sentence, quantity, _rate(sentence, match.end(), unit)))
     return quantities
+
+
+def _with_rate(sentence: str, quantity: Quantity, rate: re.Match[str] | None) -> Quantity:
+    """ "$2.40 a pound": the value runs on to the rate, and the unit says what it is per."""
+    if rate is None:
+        return quantity
+    quantity.per = rate.group("per").lower()
+    quantity.end = rate.end()
+    quantity.value = sentence[quantity.start : quantity.end]
+    quantity.unit = f"{quantity.unit or ''} per {quantity.per}".lstrip()
+    return quantity
 
 
 def _merge_range(sentence: str, first: Quantity, second: Quantity) -> Quantity | None:
@@ -191,8 +236,8 @@ def _merge_range(sentence: str, first: Quantity, second: Quantity) -> Quantity |
     opener = _RANGE_OPENER.search(sentence[: first.start])
     if joiner.strip().lower() == "and" and not opener:
         return None
-    if first.unit and second.unit and first.unit != second.unit:
-        return None
+    if first.unit and first.unit != second.unit:
+        return None  # "rose 12% to 3.1 million bags" is a change and a level, not a range
     low, high = first.number, second.number
     if first.scale == 1 and second.scale > 1 and low * second.scale <= high:
         low *= second.scale  # "between 2 and 3 million"
@@ -234,19 +279,32 @@ def _qualify(sentence: str, quantity: Quantity) -> Quantity:
     return quantity
 
 
+def _vague_bounds(match: re.Match[str]) -> tuple[float, float]:
+    """ "hundreds" → 100 to 1,000, "tens of thousands" → 10,000 to 100,000, "a few
+    hundred" → 100 to 1,000: from the order of magnitude the words name to ten times it."""
+    if match.group("few"):
+        low = _FEW_SCALES[match.group("scale").lower()]
+    else:
+        times = match.group("times")
+        low = _VAGUE[match.group("base").lower()]
+        low *= _VAGUE_MULTIPLIERS[times.lower()] if times else 1
+    return float(low), float(low * 10)
+
+
 def _vague(sentence: str) -> list[Quantity]:
-    """ "hundreds of migrants": a quantity without a number."""
+    """ "hundreds of migrants", "tens of thousands of files": a range without a number."""
     found = []
     for match in _VAGUE_PATTERN.finditer(sentence):
-        word = match.group("vague")
+        start, end = match.span("vague") if match.group("vague") else match.span()
+        low, high = _vague_bounds(match)
         found.append(
             Quantity(
-                start=match.start("vague"),
-                end=match.end("vague"),
-                value=word,
+                start=start,
+                end=end,
+                value=sentence[start:end],
                 number=None,
-                low=float(_VAGUE[word.lower()]),
-                high=None,
+                low=low,
+                high=high,
                 unit=None,
                 measure="count",
                 qualifier=None,

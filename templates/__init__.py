@@ -1,0 +1,1 @@
+"""The Jinja output templates (Markdown, HTML, text), installed as the package `briefing.templates`."""
