@@ -40,8 +40,8 @@ from collections.abc import Sequence
 from datetime import date
 from typing import NamedTuple
 
-from briefing.engines.lexicon import lexicon
 from briefing.ingest.dates import parse_date
+from briefing.language.lexicon import lexicon
 from briefing.memory import cycle_collector_paused
 from briefing.schema import Article
 
