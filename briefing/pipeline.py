@@ -1,5 +1,5 @@
 """Run the stages in order: ingest → clean → dedup → pack → extract → verify → reconcile →
-summarise, and assemble the `Briefing`.
+brief → summarise, and assemble the `Briefing`.
 
 Each extraction is verified as soon as it arrives, against the sources its pack showed
 the engine, so reconcile only ever merges evidence that is really in the articles.
@@ -16,13 +16,14 @@ from typing import BinaryIO, Protocol
 
 from pydantic import BaseModel
 
+from briefing.brief import brief_story
 from briefing.clean import clean
 from briefing.config import Options
 from briefing.dedup import Passage, dedup
 from briefing.engines import Engine, ExtractionFailed, SummaryInput, Usage, select_engine
 from briefing.errors import BriefingError, NothingUsable
 from briefing.facts import assign_ids, with_fact_sources
-from briefing.ingest import Paths, Selection, load
+from briefing.ingest import FetchOptions, Paths, Selection, load
 from briefing.memory import cycle_collector_paused
 from briefing.pack import Pack, make_packs
 from briefing.reconcile import reconcile
@@ -67,6 +68,16 @@ class PackResult(BaseModel):
     usage: Usage
 
 
+def fetch_options(options: Options) -> FetchOptions:
+    """How the run fetches URL inputs: its timeout, size cap, cache and ``--follow``."""
+    return FetchOptions(
+        timeout=options.fetch_timeout,
+        max_bytes=options.max_file_bytes,
+        cache_dir=options.fetch_cache_dir,
+        follow=options.follow,
+    )
+
+
 @cycle_collector_paused()
 def read_articles(
     paths: Paths, options: Options, stdin: BinaryIO | None = None
@@ -78,6 +89,7 @@ def read_articles(
         max_file_bytes=options.max_file_bytes,
         max_articles=options.max_articles,
         selection=Selection.of(options.include, options.exclude),
+        fetch=fetch_options(options),
     )
     articles: list[Article] = []
     skipped = list(ingested.skipped)
@@ -180,7 +192,7 @@ async def _summarize(engine: Engine, story: SummaryInput) -> tuple[Summary, Usag
     try:
         return await engine.summarize(story)
     except ExtractionFailed as failure:
-        log.warning("the summary call failed (%s); using central sentences instead", failure)
+        log.warning("the summary call failed (%s); composing it from the facts instead", failure)
         return summarize_story(story), failure.usage + Usage(failed_calls=1)
 
 
@@ -202,7 +214,11 @@ async def brief(
             for result in results
             if result.extraction is not None
         ]
-        story = reconcile([item.extraction for item in verified])
+        story, merged_claims = brief_story(
+            reconcile([item.extraction for item in verified]),
+            [article.source for article in prepared.articles],
+            [article.text for article in prepared.articles],
+        )
         facts = assign_ids(story.claims, story.figures, story.disputes)
     log.info(
         "%d of %d packs extracted; verify dropped %d quotes; %d actors, %d claims, %d figures, "
@@ -252,6 +268,7 @@ async def brief(
             dropped_claims=sum(item.dropped_claims for item in verified),
             dropped_figures=sum(item.dropped_figures for item in verified),
             uncovered_articles=len(uncovered),
+            merged_claims=merged_claims,
             **usage.model_dump(),
         ),
     )

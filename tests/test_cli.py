@@ -94,7 +94,7 @@ def test_openai_engine_without_a_key_says_what_to_do():
     [
         (["build", str(EXAMPLE), "--frobnicate"], "No such option"),
         (["build", str(EXAMPLE), "--budget", "0"], "--budget"),
-        (["build"], "Missing argument"),
+        (["build"], "nothing to read: give files, folders, URLs"),
         (["summarise"], "No such command"),
     ],
 )
@@ -284,6 +284,15 @@ def test_verbose_logs_each_stage():
     result = run("-v", "build", str(EXAMPLE))
     assert "read 5 articles" in result.stderr
     assert "passages after dedup" in result.stderr and "disputes" in result.stderr
+
+
+def test_detail_brief_is_the_default_and_full_lists_every_item_in_one_place():
+    brief = run("build", str(EXAMPLE), "--engine", "offline")
+    full = run("build", str(EXAMPLE), "--engine", "offline", "--detail", "full")
+    assert brief.exit_code == 0 and full.exit_code == 0
+    assert "## All extracted facts" in brief.stdout and "## Run stats" not in brief.stdout
+    assert "## All extracted facts" not in full.stdout and "## Run stats" in full.stdout
+    assert len(brief.stdout.split("## All extracted facts")[0]) < len(full.stdout) / 2
 
 
 def test_dash_output_writes_stdout_not_a_file_named_dash(tmp_path, monkeypatch):
