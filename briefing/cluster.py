@@ -170,6 +170,12 @@ def _features(text: str, names_allowed: bool) -> tuple[Counter[str], set[str]]:
     return counts, (names - _calendar_features()) & counts.keys()
 
 
+def names_in(text: str) -> set[str]:
+    """The names `text` writes, as clustering sees them: pairs of capitalised words
+    ("ilse brandt") and stems of single ones written as names ("valmor")."""
+    return _features(text, names_allowed=True)[1]
+
+
 @functools.cache
 def _calendar_features() -> frozenset[str]:
     """Month, weekday and holiday names as features: capitalised, but never names."""
