@@ -40,7 +40,7 @@ from briefing.daily import daily as make_daily
 from briefing.daily import plan_daily
 from briefing.errors import BriefingError, NothingUsable
 from briefing.ingest import Selection, describe, read_url_list, render_inspect_table
-from briefing.render import FORMATS, Format, render, write_atomic
+from briefing.render import DETAILS, FORMATS, Format, render, write_atomic
 from briefing.schema import Briefing, Daily, Skipped, Stats
 from briefing.text import one_line
 
@@ -328,6 +328,12 @@ def engine_options(command: Callable[..., Any]) -> Callable[..., Any]:
             help="Output format. Default: from the -o suffix, else md.",
         ),
         click.option(
+            "--detail",
+            type=click.Choice(DETAILS),
+            help="brief: the key facts first, the rest in an appendix; full: every item in "
+            "one list [default brief].",
+        ),
+        click.option(
             "--engine",
             type=click.Choice(["auto", "openai", "offline"]),
             default="auto",
@@ -402,6 +408,7 @@ def _options(**flags: Any) -> Options:
         record=flags["record"],
         replay=flags["replay"],
         schema_mode=flags["schema_mode"],
+        detail=flags["detail"],
         **_input_settings(flags),
     )
 
@@ -501,7 +508,7 @@ def _produce(
             code = _report_skipped(document.skipped)
             click.echo("Error: no article could be briefed; nothing was written.", err=True)
             return code
-        _emit(render(document, chosen), output)
+        _emit(render(document, chosen, options.detail), output)
         return _report_skipped(document.skipped)
 
     _run(action)

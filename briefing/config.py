@@ -18,6 +18,7 @@ DEFAULT_FETCH_TIMEOUT = 20.0
 DEFAULT_RETRY_BUDGET_SECONDS = 180.0
 
 EngineName = Literal["auto", "openai", "offline"]
+Detail = Literal["brief", "full"]
 
 
 class Options(BaseModel):
@@ -40,6 +41,11 @@ class Options(BaseModel):
     schema_mode: Literal["strict", "json"] = "strict"
     max_file_bytes: int = Field(default=DEFAULT_MAX_FILE_BYTES, gt=0)
     max_articles: int = Field(default=DEFAULT_MAX_ARTICLES, gt=0)
+    detail: Detail = Field(
+        default="brief",
+        description="How Markdown and HTML show a briefing: `brief`, the key section first "
+        "and every other item in an appendix; `full`, every item in one list.",
+    )
     fetch_timeout: float = Field(default=DEFAULT_FETCH_TIMEOUT, gt=0)  # per URL, all told
     follow: bool = False  # fetch the page of each feed item that is only a teaser
     include: tuple[str, ...] = ()  # globs: read only matching files (--include)

@@ -1,5 +1,5 @@
 """Run the stages in order: ingest → clean → dedup → pack → extract → verify → reconcile →
-summarise, and assemble the `Briefing`.
+brief → summarise, and assemble the `Briefing`.
 
 Each extraction is verified as soon as it arrives, against the sources its pack showed
 the engine, so reconcile only ever merges evidence that is really in the articles.
@@ -16,6 +16,7 @@ from typing import BinaryIO, Protocol
 
 from pydantic import BaseModel
 
+from briefing.brief import brief_story
 from briefing.clean import clean, why_dropped
 from briefing.config import Options
 from briefing.dedup import Passage, dedup
@@ -194,7 +195,7 @@ async def _summarize(engine: Engine, story: SummaryInput) -> tuple[Summary, Usag
     try:
         return await engine.summarize(story)
     except ExtractionFailed as failure:
-        log.warning("the summary call failed (%s); using central sentences instead", failure)
+        log.warning("the summary call failed (%s); composing it from the facts instead", failure)
         return summarize_story(story), failure.usage + Usage(failed_calls=1)
 
 
@@ -216,7 +217,11 @@ async def brief(
             for result in results
             if result.extraction is not None
         ]
-        story = reconcile([item.extraction for item in verified])
+        story, merged_claims = brief_story(
+            reconcile([item.extraction for item in verified]),
+            [article.source for article in prepared.articles],
+            [article.text for article in prepared.articles],
+        )
         facts = assign_ids(story.claims, story.figures, story.disputes)
     log.info(
         "%d of %d packs extracted; verify dropped %d quotes; %d actors, %d claims, %d figures, "
@@ -266,6 +271,7 @@ async def brief(
             dropped_claims=sum(item.dropped_claims for item in verified),
             dropped_figures=sum(item.dropped_figures for item in verified),
             uncovered_articles=len(uncovered),
+            merged_claims=merged_claims,
             **usage.model_dump(),
         ),
     )

@@ -13,18 +13,25 @@ import re
 import stat
 import tempfile
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 from urllib.parse import urlsplit
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from pydantic import BaseModel
+from rapidfuzz import fuzz
 
+from briefing.brief import best_quote
+from briefing.config import Detail
 from briefing.ingest.urls import host_of
 from briefing.memory import cycle_collector_paused
-from briefing.schema import Briefing, Claim, Daily, Source
+from briefing.schema import Actor, Briefing, Bullet, Claim, Daily, Figure, Source
+from briefing.text import normalize_for_match
 
 Format = Literal["md", "html", "json"]
 FORMATS: tuple[Format, ...] = ("md", "html", "json")
+DETAILS: tuple[Detail, ...] = ("brief", "full")
+APPENDIX_HEADING = "All extracted facts"  # the brief layout's appendix: everything not key
+HIGHLIGHT_MATCH = 90  # rapidfuzz score a quote's span needs to be marked as the claim
 
 # Brackets are escaped, so parentheses can never complete a link; `#`, `+`, `-`, `>` and
 # numbered items ("1." or "1)") only mean something at the start of a line.
@@ -73,13 +80,103 @@ class ClaimGroup(BaseModel):
 
 def claims_by_speaker(briefing: Briefing) -> list[ClaimGroup]:
     """Claims grouped by speaker in the order speakers first appear; unattributed last."""
+    return _grouped(briefing.claims)
+
+
+class KeyView(BaseModel):
+    """A briefing split the way the brief layout shows it: the key section, then the rest."""
+
+    bullets: list[Bullet]
+    actors: list[Actor]
+    claims: list[ClaimGroup]
+    figures: list[Figure]
+    other_actors: list[Actor]
+    other_claims: list[ClaimGroup]
+    other_figures: list[Figure]
+    numbers: dict[str, int]  # source id → its number in the source list, 1 first
+
+
+def _grouped(claims: list[Claim]) -> list[ClaimGroup]:
+    """Claims grouped by speaker, speakers in the order of their first claim; unattributed
+    last."""
     groups: dict[str | None, list[Claim]] = {}
-    for claim in briefing.claims:
+    for claim in claims:
         groups.setdefault(claim.speaker, []).append(claim)
     ordered = [ClaimGroup(speaker=s, claims=c) for s, c in groups.items() if s is not None]
     if None in groups:
         ordered.append(ClaimGroup(speaker=None, claims=groups[None]))
     return ordered
+
+
+def _quoted_in(claim: Claim, texts: list[str]) -> bool:
+    """Whether a bullet already shows the claim's quote (so the claim is not shown again)."""
+    quote = best_quote(claim)
+    if quote is None:
+        return False
+    shown = normalize_for_match(quote.quote)
+    return any(shown in text or text in shown for text in texts)
+
+
+def _by_rank(items: list[Any]) -> list[Any]:
+    return sorted(items, key=lambda item: item.rank or len(items) + 1)
+
+
+def key_view(briefing: Briefing) -> KeyView:
+    """What the key section shows (items marked `key`, by rank; each quote once: claims a
+    bullet already quotes are left out) and what goes to the appendix. A briefing that
+    never went through the brief stage (nothing ranked) shows everything as key."""
+    bullets = briefing.bullets
+    texts = [normalize_for_match(bullet.text) for bullet in bullets]
+    ranked = any(item.rank for item in (*briefing.actors, *briefing.claims, *briefing.figures))
+
+    def split(items: list[Any]) -> tuple[list[Any], list[Any]]:
+        ordered = _by_rank(items)
+        if not ranked:
+            return ordered, []
+        return [i for i in ordered if i.key], [i for i in ordered if not i.key]
+
+    actors, other_actors = split(briefing.actors)
+    claims, other_claims = split(briefing.claims)
+    figures, other_figures = split(briefing.figures)
+    return KeyView(
+        bullets=bullets,
+        actors=actors,
+        claims=_grouped([c for c in claims if not _quoted_in(c, texts)]),
+        figures=figures,
+        other_actors=other_actors,
+        other_claims=_grouped(other_claims),
+        other_figures=other_figures,
+        numbers={source.id: n for n, source in enumerate(briefing.sources, 1)},
+    )
+
+
+def highlight(quote: str, text: str) -> tuple[str, str, str]:
+    """`quote` cut around the claim `text` it holds (before, the claim, after), so the
+    claim can be marked inside its quote. The claim is found verbatim, else as the closest
+    span (punctuation and quote marks may differ); (quote, "", "") when no span is close."""
+    at = quote.casefold().find(text.casefold()) if text else -1
+    if at >= 0:
+        start, end = at, at + len(text)
+    else:
+        found = fuzz.partial_ratio_alignment(text, quote, processor=str.casefold)
+        if found is None or found.score < HIGHLIGHT_MATCH:
+            return quote, "", ""
+        start, end = _word_start(quote, found.dest_start), _word_end(quote, found.dest_end)
+    return quote[:start], quote[start:end], quote[end:]
+
+
+def _word_start(text: str, at: int) -> int:
+    """`at` moved back to the start of the word it falls in."""
+    while 0 < at < len(text) and text[at - 1].isalnum() and text[at].isalnum():
+        at -= 1
+    return at
+
+
+def _word_end(text: str, at: int) -> int:
+    """`at` moved on to the end of the word it falls in."""
+    while 0 < at < len(text) and text[at - 1].isalnum() and text[at].isalnum():
+        at += 1
+    return at
 
 
 class NumberedSource(Source):
@@ -127,7 +224,12 @@ def _environment() -> Environment:
         plural=plural, md=markdown_escape, md_code=markdown_code, safe_url=safe_url, anchor=anchor
     )
     env.globals.update(
-        claims_by_speaker=claims_by_speaker, source_label=source_label, index_sources=index_sources
+        claims_by_speaker=claims_by_speaker,
+        source_label=source_label,
+        index_sources=index_sources,
+        key_view=key_view,
+        highlight=highlight,
+        appendix_heading=APPENDIX_HEADING,
     )
     return env
 
@@ -136,15 +238,22 @@ _ENV = _environment()
 
 
 @cycle_collector_paused()
-def render(document: Briefing | Daily, fmt: Format) -> str:
-    """The briefing (or daily page) as text in `fmt` (one of `FORMATS`: md, html, json)."""
+def render(document: Briefing | Daily, fmt: Format, detail: Detail = "brief") -> str:
+    """The briefing (or daily page) as text in `fmt` (one of `FORMATS`: md, html, json).
+
+    `detail="brief"` shows the key section first and every other item in an appendix
+    ("All extracted facts"); `"full"` shows every item in one list, as before the brief
+    stage. JSON always holds every item, with its `key` and `rank`.
+    """
     if fmt not in FORMATS:
         raise ValueError(f"cannot render {fmt!r}: the formats are {', '.join(FORMATS)}")
+    if detail not in DETAILS:
+        raise ValueError(f"cannot render {detail!r} detail: the choices are {', '.join(DETAILS)}")
     if fmt == "json":
         return document.model_dump_json(indent=2) + "\n"
     kind = "daily" if isinstance(document, Daily) else "briefing"
     template = _ENV.get_template(f"{kind}.{fmt}.j2")
-    return template.render(doc=document)
+    return template.render(doc=document, detail=detail)
 
 
 def _new_file_mode(path: Path) -> int:

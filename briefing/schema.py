@@ -81,6 +81,16 @@ class Actor(BaseModel):
     kind: ActorKind
     role: str | None
     sources: list[str]
+    key: bool = Field(
+        default=False,
+        description="Shown in the key section (set by the brief stage).",
+        json_schema_extra=OUTPUT_ONLY,
+    )
+    rank: int = Field(
+        default=0,
+        description="Position by importance, 1 = first (set by the brief stage; 0 = unranked).",
+        json_schema_extra=OUTPUT_ONLY,
+    )
 
 
 class Claim(BaseModel):
@@ -96,6 +106,16 @@ class Claim(BaseModel):
     speaker: str | None
     text: str
     evidence: list[Evidence]
+    key: bool = Field(
+        default=False,
+        description="Shown in the key section (set by the brief stage).",
+        json_schema_extra=OUTPUT_ONLY,
+    )
+    rank: int = Field(
+        default=0,
+        description="Position by importance, 1 = first (set by the brief stage; 0 = unranked).",
+        json_schema_extra=OUTPUT_ONLY,
+    )
 
 
 class Figure(BaseModel):
@@ -115,6 +135,16 @@ class Figure(BaseModel):
     qualifier: str | None
     attributed_to: str | None
     evidence: list[Evidence]
+    key: bool = Field(
+        default=False,
+        description="Shown in the key section (set by the brief stage).",
+        json_schema_extra=OUTPUT_ONLY,
+    )
+    rank: int = Field(
+        default=0,
+        description="Position by importance, 1 = first (set by the brief stage; 0 = unranked).",
+        json_schema_extra=OUTPUT_ONLY,
+    )
 
 
 class Extraction(BaseModel):
@@ -228,6 +258,9 @@ class Stats(Usage):
     )
     uncovered_articles: int = Field(
         default=0, description="Articles whose text an engine failed to read (listed in skipped)."
+    )
+    merged_claims: int = Field(
+        default=0, description="Claims the brief stage merged into another as paraphrases."
     )
 
 

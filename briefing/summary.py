@@ -1,10 +1,23 @@
-"""The extractive summary: a headline and a few central sentences, taken verbatim. The
+"""The extractive summary: a headline and 3–5 bullets composed from the verified facts. The
 offline engine's summary, and every engine's when its own summary call fails.
 
-Sentences are scored by TF-IDF cosine to the centroid of all sentences, weighted up when
-several sources carry them; quotations, headings and fragments are left out, and a
-sentence too similar to one already chosen is skipped. Each bullet cites the sources that
-carry its sentence and the claims and figures quoted in it (or quoting it).
+Each bullet is one aspect of the story, built only from a verified claim (its quote,
+verbatim) or a dispute:
+
+1. the event: the claim whose quote is most central to all the passages (TF-IDF cosine to
+   their centroid), weighted up when several sources carry it;
+2. the positions of the principal speakers: for each speaker in rank order (the brief
+   stage's), their best-ranked claim, one bullet per speaker, so the main actor's
+   position and the reactions to it (critics, other parties) each get one;
+3. each dispute: the values side by side, with who gives them (a claim that states one
+   of those values is left to the dispute's bullet).
+
+A candidate whose statement shares too many words with a chosen bullet's (names folded, as
+the brief stage compares statements), or whose sentence repeats a chosen statement, is
+skipped, so no two bullets say the same thing.
+Quotations, fragments and headings are not used as bullets. Each bullet cites the facts it
+states and the sources that carry them. A story with no usable fact at all gets its most
+central sentences instead, citing their sources only.
 """
 
 from __future__ import annotations
@@ -14,32 +27,48 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
+from briefing.brief import Names, Statement, StatementSpace, contained, overlap
 from briefing.engines.base import SummaryInput
 from briefing.language.lexicon import lexicon
 from briefing.language.sentences import is_heading, opens_with_quote, sentences_of
 from briefing.memory import cycle_collector_paused
-from briefing.schema import Bullet, Claim, Figure, Summary
+from briefing.schema import Bullet, Claim, Dispute, Figure, Summary
 from briefing.text import normalize_for_match, words
 
 MAX_BULLETS = 5
+MIN_BULLETS = 3
+MAX_DISPUTE_BULLETS = 2
 MIN_WORDS = 8
 MAX_WORDS = 60
-MAX_OVERLAP = 0.5
+MAX_OVERLAP = 0.5  # word overlap (Jaccard) at which a central sentence repeats a chosen one
+REDUNDANT = 0.4  # share of the smaller statement's words the other has when it repeats it
+CONTAINED = 0.6  # share of a statement's words found in another bullet's sentence: repeated
 HEADLINE_WORDS = 16
 _ENDS_SENTENCE = re.compile(r"[.!?][”\"’')\]]*$")
 
 
 @dataclass
-class _Candidate:
+class _Sentence:
     text: str
+    terms: Counter[str]
     source_ids: list[str]
     position: int
+
+
+@dataclass
+class _Candidate:
+    """A bullet drawn from one claim or figure: the sentence that holds its quote,
+    verbatim, and the sources carrying it."""
+
+    fact: Claim | Figure
+    text: str
+    source_ids: list[str]
     terms: Counter[str]
 
     @property
-    def sources(self) -> int:
-        """How many sources carry the sentence."""
-        return len(self.source_ids)
+    def speaker(self) -> str | None:
+        """Who states the fact."""
+        return self.fact.speaker if isinstance(self.fact, Claim) else self.fact.attributed_to
 
 
 def _terms(text: str) -> Counter[str]:
@@ -55,27 +84,40 @@ def _is_usable(sentence: str) -> bool:
     return not opens_with_quote(sentence) and quoted < len(sentence) / 2
 
 
-def _candidates(story: SummaryInput) -> list[_Candidate]:
-    candidates = []
-    seen: set[str] = set()
+def _sentences(story: SummaryInput) -> list[_Sentence]:
+    """Every distinct sentence of the passages (headings left out), in order."""
+    found: dict[str, _Sentence] = {}
     for passage in story.passages:
         if is_heading(passage.text):
             continue
         for sentence in sentences_of(passage.text):
             key = " ".join(words(sentence))
-            if key in seen or not _is_usable(sentence):
-                continue
-            seen.add(key)
-            terms = _terms(sentence)
-            candidates.append(_Candidate(sentence, passage.source_ids, len(candidates), terms))
-    return candidates
+            if key not in found:
+                found[key] = _Sentence(sentence, _terms(sentence), passage.source_ids, len(found))
+    return list(found.values())
 
 
-def _weights(candidates: list[_Candidate]) -> dict[str, float]:
+class _SentenceIndex:
+    """The passage sentences of each source, to find the whole sentence a quote is from."""
+
+    def __init__(self, sentences: list[_Sentence]) -> None:
+        self._by_source: dict[str, list[tuple[str, _Sentence]]] = {}
+        for sentence in sentences:
+            folded = normalize_for_match(sentence.text).casefold()
+            for source_id in sentence.source_ids:
+                self._by_source.setdefault(source_id, []).append((folded, sentence))
+
+    def holding(self, quote: str, source_id: str) -> _Sentence | None:
+        """The sentence of `source_id` that holds `quote`, if one does."""
+        folded = normalize_for_match(quote).casefold()
+        return next((s for text, s in self._by_source.get(source_id, []) if folded in text), None)
+
+
+def _weights(sentences: list[_Sentence]) -> dict[str, float]:
     frequency: Counter[str] = Counter()
-    for candidate in candidates:
-        frequency.update(set(candidate.terms))
-    total = len(candidates) or 1
+    for sentence in sentences:
+        frequency.update(set(sentence.terms))
+    total = len(sentences) or 1
     return {term: math.log(1 + total / count) for term, count in frequency.items()}
 
 
@@ -104,11 +146,6 @@ class _Centroid:
         return dot / norm if norm else 0.0
 
 
-def _overlap(a: Counter[str], b: Counter[str]) -> float:
-    union = set(a) | set(b)
-    return len(set(a) & set(b)) / len(union) if union else 1.0
-
-
 def _headline(
     story: SummaryInput, centroid: _Centroid, weights: dict[str, float], best: str | None
 ) -> str:
@@ -125,40 +162,181 @@ def _headline(
     )
 
 
-def _quoted_facts(sentence: str, facts: list[Claim] | list[Figure]) -> list[str]:
-    """Ids of the facts one of whose quotes lies within `sentence`, or holds it."""
-    text = normalize_for_match(sentence)
-    cited = []
-    for fact in facts:
-        quotes = [normalize_for_match(item.quote) for item in fact.evidence]
-        if fact.id and any(q and (q in text or text in q) for q in quotes):
-            cited.append(fact.id)
-    return cited
+def _candidate(fact: Claim | Figure, index: _SentenceIndex) -> _Candidate | None:
+    """The fact as a bullet: the first of its quotes that reads as a sentence of its own,
+    or the first whole sentence holding one of its quotes."""
+    for evidence in fact.evidence:
+        if _is_usable(evidence.quote):
+            text = evidence.quote
+            break
+        sentence = index.holding(evidence.quote, evidence.source_id)
+        if sentence is not None and _is_usable(sentence.text):
+            text = sentence.text
+            break
+    else:
+        return None
+    key = normalize_for_match(text)
+    carriers = [e.source_id for e in fact.evidence if normalize_for_match(e.quote) in key]
+    return _Candidate(fact, text, list(dict.fromkeys(carriers)), _terms(key))
 
 
-def _bullet(candidate: _Candidate, story: SummaryInput) -> Bullet:
-    facts = _quoted_facts(candidate.text, story.claims) + _quoted_facts(
-        candidate.text, story.figures
+def _figures_in(text: str, figures: list[Figure], source_ids: list[str]) -> list[str]:
+    """Ids of the figures whose value the bullet states, from the sources it cites."""
+    folded = normalize_for_match(text).casefold()
+    return [
+        f.id
+        for f in figures
+        if f.id
+        and normalize_for_match(f.value).casefold() in folded
+        and any(e.source_id in source_ids for e in f.evidence)
+    ]
+
+
+def _dispute_bullet(dispute: Dispute, figures: list[Figure]) -> Bullet:
+    """The versions of a disputed figure side by side, with who gives each."""
+    sides = [
+        f"{v.value} ({v.attributed_to})" if v.attributed_to else v.value for v in dispute.versions
+    ]
+    subject = dispute.subject[:1].upper() + dispute.subject[1:]
+    sources = list(dict.fromkeys(s for v in dispute.versions for s in v.source_ids))
+    values = {v.value for v in dispute.versions}
+    shown = [
+        f.id
+        for f in figures
+        if f.id and f.value in values and any(e.source_id in sources for e in f.evidence)
+    ]
+    facts = [dispute.id] if dispute.id else []
+    return Bullet(text=f"{subject}: {' vs '.join(sides)}.", facts=facts + shown, source_ids=sources)
+
+
+def _states_dispute(text: str, disputes: list[Dispute]) -> bool:
+    """Whether the sentence gives a value of a dispute that gets its own bullet."""
+    folded = normalize_for_match(text).casefold()
+    return any(
+        normalize_for_match(v.value).casefold() in folded for d in disputes for v in d.versions
     )
-    return Bullet(text=candidate.text, facts=facts, source_ids=candidate.source_ids)
+
+
+class _Composer:
+    """Picks the bullets one aspect at a time, never one too like a bullet already picked."""
+
+    def __init__(self, story: SummaryInput) -> None:
+        self.story = story
+        self.space = StatementSpace(Names(story.actors), [c.text for c in story.claims])
+        self.chosen: list[_Candidate] = []
+
+    def fresh(self, candidate: _Candidate) -> bool:
+        """Whether the candidate says something no chosen bullet says: its statement (a
+        claim's text, else its sentence) shares under `REDUNDANT` of its words with a chosen
+        one's, and neither statement sits in the other's sentence (`CONTAINED`)."""
+        core, whole = self._statements(candidate)
+        for other in self.chosen:
+            other_core, other_whole = self._statements(other)
+            if (
+                normalize_for_match(other.text) == normalize_for_match(candidate.text)
+                or overlap(core, other_core) >= REDUNDANT
+                or contained(core, other_whole) >= CONTAINED
+                or contained(other_core, whole) >= CONTAINED
+            ):
+                return False
+        return True
+
+    def _statements(self, candidate: _Candidate) -> tuple[Statement, Statement]:
+        whole = self.space.statement(candidate.text)
+        if isinstance(candidate.fact, Claim):
+            return self.space.statement(candidate.fact.text), whole
+        return whole, whole
+
+    def take(self, candidate: _Candidate) -> bool:
+        """Choose the candidate if it is fresh; say whether it was."""
+        if self.fresh(candidate):
+            self.chosen.append(candidate)
+            return True
+        return False
+
+    def bullet(self, candidate: _Candidate) -> Bullet:
+        """The chosen candidate as a bullet citing its fact and the figures it states."""
+        facts = [candidate.fact.id] if candidate.fact.id else []
+        facts += _figures_in(candidate.text, self.story.figures, candidate.source_ids)
+        return Bullet(
+            text=candidate.text, facts=list(dict.fromkeys(facts)), source_ids=candidate.source_ids
+        )
+
+
+def _by_speaker(candidates: list[_Candidate]) -> dict[str | None, list[_Candidate]]:
+    """Candidates per speaker, speakers in the order of their best-ranked claim."""
+    ordered = sorted(candidates, key=lambda c: c.fact.rank or math.inf)
+    groups: dict[str | None, list[_Candidate]] = {}
+    for candidate in ordered:
+        if isinstance(candidate.fact, Claim):
+            groups.setdefault(candidate.speaker, []).append(candidate)
+    return groups
+
+
+def _jaccard(a: Counter[str], b: Counter[str]) -> float:
+    union = set(a) | set(b)
+    return len(set(a) & set(b)) / len(union) if union else 1.0
+
+
+def _central_sentences(
+    sentences: list[_Sentence], centroid: _Centroid, weights: dict[str, float]
+) -> list[Bullet]:
+    """For a story with no fact to build on: its most central sentences, verbatim."""
+
+    def score(sentence: _Sentence) -> float:
+        centrality = centroid.cosine(_vector(sentence.terms, weights))
+        return centrality * (1 + 0.25 * math.log(len(sentence.source_ids) or 1)) - (
+            sentence.position * 1e-6
+        )
+
+    chosen: list[_Sentence] = []
+    for sentence in sorted(
+        filter(lambda s: _is_usable(s.text), sentences), key=score, reverse=True
+    ):
+        if all(_jaccard(sentence.terms, other.terms) <= MAX_OVERLAP for other in chosen):
+            chosen.append(sentence)
+        if len(chosen) == MAX_BULLETS:
+            break
+    return [Bullet(text=s.text, facts=[], source_ids=list(s.source_ids)) for s in chosen]
 
 
 @cycle_collector_paused()
 def summarize_story(story: SummaryInput) -> Summary:
-    """A headline and up to five central sentences of the story's passages."""
-    candidates = _candidates(story)
-    weights = _weights(candidates)
-    centroid = _Centroid([_vector(candidate.terms, weights) for candidate in candidates])
+    """A headline and 3–5 bullets: the event, the principal speakers' positions, each
+    dispute (see the module docstring)."""
+    sentences = _sentences(story)
+    weights = _weights(sentences)
+    centroid = _Centroid([_vector(sentence.terms, weights) for sentence in sentences])
+    index = _SentenceIndex(sentences)
+    disputes = story.disputes[:MAX_DISPUTE_BULLETS]
+    facts: list[Claim | Figure] = [*story.claims, *story.figures]
+    candidates = [
+        c
+        for c in (_candidate(fact, index) for fact in facts)
+        if c is not None and not _states_dispute(c.text, disputes)
+    ]
+    claim_slots = MAX_BULLETS - len(disputes)
 
-    def score(candidate: _Candidate) -> float:
+    def central(candidate: _Candidate) -> float:
         centrality = centroid.cosine(_vector(candidate.terms, weights))
-        return centrality * (1 + 0.25 * math.log(candidate.sources)) - candidate.position * 1e-6
+        return centrality * (1 + 0.25 * math.log(len(candidate.source_ids) or 1))
 
-    chosen: list[_Candidate] = []
-    for candidate in sorted(candidates, key=score, reverse=True):
-        if all(_overlap(candidate.terms, other.terms) <= MAX_OVERLAP for other in chosen):
-            chosen.append(candidate)
-        if len(chosen) == MAX_BULLETS:
+    composer = _Composer(story)
+    if candidates:
+        composer.take(max(candidates, key=central))
+    for speaker, own in _by_speaker(candidates).items():
+        if len(composer.chosen) >= claim_slots:
             break
-    title = _headline(story, centroid, weights, chosen[0].text if chosen else None)
-    return Summary(title=title, bullets=[_bullet(candidate, story) for candidate in chosen])
+        if any(c.speaker == speaker for c in composer.chosen):
+            continue
+        next((c for c in own if composer.take(c)), None)
+    for candidate in sorted(candidates, key=central, reverse=True):
+        if len(composer.chosen) + len(disputes) >= MIN_BULLETS:
+            break
+        composer.take(candidate)
+    bullets = [composer.bullet(c) for c in composer.chosen]
+    bullets += [_dispute_bullet(d, story.figures) for d in disputes]
+    if not bullets:
+        bullets = _central_sentences(sentences, centroid, weights)
+    title = _headline(story, centroid, weights, bullets[0].text if bullets else None)
+    return Summary(title=title, bullets=bullets)

@@ -286,6 +286,15 @@ def test_verbose_logs_each_stage():
     assert "passages after dedup" in result.stderr and "disputes" in result.stderr
 
 
+def test_detail_brief_is_the_default_and_full_lists_every_item_in_one_place():
+    brief = run("build", str(EXAMPLE), "--engine", "offline")
+    full = run("build", str(EXAMPLE), "--engine", "offline", "--detail", "full")
+    assert brief.exit_code == 0 and full.exit_code == 0
+    assert "## All extracted facts" in brief.stdout and "## Run stats" not in brief.stdout
+    assert "## All extracted facts" not in full.stdout and "## Run stats" in full.stdout
+    assert len(brief.stdout.split("## All extracted facts")[0]) < len(full.stdout) / 2
+
+
 def test_dash_output_writes_stdout_not_a_file_named_dash(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     result = run("build", str(EXAMPLE), "-o", "-", "--format", "json")

@@ -1,5 +1,6 @@
 """The whole pipeline on the seed cluster, through the library API, with the offline engine."""
 
+import json
 import re
 import tempfile
 from html.parser import HTMLParser
@@ -200,6 +201,31 @@ def test_random_text_around_a_real_article_keeps_it_briefed(prefix):
     assert any(a.name == "Kim Jong Un" for a in briefing.actors)
 
 
+@pytest.fixture(scope="module")
+def key_section(wonsan):
+    """The Markdown briefing before its appendix: what a reader sees first."""
+    return render(wonsan, "md").split("## All extracted facts", 1)[0]
+
+
+def test_the_key_section_keeps_the_seed_facts(key_section):
+    lavrov = [line for line in key_section.splitlines() if line.startswith("- **Sergey Lavrov**")]
+    assert len(lavrov) == 1 and "Sergei Lavrov" in lavrov[0]
+    for name in ("Kim Jong Un", "Choe Son Hui", "Vladimir Putin", "Kyrylo Budanov"):
+        assert f"- **{name}**" in key_section
+    dispute = key_section.split("## Disputed figures", 1)[1]
+    assert "| **up to 40%** | Kyrylo Budanov |" in dispute
+    assert "| **about 12 million rounds** |" in dispute
+
+
+def test_the_json_keeps_every_item_with_its_rank_and_key_mark(wonsan):
+    data = json.loads(render(wonsan, "json"))
+    for kind in ("actors", "claims", "figures"):
+        items = data[kind]
+        assert sorted(item["rank"] for item in items) == list(range(1, len(items) + 1))
+        assert not all(item["key"] for item in items)
+    assert any(item["key"] for item in data["actors"]) and any(c["key"] for c in data["claims"])
+
+
 def test_build_takes_one_path_as_a_string():
     briefing = build(str(EXAMPLE), Options(engine="offline"))
     assert len(briefing.sources) == len(list(EXAMPLE.iterdir()))
@@ -235,4 +261,4 @@ def test_sources_are_named_by_outlet_and_number_never_by_their_id():
     body = " ".join(page.text)
     for source_id in ids:
         assert source_id not in markdown and source_id not in body
-    assert "[Source #1]" in markdown
+    assert "Source #1" in markdown

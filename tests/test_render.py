@@ -6,8 +6,15 @@ from pathlib import Path
 
 import pytest
 
-from briefing.render import markdown_escape, render, safe_url, write_atomic
-from briefing.schema import Briefing, Source
+from briefing.render import (
+    APPENDIX_HEADING,
+    highlight,
+    markdown_escape,
+    render,
+    safe_url,
+    write_atomic,
+)
+from briefing.schema import Actor, Briefing, Bullet, Claim, Evidence, Figure, Source
 
 HOSTILE = '<script>alert(1)</script><img src=x onerror="alert(2)">'
 
@@ -44,8 +51,8 @@ def test_json_output_is_the_model_and_round_trips(sample_briefing):
     }
 
 
-def test_markdown_has_every_section(sample_briefing):
-    text = render(sample_briefing, "md")
+def test_full_markdown_has_every_section(sample_briefing):
+    text = render(sample_briefing, "md", detail="full")
     for heading in (
         "# Lavrov visits",
         "## Key actors",
@@ -78,11 +85,13 @@ def test_article_markup_never_reaches_the_output_as_tags(sample_briefing, fmt):
     assert "javascript:alert(4)" not in text
 
 
-def test_markdown_turns_article_links_and_emphasis_into_plain_text(sample_briefing):
-    text = render(hostile(sample_briefing), "md")
+@pytest.mark.parametrize("detail", ["brief", "full"])
+def test_markdown_turns_article_links_and_emphasis_into_plain_text(sample_briefing, detail):
+    text = render(hostile(sample_briefing), "md", detail=detail)
     assert "[click](javascript:" not in text
     assert "\\[click\\](javascript:alert(3))" in text
-    assert "\\*\\*bold\\*\\*" in text
+    if detail == "full":  # the brief layout shows a claim as its quote when that holds it
+        assert "\\*\\*bold\\*\\*" in text
 
 
 def test_html_links_only_to_web_urls_and_its_own_anchors(sample_briefing):
@@ -176,6 +185,122 @@ def test_write_atomic_gives_a_new_file_the_umask_permissions_and_keeps_an_old_fi
         assert stat.S_IMODE(private.stat().st_mode) == 0o600
     finally:
         os.umask(old_umask)
+
+
+def ranked(briefing: Briefing) -> Briefing:
+    """The sample briefing as the brief stage leaves it: one more actor, claim and figure,
+    each ranked, the first of each key, and a bullet quoting the key claim's sentence."""
+    quote = "We warn against exploiting these ties, Lavrov said."
+    key_claim = Claim(
+        speaker="Sergey Lavrov",
+        text="We warn against exploiting these ties",
+        evidence=[Evidence(source_id="a", quote=quote), Evidence(source_id="b", quote=quote)],
+        key=True,
+        rank=1,
+        id="c1",
+    )
+    other_claim = Claim(
+        speaker="Choe Son Hui",
+        text="the talks went well",
+        evidence=[Evidence(source_id="b", quote="Choe said the talks went well.")],
+        rank=2,
+        id="c2",
+    )
+    spoken = Claim(
+        speaker="Choe Son Hui",
+        text="ties are unbreakable",
+        evidence=[Evidence(source_id="b", quote="Choe said ties are unbreakable.")],
+        key=True,
+        rank=3,
+        id="c3",
+    )
+    extra = Actor(name="Tass", aliases=[], kind="media", role=None, sources=["b"], rank=2)
+    choe = Actor(name="Choe Son Hui", aliases=[], kind="person", role=None, sources=["b"])
+    key_figure = briefing.figures[0].model_copy(update={"key": True, "rank": 1})
+    trivia = Figure(
+        subject="pages",
+        value="1,768",
+        number=1768,
+        unit=None,
+        qualifier=None,
+        attributed_to=None,
+        evidence=[Evidence(source_id="b", quote="a report of 1,768 pages")],
+        rank=2,
+    )
+    return briefing.model_copy(
+        update={
+            "actors": [
+                briefing.actors[0].model_copy(update={"key": True, "rank": 1}),
+                extra,
+                choe.model_copy(update={"key": True, "rank": 3}),
+            ],
+            "claims": [key_claim, other_claim, spoken],
+            "figures": [key_figure, trivia],
+            "bullets": [Bullet(text=quote, facts=["c1"], source_ids=["a", "b"])],
+            "summary": [quote],
+        }
+    )
+
+
+def test_brief_markdown_puts_key_items_first_and_the_rest_in_the_appendix(sample_briefing):
+    text = render(ranked(sample_briefing), "md")
+    main, appendix = text.split(f"## {APPENDIX_HEADING}")
+    assert "Sergey Lavrov" in main and "ties are unbreakable" in main and "up to 40%" in main
+    assert "Tass" not in main and "the talks went well" not in main and "1,768" not in main
+    assert "Tass" in appendix and "the talks went well" in appendix and "1,768" in appendix
+
+
+def test_brief_markdown_shows_each_quote_once(sample_briefing):
+    text = render(ranked(sample_briefing), "md")
+    assert text.count("We warn against exploiting these ties") == 1
+    assert text.count("ties are unbreakable") == 1
+
+
+def test_brief_markdown_cites_sources_by_number_linking_to_the_source_list(sample_briefing):
+    text = render(ranked(sample_briefing), "md")
+    bullet = next(line for line in text.splitlines() if line.startswith("- We warn"))
+    assert bullet.endswith("[1](#source-1), [2](#source-2)")
+    assert '1. <a id="source-1"></a>**Daily News #1**' in text
+    assert '2. <a id="source-2"></a>**The Times #2**' in text
+
+
+def test_brief_markdown_has_one_footer_line_of_run_stats_not_a_table(sample_briefing):
+    text = render(ranked(sample_briefing), "md")
+    assert "## Run stats" not in text and "| Engine |" not in text
+    footer = text.rstrip().splitlines()[-1]
+    assert footer.startswith("_Run: offline engine") and "2 articles" in footer
+
+
+def test_a_briefing_the_brief_stage_never_ranked_shows_everything_as_key(sample_briefing):
+    text = render(sample_briefing, "md")
+    assert APPENDIX_HEADING not in text
+    assert "Sergey Lavrov" in text and "We warn against exploiting these ties" in text
+
+
+def test_full_detail_is_the_layout_with_every_item_in_one_list(sample_briefing):
+    text = render(ranked(sample_briefing), "md", detail="full")
+    assert APPENDIX_HEADING not in text and "## Run stats" in text
+    assert "Tass" in text and "the talks went well" in text
+
+
+@pytest.mark.parametrize(
+    "quote, text, expected",
+    [
+        (
+            "He said the talks went well.",
+            "the talks went well",
+            ("He said ", "the talks went well", "."),
+        ),
+        (
+            "She said ties were “unbreakable.”",
+            "ties were “unbreakable”",
+            ("She said ", "ties were “unbreakable.", "”"),
+        ),
+        ("Nothing alike here.", "the talks went well", ("Nothing alike here.", "", "")),
+    ],
+)
+def test_highlight_finds_the_claim_inside_its_quote(quote, text, expected):
+    assert highlight(quote, text) == expected
 
 
 def test_an_unknown_format_is_a_clear_error_naming_the_formats(sample_briefing):
