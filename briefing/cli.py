@@ -40,6 +40,7 @@ from briefing.daily import daily as make_daily
 from briefing.daily import plan_daily
 from briefing.errors import BriefingError, NothingUsable
 from briefing.ingest import Selection, describe, read_url_list, render_inspect_table
+from briefing.ingest.feedlist import FeedEntry, read_feed_list
 from briefing.render import DETAILS, FORMATS, Format, render, write_atomic
 from briefing.schema import Briefing, Daily, Skipped, Stats
 from briefing.text import one_line
@@ -434,7 +435,7 @@ def _inputs(paths: tuple[str, ...], flags: dict[str, Any]) -> list[str]:
             inputs += read_url_list(flags["urls_file"])
         except (OSError, UnicodeError, ValueError) as error:
             raise BriefingError(f"--urls: {error}") from error
-    if not inputs:
+    if not inputs and not flags.get("feeds"):
         raise BriefingError("nothing to read: give files, folders, URLs, - or --urls FILE.")
     return inputs
 
@@ -542,22 +543,49 @@ def build(paths: tuple[str, ...], output: Path | None, fmt: str | None, **flags:
     "others are listed as skipped), and label the page with it. Default: every article; "
     "the label is the day at least half the dated articles share, if any.",
 )
+@click.option(
+    "--feeds",
+    "feeds_file",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="Also read the feeds of this list: OPML (as feed readers export it) or one feed "
+    "URL per line. The page credits each feed.",
+)
 @engine_options
 def daily(
-    paths: tuple[str, ...], day: str | None, output: Path | None, fmt: str | None, **flags: Any
+    paths: tuple[str, ...],
+    day: str | None,
+    feeds_file: Path | None,
+    output: Path | None,
+    fmt: str | None,
+    **flags: Any,
 ) -> None:
-    """Brief a day's articles from PATHS on one page: the day in brief, then one section per
-    story (articles about the same event), ranked by how many outlets covered it."""
+    """Brief a day's articles from PATHS (files, folders, URLs of pages or feeds) on one page:
+    the day in brief, then one section per story (articles about the same event), ranked by
+    how many outlets covered it."""
+    feeds = _feed_list(feeds_file)
     _produce(
         paths,
         output,
         fmt,
-        flags,
-        plan=lambda inputs, options: plan_daily(inputs, options, date=day, stdin=sys.stdin.buffer),
+        {**flags, "feeds": feeds},
+        plan=lambda inputs, options: plan_daily(
+            inputs, options, date=day, stdin=sys.stdin.buffer, feeds=feeds
+        ),
         make=lambda inputs, options, bar: make_daily(
-            inputs, options, date=day, stdin=sys.stdin.buffer, reporter=bar
+            inputs, options, date=day, stdin=sys.stdin.buffer, reporter=bar, feeds=feeds
         ),
     )
+
+
+def _feed_list(path: Path | None) -> list[FeedEntry]:
+    """The feeds of ``--feeds FILE`` (none without it); a bad list is a usage error."""
+    if path is None:
+        return []
+    try:
+        return read_feed_list(path)
+    except (OSError, UnicodeError, ValueError) as error:
+        click.echo(f"Error: --feeds: {error}", err=True)
+        sys.exit(EXIT_USAGE)
 
 
 @main.command()

@@ -20,6 +20,7 @@ from collections import Counter
 from collections.abc import Sequence
 from contextlib import AbstractAsyncContextManager
 from datetime import date as Date
+from pathlib import Path
 from typing import BinaryIO, Literal, TypeVar
 from urllib.parse import urlsplit
 
@@ -30,6 +31,8 @@ from briefing.config import Options
 from briefing.engines import Engine, ExtractionFailed, SummaryInput, Usage, select_engine
 from briefing.errors import BriefingError, NothingUsable
 from briefing.ingest import Paths
+from briefing.ingest.feedlist import FeedEntry
+from briefing.ingest.urls import host_of
 from briefing.pack import Pack
 from briefing.pipeline import Prepared, Reporter, brief, check_cost, prepare, read_articles
 from briefing.render import index_sources, source_label
@@ -42,6 +45,7 @@ from briefing.schema import (
     Daily,
     Evidence,
     Extraction,
+    FeedCredit,
     Figure,
     OtherReport,
     Outlet,
@@ -90,20 +94,46 @@ def daily(
     date: str | None = None,
     stdin: BinaryIO | None = None,
     reporter: Reporter | None = None,
+    feeds: Sequence[FeedEntry] = (),
 ) -> Daily:
-    """Brief a day's articles from files, folders or stdin (`-`): one section per story.
+    """Brief a day's articles from files, folders, URLs or stdin (`-`): one section per story.
 
     `date` (YYYY-MM-DD) keeps only articles published that day, plus those whose date is
-    unknown; the others are listed as skipped. It also labels the page.
+    unknown; the others are listed as skipped. It also labels the page. `feeds` (from a feed
+    list, `briefing.ingest.feedlist`) are fetched with the other inputs and each is credited
+    on the page.
     """
     started = time.perf_counter()
     options = options or Options.from_env()
     engine = select_engine(options)
-    day = plan_day(paths, options, engine, date=date, stdin=stdin)
+    inputs = with_feeds(paths, feeds)
+    day = plan_day(inputs, options, engine, date=date, stdin=stdin)
     check_cost(estimate_day(day, engine), options)
     result = asyncio.run(_brief_day(day, engine, options, reporter))
+    result.feeds = credit_feeds(feeds, result)
     result.stats.seconds = round(time.perf_counter() - started, 3)
     return result
+
+
+def with_feeds(paths: Paths, feeds: Sequence[FeedEntry]) -> list[str | Path]:
+    """The inputs and the feed URLs of a feed list, as one list of inputs."""
+    listed = [paths] if isinstance(paths, str | Path) else list(paths)
+    return [*listed, *(feed.url for feed in feeds)]
+
+
+def credit_feeds(feeds: Sequence[FeedEntry], day: Daily) -> list[FeedCredit]:
+    """Each feed of the list with the number of the day's articles it gave, or its problem."""
+    sources = [s for story in day.stories for s in story.sources]
+    sources += [report.source for report in day.other_reports]
+    problems = {item.path: item.reason for item in day.skipped}
+    credits: list[FeedCredit] = []
+    for feed in feeds:
+        own = [source for source in sources if source.path.startswith(f"{feed.url}#")]
+        named = feed.title or next((s.outlet for s in own if s.outlet), None) or host_of(feed.url)
+        credits.append(
+            FeedCredit(url=feed.url, title=named, articles=len(own), problem=problems.get(feed.url))
+        )
+    return credits
 
 
 def plan_daily(
@@ -112,11 +142,13 @@ def plan_daily(
     *,
     date: str | None = None,
     stdin: BinaryIO | None = None,
+    feeds: Sequence[FeedEntry] = (),
 ) -> Stats:
     """What a daily briefing of `paths` would do and cost, calling nothing (`--dry-run`)."""
     options = options.model_copy(update={"dry_run": True})
     engine = select_engine(options)
-    return estimate_day(plan_day(paths, options, engine, date=date, stdin=stdin), engine)
+    day = plan_day(with_feeds(paths, feeds), options, engine, date=date, stdin=stdin)
+    return estimate_day(day, engine)
 
 
 def plan_day(

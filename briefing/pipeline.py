@@ -270,6 +270,8 @@ async def brief(
             recited_evidence=sum(item.recited for item in verified),
             dropped_claims=sum(item.dropped_claims for item in verified),
             dropped_figures=sum(item.dropped_figures for item in verified),
+            rewritten_claims=sum(item.rewritten_claims for item in verified),
+            unattributed_claims=sum(item.unattributed_claims for item in verified),
             uncovered_articles=len(uncovered),
             merged_claims=merged_claims,
             **usage.model_dump(),

@@ -332,6 +332,15 @@ class OtherReport(BaseModel):
     lede: str = Field(description="Its opening sentence, verbatim.")
 
 
+class FeedCredit(BaseModel):
+    """A feed the day was read from (``--feeds``), and what it gave."""
+
+    url: str
+    title: str | None = Field(description="The feed's name in the list, else its own title.")
+    articles: int = Field(description="How many of the day's articles came from this feed.")
+    problem: str | None = Field(default=None, description="Why the feed could not be read.")
+
+
 class Daily(BaseModel):
     """The output of `briefing daily`: one briefing per story, ranked."""
 
@@ -343,4 +352,7 @@ class Daily(BaseModel):
     stats: Stats
     other_reports: list[OtherReport] = Field(
         default_factory=list, description="Articles that form no story with any other."
+    )
+    feeds: list[FeedCredit] = Field(
+        default_factory=list, description="The feeds of `--feeds`, each credited."
     )

@@ -63,7 +63,7 @@ def test_build_of_three_page_urls_names_each_outlet_and_links_each_page():
     assert {source.path for source in briefing.sources} == set(urls)
     markdown = render(briefing, "md")
     for source in briefing.sources:
-        assert f"| {source.outlet} | [" in markdown and f"](<{source.url}>)" in markdown
+        assert f"**{source.outlet} #" in markdown and f"](<{source.url}>)" in markdown
 
 
 def test_failed_urls_are_skipped_with_their_reason_and_the_rest_is_briefed(tmp_path):

@@ -168,3 +168,16 @@ def test_an_amount_is_never_named_after_the_person_who_asks_for_it():
         for f in extract_pack(pack_of(("a", "Trump wants $5.7bn for a border wall."))).figures
     }
     assert subjects == {"money for a border wall"}
+
+
+def test_pages_of_documents_and_files_are_one_count_of_documents():
+    (dispute,) = disputes(
+        "Auditors have reviewed 55,000 pages of documents from the agency archive.",
+        "Auditors have reviewed more than 100,000 files from the agency archive.",
+    )
+    assert values(dispute) == {"55,000", "more than 100,000"}
+
+
+def test_money_spent_is_named_by_what_it_was_spent_on():
+    found = extract_pack(pack_of(("a", "The city has spent £40m on the tram line."))).figures
+    assert [f.subject for f in found] == ["money on the tram line"]

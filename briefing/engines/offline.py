@@ -91,11 +91,12 @@ def _figures(found: list[FoundFigure]) -> list[Figure]:
 
 
 def _speaker_actors(attributions: list[Attribution], actors: list[Actor]) -> list[Actor]:
-    """Unnamed organisations that speak ("South Korea's intelligence service") are actors too."""
+    """Unnamed organisations that speak ("South Korea's intelligence service") are actors too;
+    descriptions ("local officials") and several actors speaking together are not."""
     known = {actor.name for actor in actors}
     sources: dict[str, dict[str, None]] = defaultdict(dict)
     for attribution in attributions:
-        if attribution.speaker not in known:
+        if attribution.named and attribution.speaker not in known:
             sources[attribution.speaker].update(dict.fromkeys(attribution.sentence.source_ids))
     return [
         Actor(name=name, aliases=[], kind="organization", role=None, sources=list(ids))

@@ -15,6 +15,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+from briefing.language.gender import Gender, compatible, first_name_gender, title_gender
 from briefing.language.lexicon import lexicon
 from briefing.language.names import KNOWN, KNOWN_PATTERN, known_actor, pick_role
 from briefing.language.sentences import Document, Sentence, Token, tokenize
@@ -59,10 +60,16 @@ class Mention:
         return self.kind is not None and bool(self.key)
 
 
+_FIRST_PERSON = re.compile(r"I['’](?:m|ve|ll|d)")
+_PARTY_STATE = re.compile(r"[DRI]-[A-Z][A-Za-z.]*")  # "R-Utah", "D-N.Y.": a label, no name
+
+
 def _is_name_word(token: Token) -> bool:
     lx = lexicon()
     word = token.bare
     if not word or not word[0].isupper() or len(word) == 1:
+        return False
+    if _FIRST_PERSON.fullmatch(word) or _PARTY_STATE.fullmatch(token.text):
         return False
     return word not in lx.calendar or len(word) > 3
 
@@ -224,7 +231,7 @@ def _role_before(sentence: Sentence, name_start: int) -> str | None:
 def _role_after(sentence: Sentence, end: int) -> tuple[str | None, bool]:
     """A role in apposition after a name ("Choe Son Hui, the North Korean foreign minister,"),
     and whether an age follows the name ("Mario Quintanillo, 30,")."""
-    rest = sentence.text[end:]
+    rest = sentence.view[end:]
     has_age = bool(_AGE.match(rest))
     match = _APPOSITION.match(rest)
     if not match or match.group("phrase").split()[0].lower() in {"and", "or", "but", "nor"}:
@@ -292,8 +299,10 @@ def _is_junk(words: list[str]) -> bool:
         w in lx.calendar or w in lx.demonyms or w in lx.regions for w in words
     ):
         return True
-    if any(word.rstrip(".") in lx.place_words for word in words):
-        return True
+    if any(word.rstrip(".") in lx.place_words for word in words) and not (
+        len(words) > 1 and first_name_gender(words[0])
+    ):
+        return True  # "Central Park", but not "Lina Park"
     if len(words) > 1 and all(word.isupper() for word in words):
         return True  # a heading or a shouted phrase
     lowered = [word.lower().rstrip(".") for word in words]
@@ -369,7 +378,8 @@ def _person_mention(
     mention.role = roles[0] if roles else None
     if mention.role and of_country and known_actor(of_country.group("country").strip()):
         mention.role = f"{mention.role} of {of_country.group('country').strip()}"
-    mention.evidence = bool(roles) or age or honorific
+    given_name = len(name_tokens) > 1 and first_name_gender(name_tokens[0].bare) is not None
+    mention.evidence = bool(roles) or age or honorific or given_name
     if honorific:
         mention.tokens = (tokens[0].text.rstrip("."), *mention.tokens)
     return mention
@@ -560,38 +570,57 @@ def _confirm_full_names(mentions: list[Mention]) -> None:
 def _link_document(
     mentions: list[Mention], confirmed: Counter[str], pack_forms: dict[str, Counter[str]]
 ) -> None:
-    latest: dict[str, str] = {}
-    later: dict[str, str] = {}
+    latest: dict[str, list[str]] = defaultdict(list)
+    later: dict[str, list[str]] = defaultdict(list)
     counts = Counter(" ".join(_name_words(m)) for m in mentions)
     for mention in reversed(mentions):
         if mention.kind == "person" and len(_name_words(mention)) > 1:
             for form in _short_forms(_name_words(mention)):
-                later[form] = mention.key
+                later[form].append(mention.key)
     for mention in mentions:
         words = _name_words(mention)
         if mention.kind is None and len(words) > 1 and " ".join(words) in confirmed:
             mention.kind, mention.key = "person", " ".join(words)
         if mention.kind == "person" and len(words) > 1:
             for form in _short_forms(words):
-                latest[form] = mention.key
+                latest[form].append(mention.key)
         elif mention.kind is None and words:
             repeated = counts[" ".join(words)] > 1
             _link_short_name(mention, words, latest, later, pack_forms, repeated)
 
 
+def person_gender(key: str) -> Gender | None:
+    """The gender a person's full name gives through its first name, if the list knows it."""
+    words = key.split()
+    return first_name_gender(words[0]) if len(words) > 1 else None
+
+
+def _latest_compatible(keys: list[str], gender: Gender | None) -> str | None:
+    """The last of `keys` whose gender agrees with `gender` (unknown agrees with all)."""
+    return next((k for k in reversed(keys) if compatible(gender, person_gender(k))), None)
+
+
 def _link_short_name(
     mention: Mention,
     words: list[str],
-    latest: dict[str, str],
-    later: dict[str, str],
+    latest: dict[str, list[str]],
+    later: dict[str, list[str]],
     pack_forms: dict[str, Counter[str]],
     repeated: bool,
 ) -> None:
+    """Link "Baxter" or "Ms. Baxter" to the full name it shortens: the latest one before it,
+    else the next one after it, else the pack's most frequent; a title's gender must agree
+    with the full name's first name ("Ms. Baxter" is not "George Baxter")."""
     form = " ".join(words).lower()
-    honorific = mention.tokens[0].rstrip(".") in lexicon().honorifics
-    key = latest.get(form) or later.get(form)
+    title = mention.tokens[0].rstrip(".")
+    honorific = title in lexicon().honorifics
+    gender = title_gender(title) if honorific else None
+    key = _latest_compatible(latest.get(form, []), gender) or _latest_compatible(
+        later.get(form, []), gender
+    )
     if key is None and form in pack_forms:
-        key = pack_forms[form].most_common(1)[0][0]
+        ranked = [k for k, _ in pack_forms[form].most_common()]
+        key = next((k for k in ranked if compatible(gender, person_gender(k))), None)
     if key is None and mention.evidence and len(words) == 1 and (honorific or repeated):
         key = words[0]
     if key:

@@ -12,9 +12,10 @@ speaker.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from briefing.engines.offline_actors import Mention, confirm_speaker
+from briefing.engines.offline_actors import Mention, confirm_speaker, person_gender
+from briefing.language.gender import PRONOUN_GENDER, Gender, compatible, title_gender
 from briefing.language.lexicon import lexicon
 from briefing.language.sentences import Document, Sentence, opens_with_quote, tokenize
 from briefing.text import balance_quotes
@@ -30,12 +31,17 @@ _GAP = re.compile(
 )
 _PRONOUN = re.compile(
     r"(?:^|[,;:“”\"(]\s*|\b(?:and|but|while|when|where|after|before|because)\s+)"
-    r"(?P<pronoun>he|she|He|She)\s*$"
+    r"(?P<pronoun>he|she|they|it|He|She|They|It)\s*$"
 )
 _APPOSITION_GAP = re.compile(r"^\s*,(?:[^,“”\"]{1,140},){1,3}\s*$")
 _NOT_SPEAKER_BEFORE = re.compile(
     r"\b(?:from|of|in|at|near|for|with|to|by|whom|who|which|that|as|than)\s+(?:the\s+)?$",
     re.IGNORECASE,
+)
+# "Senator Maria Ortiz of New Mexico said": a place after a preposition, even when the first
+# words of its name ("New") were not read as part of it.
+_PLACE_AFTER_PREPOSITION = re.compile(
+    r"\b(?:from|of|in|at|near)\s+(?:the\s+)?(?:[A-Z][\w.'’-]*\s+){0,3}$"
 )
 _PREPOSITION_START = re.compile(r"^(?:about|on|in|to|for|with|at|from|by|of|into|over)\b")
 _DIRECT_GAP = re.compile(
@@ -47,6 +53,8 @@ _TRAILING_ATTRIBUTION = re.compile(
     r"(?:said|says|reported|reports)(?:\s+[\w’'-]+){0,6}\s*\.?$"
 )
 _SUBJECT_REACH = 40
+_ROLE_JOINERS = frozenset({"of", "for", "at"})
+_SAID_OF = re.compile(r"^\s+(?:of|about)\s+[^:;“”\"]{1,60}:")  # "said of Sanders: …"
 _DETERMINERS = frozenset({"the", "a", "an", "his", "her", "its", "their", "one", "another"})
 _SPOKES = frozenset({"spokesperson", "spokesman", "spokeswoman", "official", "officials"})
 _THAT = re.compile(r"^[^“”\"]{0,80}?\bthat\s+", re.IGNORECASE)
@@ -69,6 +77,19 @@ _MIN_CLAIM_WORDS = 3
 _AFTER_VERB_CHARS = 160
 _ROLE_WORDS_BEFORE_SPEAKER = 6
 _PRONOUN_REACH = 6  # sentences a pronoun may look back for its person
+# Whom a statement was told to: a name ("CNN", "The Associated Press") or a pronoun or a noun
+# with its determiner ("reporters", "the crowd"), and where ("in an interview").
+_TOLD_OBJECT = re.compile(
+    r"^\s*(?:(?:the|a|an|his|her|their|its)\s+)?"
+    r"(?:[A-Z][\w.'’&-]*(?:\s+(?:of\s+)?[A-Z][\w.'’&-]*)*|[a-z]+)"
+    r"(?:\s+(?:in|during|at)\s+(?:a|an|the)\s+[a-z]+(?:\s+[a-z]+)?)?(?=[\s,]|$)"
+)
+_GROUP_REACH = 2  # sentences "they" may look back for the group that spoke
+_NOMINAL_REACH = 8  # sentences "the newspaper" may look back for the outlet
+_DEFINITE_ROLE = re.compile(
+    r"(?:^|(?<=[\s,;]))(?:[Tt]he|[Tt]his)\s+(?:[\w'’-]+\s+){0,3}(?P<head>[a-z]+)\s*$"
+)
+_DEFINITE_NOUN = re.compile(r"(?:^|\s)(?P<determiner>[Tt]he|[Tt]his)\s+(?P<noun>[a-z]+)\s*$")
 
 
 @dataclass
@@ -79,6 +100,7 @@ class Attribution:
     index: int
     speaker: str
     text: str
+    named: bool = True  # False for a description ("local officials") or several actors
 
 
 @dataclass
@@ -93,8 +115,9 @@ class _Verb:
 class _Context:
     """What the sentences before the current one tell about who "he" or "she" is."""
 
-    last_person: Mention | None = None
-    last_person_index: int = -1
+    people: list[tuple[str, int]] = field(default_factory=list)  # (key, sentence), in order
+    last_group: str | None = None
+    last_group_index: int = -10
     last_speaker: str | None = None
     last_speaker_index: int = -10
     last_was_quotation: bool = False
@@ -114,7 +137,7 @@ _WORD_BEFORE = re.compile(r"(\w+)\s*$")
 def _verbs(sentence: Sentence) -> list[_Verb]:
     verbs = lexicon().speech_verbs
     found = []
-    text = sentence.text
+    text = sentence.view
     for match in _VERB.finditer(text):
         if sentence.in_quote(match.start()):
             continue
@@ -123,7 +146,7 @@ def _verbs(sentence: Sentence) -> list[_Verb]:
             continue
         word = match.group(0)
         found.append(_Verb(match.start(), match.end(), word, verbs[word]))
-    for match in _QUOTED_AS.finditer(sentence.text):
+    for match in _QUOTED_AS.finditer(sentence.view):
         if not sentence.in_quote(match.start()):
             found.append(_Verb(match.start(), match.end(), "said", frozenset({"say"})))
     return sorted(found, key=lambda verb: verb.start)
@@ -131,29 +154,132 @@ def _verbs(sentence: Sentence) -> list[_Verb]:
 
 def _speaker_before(
     sentence: Sentence, verb: _Verb, mentions: list[Mention]
-) -> tuple[Mention | None, str | None, int]:
-    """The mention or pronoun that ends right before the verb, and where the speaker starts."""
-    left = sentence.text[: verb.start]
+) -> tuple[list[Mention], str | None, int]:
+    """The mentions (several for "Ortiz and Reyes said") or pronoun that end right before
+    the verb, appositions skipped, and where the speaker starts."""
+    left = sentence.view[: verb.start]
     end = _GAP.search(left).start()  # type: ignore[union-attr]
+    end = _GAP.search(left, 0, _core_end(left[:end], mentions)).start()  # type: ignore[union-attr]
     left = left[:end]
     for mention in sorted(mentions, key=lambda m: m.end, reverse=True):
         if mention.end > end or sentence.in_quote(mention.start):
             continue
-        if _NOT_SPEAKER_BEFORE.search(left[: mention.start]):
+        if _NOT_SPEAKER_BEFORE.search(left[: mention.start]) or (
+            mention.kind not in (None, "person")
+            and _PLACE_AFTER_PREPOSITION.search(left[: mention.start])
+        ):
             continue  # "Roberto Saravia from Los Angeles said": a place, not the speaker
         owner = _apposition_owner(left, mention, mentions)
         if owner is not None:
-            return owner, None, owner.start
+            return [owner], None, owner.start
         between = left[mention.end :]
         if _DIRECT_GAP.match(between) or (
             _APPOSITION_GAP.match(between) and "noun" not in verb.tags
         ):
-            return mention, None, mention.start
+            group = _joint_speakers(left, mention, mentions)
+            return group, None, group[0].start
         break
     pronoun = _PRONOUN.search(left)
     if pronoun:
-        return None, pronoun.group("pronoun").lower(), pronoun.start("pronoun")
-    return None, None, end
+        return [], pronoun.group("pronoun").lower(), pronoun.start("pronoun")
+    return [], None, end
+
+
+_TRAILING_PARENTHESIS = re.compile(r"\s*\([^()]{1,60}\)\s*$")
+_APPOSITIVE_START = re.compile(
+    r"^(?:(?:who|whose|which|whom|a|an|the|his|her|its|their|former|then|now|also|once"
+    r"|both|himself|herself|one\s+of|aged?)\b|[DRI]-[A-Z][A-Za-z.]*$|\d{1,3}$)",
+    re.IGNORECASE,
+)
+_APPOSITIVE_MAX_WORDS = 25
+_ADVERBIAL_MAX_WORDS = 5
+
+
+def _is_appositive(segment: str) -> bool:
+    """ ", the Democratic leader,", ", who ran the panel,", ", 45,", ", R-S.C.,", ", in a
+    statement,": what stands between a speaker and the verb without being the speaker."""
+    segment = segment.strip()
+    words = segment.split()
+    if not words or len(words) > _APPOSITIVE_MAX_WORDS or re.search(r"[“”\"]", segment):
+        return False
+    if _APPOSITIVE_START.match(segment) or (len(words) > 1 and words[0].endswith("ing")):
+        return True  # ", speaking on condition of anonymity,"
+    if len(words) <= _ADVERBIAL_MAX_WORDS and all(w[0].islower() for w in words):
+        return True  # "however", "in a statement", "for his part"
+    roles = lexicon().roles
+    return any(w.lower().strip(".,") in roles for w in words[:6])
+
+
+def _core_end(left: str, mentions: list[Mention], anchored: bool = True) -> int:
+    """Where the speaker's name ends in `left` once the appositions and parentheses after
+    it are cut off: "Senator Maria Ortiz of New Mexico, the Democratic whip," → "… New
+    Mexico"; "Marley Ortiz, 21, a student," → "Marley Ortiz"; "Rep. Dana Holt (D-Ore.)" →
+    "Rep. Dana Holt". A cut counts only where a name ends, else `left` is kept whole; not
+    `anchored`, every apposition is cut ("An Israeli official, speaking on condition of
+    anonymity," → "An Israeli official")."""
+    ends = {m.end for m in mentions}
+    stripped = left.rstrip()
+    parenthesis = _TRAILING_PARENTHESIS.search(stripped)
+    if parenthesis and len(stripped[: parenthesis.start()].rstrip()) in ends:
+        return parenthesis.start()
+    if not stripped.endswith(","):
+        return len(left)
+    cut = len(stripped) - 1
+    while (comma := left.rfind(",", 0, cut)) >= 0 and _is_appositive(left[comma + 1 : cut]):
+        cut = comma
+        head = left[:cut].rstrip()
+        parenthesis = _TRAILING_PARENTHESIS.search(head)
+        if parenthesis:
+            head = head[: parenthesis.start()].rstrip()
+        if len(head) in ends:
+            return len(head)
+    return len(left) if anchored or cut == len(stripped) - 1 else len(left[:cut].rstrip())
+
+
+_JOINER = re.compile(r"(?:,\s*(?:and\s+)?|\s+(?:and|&)\s+)$")
+
+
+def _joint_speakers(left: str, last: Mention, mentions: list[Mention]) -> list[Mention]:
+    """ "Ortiz and Reyes said", "Ortiz, Reyes and Lee said": every name of the list, when
+    the last two are joined by "and" and all are of one kind (people, or bodies)."""
+    group = [last]
+    cursor = last.start
+    joined_by_and = False
+    while True:
+        joiner = _JOINER.search(left, 0, cursor)
+        if joiner is None:
+            break
+        before = [m for m in mentions if m.end <= joiner.start()]
+        previous = before[-1] if before else None
+        if previous is None or left[previous.end : joiner.start()].strip():
+            break
+        if (previous.kind == "person") != (last.kind == "person"):
+            break
+        joined_by_and = joined_by_and or "and" in joiner.group(0) or "&" in joiner.group(0)
+        if not joined_by_and:
+            break  # "In Ohio, Smith said": a comma alone joins no speakers
+        group.insert(0, previous)
+        cursor = previous.start
+    return group
+
+
+_CLAUSE_OPENING_WORDS = 3
+
+
+def _participle_subject(left: str, mentions: list[Mention]) -> Mention | None:
+    """The name that opens the clause before a participle's comma, if one does."""
+    stripped = left.rstrip()
+    clause_start = max(stripped.rfind(",", 0, len(stripped) - 1), stripped.rfind(";")) + 1
+    for mention in mentions:
+        if mention.start < clause_start or mention.end > len(stripped):
+            continue
+        opening = left[clause_start : mention.start]
+        if len(opening.split()) > _CLAUSE_OPENING_WORDS or _NOT_SPEAKER_BEFORE.search(opening):
+            return None
+        if left[mention.end : mention.end + 2] in {"'s", "’s"}:
+            return None
+        return mention
+    return None
 
 
 def _apposition_owner(left: str, mention: Mention, mentions: list[Mention]) -> Mention | None:
@@ -179,8 +305,9 @@ def _speaker_after(sentence: Sentence, verb: _Verb, mentions: list[Mention]) -> 
     lx = lexicon()
     chosen = None
     position = verb.end
-    for token in tokenize(sentence.text, verb.end, verb.end + _AFTER_VERB_CHARS):
-        between = sentence.text[position : token.start]
+    in_role = skip_next = False
+    for token in tokenize(sentence.view, verb.end, verb.end + _AFTER_VERB_CHARS):
+        between = sentence.view[position : token.start]
         if between.strip():
             break
         mention = next((m for m in mentions if m.start == token.start), None)
@@ -192,10 +319,17 @@ def _speaker_after(sentence: Sentence, verb: _Verb, mentions: list[Mention]) -> 
         if token.start < position:
             continue
         if lowered in _DETERMINERS or lowered in lx.roles or lowered in lx.role_modifiers:
-            position = token.end
+            position, in_role = token.end, True
             continue
         if token.capitalised and lowered not in lx.common_words:
             position = token.end
+            continue
+        if chosen is None and in_role and lowered in _ROLE_JOINERS:
+            position, in_role = token.end, False  # "former secretary of state Hillary Clinton"
+            skip_next = True
+            continue
+        if skip_next:
+            position, skip_next = token.end, False
             continue
         break
     return chosen
@@ -286,6 +420,45 @@ def _group_phrase(left: str) -> tuple[str, int] | None:
     return name, len(left) - len(name)
 
 
+_SUBJECT_PHRASE_WORDS = 6
+_NOT_IN_SUBJECT = frozenset(
+    {"who", "whom", "whose", "which", "what", "that", "this", "it", "there", "here", "when",
+     "where", "why", "how", "if", "not", "also", "i", "we", "you", "he", "she", "they"}
+)  # fmt: skip
+_CLAUSE_START = re.compile(
+    r"(?:^|[,;:—(][”\"’]?\s*|\b(?:and|but|while|as|because|although|so)\s+)(?=[^,;:—(]*$)"
+)
+
+
+def _subject_phrase(left: str) -> tuple[str, int] | None:
+    """ "Nearly half of the voters said", "some families said", "the report found": a short
+    noun phrase that opens its clause and speaks without a name. Not a clause of its own
+    (no verb, no relative or personal pronoun inside), and not a bare determiner."""
+    start = _CLAUSE_START.search(left)
+    if start is None:
+        return None
+    phrase = left[start.end() :].strip()
+    words = phrase.split()
+    if not words or len(words) > _SUBJECT_PHRASE_WORDS or re.search(r"[“”\"]", phrase):
+        return None
+    lx = lexicon()
+    lowered = [w.lower().strip(".,'’") for w in words]
+    if lowered[0] in _GROUP_BOUNDARY - _DETERMINERS or _PREPOSITION_START.match(lowered[0]):
+        return None  # "and the delegates", "in three interviews": not where a subject starts
+    if any(
+        re.split(r"['’]", w)[0] in _NOT_IN_SUBJECT
+        or w in lx.verbs
+        or (w.endswith("ed") and w not in lx.role_modifiers)
+        for w in lowered
+    ):
+        return None
+    if lowered[-1] in _GROUP_BOUNDARY and (lowered[-1] not in _DETERMINERS or len(lowered) > 1):
+        return None  # "another said" stands alone; "the", "and" end no subject
+    if lowered[0] in _DETERMINERS or lowered[0] in lx.common_words:
+        phrase = " ".join([words[0].lower(), *words[1:]])  # capitalised by its position
+    return phrase, len(left.rstrip()) - len(" ".join(words))
+
+
 _GROUP_AFTER = re.compile(r"\s+(?:(?:the|a|an)\s+)?((?:[\w.'’-]+\s+){0,3}[\w'’-]+)\s*(?=[,.;]|$)")
 
 
@@ -303,7 +476,7 @@ def _sentence_subject(mentions: list[Mention]) -> Mention | None:
     if not mentions:
         return None
     first = mentions[0]
-    opening = first.sentence.text[: first.start]
+    opening = first.sentence.view[: first.start]
     if len(opening) > _SUBJECT_REACH or re.search(r"[,;:“\"]", opening):
         return None
     return first if first.confirmed else None
@@ -312,7 +485,7 @@ def _sentence_subject(mentions: list[Mention]) -> Mention | None:
 def _quoted_text(sentence: Sentence, spans: list[tuple[int, int]] | None = None) -> str:
     """The quotations of a sentence (or the given spans of it), without their marks."""
     parts = [
-        sentence.text[start + 1 : end - 1 if end - start > 2 else end]
+        sentence.view[start + 1 : end - 1 if end - start > 2 else end]
         for start, end in (sentence.quotes if spans is None else spans)
     ]
     return " … ".join(part.strip(" ,") for part in parts if part.strip(" ,"))
@@ -325,15 +498,16 @@ def _outside_quotes(sentence: Sentence, text_start: int, text_end: int) -> str:
     for start, end in sentence.quotes:
         if end <= text_start or start >= text_end:
             continue
-        pieces.append(sentence.text[position:start])
+        pieces.append(sentence.view[position:start])
         position = end
-    pieces.append(sentence.text[position:text_end])
+    pieces.append(sentence.view[position:text_end])
     return "".join(pieces)
 
 
-def _content(sentence: Sentence, verb: _Verb, speaker_start: int, inverted: bool) -> str:
-    """The statement: the quotation next to the attribution, else the clause it introduces."""
-    text = sentence.text
+def _content(sentence: Sentence, verb: _Verb, speaker_start: int, inverted: bool, end: int) -> str:
+    """The statement: the quotation next to the attribution, else the clause it introduces
+    (up to `end`, where the sentence's next speaker starts)."""
+    text = sentence.view
     if sentence.quotes:
         spanned = _quotation_before(sentence, speaker_start)
         if spanned:
@@ -341,7 +515,8 @@ def _content(sentence: Sentence, verb: _Verb, speaker_start: int, inverted: bool
         before = _outside_quotes(sentence, 0, speaker_start).strip(" ,.:;—-")
         first_start = sentence.quotes[0][0]
         quote_before = not before and first_start < speaker_start
-        after_verb = re.sub(r"^[\s,:]*(?:that\s+)?", "", text[verb.end :])
+        after_verb = _SAID_OF.sub("", text[verb.end :])
+        after_verb = re.sub(r"^[\s,:]*(?:that\s+)?", "", after_verb)
         if quote_before or opens_with_quote(after_verb):
             quoted = _quoted_text(sentence)
             if quoted:
@@ -352,11 +527,13 @@ def _content(sentence: Sentence, verb: _Verb, speaker_start: int, inverted: bool
     clause = _clause_before(before, text[verb.end :])
     if clause:
         return clause
-    after = text[verb.end :]
+    after = _SAID_OF.sub("", text[verb.end : end])
     after = _TRAILING_ATTRIBUTION.sub("", after)
     that = _THAT.match(after)
     if that:
         return after[that.end() :]
+    if "tell" in verb.tags:
+        after = _TOLD_OBJECT.sub("", after)  # "told reporters on Friday the plant would close"
     after = _LEADING_ADJUNCT.sub("", after)
     if "act" in verb.tags:
         return f"{verb.word} {after.strip()}"
@@ -368,7 +545,7 @@ def _quotation_before(sentence: Sentence, speaker_start: int) -> str | None:
     last closing mark comes just before the speaker. The whole span is the statement, with
     any quotation marks nested inside it, rather than the pieces between them; a quotation
     resumed after the speaker (`…," he said, "…"`) follows after an ellipsis."""
-    text = sentence.text
+    text = sentence.view
     ends = [end for _, end in sentence.quotes if end <= speaker_start]
     if not ends or not opens_with_quote(text):
         return None
@@ -393,8 +570,12 @@ def _clause_before(before: str, after: str) -> str | None:
     return clause if len(clause.split()) > _MIN_CLAIM_WORDS else None
 
 
+_TRAILING_CONJUNCTION = re.compile(r"[\s,;]+(?:and|but|while|whereas|as|although)$")
+
+
 def _clean(text: str) -> str:
     text = re.sub(r"\s+", " ", text).strip(" ,;:—-")
+    text = _TRAILING_CONJUNCTION.sub("", text)
     text = text.strip("“”\"‘’'").strip(" ,;:")
     if text.endswith((".", ",")) and not text.endswith(("..", "…")):
         text = text[:-1]
@@ -411,6 +592,14 @@ class ClaimFinder:
         for mention in mentions:
             self.by_sentence.setdefault(mention.index, []).append(mention)
         self.context = _Context()
+        self.unnamed: set[str] = set()  # speakers that are descriptions or several actors
+        self.people: set[str] = set()  # keys of the people named so far
+        self.genders: dict[str, Gender | None] = {}
+        honorifics = lexicon().honorifics
+        for mention in mentions:
+            title = mention.tokens[0].rstrip(".") if mention.tokens else ""
+            if mention.kind == "person" and title in honorifics and title_gender(title):
+                self.genders.setdefault(mention.key, title_gender(title))
 
     def attributions(self) -> list[Attribution]:
         """Every attributed statement in the document, in order."""
@@ -419,19 +608,17 @@ class ClaimFinder:
             if sentence.heading:
                 continue
             here = self.by_sentence.get(index, [])
-            attribution = self._attribution(index, sentence, here)
-            if attribution is None:
-                attribution = self._continued_quote(index, sentence)
-            if attribution is not None:
-                found.append(attribution)
+            attributions = self._attribution(index, sentence, here)
+            continued = None if attributions else self._continued_quote(index, sentence)
+            found.extend([continued] if continued else attributions)
             self._remember_people(index, here)
         return found
 
     def _remember_people(self, index: int, mentions: list[Mention]) -> None:
         for mention in mentions:
             if mention.kind == "person" and not mention.sentence.in_quote(mention.start):
-                self.context.last_person = mention
-                self.context.last_person_index = index
+                self.context.people.append((mention.key, index))
+                self.people.add(mention.key)
         subject = _sentence_subject(mentions)
         if subject is not None and subject.kind == "person":
             self.context.last_subject = subject
@@ -439,71 +626,192 @@ class ClaimFinder:
 
     def _attribution(
         self, index: int, sentence: Sentence, mentions: list[Mention]
-    ) -> Attribution | None:
+    ) -> list[Attribution]:
+        """The statements of one sentence: one per attribution verb whose speaker differs
+        ("Ortiz said …, while Reyes argued …"), each cut before the next speaker."""
+        found: list[tuple[_Verb, str, int, bool]] = []
         for verb in _verbs(sentence):
+            if found and verb.start < found[-1][0].end:
+                continue
             speaker, start, inverted = self._speaker(index, sentence, verb, mentions)
-            if speaker is None:
-                continue
-            text = _clean(_content(sentence, verb, start, inverted))
-            if len(text.split()) < _MIN_CLAIM_WORDS or _PREPOSITION_START.match(text):
-                continue
-            return self._found(index, sentence, speaker, text)
-        return self._according_to(index, sentence, mentions)
+            if speaker is not None and all(speaker != other for _, other, _, _ in found):
+                found.append((verb, speaker, start, inverted))
+        attributions = []
+        for position, (verb, speaker, start, inverted) in enumerate(found):
+            following = [s for v, _, s, _ in found[position + 1 :] if s > verb.end]
+            end = following[0] if following else len(sentence.view)
+            text = _clean(_content(sentence, verb, start, inverted, end))
+            said_that = not inverted and _THAT.match(sentence.view[verb.end : end])
+            if len(text.split()) < _MIN_CLAIM_WORDS or (
+                not said_that and _PREPOSITION_START.match(text)
+            ):
+                continue  # "told reporters on Friday": where, not what
+            attributions.append(self._found(index, sentence, speaker, text))
+        if not attributions:
+            according = self._according_to(index, sentence, mentions)
+            attributions = [according] if according else []
+        return attributions
 
     def _found(self, index: int, sentence: Sentence, speaker: str, text: str) -> Attribution:
         self.context.last_speaker = speaker
         self.context.last_speaker_index = index
         self.context.last_was_quotation = bool(sentence.quotes) and text in _quoted_text(sentence)
-        return Attribution(sentence, index, speaker, text)
+        return Attribution(sentence, index, speaker, text, named=speaker not in self.unnamed)
 
     def _speaker(
         self, index: int, sentence: Sentence, verb: _Verb, mentions: list[Mention]
     ) -> tuple[str | None, int, bool]:
-        mention, pronoun, start = _speaker_before(sentence, verb, mentions)
-        if mention is not None:
+        left = sentence.view[: verb.start]
+        if verb.word.endswith("ing") and left.rstrip().endswith(","):
+            # "…, Trump hewed to Obama's line, noting that …": the clause's subject speaks,
+            # never the name that happens to stand before the comma
+            participle = _participle_subject(left, mentions)
+            if participle is not None:
+                confirm_speaker(participle)
+            if participle is None or not participle.confirmed:
+                return None, verb.start, False
+            return self._named([participle]), participle.start, False
+        found, pronoun, start = _speaker_before(sentence, verb, mentions)
+        for mention in found:
             confirm_speaker(mention)
-            if mention.confirmed:
-                return mention.key, mention.start, False
+        if found and all(m.confirmed for m in found):
+            return self._named(found), found[0].start, False
         if pronoun:
-            return self._pronoun(index, mentions, verb.start), start, False
-        left = sentence.text[:start].rstrip()
-        if "noun" in verb.tags:
-            return None, start, False
+            return self._pronoun(index, mentions, verb.start, pronoun), start, False
+        left = sentence.view[: _core_end(sentence.view[:start], mentions, anchored=False)]
+        left = left.rstrip()
+        if "noun" in verb.tags and not _DEFINITE_NOUN.search(left):
+            return None, start, False  # "the claims …", but "the ad claims …" is a verb
         if not left or left.endswith((",", "”", '"', ":")):
             after = _speaker_after(sentence, verb, mentions)
             if after is not None:
                 confirm_speaker(after)
                 if after.confirmed:
-                    return after.key, verb.start, True
+                    return self._named([after]), verb.start, True
         subject = _sentence_subject(mentions)
-        if re.search(r"\band$", left) and subject is not None and subject.confirmed:
-            return subject.key, subject.start, False  # "Lavrov spoke to the media … and said"
-        for found in (
+        if subject is not None and subject.confirmed and re.search(r"\band$", left):
+            # "Lavrov spoke to the media … and said"
+            return self._named([subject]), subject.start, False
+        nominal = self._nominal(left, index)
+        if nominal:
+            return nominal
+        for phrase in (
             _role_phrase_speaker(left, mentions, self.mentions, index),
             _organization_phrase(left),
-            _group_phrase(left),
         ):
-            if found:
-                return found[0], found[1], False
+            if phrase:
+                return phrase[0], phrase[1], False
+        described = self._described_person(left, index)
+        if described:
+            return described
+        group = _group_phrase(left) or _subject_phrase(left)
+        if group:
+            self.unnamed.add(group[0])
+            self.context.last_group, self.context.last_group_index = group[0], index
+            return group[0], group[1], False
         return None, start, False
 
-    def _pronoun(self, index: int, mentions: list[Mention], position: int) -> str | None:
-        here = [m for m in mentions if m.kind == "person" and m.end <= position]
+    def _named(self, mentions: list[Mention]) -> str:
+        """The speaker's name; for several ("Ortiz and Reyes") their names joined, a group
+        that "they" may stand for later."""
+        keys = list(dict.fromkeys(m.key for m in mentions))
+        if len(keys) == 1:
+            if mentions[0].kind != "person":
+                self.context.last_group = keys[0]
+                self.context.last_group_index = mentions[0].index
+            return keys[0]
+        joint = f"{', '.join(keys[:-1])} and {keys[-1]}"
+        self.unnamed.add(joint)
+        self.context.last_group, self.context.last_group_index = joint, mentions[0].index
+        return joint
+
+    def _described_person(self, left: str, index: int) -> tuple[str, int, bool] | None:
+        """ "The former three-term governor said": a definite description by role with no
+        person of that role named, read as the person the story is on: the speaker or
+        subject of the sentence before."""
+        match = _DEFINITE_ROLE.search(left)
+        if match is None or match.group("head").lower() not in lexicon().roles:
+            return None
         context = self.context
-        if here:
-            return here[-1].key
-        if context.last_speaker and index - context.last_speaker_index <= 1:
+        if context.last_speaker in self.people and index - context.last_speaker_index <= 1:
+            return context.last_speaker, match.start(), False  # type: ignore[return-value]
+        subject = context.last_subject
+        if subject is not None and index - context.last_subject_index <= 1:
+            return subject.key, match.start(), False
+        return None
+
+    def _gender(self, key: str) -> Gender | None:
+        """What the article's titles ("Ms. Baxter") or the first name say of a person."""
+        if key not in self.genders:
+            self.genders[key] = person_gender(key)
+        return self.genders[key]
+
+    def _nominal(self, left: str, index: int) -> tuple[str, int, bool] | None:
+        """ "the newspaper said", "the agency said": the latest outlet or organisation named
+        before, one whose name holds the noun first ("the federation" → "Spanish Football
+        Federation")."""
+        match = _DEFINITE_NOUN.search(left)
+        if match is None:
+            return None
+        noun = match.group("noun").lower()
+        lx = lexicon()
+        if noun in lx.media_nouns:
+            kinds = {"media"}
+        elif noun in lx.organization_nouns:
+            kinds = {"organization", "media"}
+        else:
+            return None
+        candidates = [
+            m
+            for m in self.mentions
+            if m.kind in kinds
+            and m.confirmed
+            and index - _NOMINAL_REACH <= m.index <= index
+            and (m.index < index or m.end <= match.start())
+        ]
+        named = [m for m in candidates if noun in m.key.lower().split()]
+        chosen = (named or candidates or [None])[-1]
+        if chosen is None:
+            return None
+        return chosen.key, match.start("determiner"), False
+
+    def _pronoun(
+        self, index: int, mentions: list[Mention], position: int, pronoun: str
+    ) -> str | None:
+        """The person "he" or "she" stands for, of a compatible gender: in the same sentence,
+        else the speaker or subject of the sentence before, else the latest person named;
+        "they" and "it" stand for the latest group or body that spoke."""
+        context = self.context
+        if pronoun in {"they", "it"}:
+            group = context.last_group
+            if group is None or index - context.last_group_index > _GROUP_REACH:
+                return None
+            return group if pronoun == "they" or group not in self.unnamed else None
+        gender = PRONOUN_GENDER.get(pronoun)
+
+        def fits(key: str | None) -> bool:
+            return key is not None and key in self.people and compatible(gender, self._gender(key))
+
+        here = [m for m in mentions if m.kind == "person" and m.end <= position]
+        for mention in reversed(here):
+            if compatible(gender, self._gender(mention.key)):
+                return mention.key
+        if index - context.last_speaker_index <= 1 and fits(context.last_speaker):
             return context.last_speaker
-        if context.last_subject and index - context.last_subject_index <= 1:
-            return context.last_subject.key
-        if context.last_person and index - context.last_person_index <= _PRONOUN_REACH:
-            return context.last_person.key
+        subject = context.last_subject
+        if subject and index - context.last_subject_index <= 1 and fits(subject.key):
+            return subject.key
+        for key, seen in reversed(context.people):
+            if index - seen > _PRONOUN_REACH:
+                break
+            if fits(key):
+                return key
         return None
 
     def _continued_quote(self, index: int, sentence: Sentence) -> Attribution | None:
         """A quotation standing alone right after an attributed one continues it."""
         context = self.context
-        if not opens_with_quote(sentence.text) or not context.last_was_quotation:
+        if not opens_with_quote(sentence.view) or not context.last_was_quotation:
             return None
         if index - context.last_speaker_index != 1:
             return None
@@ -515,7 +823,7 @@ class ClaimFinder:
     def _according_to(
         self, index: int, sentence: Sentence, mentions: list[Mention]
     ) -> Attribution | None:
-        match = _ACCORDING_TO.search(sentence.text)
+        match = _ACCORDING_TO.search(sentence.view)
         if not match or sentence.in_quote(match.start()):
             return None
         source = next(
@@ -524,20 +832,20 @@ class ClaimFinder:
                 for m in mentions
                 if m.confirmed
                 and match.end() <= m.start <= match.end() + 30
-                and not sentence.text[match.end() : m.start].count(",")
-                and sentence.text[m.end : m.end + 1] != "-"
-                and not sentence.text[m.end : m.end + 2].startswith(("'", "’"))
+                and not sentence.view[match.end() : m.start].count(",")
+                and sentence.view[m.end : m.end + 1] != "-"
+                and not sentence.view[m.end : m.end + 2].startswith(("'", "’"))
             ),
             None,
         )
-        speaker = (source.key, source.end) if source else _group_after(sentence.text, match.end())
+        speaker = (source.key, source.end) if source else _group_after(sentence.view, match.end())
         if speaker is None:
             return None
-        clause_start = sentence.text.rfind(",", 0, match.start())
-        head = sentence.text[: clause_start if clause_start > 0 else match.start()]
+        clause_start = sentence.view.rfind(",", 0, match.start())
+        head = sentence.view[: clause_start if clause_start > 0 else match.start()]
         if match.start() < 3:
-            tail_start = sentence.text.find(",", speaker[1])
-            head = sentence.text[tail_start + 1 :] if tail_start > 0 else ""
+            tail_start = sentence.view.find(",", speaker[1])
+            head = sentence.view[tail_start + 1 :] if tail_start > 0 else ""
         text = _clean(_quoted_text(sentence) if opens_with_quote(head) else head)
         if len(text.split()) < _MIN_CLAIM_WORDS:
             return None

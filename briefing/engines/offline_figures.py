@@ -1,11 +1,17 @@
 """Figures: the quantities a document states, what each counts, and who gives it.
 
-The subject is read around the number: "40% of its needed ammunition", "10,000 soldiers",
-"retaliatory tariffs worth $3.5 billion", "duties on 2.8 billion euros of U.S. exports",
-"Imports tumbled 10.9%". A counter such as "rounds" takes the thing it counts from earlier
-in the sentence ("artillery ammunition … 12 million rounds"). A conversion in brackets
-("€2.5 billion ($2.6 billion)") stays with the figure it converts. Numbers whose subject
-cannot be read are left out: a figure without a subject cannot be compared.
+The subject is read from the sentence's structure around the number: "40% of its needed
+ammunition", "10,000 soldiers", "retaliatory tariffs worth $3.5 billion", "duties on 2.8
+billion euros of U.S. exports". The noun phrase before a linking verb is what the number
+measures ("Imports tumbled 10.9%", "Brent crude was around $53 per barrel", "the fund, which
+holds $3.2bn"); after a verb that acts on the number it is who acts, never the subject, and
+neither is the verb itself ("The government will divert $2.7bn from the fund" → "money from
+the fund"; "$1.4 billion for border security" → "money for border security"). People and
+other generic nouns keep what happened to them ("12 people were killed" → "people killed").
+A counter such as "rounds" takes the thing it counts from earlier in the sentence
+("artillery ammunition … 12 million rounds"). A conversion in brackets ("€2.5 billion ($2.6
+billion)") stays with the figure it converts. Numbers whose subject cannot be read are left
+out: a figure without a subject cannot be compared.
 """
 
 from __future__ import annotations
@@ -97,7 +103,9 @@ _SKIP_BEFORE = frozenset(
     }
 )
 _PREPOSITION = re.compile(r"^\s+(on|for|in|with|without)\s+")
-_MONEY_PREPOSITION = re.compile(r"\s+(?P<prep>for|from|out\s+of|on|in)\s+", re.IGNORECASE)
+_MONEY_PREPOSITION = re.compile(
+    r"\s+(?P<prep>for|from|out\s+of|on|in|to|towards?)\s+", re.IGNORECASE
+)
 _BE = frozenset({"is", "are", "was", "were", "be", "been", "being", "'s"})
 _AUXILIARIES = frozenset({"has", "have", "had", "may", "might", "could", "would", "will"})
 _AUXILIARIES |= frozenset({"also", "reportedly", "get", "got", "not"})
@@ -442,10 +450,12 @@ def _money_subject(
         return f"{before.phrase} on {of_phrase}"
     if of_phrase:
         return of_phrase
+    complement = _money_complement(text, quantity.end)
+    if complement and before.phrase == "cost":
+        return complement  # "spent £3bn on the scheme": what it was spent on
     linked = before.link in _MONEY_LINKS or (before.linked and not before.acting)
     if before.phrase and linked:
         return before.phrase
-    complement = _money_complement(text, quantity.end)
     if complement:
         return complement
     following = _following_phrase(text, quantity.end)

@@ -2,7 +2,7 @@
 
 "up to 40%", "about 12 million rounds", "€2.5 billion ($2.6 billion)", "four dozen",
 "between 150 and 200", "$2.40 a pound", "2 million tonnes per year" and "tens of thousands"
-(a range: 10,000 to 100,000) are quantities; dates, years, times, ages, scores, ordinals,
+(a range: 10,000 to just under 100,000) are quantities; dates, years, times, ages, scores, ordinals,
 phone numbers and digits glued to words ("COVID-19", "G7") are not.
 """
 

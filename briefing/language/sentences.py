@@ -21,7 +21,15 @@ _TOKEN = re.compile(r"(?:[A-Z]\.){2,}|[^\W\d_][\w'’]*(?:-[A-Z][\w'’]*)*\.?")
 _INITIALS = re.compile(r"(?:[A-Z]\.)+")
 _ABBREVIATIONS = frozenset({"Inc", "Ltd", "Co", "Corp", "St", "Ark", "Calif", "Gen", "Sen", "Rep"})
 _OPEN_QUOTES = '“"'
-_QUOTE_SPAN = re.compile(r"“[^“”]*(?:”|$)|\"[^\"]*(?:\"|$)")
+# Double quotation marks as news copy writes them: curly, straight, or typed as two
+# apostrophes or backticks (''like this'', ``like this''). The two-character forms are read
+# as a straight mark and a space, which keeps every offset.
+_DOUBLED_QUOTE = re.compile(r"''|``|‘‘|’’")
+_QUOTE_MARK = re.compile(r"[“”\"]")
+# A sentence that ends on a closing quotation, and a short attribution after it that the
+# splitter cut off: `"Will it ever be finished?" Abbasov said.`
+_ENDS_ON_QUOTATION = re.compile(r"[.?!…,]\s*(?:[”\"]|'')\s*$")
+_ATTRIBUTION_TAIL_WORDS = 8
 _POSSESSIVE_ENDINGS = ("'s", "’s", "s'", "s’")
 _MAX_MERGED_SENTENCES = 6
 _HEADING_MAX_WORDS = 12
@@ -85,13 +93,15 @@ class Sentence:
     heading: bool
 
     @cached_property
+    def view(self) -> str:
+        """The text as the rules read it: doubled apostrophes and backticks become a straight
+        quotation mark and a space. Same length as `text`, so offsets hold for both."""
+        return as_read(self.text)
+
+    @cached_property
     def quotes(self) -> list[tuple[int, int]]:
         """Character spans of the double-quoted passages, quote marks included."""
-        return [
-            match.span()
-            for match in _QUOTE_SPAN.finditer(self.text)
-            if match.end() > match.start() + 2
-        ]
+        return [(start, end) for start, end in quote_spans(self.view) if end > start + 2]
 
     def in_quote(self, position: int) -> bool:
         """True when the character at `position` lies inside a quotation."""
@@ -106,19 +116,70 @@ class Document:
     sentences: list[Sentence] = field(default_factory=list)
 
 
-def _quote_balance(text: str) -> int:
-    return text.count("“") - text.count("”") + (text.count('"') % 2)
+def as_read(text: str) -> str:
+    """`text` with two-character quotation marks as a straight mark and a space."""
+    if "''" not in text and "`" not in text and "‘‘" not in text and "’’" not in text:
+        return text
+    return _DOUBLED_QUOTE.sub('" ', text)
+
+
+def quote_spans(text: str) -> list[tuple[int, int]]:
+    """Spans of the quotations in `text` (marks included), pairing marks in order whatever
+    their shape: a straight opening mark may close on a curly one and the other way round.
+    A curly opening mark inside an open quotation starts a new one, a curly closing mark
+    with none open is a stray; a quotation left open runs to the end of the text."""
+    spans, opened = _scan_quotes(text)
+    return [*spans, (opened, len(text))] if opened is not None else spans
+
+
+def _scan_quotes(text: str) -> tuple[list[tuple[int, int]], int | None]:
+    """The closed quotations of `text`, and where one left open starts."""
+    spans = []
+    opened: int | None = None
+    for match in _QUOTE_MARK.finditer(text):
+        mark, position = match.group(0), match.start()
+        if opened is None:
+            if mark != "”":
+                opened = position
+        elif mark == "“":
+            spans.append((opened, position))
+            opened = position
+        else:
+            spans.append((opened, position + 1))
+            opened = None
+    return spans, opened
+
+
+def _quote_open(text: str) -> bool:
+    """True when a quotation opened in `text` is still open at its end."""
+    return _scan_quotes(as_read(text))[1] is not None
+
+
+def _attribution_tail(previous: str, sentence: str) -> bool:
+    """`"Will it ever be finished?"` + `Abbasov said.`: a short sentence with an attribution
+    verb and no quotation, right after one that ends on a closing quotation mark."""
+    if not _ENDS_ON_QUOTATION.search(previous) or _QUOTE_MARK.search(as_read(sentence)):
+        return False
+    words = sentence.split()
+    verbs = lexicon().speech_verbs
+    return len(words) <= _ATTRIBUTION_TAIL_WORDS and any(
+        word.strip(".,;:!?").lower() in verbs for word in words
+    )
 
 
 def sentences_of(paragraph: str) -> list[str]:
-    """Split a paragraph into sentences, keeping a quotation that spans sentences together."""
+    """Split a paragraph into sentences, keeping a quotation that spans sentences together
+    and a quotation together with the short attribution after it."""
     merged: list[str] = []
     pending = ""
     count = 0
     for sentence in split_sentences(paragraph):
+        if not pending and merged and _attribution_tail(merged[-1], sentence):
+            merged[-1] = f"{merged[-1]} {sentence}"
+            continue
         pending = f"{pending} {sentence}" if pending else sentence
         count += 1
-        if _quote_balance(pending) <= 0 or count >= _MAX_MERGED_SENTENCES:
+        if not _quote_open(pending) or count >= _MAX_MERGED_SENTENCES:
             merged.append(pending)
             pending, count = "", 0
     if pending:
@@ -172,5 +233,5 @@ def documents_of(pack: Pack) -> list[Document]:
 
 
 def opens_with_quote(text: str) -> bool:
-    """True when a sentence starts with a quotation mark."""
-    return text.lstrip()[:1] in _OPEN_QUOTES
+    """True when a sentence starts with a quotation mark (of any shape)."""
+    return as_read(text.lstrip())[:1] in _OPEN_QUOTES

@@ -406,8 +406,9 @@ def _same_quantity(a: _Quantity, b: _Quantity) -> bool:
 
 def _shares_context(a: _Quantity, b: _Quantity, frequent: set[str]) -> bool:
     """Two disagreeing figures about one quantity share an informative context word (names
-    do not count: they are context of everything in a story); two for a generic noun
-    ("people", "money") unless what happened to it or its complement already matches."""
+    do not count, not even a shared speaker: they are context of everything in a story);
+    two for a generic noun ("people", "money") unless what happened to it or its complement
+    already matches."""
     shared = ((a.context & b.context) | (a.complement & b.complement)) - frequent
     needed = 2 if _is_generic(a.head) and not a.event else 1
     return len(shared) >= needed

@@ -1,0 +1,54 @@
+"""Grammatical gender of a person's name, for matching "he" and "she" and "Mr" and "Ms".
+
+A courtesy title says it outright ("Mr", "Mrs", "Ms", "Miss", "Sir", "Dame" …); otherwise
+the first name is looked up in gender-guesser's list of given names (about 40,000 names of
+many countries, shipped inside the package). Names the list calls androgynous, only
+"mostly" one gender, or does not know have no gender: they are compatible with either
+pronoun, so an unknown name never blocks a resolution.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Literal
+
+Gender = Literal["male", "female"]
+
+_TITLE_GENDER: dict[str, Gender] = {
+    "mr": "male",
+    "sir": "male",
+    "lord": "male",
+    "mrs": "female",
+    "ms": "female",
+    "miss": "female",
+    "dame": "female",
+    "lady": "female",
+}
+PRONOUN_GENDER: dict[str, Gender] = {"he": "male", "him": "male", "his": "male", "she": "female"}
+PRONOUN_GENDER |= {"her": "female", "hers": "female"}
+
+
+@functools.cache
+def _detector() -> object:
+    import gender_guesser.detector as detector  # loaded on first use: it reads its list
+
+    return detector.Detector(case_sensitive=False)
+
+
+def title_gender(title: str) -> Gender | None:
+    """The gender a courtesy title gives ("Mr." → male), if any."""
+    return _TITLE_GENDER.get(title.rstrip(".").lower())
+
+
+@functools.cache
+def first_name_gender(name: str) -> Gender | None:
+    """The gender of a given name when the name list is sure of it, else None."""
+    if len(name) < 2 or not name[0].isupper() or name.isupper():
+        return None
+    found = _detector().get_gender(name)  # type: ignore[attr-defined]
+    return found if found in ("male", "female") else None
+
+
+def compatible(first: Gender | None, second: Gender | None) -> bool:
+    """Unknown is compatible with everything; known genders must agree."""
+    return first is None or second is None or first == second

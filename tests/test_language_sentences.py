@@ -1,0 +1,37 @@
+"""The offline engine's sentences: quotation spans whatever the marks, attributions kept with
+the quotation they close."""
+
+from __future__ import annotations
+
+import pytest
+
+from briefing.language.sentences import Sentence, quote_spans, sentences_of
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '"Go home,” she said.',
+        '“Go home," she said.',
+        "''Go home,'' she said.",
+        "``Go home,'' she said.",
+    ],
+)
+def test_a_quotation_is_found_whatever_its_marks(text):
+    sentence = Sentence(text, ["a"], 0, False)
+    ((start, end),) = sentence.quotes
+    assert sentence.view[start + 1 : end - 1].strip() == "Go home,"
+    assert len(sentence.view) == len(text)
+
+
+def test_a_stray_closing_mark_opens_nothing_and_an_open_quotation_runs_to_the_end():
+    assert quote_spans("He left.” Then “we stayed") == [(15, 25)]
+
+
+def test_a_short_attribution_after_a_closing_question_stays_in_its_sentence():
+    paragraph = 'It stalled. "Will it ever be finished?" Abbasov said. Work resumed in May.'
+    assert sentences_of(paragraph) == [
+        "It stalled.",
+        '"Will it ever be finished?" Abbasov said.',
+        "Work resumed in May.",
+    ]
