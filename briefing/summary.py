@@ -56,7 +56,7 @@ def _is_usable(sentence: str) -> bool:
 
 
 def _candidates(story: SummaryInput) -> list[_Candidate]:
-    candidates = []
+    candidates: list[_Candidate] = []
     seen: set[str] = set()
     for passage in story.passages:
         if is_heading(passage.text):

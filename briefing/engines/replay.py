@@ -5,18 +5,21 @@ against one server replays against any base URL and from any directory. Only the
 needed to read a response back are kept: every other header (authorization, cookies,
 organisation and project ids, the SDK's machine fingerprint, dates) is dropped before
 anything is written.
+
+vcrpy is imported only when a run records or replays: a plain run never loads it.
 """
 
 from __future__ import annotations
 
 import contextlib
+import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import vcr
-from vcr.errors import CannotOverwriteExistingCassetteException
-from vcr.request import Request
+if TYPE_CHECKING:
+    import vcr
+    from vcr.request import Request
 
 MATCH_ON = ("method", "path", "body")
 KEPT_REQUEST_HEADERS = frozenset({"content-type"})
@@ -45,6 +48,8 @@ def scrub_response(response: dict[str, Any]) -> dict[str, Any]:
 
 
 def _recorder() -> vcr.VCR:
+    import vcr
+
     return vcr.VCR(
         match_on=MATCH_ON,
         before_record_request=scrub_request,
@@ -70,5 +75,7 @@ def cassette(record: Path | None = None, replay: Path | None = None) -> Iterator
 
 
 def is_cassette_miss(error: BaseException) -> bool:
-    """True when a replayed cassette had no recorded response for a request."""
-    return isinstance(error, CannotOverwriteExistingCassetteException)
+    """True when a replayed cassette had no recorded response for a request (never when
+    no cassette was used: then vcrpy was not even imported)."""
+    errors = sys.modules.get("vcr.errors")
+    return errors is not None and isinstance(error, errors.CannotOverwriteExistingCassetteException)
