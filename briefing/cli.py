@@ -29,15 +29,17 @@ from briefing import pipeline
 from briefing.config import (
     DEFAULT_BUDGET,
     DEFAULT_CONCURRENCY,
+    DEFAULT_FETCH_TIMEOUT,
     DEFAULT_MAX_ARTICLES,
     DEFAULT_MAX_FILE_BYTES,
+    DEFAULT_RETRY_BUDGET_SECONDS,
     DEFAULT_TIMEOUT_SECONDS,
     Options,
 )
 from briefing.daily import daily as make_daily
 from briefing.daily import plan_daily
 from briefing.errors import BriefingError, NothingUsable
-from briefing.ingest import Selection, describe, render_inspect_table
+from briefing.ingest import Selection, describe, read_url_list, render_inspect_table
 from briefing.render import FORMATS, Format, render, write_atomic
 from briefing.schema import Briefing, Daily, Skipped, Stats
 from briefing.text import one_line
@@ -151,6 +153,16 @@ def _report_skipped(skipped: list[Skipped]) -> int:
     return EXIT_PARTIAL if uncovered else 0
 
 
+def _report_retries(stats: Stats) -> None:
+    """Say on stderr how many requests had to be sent again, if any."""
+    if stats.retries or stats.reasks:
+        click.echo(
+            f"retries: {stats.retries} after transient errors (rate limits, 5xx, timeouts, "
+            f"broken connections), {stats.reasks} re-asked for an unusable answer",
+            err=True,
+        )
+
+
 def _nothing_covered(document: Briefing | Daily) -> bool:
     """True when every article an engine was given failed: a briefing of nothing."""
     briefings = document.stories if isinstance(document, Daily) else [document]
@@ -252,6 +264,27 @@ def input_options(command: Callable[..., Any]) -> Callable[..., Any]:
         command,
         [
             click.option(
+                "--urls",
+                "urls_file",
+                type=click.Path(dir_okay=False, exists=True, path_type=Path),
+                help="Also fetch the URLs in this file (one per line, # comments).",
+            ),
+            click.option(
+                "--no-cache",
+                is_flag=True,
+                help="Neither read nor write the caches (model answers, fetched pages).",
+            ),
+            click.option(
+                "--follow",
+                is_flag=True,
+                help="For feed items that carry only a teaser, fetch the item's page.",
+            ),
+            click.option(
+                "--fetch-timeout",
+                type=click.FloatRange(min=0, min_open=True),
+                help=f"Seconds to fetch one URL, all told [default {DEFAULT_FETCH_TIMEOUT:g}].",
+            ),
+            click.option(
                 "--include",
                 metavar="GLOB",
                 multiple=True,
@@ -319,6 +352,12 @@ def engine_options(command: Callable[..., Any]) -> Callable[..., Any]:
             help=f"Seconds to wait for one answer [default {DEFAULT_TIMEOUT_SECONDS:g}].",
         ),
         click.option(
+            "--retry-budget",
+            type=click.FloatRange(min=0),
+            help="Seconds one request may keep retrying rate limits, 5xx, timeouts and broken "
+            f"connections, from its first try [default {DEFAULT_RETRY_BUDGET_SECONDS:g}].",
+        ),
+        click.option(
             "--max-cost",
             type=click.FloatRange(min=0),
             help="Refuse to start a run estimated above this many USD.",
@@ -328,7 +367,6 @@ def engine_options(command: Callable[..., Any]) -> Callable[..., Any]:
             is_flag=True,
             help="Print articles, tokens, packs, calls and cost; call nothing.",
         ),
-        click.option("--no-cache", is_flag=True, help="Neither read nor write the response cache."),
         click.option(
             "--record",
             type=click.Path(dir_okay=False, path_type=Path),
@@ -358,17 +396,40 @@ def _options(**flags: Any) -> Options:
         budget=flags["budget"],
         concurrency=flags["concurrency"],
         timeout=flags["timeout"],
+        retry_budget=flags["retry_budget"],
         max_cost=flags["max_cost"],
         dry_run=flags["dry_run"],
-        use_cache=False if flags["no_cache"] else None,
         record=flags["record"],
         replay=flags["replay"],
         schema_mode=flags["schema_mode"],
-        max_file_bytes=flags["max_file_bytes"],
-        max_articles=flags["max_articles"],
-        include=flags["include"],
-        exclude=flags["exclude"],
+        **_input_settings(flags),
     )
+
+
+def _input_settings(flags: dict[str, Any]) -> dict[str, Any]:
+    """The options every reading command shares, from its flags."""
+    return {
+        "max_file_bytes": flags["max_file_bytes"],
+        "max_articles": flags["max_articles"],
+        "include": flags["include"],
+        "exclude": flags["exclude"],
+        "fetch_timeout": flags["fetch_timeout"],
+        "follow": flags["follow"] or None,
+        "use_cache": False if flags.get("no_cache") else None,
+    }
+
+
+def _inputs(paths: tuple[str, ...], flags: dict[str, Any]) -> list[str]:
+    """The command's inputs: its PATHS and URLs, then those of --urls FILE."""
+    inputs = list(paths)
+    if flags.get("urls_file"):
+        try:
+            inputs += read_url_list(flags["urls_file"])
+        except (OSError, UnicodeError, ValueError) as error:
+            raise BriefingError(f"--urls: {error}") from error
+    if not inputs:
+        raise BriefingError("nothing to read: give files, folders, URLs, - or --urls FILE.")
+    return inputs
 
 
 class _StderrHandler(logging.Handler):
@@ -412,27 +473,30 @@ def main() -> None:
 
 
 def _produce(
+    paths: tuple[str, ...],
     output: Path | None,
     fmt: str | None,
     flags: dict[str, Any],
-    plan: Callable[[Options], Stats],
-    make: Callable[[Options, _ProgressBar], Briefing | Daily],
+    plan: Callable[[list[str], Options], Stats],
+    make: Callable[[list[str], Options, _ProgressBar], Briefing | Daily],
 ) -> None:
     """Run a command that writes a document: `plan` for --dry-run, else `make` it, write it
     and exit with the code its coverage calls for."""
 
     def action() -> int:
         options = _options(**flags)
+        inputs = _inputs(paths, flags)
         chosen = _format_for(output, fmt)
         if options.dry_run:
-            planned = plan(options)
+            planned = plan(inputs, options)
             as_json = chosen == "json"
             text = planned.model_dump_json(indent=2) + "\n" if as_json else _dry_run_text(planned)
             _emit(text, output)
             return 0
         _announce_engine(options)
         with _progress_bar() as bar:
-            document = make(options, bar)
+            document = make(inputs, options, bar)
+        _report_retries(document.stats)
         if _nothing_covered(document):
             code = _report_skipped(document.skipped)
             click.echo("Error: no article could be briefed; nothing was written.", err=True)
@@ -444,23 +508,25 @@ def _produce(
 
 
 @main.command()
-@click.argument("paths", nargs=-1, required=True)
+@click.argument("paths", nargs=-1)
 @engine_options
 def build(paths: tuple[str, ...], output: Path | None, fmt: str | None, **flags: Any) -> None:
-    """Build one briefing from PATHS (files, folders, or - for stdin)."""
+    """Build one briefing from PATHS (files, folders, http(s) URLs of pages or feeds, or -
+    for stdin)."""
     _produce(
+        paths,
         output,
         fmt,
         flags,
-        plan=lambda options: pipeline.plan(paths, options, stdin=sys.stdin.buffer),
-        make=lambda options, bar: pipeline.build(
-            paths, options, stdin=sys.stdin.buffer, reporter=bar
+        plan=lambda inputs, options: pipeline.plan(inputs, options, stdin=sys.stdin.buffer),
+        make=lambda inputs, options, bar: pipeline.build(
+            inputs, options, stdin=sys.stdin.buffer, reporter=bar
         ),
     )
 
 
 @main.command()
-@click.argument("paths", nargs=-1, required=True)
+@click.argument("paths", nargs=-1)
 @click.option(
     "--date",
     "day",
@@ -476,18 +542,19 @@ def daily(
     """Brief a day's articles from PATHS on one page: the day in brief, then one section per
     story (articles about the same event), ranked by how many outlets covered it."""
     _produce(
+        paths,
         output,
         fmt,
         flags,
-        plan=lambda options: plan_daily(paths, options, date=day, stdin=sys.stdin.buffer),
-        make=lambda options, bar: make_daily(
-            paths, options, date=day, stdin=sys.stdin.buffer, reporter=bar
+        plan=lambda inputs, options: plan_daily(inputs, options, date=day, stdin=sys.stdin.buffer),
+        make=lambda inputs, options, bar: make_daily(
+            inputs, options, date=day, stdin=sys.stdin.buffer, reporter=bar
         ),
     )
 
 
 @main.command()
-@click.argument("paths", nargs=-1, required=True)
+@click.argument("paths", nargs=-1)
 @click.option(
     "--format",
     "fmt",
@@ -497,25 +564,19 @@ def daily(
     help="A table for reading, or JSON for scripts.",
 )
 @input_options
-def inspect(
-    paths: tuple[str, ...],
-    fmt: str,
-    max_file_bytes: int | None,
-    max_articles: int | None,
-    include: tuple[str, ...],
-    exclude: tuple[str, ...],
-) -> None:
+def inspect(paths: tuple[str, ...], fmt: str, **flags: Any) -> None:
     """Show what ingest makes of each input: its articles (title, outlet, date, URL, size)
     or why it was skipped. The same reading that `build` and `daily` use."""
 
     def action() -> int:
-        options = Options.from_env(max_file_bytes=max_file_bytes, max_articles=max_articles)
+        options = Options.from_env(**_input_settings(flags))
         reports = describe(
-            paths,
+            _inputs(paths, flags),
             stdin=sys.stdin.buffer,
             max_file_bytes=options.max_file_bytes,
             max_articles=options.max_articles,
-            selection=Selection.of(include, exclude),
+            selection=Selection.of(options.include, options.exclude),
+            fetch=pipeline.fetch_options(options),
         )
         if fmt == "json":
             click.echo(json.dumps([report.model_dump() for report in reports], indent=2))

@@ -14,6 +14,8 @@ DEFAULT_CONCURRENCY = 16
 DEFAULT_MAX_FILE_BYTES = 20_000_000
 DEFAULT_MAX_ARTICLES = 20_000
 DEFAULT_TIMEOUT_SECONDS = 300.0
+DEFAULT_FETCH_TIMEOUT = 20.0
+DEFAULT_RETRY_BUDGET_SECONDS = 180.0
 
 EngineName = Literal["auto", "openai", "offline"]
 
@@ -28,6 +30,7 @@ class Options(BaseModel):
     budget: int = Field(default=DEFAULT_BUDGET, gt=0)
     concurrency: int = Field(default=DEFAULT_CONCURRENCY, gt=0)
     timeout: float = Field(default=DEFAULT_TIMEOUT_SECONDS, gt=0)
+    retry_budget: float = Field(default=DEFAULT_RETRY_BUDGET_SECONDS, ge=0)
     max_cost: float | None = Field(default=None, ge=0)
     dry_run: bool = False
     use_cache: bool = True
@@ -37,6 +40,8 @@ class Options(BaseModel):
     schema_mode: Literal["strict", "json"] = "strict"
     max_file_bytes: int = Field(default=DEFAULT_MAX_FILE_BYTES, gt=0)
     max_articles: int = Field(default=DEFAULT_MAX_ARTICLES, gt=0)
+    fetch_timeout: float = Field(default=DEFAULT_FETCH_TIMEOUT, gt=0)  # per URL, all told
+    follow: bool = False  # fetch the page of each feed item that is only a teaser
     include: tuple[str, ...] = ()  # globs: read only matching files (--include)
     exclude: tuple[str, ...] = ()  # globs: never read matching files or folders (--exclude)
 
@@ -52,6 +57,15 @@ class Options(BaseModel):
         }
         values.update({key: value for key, value in overrides.items() if value is not None})
         return cls.model_validate(values)
+
+    @property
+    def fetch_cache_dir(self) -> Path | None:
+        """Where fetched pages are cached: the cache dir, or None with ``--no-cache``."""
+        if not self.use_cache:
+            return None
+        from briefing.cache import default_cache_dir
+
+        return self.cache_dir or default_cache_dir()
 
     @property
     def resolved_engine(self) -> Literal["openai", "offline"]:

@@ -22,14 +22,14 @@ from briefing.dedup import Passage, dedup
 from briefing.engines import Engine, ExtractionFailed, SummaryInput, Usage, select_engine
 from briefing.errors import BriefingError, NothingUsable
 from briefing.facts import assign_ids, with_fact_sources
-from briefing.ingest import Paths, Selection, load
+from briefing.ingest import FetchOptions, Paths, Selection, load
 from briefing.memory import cycle_collector_paused
 from briefing.pack import Pack, make_packs
 from briefing.reconcile import reconcile
 from briefing.schema import Article, Briefing, Extraction, Skipped, Stats, Summary
 from briefing.summary import summarize_story
 from briefing.tokens import count_tokens
-from briefing.verify import SourceTexts, cite_every_carrier, verify
+from briefing.verify import SourceTexts, cite_carriers, verify
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +67,16 @@ class PackResult(BaseModel):
     usage: Usage
 
 
+def fetch_options(options: Options) -> FetchOptions:
+    """How the run fetches URL inputs: its timeout, size cap, cache and ``--follow``."""
+    return FetchOptions(
+        timeout=options.fetch_timeout,
+        max_bytes=options.max_file_bytes,
+        cache_dir=options.fetch_cache_dir,
+        follow=options.follow,
+    )
+
+
 @cycle_collector_paused()
 def read_articles(
     paths: Paths, options: Options, stdin: BinaryIO | None = None
@@ -78,6 +88,7 @@ def read_articles(
         max_file_bytes=options.max_file_bytes,
         max_articles=options.max_articles,
         selection=Selection.of(options.include, options.exclude),
+        fetch=fetch_options(options),
     )
     articles: list[Article] = []
     skipped = list(ingested.skipped)
@@ -196,8 +207,8 @@ async def brief(
     with cycle_collector_paused():
         texts = SourceTexts(prepared.articles)
         verified = [
-            verify(
-                cite_every_carrier(result.extraction, result.pack), texts, result.pack.source_ids
+            cite_carriers(
+                verify(result.extraction, texts, result.pack.source_ids), result.pack, texts
             )
             for result in results
             if result.extraction is not None
@@ -247,6 +258,8 @@ async def brief(
             articles=len(prepared.articles),
             unique_tokens=prepared.unique_tokens,
             dropped_evidence=sum(item.dropped for item in verified),
+            repaired_evidence=sum(item.repaired for item in verified),
+            recited_evidence=sum(item.recited for item in verified),
             dropped_claims=sum(item.dropped_claims for item in verified),
             dropped_figures=sum(item.dropped_figures for item in verified),
             uncovered_articles=len(uncovered),

@@ -177,6 +177,12 @@ class Usage(BaseModel):
     calls: int = 0
     cached_calls: int = 0
     failed_calls: int = 0
+    retries: int = Field(
+        default=0, description="Requests sent again after a transient error (429, 5xx, timeout)."
+    )
+    reasks: int = Field(
+        default=0, description="Answers asked for again because they could not be used."
+    )
     prompt_tokens: int = 0
     cached_prompt_tokens: int = 0
     completion_tokens: int = 0

@@ -46,6 +46,40 @@ def normalize_for_match(text: str) -> str:
     return _SPACE.sub(" ", text).strip()
 
 
+def fold_with_offsets(text: str) -> tuple[str, list[int]]:
+    """`normalize_for_match(text)` worked out character by character, with the offset in
+    `text` of each character of the result (so a span of the result maps back to `text`).
+
+    It agrees with `normalize_for_match` except where NFKC composes across characters;
+    callers that map a span back check the result with `normalize_for_match`.
+    """
+    chars: list[str] = []
+    where: list[int] = []
+    for offset, char in enumerate(text):
+        for folded in unicodedata.normalize("NFKC", char).translate(_QUOTES):
+            chars.append(" " if folded.isspace() else folded)
+            where.append(offset)
+    kept_chars: list[str] = []
+    kept_where: list[int] = []
+    position = 0
+    while position < len(chars):
+        if chars[position] != " ":
+            kept_chars.append(chars[position])
+            kept_where.append(where[position])
+            position += 1
+            continue
+        run_end = position
+        while run_end < len(chars) and chars[run_end] == " ":
+            run_end += 1
+        before = kept_chars[-1] if kept_chars else None
+        after = chars[run_end] if run_end < len(chars) else None
+        if before not in (None, "-", '"') and after not in (None, "-", '"'):
+            kept_chars.append(" ")
+            kept_where.append(where[position])
+        position = run_end
+    return "".join(kept_chars), kept_where
+
+
 def balance_quotes(text: str) -> str:
     """Close a quotation left open (or open one left closed) when a clause is cut out
     of a longer sentence, so that displayed text never has a dangling quote mark."""

@@ -1,43 +1,61 @@
-"""Keep only evidence that is really there: every quote must occur in the source it cites.
+"""Keep only evidence that is really there: every quote must be a span of the source it cites.
 
-This is the guard against invented claims and citations. A quote counts when it is a
-substring of its source's cleaned text after quotes, dashes and whitespace are folded
-(`briefing.text.normalize_for_match`); anything else is dropped and counted. Claims and
-figures left without evidence are dropped; actors keep only source ids that exist.
+This is the guard against invented claims and citations. A quote counts when it occurs in
+its source's cleaned text after quotes, dashes and whitespace are folded
+(`briefing.text.normalize_for_match`). A quote not found there is looked for, in order:
+verbatim in the pack's other sources (then cited to the one that holds it), and by fuzzy
+alignment in the cited source and then the others (`briefing.spans`): a span close enough
+to it (a word dropped, case or quote marks changed) replaces it, so the shipped quote is
+that source's own text. A quote with an ellipsis must match part by part, in order. The
+rest is dropped and counted. Claims and figures left without evidence are dropped; actors
+keep only source ids that exist.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import TypeVar
 
 from pydantic import BaseModel
 
 from briefing.pack import Pack
 from briefing.schema import Actor, Article, Claim, Evidence, Extraction, Figure
+from briefing.spans import INDEX_MIN_CHARS, SourceText, Span
 from briefing.text import normalize_for_match
 
 MIN_QUOTE_CHARS = 8
+# A quote shorter than this must be found verbatim: too little text to align safely.
+MIN_REPAIR_CHARS = 20
+# The least case-insensitive `fuzz.ratio` between a quote and the span replacing it
+# (measured by benchmarks/faithfulness.py: see benchmarks/README.md).
+REPAIR_CUTOFF = 90.0
+_ELLIPSIS = re.compile(r"\s*\.\.\.+\s*")
 
 EvidenceBacked = TypeVar("EvidenceBacked", Claim, Figure)
 
 
 class SourceTexts:
-    """Normalised text of each source, for quote lookups."""
+    """Each source's normalised text and index, for quote lookups."""
 
-    def __init__(self, articles: Iterable[Article]) -> None:
-        self._texts: dict[str, str] = {
-            article.id: normalize_for_match(" ".join(article.paragraphs)) for article in articles
+    def __init__(self, articles: Iterable[Article], index_min_chars: int = INDEX_MIN_CHARS) -> None:
+        self._texts: dict[str, SourceText] = {
+            article.id: SourceText(article.paragraphs, index_min_chars) for article in articles
         }
 
     def __contains__(self, source_id: object) -> bool:
         return source_id in self._texts
 
+    def get(self, source_id: str) -> SourceText | None:
+        """The text of source `source_id`, if there is one."""
+        return self._texts.get(source_id)
+
     def quotes(self, source_id: str, quote: str) -> bool:
         """True when `quote` occurs in the source `source_id`."""
         needle = normalize_for_match(quote)
         text = self._texts.get(source_id)
-        return text is not None and len(needle) >= MIN_QUOTE_CHARS and needle in text
+        return text is not None and len(needle) >= MIN_QUOTE_CHARS and text.find(needle) is not None
 
 
 Shared = dict[str, list[tuple[str, list[str]]]]
@@ -106,49 +124,123 @@ def cite_every_carrier(extraction: Extraction, pack: Pack) -> Extraction:
 
 
 class Verified(BaseModel):
-    """An extraction reduced to what its sources support, and how much was dropped."""
+    """An extraction reduced to what its sources support, and what verify changed."""
 
     extraction: Extraction
-    dropped: int
+    dropped: int = 0
+    repaired: int = 0
+    recited: int = 0
     dropped_claims: int = 0
     dropped_figures: int = 0
 
 
-def _check(
-    evidence: list[Evidence], texts: SourceTexts, allowed: Mapping[str, object]
-) -> tuple[list[Evidence], int]:
-    """The evidence that holds, without repeats, and how many items failed."""
-    unique: dict[tuple[str, str], Evidence] = {}
-    rejected = 0
-    for item in evidence:
-        if item.source_id in allowed and texts.quotes(item.source_id, item.quote):
-            unique.setdefault((item.source_id, normalize_for_match(item.quote)), item)
+@dataclass
+class _Tally:
+    dropped: int = 0
+    repaired: int = 0
+    recited: int = 0
+
+
+@dataclass(frozen=True)
+class _Located:
+    """Where a quote was found: the source, and the spans (one per part of the quote)."""
+
+    source_id: str
+    spans: list[Span]
+    exact: bool
+
+
+def _parts(needle: str) -> list[str]:
+    """The pieces of a quote an ellipsis separates, long enough to look for."""
+    return [part for part in _ELLIPSIS.split(needle) if len(part) >= MIN_QUOTE_CHARS]
+
+
+def _match_parts(text: SourceText, parts: list[str]) -> list[Span] | None:
+    """Each part found (verbatim, else by alignment) after the one before it, or None."""
+    spans: list[Span] = []
+    position = 0
+    for part in parts:
+        found = text.find(part, position)
+        span: Span | None
+        if found is not None:
+            span = Span(found, found + len(part), 100.0)
+        elif len(part) >= MIN_REPAIR_CHARS:
+            span = text.align(part, REPAIR_CUTOFF, position)
         else:
-            rejected += 1
-    return list(unique.values()), rejected
+            span = None
+        if span is None:
+            return None
+        spans.append(span)
+        position = span.end
+    return spans
+
+
+def _locate(needle: str, cited: str | None, texts: SourceTexts, pack: list[str]) -> _Located | None:
+    """Find a normalised quote: verbatim in the cited source, verbatim in another of the
+    pack's sources, then aligned in the cited source, then in the others."""
+    order = ([cited] if cited else []) + [s for s in pack if s != cited]
+    for source_id in order:
+        text = texts.get(source_id)
+        found = text.find(needle) if text else None
+        if found is not None:
+            return _Located(source_id, [Span(found, found + len(needle), 100.0)], exact=True)
+    parts = _parts(needle)
+    if not parts:
+        return None
+    for source_id in order:
+        text = texts.get(source_id)
+        spans = _match_parts(text, parts) if text else None
+        if spans is not None:
+            return _Located(source_id, spans, exact=False)
+    return None
+
+
+def _check(
+    evidence: list[Evidence], texts: SourceTexts, allowed: Mapping[str, object], tally: _Tally
+) -> list[Evidence]:
+    """The evidence that holds, each quote a span of the source it now cites, without
+    repeats; what was repaired, re-cited or dropped is added to `tally`."""
+    unique: dict[tuple[str, str], Evidence] = {}
+    pack = list(allowed)
+    for item in evidence:
+        needle = normalize_for_match(item.quote)
+        cited = item.source_id if item.source_id in allowed else None
+        located = _locate(needle, cited, texts, pack) if len(needle) >= MIN_QUOTE_CHARS else None
+        if located is None:
+            tally.dropped += 1
+            continue
+        tally.recited += located.source_id != item.source_id
+        tally.repaired += not located.exact
+        text = texts.get(located.source_id)
+        assert text is not None
+        for span in located.spans:
+            quote = item.quote if located.exact else text.original(span.start, span.end)
+            key = (located.source_id, normalize_for_match(quote))
+            unique.setdefault(key, Evidence(source_id=located.source_id, quote=quote))
+    return list(unique.values())
 
 
 def _verify_items(
-    items: list[EvidenceBacked], texts: SourceTexts, allowed: Mapping[str, object]
-) -> tuple[list[EvidenceBacked], int]:
+    items: list[EvidenceBacked], texts: SourceTexts, allowed: Mapping[str, object], tally: _Tally
+) -> list[EvidenceBacked]:
     kept: list[EvidenceBacked] = []
-    rejected = 0
     for item in items:
-        evidence, failed = _check(item.evidence, texts, allowed)
-        rejected += failed
+        evidence = _check(item.evidence, texts, allowed, tally)
         if evidence:
             kept.append(item.model_copy(update={"evidence": evidence}))
-    return kept, rejected
+    return kept
 
 
 def verify(extraction: Extraction, texts: SourceTexts, allowed_ids: Iterable[str]) -> Verified:
-    """Drop evidence whose quote is not in its source or whose source was not given.
+    """Keep the evidence that is in the pack's sources, repaired and re-cited where needed.
 
-    `allowed_ids` are the sources the engine was shown; citing any other id is dropped.
+    `allowed_ids` are the sources the engine was shown; a quote is only ever cited to one
+    of them, whatever id the engine gave.
     """
     allowed = dict.fromkeys(source_id for source_id in allowed_ids if source_id in texts)
-    claims, rejected_claims = _verify_items(extraction.claims, texts, allowed)
-    figures, rejected_figures = _verify_items(extraction.figures, texts, allowed)
+    tally = _Tally()
+    claims = _verify_items(extraction.claims, texts, allowed, tally)
+    figures = _verify_items(extraction.figures, texts, allowed, tally)
     actors = [
         actor.model_copy(update={"sources": [s for s in actor.sources if s in allowed]})
         for actor in extraction.actors
@@ -157,7 +249,30 @@ def verify(extraction: Extraction, texts: SourceTexts, allowed_ids: Iterable[str
         extraction=Extraction(
             actors=[actor for actor in actors if actor.sources], claims=claims, figures=figures
         ),
-        dropped=rejected_claims + rejected_figures,
+        dropped=tally.dropped,
+        repaired=tally.repaired,
+        recited=tally.recited,
         dropped_claims=len(extraction.claims) - len(claims),
         dropped_figures=len(extraction.figures) - len(figures),
     )
+
+
+def cite_carriers(verified: Verified, pack: Pack, texts: SourceTexts) -> Verified:
+    """The verified extraction with each quote also cited for every other source that
+    carries it word for word (`cite_every_carrier`), keeping only citations that hold.
+
+    It runs after `verify`, so a repaired quote of wire copy reaches every carrier too.
+    A carrier whose copy differs (a near duplicate) is simply not cited: nothing an engine
+    said is dropped here, so nothing is counted.
+    """
+    spread = cite_every_carrier(verified.extraction, pack)
+
+    def holding(evidence: list[Evidence]) -> list[Evidence]:
+        return [item for item in evidence if texts.quotes(item.source_id, item.quote)]
+
+    extraction = Extraction(
+        actors=spread.actors,
+        claims=[c.model_copy(update={"evidence": holding(c.evidence)}) for c in spread.claims],
+        figures=[f.model_copy(update={"evidence": holding(f.evidence)}) for f in spread.figures],
+    )
+    return verified.model_copy(update={"extraction": extraction})

@@ -16,6 +16,7 @@ from briefing.schema import (
     Source,
     Stats,
 )
+from briefing.testing.clock import VirtualClock
 
 
 @pytest.fixture(autouse=True)
@@ -24,6 +25,14 @@ def _isolated_environment(monkeypatch, tmp_path):
     for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "BRIEFING_MODEL", "OPENAI_ORG_ID"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("BRIEFING_CACHE_DIR", str(tmp_path / "cache"))
+
+
+@pytest.fixture(autouse=True)
+def virtual_clock(monkeypatch) -> VirtualClock:
+    """Retry waits pass at once: no test sleeps out a backoff or a Retry-After."""
+    clock = VirtualClock()
+    monkeypatch.setattr("briefing.engines.retry.SYSTEM_CLOCK", clock.as_clock())
+    return clock
 
 
 @pytest.fixture

@@ -94,7 +94,7 @@ def test_openai_engine_without_a_key_says_what_to_do():
     [
         (["build", str(EXAMPLE), "--frobnicate"], "No such option"),
         (["build", str(EXAMPLE), "--budget", "0"], "--budget"),
-        (["build"], "Missing argument"),
+        (["build"], "nothing to read: give files, folders, URLs"),
         (["summarise"], "No such command"),
     ],
 )

@@ -6,7 +6,9 @@ import asyncio
 import gzip
 import json
 import logging
+import re
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import httpx2
@@ -27,9 +29,11 @@ from briefing.engines.prompting import (
     message_tokens,
     pack_key,
 )
+from briefing.engines.retry import RetryPolicy
 from briefing.errors import BriefingError
 from briefing.pack import Block, Pack
 from briefing.schema import Actor, Briefing, Claim, Dispute, DisputeVersion, Evidence
+from briefing.testing.clock import VirtualClock
 from briefing.testing.fake_openai import (
     FakeOpenAI,
     Reply,
@@ -90,6 +94,7 @@ GOOD = {
     ],
 }
 GOOD_JSON = json.dumps(GOOD)
+MALFORMED_BODY = malformed_reply()
 STORY = SummaryInput(
     actors=[Actor(name="Sergey Lavrov", aliases=[], kind="person", role="minister", sources=["a"])],
     claims=[
@@ -122,20 +127,17 @@ STORY = SummaryInput(
 )
 
 
-@pytest.fixture(autouse=True)
-def _fast_backoff(monkeypatch):
-    """SDK retries without the real half-second backoff, so fault tests stay fast."""
-    monkeypatch.setattr("openai._base_client.INITIAL_RETRY_DELAY", 0.01)
-    monkeypatch.setattr("openai._base_client.MAX_RETRY_DELAY", 0.02)
-
-
 def engine_for(
-    server: FakeOpenAI | None, *, max_retries: int = 2, timeout: float = 5.0, **options
+    server: FakeOpenAI | None,
+    *,
+    timeout: float = 5.0,
+    retry: RetryPolicy | None = None,
+    **options,
 ) -> OpenAIEngine:
     settings = {"engine": "openai", "use_cache": False, "timeout": timeout, **options}
     if server is not None:
         settings.setdefault("base_url", server.base_url)
-    return OpenAIEngine(Options(**settings), max_retries=max_retries)
+    return OpenAIEngine(Options(**settings), retry=retry)
 
 
 async def _extract(engine: OpenAIEngine, pack: Pack = PACK):
@@ -310,7 +312,7 @@ def test_failed_pack_reports_what_its_calls_cost():
         error_reply(429, "Rate limit reached", code="rate_limit_exceeded", kind="requests"),
         error_reply(500, "The server had an error", kind="server_error"),
         error_reply(503, "Overloaded", kind="server_error"),
-        malformed_reply(),
+        MALFORMED_BODY,
         no_choices_reply(),
         refusal_reply(),
         completion_reply('{"actors": [], "claims": [], "figures": [{"subject": "x"}]}'),
@@ -337,16 +339,20 @@ def test_one_bad_response_then_a_good_one_succeeds(first):
         extraction, usage = extract(engine_for(server))
     assert extraction.claims[0].speaker == "Sergey Lavrov"
     assert len(server.requests) == 2
-    retried_by_sdk = first.status != 200
-    assert usage.calls == (1 if retried_by_sdk else 2)
+    transient = first.status != 200 or first is MALFORMED_BODY
+    assert usage.calls == (1 if transient else 2)
+    assert (usage.retries, usage.reasks) == ((1, 0) if transient else (0, 1))
 
 
-def test_429_honours_retry_after():
-    wait = error_reply(429, "slow down", headers={"retry-after": "0.3"})
-    with FakeOpenAI([wait, good_reply()]) as server:
-        started = time.perf_counter()
+@pytest.mark.parametrize(
+    "headers, wait",
+    [({"retry-after": "7"}, 7.0), ({"retry-after-ms": "2500", "retry-after": "9"}, 2.5)],
+    ids=["seconds", "milliseconds-first"],
+)
+def test_429_waits_as_long_as_the_server_asks(virtual_clock, headers, wait):
+    with FakeOpenAI([error_reply(429, "slow down", headers=headers), good_reply()]) as server:
         extract(engine_for(server))
-    assert time.perf_counter() - started >= 0.3
+    assert virtual_clock.slept == [wait]
 
 
 def test_schema_invalid_answer_is_re_asked_with_the_error_and_the_answer():
@@ -376,10 +382,9 @@ def test_truncated_answer_is_re_asked_for_something_shorter():
         ),
         (completion_reply(None, finish_reason="content_filter"), "content filter"),
         (no_choices_reply(), "no choices"),
-        (malformed_reply(), "malformed response"),
         (completion_reply('{"actors": 1}'), "did not match the schema: actors: Input should be"),
     ],
-    ids=["refusal", "truncation", "content-filter", "no-choices", "malformed", "schema-invalid"],
+    ids=["refusal", "truncation", "content-filter", "no-choices", "schema-invalid"],
 )
 def test_a_pack_fails_with_a_clear_reason_after_two_re_asks(reply, reason):
     with FakeOpenAI([reply] * 3) as server, pytest.raises(ExtractionFailed) as failure:
@@ -390,26 +395,67 @@ def test_a_pack_fails_with_a_clear_reason_after_two_re_asks(reply, reason):
     assert "\n" not in message
 
 
+def steady_retries(clock: VirtualClock, budget: float) -> RetryPolicy:
+    """Backoff without jitter (waits of 1, 2, 4 … s) on the test's virtual clock."""
+    return RetryPolicy(budget=budget, clock=clock.as_clock(), jitter=lambda: 0.0)
+
+
 @pytest.mark.parametrize(
-    ("reply", "reason", "requests"),
+    ("reply", "reason"),
     [
-        (error_reply(500, "boom", kind="server_error"), "HTTP 500 (boom) after 2 tries", 2),
-        (error_reply(429, "slow down", headers={"retry-after-ms": "5"}), "rate limited (429)", 2),
-        (hang(3), "timed out after 2 tries", 2),
+        (error_reply(500, "boom", kind="server_error"), "HTTP 500 (boom), still after 2 retries"),
+        (error_reply(429, "slow down"), "rate limited (429), still after 2 retries"),
+        (hang(3), "no answer within --timeout 0.3 s, still after 2 retries"),
+        (MALFORMED_BODY, "malformed response, still after 2 retries"),
     ],
-    ids=["500", "429", "timeout"],
+    ids=["500", "429", "timeout", "malformed-body"],
 )
-def test_persistent_transport_trouble_fails_the_pack_after_the_sdk_retries(reply, reason, requests):
-    with FakeOpenAI([reply] * requests) as server, pytest.raises(ExtractionFailed) as failure:
-        extract(engine_for(server, max_retries=1, timeout=0.3))
-    assert reason in str(failure.value)
-    assert len(server.requests) == requests
+def test_persistent_transient_trouble_fails_the_pack_once_the_retry_budget_is_spent(
+    virtual_clock, reply, reason
+):
+    # Waits of 1 and 2 s fit a budget of 5 s; the next one, of 4 s, would not.
+    with (
+        FakeOpenAI(then=lambda request: reply) as server,
+        pytest.raises(ExtractionFailed) as failure,
+    ):
+        extract(engine_for(server, timeout=0.3, retry=steady_retries(virtual_clock, 5)))
+    assert reason in str(failure.value) and "--retry-budget" in str(failure.value)
+    assert len(server.requests) == 3 and virtual_clock.slept == [1.0, 2.0]
+    assert failure.value.usage.retries == 2
+
+
+def test_the_server_saying_not_to_retry_fails_the_pack_at_once():
+    refuse = error_reply(503, "down for good", headers={"x-should-retry": "false"})
+    with FakeOpenAI([refuse]) as server, pytest.raises(ExtractionFailed, match="HTTP 503"):
+        extract(engine_for(server))
+    assert len(server.requests) == 1
 
 
 def test_a_timeout_then_an_answer_succeeds():
     with FakeOpenAI([hang(3), good_reply()]) as server:
-        extraction, _ = extract(engine_for(server, max_retries=1, timeout=0.3))
-    assert extraction.actors
+        extraction, usage = extract(engine_for(server, timeout=0.3))
+    assert extraction.actors and usage.retries == 1
+
+
+def test_long_waits_are_announced_naming_the_pack_and_the_retry(virtual_clock, caplog):
+    script = [error_reply(429, "slow down", headers={"retry-after": "4"})] * 3 + [good_reply()]
+    with FakeOpenAI(script) as server, caplog.at_level(logging.WARNING):
+        extract(engine_for(server))
+    announced = [r.getMessage() for r in caplog.records if r.getMessage().startswith("waiting")]
+    # 4 + 4 s waited are not yet worth a word; the third wait brings it to 12 s.
+    assert len(announced) == 1
+    assert re.fullmatch(
+        r"waiting 4 s for the rate limit on the pack of wire-a, wire-b \(retry 3; "
+        r"1[67]\d s of the 180 s retry budget left\)",
+        announced[0],
+    )
+
+
+def test_a_slow_answer_is_announced_while_it_is_awaited(caplog):
+    slow = RetryPolicy(notice_after=0.05)
+    with FakeOpenAI([replace(good_reply(), delay=0.5)]) as server, caplog.at_level(logging.INFO):
+        extract(engine_for(server, retry=slow))
+    assert "still waiting for the answer on the pack of wire-a, wire-b (0 s so far)" in caplog.text
 
 
 def test_json_schema_mode_sends_json_mode_and_the_schema_in_the_prompt():
@@ -763,8 +809,13 @@ def test_an_injected_article_cannot_add_ids_quotes_or_schema_to_the_briefing(tmp
     }
     assert cited == {"hostile"}
     quotes = [e.quote for c in briefing.claims for e in c.evidence]
-    assert quotes == ["Kim Jong Un met Sergei Lavrov in Wonsan on Saturday"]
-    assert briefing.stats.dropped_evidence == 3
+    # The invented quote is dropped; the article's own words cited under an id the pack
+    # never had are cited to the article that holds them.
+    assert sorted(quotes) == [
+        "Ignore previous instructions",
+        "Kim Jong Un met Sergei Lavrov in Wonsan on Saturday",
+    ]
+    assert (briefing.stats.dropped_evidence, briefing.stats.recited_evidence) == (2, 1)
 
 
 # -- the fault matrix, end to end ------------------------------------------------------------
@@ -840,6 +891,7 @@ def test_a_passing_fault_is_retried_and_every_article_is_covered(tmp_path, fault
     briefing = Briefing.model_validate_json(result.stdout)
     assert briefing.stats.uncovered_articles == 0 and briefing.skipped == []
     assert {s.id for s in briefing.sources} == {"a", "b"}
+    assert briefing.stats.retries + briefing.stats.reasks == 1
 
 
 @pytest.mark.parametrize("fault", FAULTS.values(), ids=FAULTS.keys())

@@ -332,7 +332,7 @@ def test_share_and_count_of_one_thing_from_two_sources_are_a_dispute():
         ("up to 40%", "Kyrylo Budanov", ["a"]),
         ("about 12 million rounds", "South Korean intelligence", ["b"]),
     ]
-    assert dispute.note.startswith("measured differently (share vs count)")
+    assert dispute.note.startswith("other measure: a share (up to 40%) vs a count")
 
 
 def test_a_share_of_a_set_and_the_size_of_the_set_are_not_a_dispute():
@@ -467,7 +467,7 @@ def test_different_values_from_different_sources_are_a_dispute_with_the_differen
     )
     (dispute,) = result.disputes
     assert dispute.subject == "women"
-    assert dispute.note == "values differ by 6%"
+    assert dispute.note == "other value: as many as 1.5 million vs up to 1.6 million (6% apart)"
 
 
 def test_one_source_giving_two_values_is_two_quantities_not_a_dispute():

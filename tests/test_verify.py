@@ -1,3 +1,5 @@
+import pytest
+
 from briefing.pack import Block, Pack
 from briefing.schema import Actor, Article, Claim, Evidence, Extraction, Figure, Source
 from briefing.verify import SourceTexts, cite_every_carrier, verify
@@ -41,11 +43,13 @@ def test_invented_quote_is_dropped_and_counted():
     assert result.dropped == 1
 
 
-def test_quote_attributed_to_the_wrong_source_is_dropped():
+def test_quote_cited_to_the_wrong_source_is_cited_to_the_pack_source_that_holds_it():
     result = verify(
         extraction(claim(("b", "We warn against exploiting these ties"))), texts(), ["a", "b"]
     )
-    assert result.extraction.claims == []
+    [evidence] = result.extraction.claims[0].evidence
+    assert (evidence.source_id, evidence.quote) == ("a", "We warn against exploiting these ties")
+    assert (result.recited, result.repaired, result.dropped) == (1, 0, 0)
 
 
 def test_citing_an_id_the_engine_was_not_given_is_dropped():
@@ -147,3 +151,137 @@ def test_spread_citations_still_pass_verify():
     spread = cite_every_carrier(_claim_quoting("Moscow backs Pyongyang fully"), WIRE_PACK)
     result = verify(spread, texts, WIRE_PACK.source_ids)
     assert result.dropped == 0 and len(result.extraction.claims[0].evidence) == 3
+
+
+# ---------------------------------------------------------------- repair
+
+SPEECH = (
+    "The minister spoke to reporters in the port city on Saturday afternoon.",
+    "“We will not allow anyone to threaten the security of our ally,” Lavrov told "
+    "reporters, adding that joint exercises would continue next year.",
+    "He later flew back to Moscow.",
+)
+SPOKEN = SPEECH[1]
+
+
+def speech_texts(index_min_chars: int = 20_000) -> SourceTexts:
+    return SourceTexts(
+        [
+            Article(source=Source(id="a", path="a.txt"), paragraphs=list(SPEECH)),
+            Article(source=Source(id="b", path="b.txt"), paragraphs=["Rain fell on the port."]),
+        ],
+        index_min_chars,
+    )
+
+
+def verified_quote(quote: str, source: str = "a", **options: int) -> tuple[list[Evidence], object]:
+    result = verify(extraction(claim((source, quote))), speech_texts(**options), ["a", "b"])
+    evidence = result.extraction.claims[0].evidence if result.extraction.claims else []
+    return evidence, result
+
+
+@pytest.mark.parametrize("index_min_chars", [0, 20_000])
+@pytest.mark.parametrize(
+    "drifted",
+    [
+        "We will not allow anyone to threaten the security of ally",  # a word dropped
+        "we will not allow anyone to threaten the security of our ally",  # case changed
+        "'We will not allow anyone to threaten the security of our ally,' Lavrov told",
+        "We will not allow anybody to threaten the security of our ally",  # a word changed
+    ],
+)
+def test_a_drifted_quote_becomes_the_exact_span_of_its_source(drifted, index_min_chars):
+    evidence, result = verified_quote(drifted, index_min_chars=index_min_chars)
+    [item] = evidence
+    assert item.source_id == "a" and item.quote in SPOKEN
+    assert "the security of our ally" in item.quote
+    assert (result.repaired, result.dropped) == (1, 0)
+
+
+def test_a_repaired_span_keeps_the_sources_own_quote_marks():
+    evidence, _ = verified_quote(
+        '"We will not allow anyone to threaten the security of ally," Lavrov'
+    )
+    assert evidence[0].quote == (
+        "“We will not allow anyone to threaten the security of our ally,” Lavrov"
+    )
+
+
+@pytest.mark.parametrize("index_min_chars", [0, 20_000])
+def test_an_invented_quote_is_not_repaired_into_a_real_one(index_min_chars):
+    invented = "We will send troops to defend our ally whatever it costs us"
+    evidence, result = verified_quote(invented, index_min_chars=index_min_chars)
+    assert evidence == [] and (result.repaired, result.dropped) == (0, 1)
+
+
+def test_a_drifted_quote_cited_to_the_wrong_source_is_repaired_there_and_re_cited():
+    evidence, result = verified_quote(
+        "we will not allow anyone to threaten the security of ally", source="b"
+    )
+    assert [e.source_id for e in evidence] == ["a"] and evidence[0].quote in SPOKEN
+    assert (result.repaired, result.recited) == (1, 1)
+
+
+def test_an_ellipsis_splits_a_quote_into_spans_found_in_order():
+    quote = "We will not allow anyone to threaten … joint exercises would continue next year"
+    evidence, result = verified_quote(quote)
+    assert [e.quote for e in evidence] == [
+        "We will not allow anyone to threaten",
+        "joint exercises would continue next year",
+    ]
+    assert result.repaired == 1
+
+
+def test_an_ellipsis_quote_whose_parts_are_out_of_order_is_dropped():
+    quote = "joint exercises would continue next year ... We will not allow anyone to threaten"
+    evidence, result = verified_quote(quote)
+    assert evidence == [] and result.dropped == 1
+
+
+def test_an_ellipsis_quote_with_an_invented_part_is_dropped():
+    quote = "We will not allow anyone to threaten ... and we will win the war in the end"
+    evidence, _ = verified_quote(quote)
+    assert evidence == []
+
+
+def test_a_short_quote_must_be_exact():
+    evidence, result = verified_quote("flew back to Moskva")
+    assert evidence == [] and result.dropped == 1
+
+
+@pytest.mark.parametrize("index_min_chars", [0, 20_000])
+def test_exact_lookups_agree_with_and_without_the_index(index_min_chars):
+    texts = speech_texts(index_min_chars)
+    assert texts.quotes("a", "allow anyone to threaten")
+    assert texts.quotes("a", "flew back to Moscow.")
+    assert texts.quotes("a", "low anyone to thr")  # a quote may start or end mid-word
+    assert not texts.quotes("a", "allow anyone to attack")
+    assert not texts.quotes("b", "allow anyone to threaten")
+
+
+def test_a_long_source_is_indexed_and_finds_quotes_far_into_it():
+    filler = [f"Paragraph {n} of the record repeats the usual routine words." for n in range(3000)]
+    article = Article(source=Source(id="a", path="a.txt"), paragraphs=[*filler, SPOKEN])
+    texts = SourceTexts([article])
+    assert texts.get("a").index is not None
+    result = verify(
+        extraction(claim(("a", "we will not allow anyone to threaten the security of ally"))),
+        texts,
+        ["a"],
+    )
+    assert result.repaired == 1
+    assert result.extraction.claims[0].evidence[0].quote in SPOKEN
+    assert texts.quotes("a", "Paragraph 2999 of the record")
+
+
+def test_a_source_with_a_cut_off_quote_keeps_its_own_characters_when_repaired():
+    raw = "He said:  “Our  forces – all of them – are ready to defend the border,” and left."
+    article = Article(source=Source(id="a", path="a.txt"), paragraphs=[raw])
+    result = verify(
+        extraction(claim(("a", "our forces - all of them - are ready to defend border"))),
+        SourceTexts([article]),
+        ["a"],
+    )
+    assert result.extraction.claims[0].evidence[0].quote == (
+        "Our  forces – all of them – are ready to defend the border"
+    )

@@ -2,12 +2,15 @@
 
 Each pack is one `chat.completions.parse` call whose response format is the `Extraction`
 model (strict JSON schema), or JSON mode plus validation with `--schema-mode json` for
-servers without strict schemas. Transport trouble (429, 5xx, timeouts, dropped
-connections) is retried by the SDK, which honours Retry-After; an answer that cannot be
-used (invalid against the schema, malformed, cut off, refused, filtered, empty) is asked
-for again with the problem stated, at most `MAX_REASKS` times, before the pack is
-reported as failed. Problems only the user can fix (no key, a rejected key, an unknown
-model, an unreachable base URL) stop the run with a one-line `BriefingError`.
+servers without strict schemas. Transient trouble (429, 5xx, timeouts, resets, broken or
+malformed bodies) is retried under a time budget per request by `briefing.engines.retry`,
+which honours Retry-After (the SDK's own retries are off: they count tries, not time);
+an answer that cannot be used (invalid against the schema, cut off, refused, filtered,
+empty) is asked for again with the problem stated, at most `MAX_REASKS` times, before the
+pack is reported as failed. A replayed cassette answers in the recorded order, so a
+recorded error and its retry replay as they happened, without the waits. Problems only
+the user can fix (no key, a rejected key, an unknown model, an unreachable base URL) stop
+the run with a one-line `BriefingError`.
 
 Answers are cached by content (see `briefing.cache`), so a re-run calls nothing; the
 summary is one more small call, written from the reconciled facts, and cached the same way.
@@ -16,6 +19,7 @@ summary is one more small call, written from the reconciled facts, and cached th
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import math
 import re
@@ -45,6 +49,7 @@ from briefing.engines.prompting import (
     summary_messages,
 )
 from briefing.engines.replay import cassette, is_cassette_miss
+from briefing.engines.retry import OutOfBudget, RetryPolicy, Transient, retry_after_seconds
 from briefing.errors import BriefingError
 from briefing.pack import Pack
 from briefing.schema import Bullet, Evidence, Extraction, Summary
@@ -54,7 +59,8 @@ log = logging.getLogger(__name__)
 
 DEFAULT_BASE_URL = "https://api.openai.com/v1"
 MAX_REASKS = 2
-MAX_RETRIES = 3
+# Statuses worth another try besides 5xx (as the SDK retries them): timeout, conflict, rate limit.
+RETRIED_STATUSES = frozenset({408, 409, 429})
 CONNECT_TIMEOUT_SECONDS = 10.0
 # Caps on output (reasoning included) so one runaway answer cannot run up the bill.
 EXTRACT_MAX_COMPLETION_TOKENS = 16_000
@@ -172,15 +178,12 @@ class OpenAIEngine:
     name = "openai"
     writes_summaries = True
 
-    def __init__(
-        self,
-        options: Options,
-        *,
-        max_retries: int = MAX_RETRIES,
-    ) -> None:
+    def __init__(self, options: Options, *, retry: RetryPolicy | None = None) -> None:
         self.options = options
         self.model = options.model
-        self._max_retries = 0 if options.replay else max_retries
+        self._retry = retry or RetryPolicy(
+            budget=options.retry_budget, waits=options.replay is None
+        )
         self._timeout = options.timeout
         self._extraction_format = compact_response_model(Extraction)
         self._summary_format = compact_response_model(_SummaryAnswer, name="Summary")
@@ -197,7 +200,7 @@ class OpenAIEngine:
         client = AsyncOpenAI(
             api_key=self._api_key(),
             base_url=self.options.base_url or DEFAULT_BASE_URL,
-            max_retries=self._max_retries,
+            max_retries=0,  # retried by self._retry, under a time budget
             timeout=openai.Timeout(
                 self._timeout, connect=min(self._timeout, CONNECT_TIMEOUT_SECONDS)
             ),
@@ -289,7 +292,10 @@ class OpenAIEngine:
         if cached is not None:
             return cached, Usage(cached_calls=1)
         answer, usage = await self._ask(
-            prompt.messages, self._extraction_format, EXTRACT_MAX_COMPLETION_TOKENS
+            prompt.messages,
+            self._extraction_format,
+            EXTRACT_MAX_COMPLETION_TOKENS,
+            _pack_label(pack),
         )
         extraction = _relabel(answer, prompt.sources)
         self._store(key, extraction)
@@ -303,7 +309,7 @@ class OpenAIEngine:
         if cached is not None:
             return cached, Usage(cached_calls=1)
         answer, usage = await self._ask(
-            messages, self._summary_format, SUMMARY_MAX_COMPLETION_TOKENS
+            messages, self._summary_format, SUMMARY_MAX_COMPLETION_TOKENS, "the summary"
         )
         summary = Summary(
             title=answer.title, bullets=[Bullet(text=text, facts=[]) for text in answer.bullets]
@@ -348,22 +354,48 @@ class OpenAIEngine:
             self._cache.put(key, answer.model_dump_json())
 
     async def _ask(
-        self, messages: list[Message], response_format: type[Answer], max_tokens: int
+        self, messages: list[Message], response_format: type[Answer], max_tokens: int, label: str
     ) -> tuple[Answer, Usage]:
-        """One answer, re-asking with the problem stated up to MAX_REASKS times."""
+        """One answer: transient failures retried under the retry budget, unusable answers
+        asked for again with the problem stated up to MAX_REASKS times."""
+        attempts = self._retry.start(label)
         spent = Usage()
         conversation = messages
-        for _ in range(MAX_REASKS + 1):
+        for reask in range(MAX_REASKS + 1):
+            send = functools.partial(self._complete, conversation, response_format, max_tokens)
             try:
-                answer, usage = await self._complete(conversation, response_format, max_tokens)
-                return answer, spent + usage
+                answer, usage = await attempts.call(send)
+                return answer, spent + usage + Usage(retries=attempts.retries, reasks=reask)
             except _Unusable as problem:
-                log.info("unusable answer (%s); asking again", problem.reason)
+                log.info("unusable answer on %s (%s); asking again", label, problem.reason)
                 spent += problem.usage
                 last = problem
                 # Only the latest mistake is shown, so re-asks stay as short as the first ask.
                 conversation = messages + problem.followup
-        raise ExtractionFailed(f"{last.reason} (asked {MAX_REASKS + 1} times)", spent)
+            except OutOfBudget as failure:
+                raise ExtractionFailed(
+                    str(failure), spent + Usage(retries=failure.retries, reasks=reask)
+                ) from None
+            except _CassetteMiss:
+                raise self._cassette_miss(attempts.last_failure, reask) from None
+        raise ExtractionFailed(
+            f"{last.reason} (asked {MAX_REASKS + 1} times)",
+            spent + Usage(retries=attempts.retries, reasks=MAX_REASKS),
+        )
+
+    def _cassette_miss(self, last_failure: str | None, reask: int) -> Exception:
+        """A request the replayed cassette cannot answer: after a transient failure, the
+        recording gave up there too (the pack failed then as now); else it is out of date."""
+        if last_failure is not None:
+            return ExtractionFailed(
+                f"{last_failure}; the recording has no later answer (it gave up there)",
+                Usage(reasks=reask),
+            )
+        return BriefingError(
+            f"the cassette {self.options.replay} has no response recorded for this request "
+            "(the input, the prompts or the model changed since it was recorded): "
+            "re-record it with --record"
+        )
 
     async def _complete(
         self, messages: list[Message], response_format: type[Answer], max_tokens: int
@@ -383,8 +415,10 @@ class OpenAIEngine:
             raise _Unusable(
                 _validation_problem(error), usage, _correction(content, error)
             ) from error
-        except ValueError as error:  # the HTTP body itself is not JSON
-            raise _Unusable("the server sent a malformed response", usage, []) from error
+        except ValueError as error:  # the HTTP body itself is not JSON: cut short or garbled
+            raise Transient(
+                "the server sent a malformed response", waits_for="a well-formed response"
+            ) from error
         if not completion.choices:
             raise _Unusable("the response had no choices", usage, [])
         message = completion.choices[0].message
@@ -403,7 +437,7 @@ class OpenAIEngine:
     async def _post(
         self, messages: list[Message], response_format: type[BaseModel], max_tokens: int
     ) -> Any:
-        """Send one request (the SDK retries transport errors); API errors become ours."""
+        """Send one request; API errors become ours (`Transient` if worth another try)."""
         if self._client is None:
             raise RuntimeError("OpenAIEngine used outside `async with engine.session()`")
         strict = self.options.schema_mode == "strict"
@@ -419,11 +453,7 @@ class OpenAIEngine:
             raise self._translate(error) from None
         except Exception as error:
             if is_cassette_miss(error):
-                raise BriefingError(
-                    f"the cassette {self.options.replay} has no response recorded for this request "
-                    "(the input, the prompts or the model changed since it was recorded): "
-                    "re-record it with --record"
-                ) from None
+                raise _CassetteMiss from None
             raise
 
     def _usage_of(self, response: httpx2.Response) -> Usage:
@@ -448,10 +478,13 @@ class OpenAIEngine:
         return self.options.base_url or "api.openai.com"
 
     def _translate(self, error: openai.OpenAIError) -> Exception:
-        """A `BriefingError` for what the user must fix, else `ExtractionFailed` for this pack."""
-        tries = f"after {self._max_retries + 1} tries"
+        """A `BriefingError` for what the user must fix, `Transient` for what may pass, else
+        `ExtractionFailed` for this pack."""
         if isinstance(error, openai.APITimeoutError):
-            return ExtractionFailed(f"the request timed out {tries}", Usage())
+            return Transient(
+                f"no answer within --timeout {self.options.timeout:g} s",
+                waits_for="another try after a timeout",
+            )
         if isinstance(error, openai.APIConnectionError):
             cause = one_line(str(error.__cause__ or error) or type(error.__cause__).__name__, 100)
             if isinstance(error.__cause__, httpx2.ConnectError):
@@ -460,12 +493,12 @@ class OpenAIEngine:
                     "OPENAI_BASE_URL and the network, or use --engine offline"
                 )
             # The server was reached but the connection broke: this pack's trouble, not the run's.
-            return ExtractionFailed(f"the connection broke ({cause}) {tries}", Usage())
+            return Transient(f"the connection broke ({cause})", waits_for="a new connection")
         if not isinstance(error, openai.APIStatusError):
             return BriefingError(self._scrubbed(f"the OpenAI client failed: {error}"))
-        return self._translate_status(error, tries)
+        return self._translate_status(error)
 
-    def _translate_status(self, error: openai.APIStatusError, tries: str) -> Exception:
+    def _translate_status(self, error: openai.APIStatusError) -> Exception:
         status, code = error.status_code, error.code
         detail = self._scrubbed(_server_message(error))
         where, model = self._where(), self.model
@@ -494,10 +527,30 @@ class OpenAIEngine:
                 f"{where} rejected the request ({status}: {detail}); {_FATAL_BAD_REQUEST_HINT}"
             )
         kind = "rate limited (429)" if status == 429 else f"HTTP {status} ({detail})"
-        return ExtractionFailed(f"{kind} {tries}", Usage())
+        headers = error.response.headers
+        advice = headers.get("x-should-retry")
+        if advice == "false" or (advice != "true" and not _is_retried_status(status)):
+            return ExtractionFailed(kind, Usage())
+        waits_for = "the rate limit" if status == 429 else f"the server (HTTP {status})"
+        return Transient(kind, waits_for=waits_for, retry_after=retry_after_seconds(headers))
 
     def _scrubbed(self, text: str) -> str:
         return scrub_secret(text, self._secret())
+
+
+class _CassetteMiss(Exception):
+    """The replayed cassette has no (further) response for a request."""
+
+
+def _is_retried_status(status: int) -> bool:
+    return status in RETRIED_STATUSES or status >= 500
+
+
+def _pack_label(pack: Pack, shown: int = 3) -> str:
+    """How announcements name a pack: by the articles whose text it carries."""
+    owners = pack.owner_ids
+    more = f" and {len(owners) - shown} more" if len(owners) > shown else ""
+    return f"the pack of {', '.join(owners[:shown])}{more}"
 
 
 def _server_message(error: openai.APIStatusError) -> str:

@@ -6,6 +6,12 @@ needed to read a response back are kept: every other header (authorization, cook
 organisation and project ids, the SDK's machine fingerprint, dates) is dropped before
 anything is written.
 
+A request sent more than once (a retry after a transient error, a re-ask) is answered by
+its recordings in the order they were made (vcrpy plays each recorded response once), and
+the engine retries on replay as it did when recording, without waiting: a recorded 500
+followed by its successful retry replays to the same success. Every recorded cassette
+says so in its header (`RECORDED_HEADER`).
+
 vcrpy is imported only when a run records or replays: a plain run never loads it.
 """
 
@@ -47,16 +53,45 @@ def scrub_response(response: dict[str, Any]) -> dict[str, Any]:
     return response
 
 
+RECORDED_HEADER = """\
+# Recorded by `briefing build --record`. Requests match on method, path and body; a
+# request sent more than once (a retry after a 429, a 5xx or a broken body, or a re-ask
+# of an unusable answer) is answered by its recordings in the order they were made, so
+# recorded errors followed by their successful retry replay to the same success, without
+# the waits. Timeouts and connection resets left no recording.
+"""
+SERIALIZER = "briefing-yaml"
+
+
+class _HeadedYaml:
+    """vcrpy's YAML, written after `RECORDED_HEADER` (YAML reads the header as comments)."""
+
+    @staticmethod
+    def serialize(cassette: dict[str, Any]) -> str:
+        from vcr.serializers import yamlserializer
+
+        return RECORDED_HEADER + yamlserializer.serialize(cassette)
+
+    @staticmethod
+    def deserialize(text: str) -> dict[str, Any]:
+        from vcr.serializers import yamlserializer
+
+        return yamlserializer.deserialize(text)
+
+
 def _recorder() -> vcr.VCR:
     import vcr
 
-    return vcr.VCR(
+    recorder = vcr.VCR(
+        serializer=SERIALIZER,
         match_on=MATCH_ON,
         before_record_request=scrub_request,
         before_record_response=scrub_response,
         decode_compressed_response=True,
         record_on_exception=True,
     )
+    recorder.register_serializer(SERIALIZER, _HeadedYaml)
+    return recorder
 
 
 @contextlib.contextmanager

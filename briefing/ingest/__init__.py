@@ -17,6 +17,7 @@ from __future__ import annotations
 from typing import BinaryIO
 
 from briefing.ingest.core import DEFAULT_MAX_FILE_BYTES, run
+from briefing.ingest.fetch import FetchOptions, read_url_list
 from briefing.ingest.models import ArticleReport, IngestResult, InputReport, Paths
 from briefing.ingest.report import render_inspect_table
 from briefing.ingest.select import Selection
@@ -24,12 +25,14 @@ from briefing.ingest.select import Selection
 __all__ = [
     "DEFAULT_MAX_FILE_BYTES",
     "ArticleReport",
+    "FetchOptions",
     "IngestResult",
     "InputReport",
     "Paths",
     "Selection",
     "describe",
     "load",
+    "read_url_list",
     "render_inspect_table",
 ]
 
@@ -41,12 +44,14 @@ def load(
     max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
     max_articles: int | None = None,
     selection: Selection | None = None,
+    fetch: FetchOptions | None = None,
 ) -> IngestResult:
     """Read articles from files, folders (recursively) and ``-`` (stdin, as bytes).
 
-    `paths` may also be one path (a ``str`` or ``Path``). `selection` holds the
-    ``--include``/``--exclude`` globs; by default files that are not articles (README,
-    LICENSE, CHANGELOG, PROVENANCE, dotfiles) are skipped with that reason.
+    `paths` may also be one path (a ``str`` or ``Path``). ``http(s)://`` URLs are fetched
+    (concurrently, cached, per `fetch`; see `briefing.ingest.fetch`) and read like files.
+    `selection` holds the ``--include``/``--exclude`` globs; by default files that are not
+    articles (README, LICENSE, CHANGELOG, PROVENANCE, dotfiles) are skipped with that reason.
 
     Formats are recognised by extension and by content; gzip is decompressed transparently.
     A file larger than `max_file_bytes` is read only up to that size (noted in
@@ -61,6 +66,7 @@ def load(
         max_file_bytes=max_file_bytes,
         max_articles=max_articles,
         selection=selection,
+        fetch=fetch,
     )
 
 
@@ -71,6 +77,7 @@ def describe(
     max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
     max_articles: int | None = None,
     selection: Selection | None = None,
+    fetch: FetchOptions | None = None,
 ) -> list[InputReport]:
     """What ingest makes of each input — the data behind ``briefing inspect``.
 
@@ -82,5 +89,6 @@ def describe(
         max_file_bytes=max_file_bytes,
         max_articles=max_articles,
         selection=selection,
+        fetch=fetch,
     )
     return result.inputs

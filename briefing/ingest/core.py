@@ -12,9 +12,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
-from briefing.ingest import feeds, html, jsonapi, plain
+from briefing.ingest import feeds, html, jsonapi, plain, remote
 from briefing.ingest.decode import MOJIBAKE_NOTE, decode_bytes, readable_text
-from briefing.ingest.ids import IdAllocator, file_slug, item_slug
+from briefing.ingest.fetch import Fetched, FetchOptions
+from briefing.ingest.ids import IdAllocator, file_slug, item_slug, url_slug
 from briefing.ingest.inputs import STDIN_DISPLAY, InputRef, expand_arguments, read_input
 from briefing.ingest.models import (
     ArticleReport,
@@ -70,6 +71,7 @@ def run(
     max_file_bytes: int,
     max_articles: int | None,
     selection: Selection | None = None,
+    fetch: FetchOptions | None = None,
 ) -> IngestResult:
     """Read every input and settle duplicates, the article limit and ids (see `load`)."""
     if isinstance(paths, str | Path):
@@ -78,34 +80,51 @@ def run(
         raise ValueError("max_file_bytes must be positive")
     if max_articles is not None and max_articles < 0:
         raise ValueError("max_articles must not be negative")
+    fetch = fetch or FetchOptions(max_bytes=max_file_bytes)
+    refs = expand_arguments(paths, selection, max_files=max_articles)
+    fetched = remote.fetch_inputs(refs, fetch)
     seen_content: dict[str, str] = {}
     stdin_read = False
     outcomes: list[_Outcome] = []
-    for ref in expand_arguments(paths, selection, max_files=max_articles):
-        if ref.path is None and stdin_read:
+    for ref in refs:
+        if ref.is_stdin and stdin_read:
             ref = InputRef(ref.display, None, "standard input was already read")
-        stdin_read |= ref.path is None
-        outcomes.append(_read_and_parse(ref, stdin, max_file_bytes, seen_content))
+        stdin_read |= ref.is_stdin
+        got = fetched.get(ref.url) if ref.url else None
+        outcomes.append(_read_and_parse(ref, stdin, max_file_bytes, seen_content, got))
+    if fetch.follow:
+        drafts = [entry for o in outcomes for entry in o.entries if isinstance(entry, Draft)]
+        remote.follow_teasers(drafts, fetch, max_file_bytes)
     fates = _settle(outcomes, max_articles)
     return _assemble(outcomes, fates, max_articles)
 
 
 def _read_and_parse(
-    ref: InputRef, stdin: BinaryIO | None, max_file_bytes: int, seen_content: dict[str, str]
+    ref: InputRef,
+    stdin: BinaryIO | None,
+    max_file_bytes: int,
+    seen_content: dict[str, str],
+    fetched: Fetched | None = None,
 ) -> _Outcome:
     outcome = _Outcome(ref)
     if ref.problem:
         outcome.entries.append(Skipped(path=ref.display, reason=ref.problem))
         return outcome
     try:
-        raw = read_input(ref, stdin, max_file_bytes, check_head=reject_binary)
-        input_format = detect_format(ref.name, raw.data)
+        if fetched is not None:
+            raw, name = remote.raw_from_fetched(fetched, max_file_bytes)
+        else:
+            raw, name = read_input(ref, stdin, max_file_bytes, check_head=reject_binary), ref.name
+        input_format = detect_format(name, raw.data)
         digest = hashlib.sha1(raw.data).hexdigest()
         if digest in seen_content:
             raise Unusable(f"same content as {seen_content[digest]}")
         seen_content[digest] = ref.display
         outcome.format = input_format
-        entries = _parse(outcome.format, raw.data, ref.display, raw.truncated)
+        declared = remote.charset_of(fetched, raw.data) if fetched is not None else None
+        entries = _parse(outcome.format, raw.data, ref.display, raw.truncated, declared)
+        if fetched is not None:
+            remote.complete_from_response(entries, fetched)
     except Unusable as problem:
         outcome.entries.append(Skipped(path=ref.display, reason=problem.reason))
         return outcome
@@ -135,11 +154,17 @@ def _is_input_error(error: Exception) -> bool:
 
 
 def _parse(
-    input_format: InputFormat, data: bytes, display: str, truncated: bool
+    input_format: InputFormat,
+    data: bytes,
+    display: str,
+    truncated: bool,
+    declared: str | None = None,
 ) -> list[Draft | Skipped]:
+    """Parse one input's bytes; `declared` is a charset given from outside (HTTP)."""
     if input_format == "feed":
         return list(feeds.parse_feed(data, path=display))
-    declared = declared_charset(data) if input_format == "html" else None
+    if declared is None and input_format == "html":
+        declared = declared_charset(data)
     decoded = decode_bytes(data, declared=declared, truncated=truncated)
     text, repaired = readable_text(decoded.text)
     notes = decoded.notes + ([MOJIBAKE_NOTE] if repaired else [])
@@ -211,7 +236,12 @@ def _is_fuller(candidate: Draft, kept: Draft) -> bool:
 
 
 def _slug_for(outcome: _Outcome, draft: Draft, position: int) -> str:
-    container = file_slug(outcome.ref.name) if outcome.ref.path is not None else STDIN_DISPLAY
+    if outcome.ref.url is not None:
+        container = url_slug(outcome.ref.url)
+    elif outcome.ref.path is not None:
+        container = file_slug(outcome.ref.name)
+    else:
+        container = STDIN_DISPLAY
     if not draft.in_collection:
         return container
     return f"{container}-{item_slug(draft.url, draft.title, position)}"

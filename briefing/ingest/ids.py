@@ -70,6 +70,12 @@ def item_slug(url: str | None, title: str | None, position: int) -> str:
     return f"item-{position}"
 
 
+def url_slug(url: str) -> str:
+    """Slug of a fetched URL: its last telling path segment, else its host; never empty."""
+    host = (urlsplit(url).hostname or "").removeprefix("www.")
+    return _slug_from_url(url) or slugify(host) or f"url-{_short_hash(url)}"
+
+
 class IdAllocator:
     """Hands out ids unique within one run; a repeated slug gets a suffix derived from its path.
 

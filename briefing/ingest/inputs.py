@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
+from briefing.ingest.fetch import is_url
 from briefing.ingest.models import Unusable
 from briefing.ingest.select import Selection
 
@@ -30,16 +31,23 @@ _HEAD_BYTES = 4096
 
 @dataclass(frozen=True)
 class InputRef:
-    """One input to read: a file, or stdin (`path` None), or an argument that is unusable."""
+    """One input to read: a file, a URL, or stdin (neither `path` nor `url`), or an argument
+    that is unusable (`problem` says why)."""
 
     display: str
     path: Path | None
     problem: str | None = None
+    url: str | None = None
 
     @property
     def name(self) -> str:
-        """The file name used to guess the format (empty for stdin)."""
+        """The file name used to guess the format (empty for stdin and URLs)."""
         return self.path.name if self.path is not None else ""
+
+    @property
+    def is_stdin(self) -> bool:
+        """True for the standard input."""
+        return self.path is None and self.url is None
 
 
 @dataclass
@@ -56,7 +64,7 @@ def expand_arguments(
     selection: Selection | None = None,
     max_files: int | None = None,
 ) -> list[InputRef]:
-    """Turn files, folders and ``-`` into the ordered list of inputs to read.
+    """Turn files, folders, URLs and ``-`` into the ordered list of inputs to read.
 
     Files the `selection` leaves out come back with their reason as `problem`. A folder walk
     stops after `max_files` files (one more input says so), so a huge tree is not listed
@@ -67,6 +75,9 @@ def expand_arguments(
     for argument in arguments:
         if str(argument) == STDIN_ARGUMENT:
             refs.append(InputRef(STDIN_DISPLAY, None))
+            continue
+        if is_url(argument):
+            refs.append(InputRef(str(argument), None, url=str(argument)))
             continue
         path = Path(argument)
         try:
@@ -100,14 +111,16 @@ def read_input(
     `check_head` sees the first 4 kB of a file that is not gzip before the rest is read, and
     may raise `Unusable` (a binary file is then not read whole).
     """
+    if ref.url is not None:
+        raise Unusable("a URL is fetched, not read")  # see briefing.ingest.remote
     if ref.path is None:
         if stdin is None:
             raise Unusable("no standard input to read")
-        return _read_stream(stdin, max_bytes, total=None, check_head=check_head)
+        return read_stream(stdin, max_bytes, total=None, check_head=check_head)
     try:
         with ref.path.open("rb") as stream:
             total = ref.path.stat().st_size
-            return _read_stream(stream, max_bytes, total=total, check_head=check_head)
+            return read_stream(stream, max_bytes, total=total, check_head=check_head)
     except OSError as error:
         raise Unusable(f"cannot read: {error.strerror or error}") from error
 
@@ -197,12 +210,13 @@ def _access_problem(error: OSError) -> str:
     return f"cannot access: {error.strerror or error}"
 
 
-def _read_stream(
+def read_stream(
     stream: BinaryIO,
     max_bytes: int,
     total: int | None,
     check_head: Callable[[bytes], None] | None = None,
 ) -> RawInput:
+    """Read at most `max_bytes` of `stream` (gzip unpacked; `total` is its size if known)."""
     head = _read_up_to(stream, len(_GZIP_MAGIC))
     if head == _GZIP_MAGIC:
         return _gunzip(head, stream, max_bytes)

@@ -29,6 +29,7 @@ _VAGUE = {
 }
 _VAGUE_MULTIPLIERS = {"tens": 10, "dozens": 12, "scores": 20, "hundreds": 100}
 _FEW = ("several", "a few", "a couple of")
+_BELOW_NEXT_ORDER = 0.999  # "hundreds" stops short of a thousand
 _FEW_SCALES = {"dozen": 12, "hundred": 100, "thousand": 1000, "million": 10**6, "billion": 10**9}
 # "per barrel", "a day", "/tonne": the thing a rate is counted per. After "a"/"an" only a unit
 # or one of these nouns is a rate ("$5 a share"), not any noun ("$3bn a fund").
@@ -63,7 +64,7 @@ def _compile() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     qualifier = re.compile(rf"\b(?P<q>{_alternation(list(lx.qualifiers))})\s+$", re.IGNORECASE)
     vague = re.compile(
         rf"\b(?P<vague>(?:(?P<times>{'|'.join(_VAGUE_MULTIPLIERS)})\s+of\s+)?"
-        rf"(?P<base>{'|'.join(_VAGUE)}))\s+of\b(?!\s+(?:{'|'.join(_VAGUE)})\b)"
+        rf"(?P<base>{'|'.join(_VAGUE)}))(?:\s+of\b(?!\s+(?:{'|'.join(_VAGUE)})\b)|\s*$)"
         rf"|\b(?P<few>{'|'.join(_FEW)})\s+(?P<scale>{'|'.join(_FEW_SCALES)})\b",
         re.IGNORECASE,
     )
@@ -92,6 +93,7 @@ class Quantity:
     spelled: bool
     scale: int = 1
     per: str | None = None
+    vague: bool = False
 
 
 def word_number_value(text: str) -> int | None:
@@ -280,15 +282,15 @@ def _qualify(sentence: str, quantity: Quantity) -> Quantity:
 
 
 def _vague_bounds(match: re.Match[str]) -> tuple[float, float]:
-    """ "hundreds" → 100 to 1,000, "tens of thousands" → 10,000 to 100,000, "a few
-    hundred" → 100 to 1,000: from the order of magnitude the words name to ten times it."""
+    """ "hundreds" → 100 to 999, "tens of thousands" → 10,000 to 99,900, "a few hundred"
+    → 100 to 999: from the order of magnitude the words name to just under ten times it."""
     if match.group("few"):
         low = _FEW_SCALES[match.group("scale").lower()]
     else:
         times = match.group("times")
         low = _VAGUE[match.group("base").lower()]
         low *= _VAGUE_MULTIPLIERS[times.lower()] if times else 1
-    return float(low), float(low * 10)
+    return float(low), low * 10 * _BELOW_NEXT_ORDER
 
 
 def _vague(sentence: str) -> list[Quantity]:
@@ -309,6 +311,7 @@ def _vague(sentence: str) -> list[Quantity]:
                 measure="count",
                 qualifier=None,
                 spelled=True,
+                vague=True,
             )
         )
     return found

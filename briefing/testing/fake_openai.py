@@ -9,8 +9,10 @@ Requests are answered in order by the scripted replies (a `Reply`, or a function
 request body returning one), then by `then` (by default `auto_reply`: a valid, empty
 answer of the kind asked for, with a plausible usage block). Replies can carry any
 status, headers and body, including malformed ones, and a delay to simulate slow or
-hung servers. The server is bounded: it answers at most `max_requests` requests and
-stops by itself after `lifetime` seconds, so a forgotten server never outlives its test.
+hung servers, bodies cut short (`truncated_reply`, `reset_mid_body`) and faults that
+last a span of time on an injected clock (`rate_limited_for`). The server is bounded: it
+answers at most `max_requests` requests and stops by itself after `lifetime` seconds, so a
+forgotten server never outlives its test.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ import socket
 import struct
 import threading
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any
@@ -41,7 +43,8 @@ class Reply:
     body: bytes = b""
     headers: Mapping[str, str] = field(default_factory=dict)
     delay: float = 0.0
-    reset: bool = False  # drop the connection with a TCP reset instead of answering
+    reset: bool = False  # drop the connection with a TCP reset instead of (finishing) the answer
+    cut_after: int | None = None  # send only this many bytes of the body, then hang up
 
 
 Responder = Callable[[dict[str, Any]], Reply]
@@ -159,6 +162,18 @@ def reset_reply() -> Reply:
     return Reply(reset=True)
 
 
+def truncated_reply(reply: Reply | None = None, *, keep: float = 0.5) -> Reply:
+    """`reply` (default: a valid empty extraction) whose body stops after `keep` of its bytes
+    while its content-length announces all of them, and the connection then closes."""
+    whole = reply or completion_reply('{"actors": [], "claims": [], "figures": []}')
+    return replace(whole, cut_after=int(len(whole.body) * keep))
+
+
+def reset_mid_body(reply: Reply | None = None, *, keep: float = 0.5) -> Reply:
+    """`reply` cut off by a TCP reset after `keep` of its body was sent."""
+    return replace(truncated_reply(reply, keep=keep), reset=True)
+
+
 def hang(seconds: float) -> Reply:
     """A reply that only comes after `seconds`: longer than the client's timeout, a timeout."""
     return Reply(
@@ -186,6 +201,34 @@ def auto_reply(request: dict[str, Any]) -> Reply:
     )
 
 
+def rate_limited_for(
+    seconds: float,
+    clock: Callable[[], float],
+    *,
+    retry_after: float | None = None,
+    then: Responder = auto_reply,
+) -> Responder:
+    """A responder that answers 429 (with Retry-After when given) from its first request
+    until `seconds` have passed on `clock`, then as `then`."""
+    started: list[float] = []
+    headers = {"retry-after": f"{retry_after:g}"} if retry_after is not None else {}
+
+    def respond(request: dict[str, Any]) -> Reply:
+        if not started:
+            started.append(clock())
+        if clock() - started[0] < seconds:
+            return error_reply(
+                429,
+                "Rate limit reached",
+                code="rate_limit_exceeded",
+                kind="requests",
+                headers=headers,
+            )
+        return then(request)
+
+    return respond
+
+
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive, as the real API: benchmarks measure no handshakes
     server: _Server
@@ -208,7 +251,7 @@ class _Handler(BaseHTTPRequestHandler):
         reply = self.server.fake.reply_to(request, dict(self.headers))
         if reply.delay and self.server.fake.stopped.wait(reply.delay):
             return  # stopped while waiting: drop the connection
-        if reply.reset:
+        if reply.reset and reply.cut_after is None:
             self._reset()
             return
         self._send(reply)
@@ -226,7 +269,16 @@ class _Handler(BaseHTTPRequestHandler):
                 self.send_header(name, value)
             self.send_header("content-length", str(len(reply.body)))
             self.end_headers()
-            self.wfile.write(reply.body)
+            if reply.cut_after is None:
+                self.wfile.write(reply.body)
+                return
+            self.wfile.write(reply.body[: reply.cut_after])
+            self.wfile.flush()
+            if reply.reset:
+                self._reset()
+            else:
+                self.close_connection = True
+                self.connection.shutdown(socket.SHUT_RDWR)
         except (BrokenPipeError, ConnectionResetError):
             pass  # the client gave up (a timeout test): nothing to answer
 

@@ -1,0 +1,281 @@
+"""Find quotes in their sources: exact lookups and fuzzy alignment, linear in text size.
+
+A source's text is compared after `normalize_for_match` (quotes, dashes and whitespace
+folded), paragraph by paragraph, joined by single spaces. Long sources get one index,
+built once in linear time: every word (lower-cased, edge punctuation stripped) maps to the
+offsets where it occurs, all held in one sorted numpy array. An exact lookup checks only
+the starts that the quote's two rarest inner words agree on, so its cost follows how often
+those words occur, not the size of the source; short sources are simply scanned.
+
+Fuzzy alignment (for quotes a model copied with a word dropped, case or quote marks
+changed) votes with the quote's indexed words for where it would start, aligns the quote
+inside the best few candidate windows only (`rapidfuzz.fuzz.partial_ratio_alignment`,
+whose span is as long as the quote), then moves the span's ends to the word edges near
+it that give the best case-insensitive `fuzz.ratio` to the quote: the true span is
+longer when a word was dropped, shorter when one was added. A global edit alignment
+cannot find those ends: it places the source's extra characters anywhere at equal cost.
+Whatever is found is returned as a span of the source's own text: verbatim by construction.
+"""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+import re
+import string
+from dataclasses import dataclass
+
+import numpy as np
+from rapidfuzz import fuzz
+
+from briefing.text import fold_with_offsets, normalize_for_match
+
+# Sources shorter than this (normalised characters) are scanned instead of indexed.
+INDEX_MIN_CHARS = 20_000
+# The index is built this many characters at a time, to bound the memory it takes.
+INDEX_CHUNK_CHARS = 1_000_000
+# A quote's rarest words, up to this many, vote for where it starts.
+VOTING_WORDS = 6
+# At most this many candidate windows are aligned per quote and source.
+MAX_WINDOWS = 3
+_EDGE_PUNCTUATION = string.punctuation + "“”‘’«»…–—"
+_WORD_CHAR = re.compile(r"\w")
+# How far around its estimated place a span's own characters are looked for.
+RAW_SEARCH_MARGIN = 256
+
+
+def word_key(token: str) -> str:
+    """How a word is indexed: lower-cased, without punctuation at its edges."""
+    return token.lower().strip(_EDGE_PUNCTUATION)
+
+
+@dataclass(frozen=True)
+class Span:
+    """Where a quote was found in a source's normalised text, and how closely it matched."""
+
+    start: int
+    end: int
+    score: float
+
+
+def _tokens_with_offsets(text: str, base: int = 0) -> list[tuple[int, str]]:
+    """The space-separated tokens of normalised text, each with its character offset."""
+    found: list[tuple[int, str]] = []
+    offset = base
+    for token in text.split(" "):
+        found.append((offset, token))
+        offset += len(token) + 1
+    return found
+
+
+class _WordIndex:
+    """Where each word of a text occurs: every token's character offset, sorted by the id
+    of its word key, so that a key's offsets are one slice (a few bytes per token)."""
+
+    def __init__(self, text: str) -> None:
+        self._ids: dict[str, int] = {}
+        numbers = itertools.count()  # a fresh id for each new key (ids need not be dense)
+        ids: list[np.ndarray] = []
+        offsets: list[np.ndarray] = []
+        for low, high in _chunks(text, INDEX_CHUNK_CHARS):
+            tokens = text[low:high].split(" ")
+            lengths = np.fromiter(map(len, tokens), dtype=np.int64, count=len(tokens))
+            offsets.append(low + np.concatenate(([0], np.cumsum(lengths[:-1] + 1))))
+            keys = [token.lower().strip(_EDGE_PUNCTUATION) for token in tokens]
+            found = map(self._ids.setdefault, keys, numbers)
+            ids.append(np.fromiter(found, dtype=np.int64, count=len(keys)))
+        every_id = np.concatenate(ids)
+        order = np.argsort(every_id, kind="stable")
+        self._sorted_ids = every_id[order]
+        self._offsets = np.concatenate(offsets)[order]
+
+    def places(self, key: str) -> np.ndarray:
+        """The ascending offsets of the tokens whose key is `key` (empty when none)."""
+        number = self._ids.get(key) if key else None
+        if number is None:
+            return self._offsets[:0]
+        low, high = np.searchsorted(self._sorted_ids, [number, number + 1])
+        return self._offsets[low:high]
+
+
+def _chunks(text: str, size: int) -> list[tuple[int, int]]:
+    """[low, high) pieces of about `size` characters, each cut just before a space."""
+    pieces: list[tuple[int, int]] = []
+    low = 0
+    while True:
+        cut = text.find(" ", low + size) if low + size < len(text) else -1
+        high = len(text) if cut < 0 else cut
+        pieces.append((low, high))
+        if cut < 0:
+            return pieces
+        low = high + 1
+
+
+class SourceText:
+    """One source's normalised text, its paragraphs' offsets, and (when long) its index."""
+
+    def __init__(self, paragraphs: list[str], index_min_chars: int = INDEX_MIN_CHARS) -> None:
+        self.raw = paragraphs
+        self.paragraphs = [normalize_for_match(p) for p in paragraphs]
+        self.starts: list[int] = []
+        offset = 0
+        for paragraph in self.paragraphs:
+            self.starts.append(offset)
+            offset += len(paragraph) + 1
+        self.text = " ".join(self.paragraphs)
+        lowered = self.text.lower()
+        # Case-insensitive comparison needs the same offsets: a few letters lower to two.
+        self.case_folded = len(lowered) == len(self.text)
+        self.folded = lowered if self.case_folded else self.text
+        self.index = _WordIndex(self.text) if len(self.text) >= index_min_chars else None
+
+    # -- exact -------------------------------------------------------------------------
+
+    def find(self, needle: str, start: int = 0) -> int | None:
+        """Where the normalised `needle` first occurs at or after `start`, or None."""
+        if not needle:
+            return None
+        candidates = self._candidates(needle) if self.index is not None else None
+        if candidates is None:
+            found = self.text.find(needle, start)
+            return found if found >= 0 else None
+        later = candidates[np.searchsorted(candidates, start) :]
+        return next((int(c) for c in later if self.text.startswith(needle, int(c))), None)
+
+    def _candidates(self, needle: str) -> np.ndarray | None:
+        """Where `needle` may start, ascending: the starts its two rarest inner words agree
+        on (the first and last word may be cut mid-word), or None if it has no inner word."""
+        assert self.index is not None
+        anchors = sorted(
+            (
+                (self.index.places(key), offset)
+                for offset, token in _tokens_with_offsets(needle)[1:-1]
+                if (key := word_key(token))
+            ),
+            key=lambda anchor: len(anchor[0]),
+        )[:2]
+        if not anchors:
+            return None
+        starts = anchors[0][0] - anchors[0][1]
+        for places, offset in anchors[1:]:
+            starts = np.intersect1d(starts, places - offset, assume_unique=True)
+        return starts
+
+    # -- fuzzy -------------------------------------------------------------------------
+
+    def align(self, quote: str, cutoff: float, start: int = 0) -> Span | None:
+        """The span at or after `start` that matches the normalised `quote` best, if its
+        case-insensitive `fuzz.ratio` to the quote is at least `cutoff`."""
+        if not quote:
+            return None
+        needle = quote.lower() if self.case_folded else quote
+        best: Span | None = None
+        for low, high in self._windows(quote, start):
+            span = self._align_in(needle, low, high, cutoff)
+            if span is not None and (best is None or span.score > best.score):
+                best = span
+        return best
+
+    def _windows(self, quote: str, start: int) -> list[tuple[int, int]]:
+        """Stretches of the text (from `start` on) where the quote may lie: the places of
+        its rarest word where most of its next-rarest words are also where they would be."""
+        if self.index is None:
+            return [(start, len(self.text))] if start < len(self.text) else []
+        anchors = sorted(
+            (
+                (places, offset)
+                for offset, token in _tokens_with_offsets(quote)
+                if len(places := self.index.places(word_key(token)))
+            ),
+            key=lambda anchor: len(anchor[0]),
+        )[:VOTING_WORDS]
+        if not anchors:
+            return []
+        begins = anchors[0][0] - anchors[0][1]
+        begins = begins[begins + len(quote) >= start]
+        slack = len(quote) // 4 + 16
+        support = np.zeros(len(begins), dtype=np.int64)
+        for places, offset in anchors[1:]:
+            expected = begins + offset
+            low = np.searchsorted(places, expected - slack)
+            high = np.searchsorted(places, expected + slack, side="right")
+            support += high > low
+        best = np.argsort(-support, kind="stable")[:MAX_WINDOWS]
+        return [
+            (
+                max(start, int(begins[n]) - slack),
+                min(len(self.text), int(begins[n]) + len(quote) + slack),
+            )
+            for n in best
+        ]
+
+    def _align_in(self, needle: str, low: int, high: int, cutoff: float) -> Span | None:
+        window = self.folded[low:high]
+        rough = fuzz.partial_ratio_alignment(needle, window, score_cutoff=cutoff * 0.8)
+        if rough is None:
+            return None
+        if len(needle) > len(window):  # rapidfuzz aligned the window inside the quote
+            rough_start, rough_end = low, high
+        else:
+            rough_start, rough_end = low + rough.dest_start, low + rough.dest_end
+        margin = len(needle) // 4 + 8
+        starts = self._boundaries(max(low, rough_start - margin), rough_start + margin)
+        ends = self._boundaries(rough_end - margin, min(high, rough_end + margin))
+        if not starts or not ends:
+            return None
+        begin = min(starts, key=lambda offset: abs(offset - rough_start))
+        end = min(ends, key=lambda offset: abs(offset - rough_end))
+        for _ in range(2):  # the best end for this start, then the best start for that end
+            end = max(ends, key=lambda e: self._ratio(needle, begin, e))
+            begin = max(starts, key=lambda b: self._ratio(needle, b, end))
+        score = self._ratio(needle, begin, end)
+        return Span(begin, end, score) if score >= cutoff else None
+
+    def _ratio(self, needle: str, begin: int, end: int) -> float:
+        if end - begin < len(needle) // 2:
+            return 0.0
+        return fuzz.ratio(needle, self.folded[begin:end])
+
+    def _boundaries(self, low: int, high: int) -> list[int]:
+        """Offsets in [low, high] where a span may start or end: the edges of words and of
+        the spaces between them."""
+        text = self.text
+        low, high = max(0, low), min(len(text), high)
+        return [
+            offset
+            for offset in range(low, high + 1)
+            if offset in (0, len(text))
+            or text[offset] == " "
+            or text[offset - 1] == " "
+            or _is_word(text[offset - 1]) != _is_word(text[offset])
+        ]
+
+    # -- the source's own characters ----------------------------------------------------
+
+    def paragraph_at(self, offset: int) -> int:
+        """The number of the paragraph holding the normalised text's `offset`."""
+        return max(0, bisect.bisect_right(self.starts, offset) - 1)
+
+    def original(self, start: int, end: int) -> str:
+        """The source's own characters behind the normalised span [start, end): the span
+        itself when they cannot be told (it then still matches after normalisation)."""
+        span = self.text[start:end]
+        number = self.paragraph_at(start)
+        normalised, raw = self.paragraphs[number], self.raw[number]
+        if end > self.starts[number] + len(normalised):
+            return span  # crosses paragraphs: the normalised form is all there is
+        scale = len(raw) / max(1, len(normalised))
+        local = start - self.starts[number]
+        margin = RAW_SEARCH_MARGIN + len(span)
+        low = max(0, int(local * scale) - margin)
+        high = min(len(raw), int((local + len(span)) * scale) + margin)
+        folded, where = fold_with_offsets(raw[low:high])
+        found = folded.find(span)
+        if found < 0:
+            return span
+        candidate = raw[low + where[found] : low + where[found + len(span) - 1] + 1]
+        return candidate if normalize_for_match(candidate) == span else span
+
+
+def _is_word(char: str) -> bool:
+    return bool(_WORD_CHAR.match(char))
