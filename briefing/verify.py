@@ -173,6 +173,7 @@ def _match_parts(text: SourceText, parts: list[str]) -> list[Span] | None:
     position = 0
     for part in parts:
         found = text.find(part, position)
+        span: Span | None
         if found is not None:
             span = Span(found, found + len(part), 100.0)
         elif len(part) >= MIN_REPAIR_CHARS:

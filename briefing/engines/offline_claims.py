@@ -346,7 +346,7 @@ def _role_phrase_speaker(
     head = words[-1].lower().strip(",")
     if head not in lx.roles:
         return None
-    phrase_words = []
+    phrase_words: list[str] = []
     for word in reversed(words[:-1]):
         if word.lower() in _DETERMINERS:
             break
@@ -813,7 +813,7 @@ class ClaimFinder:
         context = self.context
         if not opens_with_quote(sentence.view) or not context.last_was_quotation:
             return None
-        if index - context.last_speaker_index != 1:
+        if context.last_speaker is None or index - context.last_speaker_index != 1:
             return None
         text = _clean(_quoted_text(sentence))
         if len(text.split()) < _MIN_CLAIM_WORDS:
