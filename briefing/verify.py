@@ -16,10 +16,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import TypeVar
 
 from pydantic import BaseModel
 
+from briefing.grounding import not_name_words, stated_numbers, unsupported
 from briefing.pack import Pack
 from briefing.schema import Actor, Article, Claim, Evidence, Extraction, Figure
 from briefing.spans import INDEX_MIN_CHARS, SourceText, Span
@@ -32,8 +32,6 @@ MIN_REPAIR_CHARS = 20
 # (measured by benchmarks/faithfulness.py: see benchmarks/README.md).
 REPAIR_CUTOFF = 90.0
 _ELLIPSIS = re.compile(r"\s*\.\.\.+\s*")
-
-EvidenceBacked = TypeVar("EvidenceBacked", Claim, Figure)
 
 
 class SourceTexts:
@@ -132,6 +130,8 @@ class Verified(BaseModel):
     recited: int = 0
     dropped_claims: int = 0
     dropped_figures: int = 0
+    rewritten_claims: int = 0
+    unattributed_claims: int = 0
 
 
 @dataclass
@@ -139,6 +139,18 @@ class _Tally:
     dropped: int = 0
     repaired: int = 0
     recited: int = 0
+    dropped_claims: int = 0
+    dropped_figures: int = 0
+    rewritten_claims: int = 0
+    unattributed_claims: int = 0
+
+
+@dataclass(frozen=True)
+class _Held:
+    """A quote that holds, and the paragraph of its source it lies in."""
+
+    evidence: Evidence
+    paragraph: int
 
 
 @dataclass(frozen=True)
@@ -196,10 +208,10 @@ def _locate(needle: str, cited: str | None, texts: SourceTexts, pack: list[str])
 
 def _check(
     evidence: list[Evidence], texts: SourceTexts, allowed: Mapping[str, object], tally: _Tally
-) -> list[Evidence]:
+) -> list[_Held]:
     """The evidence that holds, each quote a span of the source it now cites, without
     repeats; what was repaired, re-cited or dropped is added to `tally`."""
-    unique: dict[tuple[str, str], Evidence] = {}
+    unique: dict[tuple[str, str], _Held] = {}
     pack = list(allowed)
     for item in evidence:
         needle = normalize_for_match(item.quote)
@@ -215,31 +227,135 @@ def _check(
         for span in located.spans:
             quote = item.quote if located.exact else text.original(span.start, span.end)
             key = (located.source_id, normalize_for_match(quote))
-            unique.setdefault(key, Evidence(source_id=located.source_id, quote=quote))
+            held = Evidence(source_id=located.source_id, quote=quote)
+            unique.setdefault(key, _Held(held, text.paragraph_at(span.start)))
     return list(unique.values())
 
 
-def _verify_items(
-    items: list[EvidenceBacked], texts: SourceTexts, allowed: Mapping[str, object], tally: _Tally
-) -> list[EvidenceBacked]:
-    kept: list[EvidenceBacked] = []
-    for item in items:
-        evidence = _check(item.evidence, texts, allowed, tally)
-        if evidence:
-            kept.append(item.model_copy(update={"evidence": evidence}))
+class _Speakers:
+    """The pack's extracted actors, to tell whether a claim's speaker is one of them and is
+    named in (or just before) the paragraph of one of the claim's quotes."""
+
+    def __init__(self, actors: list[Actor]) -> None:
+        self._actors = actors
+
+    def actor(self, speaker: str) -> Actor | None:
+        """The extracted actor `speaker` names: by a full name or alias, or by the words
+        of one ("Lavrov" for "Sergey Lavrov", "Foreign Minister Sergey Lavrov" too)."""
+        wanted = _name_words(speaker)
+        for actor in self._actors:
+            for name in (actor.name, *actor.aliases):
+                words = _name_words(name)
+                if words and (wanted <= words or words <= wanted):
+                    return actor
+        return None
+
+    def named_near(self, actor: Actor, text: SourceText, paragraph: int) -> bool:
+        """True when the paragraph, or one of the few before it (which a "he said" refers
+        back to), names the actor or gives its role."""
+        first = max(0, paragraph - SPEAKER_LOOKBACK_PARAGRAPHS)
+        nearby = " ".join(text.paragraphs[first : paragraph + 1]).lower()
+        present = set(re.findall(r"[\w'’-]+", nearby))
+        for name in (actor.name, *actor.aliases):
+            if name.lower() in nearby or _distinctive(name) & present:
+                return True
+        return bool(actor.role) and actor.role.lower() in nearby
+
+
+SPEAKER_LOOKBACK_PARAGRAPHS = 3
+
+
+def _name_words(name: str) -> set[str]:
+    return {word.lower() for word in re.findall(r"[\w'’-]+", name)} - not_name_words()
+
+
+def _distinctive(name: str) -> set[str]:
+    """The words of a name that identify it alone (not "the", "Minister", "of" …)."""
+    return {word for word in _name_words(name) if len(word) > 2}
+
+
+def _checked_claim(
+    claim: Claim, held: list[_Held], texts: SourceTexts, speakers: _Speakers, tally: _Tally
+) -> Claim:
+    """The claim with a speaker its quotes support (else none), and a text stating only
+    numbers and names its quotes hold (else the longest quote)."""
+    speaker, exempt = claim.speaker, []
+    if speaker:
+        actor = speakers.actor(speaker)
+        if actor is not None and any(
+            speakers.named_near(actor, text, item.paragraph)
+            for item in held
+            if (text := texts.get(item.evidence.source_id)) is not None
+        ):
+            exempt = [speaker, actor.name, *actor.aliases, actor.role or ""]
+        else:
+            speaker = None
+            tally.unattributed_claims += 1
+    quotes = [item.evidence.quote for item in held]
+    text = claim.text
+    if unsupported(text, " ".join(quotes), exempt):
+        text = max(quotes, key=len)
+        tally.rewritten_claims += 1
+    return claim.model_copy(
+        update={"speaker": speaker, "text": text, "evidence": [h.evidence for h in held]}
+    )
+
+
+def _value_is_quoted(figure: Figure, quotes: list[str]) -> bool:
+    """True when each number of the figure's value is in its quotes (or, for a value with no
+    number, such as "dozens", the value itself is)."""
+    joined = " ".join(quotes)
+    if stated_numbers(figure.value):
+        return not [
+            missing for missing in unsupported(figure.value, joined) if missing[0].isdigit()
+        ]
+    return normalize_for_match(figure.value).lower() in normalize_for_match(joined).lower()
+
+
+def _verify_claims(
+    claims: list[Claim],
+    texts: SourceTexts,
+    allowed: Mapping[str, object],
+    speakers: _Speakers,
+    tally: _Tally,
+) -> list[Claim]:
+    kept: list[Claim] = []
+    for claim in claims:
+        held = _check(claim.evidence, texts, allowed, tally)
+        if held:
+            kept.append(_checked_claim(claim, held, texts, speakers, tally))
+        else:
+            tally.dropped_claims += 1
+    return kept
+
+
+def _verify_figures(
+    figures: list[Figure], texts: SourceTexts, allowed: Mapping[str, object], tally: _Tally
+) -> list[Figure]:
+    kept: list[Figure] = []
+    for figure in figures:
+        held = _check(figure.evidence, texts, allowed, tally)
+        evidence = [item.evidence for item in held]
+        if held and _value_is_quoted(figure, [e.quote for e in evidence]):
+            kept.append(figure.model_copy(update={"evidence": evidence}))
+        else:
+            tally.dropped_figures += 1
     return kept
 
 
 def verify(extraction: Extraction, texts: SourceTexts, allowed_ids: Iterable[str]) -> Verified:
-    """Keep the evidence that is in the pack's sources, repaired and re-cited where needed.
+    """Keep what the pack's sources support: evidence found there (repaired and re-cited
+    where needed), claims whose text states only what their quotes hold (else their text
+    becomes the quote) and whose speaker is an actor the quotes' paragraphs name (else they
+    are unattributed), figures whose value is quoted.
 
     `allowed_ids` are the sources the engine was shown; a quote is only ever cited to one
     of them, whatever id the engine gave.
     """
     allowed = dict.fromkeys(source_id for source_id in allowed_ids if source_id in texts)
     tally = _Tally()
-    claims = _verify_items(extraction.claims, texts, allowed, tally)
-    figures = _verify_items(extraction.figures, texts, allowed, tally)
+    claims = _verify_claims(extraction.claims, texts, allowed, _Speakers(extraction.actors), tally)
+    figures = _verify_figures(extraction.figures, texts, allowed, tally)
     actors = [
         actor.model_copy(update={"sources": [s for s in actor.sources if s in allowed]})
         for actor in extraction.actors
@@ -248,11 +364,7 @@ def verify(extraction: Extraction, texts: SourceTexts, allowed_ids: Iterable[str
         extraction=Extraction(
             actors=[actor for actor in actors if actor.sources], claims=claims, figures=figures
         ),
-        dropped=tally.dropped,
-        repaired=tally.repaired,
-        recited=tally.recited,
-        dropped_claims=len(extraction.claims) - len(claims),
-        dropped_figures=len(extraction.figures) - len(figures),
+        **vars(tally),
     )
 
 

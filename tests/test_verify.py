@@ -285,3 +285,91 @@ def test_a_source_with_a_cut_off_quote_keeps_its_own_characters_when_repaired():
     assert result.extraction.claims[0].evidence[0].quote == (
         "Our  forces – all of them – are ready to defend the border"
     )
+
+
+# ---------------------------------------------------------------- claim and figure text
+
+REPORT = (
+    "Mayor Anna Brandt visited the shelter on Monday.",
+    "“About 400 residents were evacuated overnight,” she said.",
+    "Rain is expected to continue until Thursday.",
+)
+
+
+def report_texts() -> SourceTexts:
+    return SourceTexts([Article(source=Source(id="a", path="a.txt"), paragraphs=list(REPORT))])
+
+
+BRANDT = Actor(name="Anna Brandt", aliases=[], kind="person", role="mayor", sources=["a"])
+
+
+def checked_claim(text: str, speaker: str | None = "Anna Brandt", actors=(BRANDT,)) -> object:
+    quote = "About 400 residents were evacuated overnight"
+    found = Claim(speaker=speaker, text=text, evidence=[Evidence(source_id="a", quote=quote)])
+    return verify(
+        Extraction(actors=list(actors), claims=[found], figures=[]), report_texts(), ["a"]
+    )
+
+
+def test_a_claim_text_with_an_invented_number_becomes_its_quote():
+    result = checked_claim("4,321 people were evacuated, Brandt said")
+    [claim] = result.extraction.claims
+    assert claim.text == "About 400 residents were evacuated overnight"
+    assert claim.speaker == "Anna Brandt"
+    assert result.rewritten_claims == 1
+
+
+def test_a_claim_text_restating_its_quote_is_kept_with_the_speakers_name():
+    result = checked_claim("Anna Brandt said about 400 residents were evacuated")
+    assert result.extraction.claims[0].text == "Anna Brandt said about 400 residents were evacuated"
+    assert result.rewritten_claims == 0
+
+
+def test_a_claim_text_naming_someone_its_quote_does_not_becomes_the_quote():
+    result = checked_claim("Governor Ortiz ordered 400 residents evacuated")
+    assert result.extraction.claims[0].text.startswith("About 400 residents")
+    assert result.rewritten_claims == 1
+
+
+def test_a_speaker_named_just_before_a_he_said_quote_is_kept():
+    assert checked_claim("400 residents were evacuated").extraction.claims[0].speaker == (
+        "Anna Brandt"
+    )
+
+
+def test_a_speaker_known_by_surname_resolves_to_the_extracted_actor():
+    assert checked_claim("400 were evacuated", speaker="Brandt").extraction.claims[0].speaker
+
+
+def test_a_speaker_who_is_no_extracted_actor_is_removed_and_counted():
+    result = checked_claim("400 residents were evacuated", speaker="Governor Ortiz")
+    assert result.extraction.claims[0].speaker is None
+    assert result.unattributed_claims == 1
+
+
+def test_a_speaker_the_quotes_paragraphs_never_name_is_removed():
+    far = Actor(name="Omar Ortiz", aliases=[], kind="person", role="governor", sources=["a"])
+    result = checked_claim("400 residents were evacuated", "Omar Ortiz", actors=(BRANDT, far))
+    assert result.extraction.claims[0].speaker is None
+
+
+def figure_of(value: str, quote: str) -> Figure:
+    return Figure(
+        subject="residents evacuated",
+        value=value,
+        number=None,
+        unit=None,
+        qualifier=None,
+        attributed_to=None,
+        evidence=[Evidence(source_id="a", quote=quote)],
+    )
+
+
+@pytest.mark.parametrize(
+    ("value", "kept"), [("about 400", True), ("400", True), ("4,000", False), ("dozens", False)]
+)
+def test_a_figure_is_kept_only_when_its_value_is_in_its_quote(value, kept):
+    figure = figure_of(value, "About 400 residents were evacuated overnight")
+    result = verify(Extraction(actors=[], claims=[], figures=[figure]), report_texts(), ["a"])
+    assert bool(result.extraction.figures) is kept
+    assert result.dropped_figures == (0 if kept else 1)
