@@ -256,6 +256,11 @@ def render(document: Briefing | Daily, fmt: Format, detail: Detail = "brief") ->
     return template.render(doc=document, detail=detail)
 
 
+def render_page(template: str, doc: object) -> str:
+    """`doc` through the named output template (such as ``story.md.j2``)."""
+    return _ENV.get_template(template).render(doc=doc)
+
+
 def _new_file_mode(path: Path) -> int:
     """The permissions a plain `open` would give `path`: the old file's, else 0o666 less
     the umask (a temporary file is created 0o600, which a web server could not read)."""
