@@ -5,7 +5,8 @@
 
 Each case is one file holding one single-line article (no paragraph breaks, as a page
 scraped without its markup arrives): real news prose from ../shared/corpus (examples/
-where that is absent), its paragraphs joined by spaces and repeated up to the size; and
+where that is absent), its paragraphs joined by spaces, then varied copies of it up to the
+size (see `prose_copies`); and
 one "token" of 10 MB, letters without a space or a sentence end. Each case runs in its own
 process, so the peak resident memory (ru_maxrss) is that case's alone. Time and memory
 should grow linearly with the size: the table gives both per MB.
@@ -14,6 +15,7 @@ should grow linearly with the size: the table gives both per MB.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import random
 import resource
@@ -22,9 +24,10 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
-from corpus import CORPUS, TIKTOKEN_FILES
+from corpus import TIKTOKEN_FILES, _Vocabulary, corpus_files, variant_text
 from report import machine, publish, table
 
 REPO = Path(__file__).resolve().parent.parent
@@ -33,25 +36,31 @@ MB = 1_000_000
 HEADER = "title A very long article\noutlet Benchmark\ndate 2025-07-13\n\n"
 
 
-def prose() -> str:
-    """The body text of every corpus article, on one line."""
+def prose_copies() -> Iterator[str]:
+    """The body text of corpus articles, one article at a time on one line: the files as
+    found, then endless copies made into new stories by `corpus.variant_text` (sentences
+    shuffled, names renamed), so that no stretch of the article repeats another and clean
+    or dedup cannot make the input smaller. From examples/ where the corpus is absent."""
     from briefing.ingest.plain import text_to_draft
 
-    root = CORPUS if CORPUS.is_dir() else EXAMPLES
-    bodies = []
-    for path in sorted(root.rglob("*.txt")):
-        if "PROVENANCE" in path.parts:
-            continue
-        draft = text_to_draft(path.read_text(encoding="utf-8"), path=path.name, markdown=False)
-        bodies.append(" ".join(draft.paragraphs))
-    return " ".join(bodies)
+    files = corpus_files() or sorted(EXAMPLES.rglob("*.txt"))
+    vocabulary = _Vocabulary(files)
+    for copy in itertools.count():
+        for path in files:
+            text = path.read_text("utf-8") if copy == 0 else variant_text(path, copy, vocabulary)
+            yield " ".join(text_to_draft(text, path=path.name, markdown=False).paragraphs)
 
 
 def single_line_article(size: int) -> str:
-    """Corpus prose repeated to `size` characters, cut at a word boundary, on one line."""
-    text = prose()
-    repeated = (text + " ") * (size // (len(text) + 1) + 1)
-    return HEADER + repeated[:size].rsplit(" ", 1)[0] + "\n"
+    """Corpus prose (see `prose_copies`) up to `size` characters, on one line."""
+    parts: list[str] = []
+    length = 0
+    for body in prose_copies():
+        parts.append(body)
+        length += len(body) + 1
+        if length >= size:
+            break
+    return HEADER + " ".join(parts)[:size].rsplit(" ", 1)[0] + "\n"
 
 
 def single_token(size: int) -> str:

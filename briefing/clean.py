@@ -14,7 +14,7 @@ import re
 from collections import Counter
 
 from briefing.schema import Article
-from briefing.text import words
+from briefing.text import split_sentences, words
 
 # Paragraphs up to this many words can be page furniture; longer ones are prose.
 FURNITURE_MAX_WORDS = 25
@@ -22,6 +22,11 @@ FURNITURE_MAX_WORDS = 25
 # this: a longer paragraph is prose even when it opens with "Copyright" or holds
 # disclaimer words, so a story scraped as one paragraph is never dropped whole.
 DISCLAIMER_MAX_WORDS = 120
+# Real paragraphs stay far below this (the longest in ../shared's inputs has 1,688
+# characters). A longer one is a page that lost its breaks: it is cut at sentence ends
+# into paragraphs of at most this size, so that no rule after clean (furniture, repeats,
+# verify's look-back for a speaker) ever works on a whole article as one paragraph.
+MAX_PARAGRAPH_CHARS = 5_000
 
 _HTTP_STATUS = re.compile(r"^\s*(?:error\s*)?[1-5]\d\d\b[\s:.!-]*(?:[A-Za-z ]{0,40})$", re.I)
 _ERROR_PAGE = re.compile(
@@ -288,6 +293,27 @@ def _strip_dateline(paragraphs: list[str]) -> list[str]:
     return paragraphs
 
 
+def _restore_breaks(paragraphs: list[str]) -> list[str]:
+    """Paragraphs longer than MAX_PARAGRAPH_CHARS cut into runs of whole sentences of at
+    most that size (a sentence longer than that stays whole)."""
+    restored: list[str] = []
+    for paragraph in paragraphs:
+        if len(paragraph) <= MAX_PARAGRAPH_CHARS:
+            restored.append(paragraph)
+            continue
+        run: list[str] = []
+        size = 0
+        for sentence in split_sentences(paragraph):
+            if run and size + 1 + len(sentence) > MAX_PARAGRAPH_CHARS:
+                restored.append(" ".join(run))
+                run, size = [], -1
+            run.append(sentence)
+            size += 1 + len(sentence)
+        if run:
+            restored.append(" ".join(run))
+    return restored
+
+
 def _story_candidates(paragraphs: list[str]) -> list[str]:
     """The paragraphs left after link lists, fused captions and glued quotes are dealt with."""
     return [_space_glued_quotes(_strip_fused_caption(p)) for p in _drop_link_lists(paragraphs)]
@@ -295,7 +321,7 @@ def _story_candidates(paragraphs: list[str]) -> list[str]:
 
 def clean_paragraphs(paragraphs: list[str]) -> list[str]:
     """The story paragraphs of an article, furniture and internal repeats removed."""
-    story = _story_candidates(paragraphs)
+    story = _story_candidates(_restore_breaks(paragraphs))
     kept = _strip_dateline(_drop_repeats([p for p in story if not is_furniture(p)]))
     _words_of.cache_clear()  # the cache serves one article's rules; keep no text beyond it
     return kept
@@ -304,12 +330,13 @@ def clean_paragraphs(paragraphs: list[str]) -> list[str]:
 def why_dropped(article: Article) -> str:
     """Which rules removed the paragraphs of an article that cleaning left empty, e.g.
     "2 paragraphs: 1 disclaimer, 1 error page"."""
-    candidates = _story_candidates(article.paragraphs)
+    restored = _restore_breaks(article.paragraphs)
+    candidates = _story_candidates(restored)
     rules = Counter(rule for rule in map(furniture_rule, candidates) if rule)
-    if len(candidates) < len(article.paragraphs):
-        rules["link list"] += len(article.paragraphs) - len(candidates)
+    if len(candidates) < len(restored):
+        rules["link list"] += len(restored) - len(candidates)
     _words_of.cache_clear()
-    total = len(article.paragraphs)
+    total = len(restored)
     named = ", ".join(f"{n} {rule}" for rule, n in sorted(rules.items(), key=lambda r: -r[1]))
     return f"{total} paragraph{'s' if total != 1 else ''}: {named or 'no text'}"
 

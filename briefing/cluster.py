@@ -14,7 +14,7 @@ number of articles times the length of short posting lists, not with its square.
 Candidates are merged by average-linkage clustering: two groups join when the mean
 similarity over all their pairs (pairs that were never candidates count as zero) reaches
 the threshold, so one bridging pair cannot chain unrelated stories together. Two groups of
-three or more articles also need to be held together about as tightly as each holds itself:
+four or more articles also need to be held together about as tightly as each holds itself:
 their mean cross similarity must reach `COHESION` times the mean similarity within them.
 Two events of one kind form two tight groups that share only the kind's vocabulary, so
 their cross similarity stays well below their own; the articles of one event do not.
@@ -52,8 +52,8 @@ MAX_DAYS_APART = 3
 WRITTEN_DAYS_APART = 31
 # Groups of at least this many articles merge only when their mean cross similarity reaches
 # this share of the mean similarity within them (tuned on the odd ECB+ topics 1-35).
-COHESION = 0.6
-MIN_COHESION_SIZE = 3
+COHESION = 0.7
+MIN_COHESION_SIZE = 4
 FEATURES_PER_ARTICLE = 64
 # Candidates come from this many of an article's strongest features.
 INDEX_FEATURES = 16

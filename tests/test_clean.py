@@ -1,6 +1,12 @@
 import pytest
 
-from briefing.clean import clean, clean_paragraphs, is_furniture, why_dropped
+from briefing.clean import (
+    MAX_PARAGRAPH_CHARS,
+    clean,
+    clean_paragraphs,
+    is_furniture,
+    why_dropped,
+)
 from briefing.schema import Article, Source
 
 STORY = "Lavrov said Moscow and Pyongyang's cooperation contributes to stability on the peninsula."
@@ -214,3 +220,15 @@ def test_an_article_dropped_whole_names_the_rules_that_fired():
     assert why_dropped(article) == (
         "5 paragraphs: 2 link list, 1 error page, 1 disclaimer, 1 widget or credit line"
     )
+
+
+def test_a_page_that_lost_its_breaks_is_cut_into_paragraphs_of_whole_sentences():
+    sentences = [f"Officials said on day {i} that the port would reopen soon." for i in range(400)]
+    kept = clean_paragraphs([" ".join(sentences)])
+    assert len(kept) > 1 and all(len(p) <= MAX_PARAGRAPH_CHARS for p in kept)
+    assert " ".join(kept) == " ".join(sentences)  # cut between sentences, nothing lost
+
+
+def test_a_paragraph_of_ordinary_length_is_never_cut():
+    paragraph = " ".join([STORY] * 10)
+    assert len(paragraph) < MAX_PARAGRAPH_CHARS and clean_paragraphs([paragraph]) == [paragraph]

@@ -241,13 +241,14 @@ def test_same_kind_events_stay_apart_whatever_the_input_order(seed):
 
 
 def test_two_tight_groups_linked_loosely_do_not_merge():
-    """Each triple holds together at 0.8; the triples share 0.3 across: above the threshold,
-    but far below how tightly each holds itself."""
-    inside = {pair: 0.8 for pair in [(0, 1), (0, 2), (1, 2), (3, 4), (3, 5), (4, 5)]}
-    across = {(first, second): 0.3 for first in range(3) for second in range(3, 6)}
-    assert clustering._average_linkage(6, inside | across, 0.1) == [[0, 1, 2], [3, 4, 5]]
-    looser = {pair: 0.45 for pair in inside}
-    assert clustering._average_linkage(6, looser | across, 0.1) == [[0, 1, 2, 3, 4, 5]]
+    """Each group of four holds together at 0.8; the groups share 0.3 across: above the
+    threshold, but far below how tightly each holds itself."""
+    first, second = range(4), range(4, 8)
+    inside = {(a, b): 0.8 for group in (first, second) for a in group for b in group if a < b}
+    across = {(a, b): 0.3 for a in first for b in second}
+    assert clustering._average_linkage(8, inside | across, 0.1) == [[0, 1, 2, 3], [4, 5, 6, 7]]
+    looser = {pair: 0.4 for pair in inside}
+    assert clustering._average_linkage(8, looser | across, 0.1) == [list(range(8))]
 
 
 def test_a_small_group_joins_a_tight_one_on_the_threshold_alone():

@@ -422,3 +422,12 @@ def test_a_new_story_never_takes_an_id_the_history_already_holds(tmp_path):
     other = daily_json(str(write(tmp_path / "d2", ELECTION)))  # same day label, another story
     assert other.date == first.date
     assert other.stories[0].story_id != first.stories[0].story_id
+
+
+def test_a_dry_run_neither_reads_nor_writes_the_history(tmp_path):
+    store = store_file()
+    store.parent.mkdir(parents=True)
+    store.write_bytes(b"damaged")  # a dry run does not even open it
+    result = run("daily", str(write(tmp_path / "d1", DAY_ONE)), "--dry-run", "--since", "last")
+    assert result.exit_code == 0, result.output
+    assert store.read_bytes() == b"damaged"

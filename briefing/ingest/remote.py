@@ -100,6 +100,12 @@ def follow_teasers(drafts: Sequence[Draft], options: FetchOptions, max_bytes: in
         except Unusable as problem:
             draft.notes.append(f"--follow: its page could not be read ({problem.reason})")
             continue
+        except Exception as error:
+            if not _is_input_error(error):
+                raise
+            reason = f"{type(error).__name__}: {error}"
+            draft.notes.append(f"--follow: its page could not be read ({reason})")
+            continue
         if page.characters <= draft.characters:
             draft.notes.append("--follow: its page holds no more text than the feed")
             continue
@@ -108,6 +114,12 @@ def follow_teasers(drafts: Sequence[Draft], options: FetchOptions, max_bytes: in
         draft.published = draft.published or page.published
         draft.author = draft.author or page.author
         draft.notes.append(f"--follow: full text read from {got.final_url or got.url}")
+
+
+def _is_input_error(error: Exception) -> bool:
+    from briefing.ingest.core import _is_input_error as is_input_error  # core imports this module
+
+    return is_input_error(error)
 
 
 def _page_draft(fetched: Fetched, max_bytes: int) -> Draft:
