@@ -3,21 +3,30 @@
 1. Quality: every story folder of the shared corpus (default ``../shared/corpus``) is copied
    into one folder and `briefing.daily.daily` (offline engine) runs over it; the stories it
    finds are scored against the folders with purity and the adjusted Rand index.
-2. Feeds: the three 2023-11-24 feed snapshots (``../shared/ingest/feeds``), listing the
+2. ECB+ (default ``../shared/clustering/ecbplus``): two real events of the same kind per
+   topic, one folder per event. The files of the chosen topics are copied into one folder
+   under names that carry no label, read as `briefing daily` reads them (ingest + clean) and
+   clustered by `briefing.cluster.cluster`, the step `daily` takes next; every article left
+   alone counts as its own story, as under "Other reports". Scored with purity, ARI and
+   completeness on the odd topics (used to tune), the even ones (held out) and all.
+3. Feeds: the three 2023-11-24 feed snapshots (``../shared/ingest/feeds``), listing the
    stories that more than one outlet covers.
-3. Speed: `briefing.cluster.cluster` alone on synthetic days of 1,000 and 10,000 articles
+4. Speed: `briefing.cluster.cluster` alone on synthetic days of 1,000 and 10,000 articles
    (Zipf-distributed filler words plus story-specific names and words, story sizes from a
    Pareto law capped at 200), with how many pairs it compared against all pairs.
 
 Prints Markdown for benchmarks/README.md. Run from the repository root:
 
-    .venv/bin/python benchmarks/cluster_quality.py [--corpus ../shared/corpus]
+    .venv/bin/python benchmarks/cluster_quality.py [--corpus ../shared/corpus] [--ecbplus DIR]
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import random
+import re
+import shutil
 import tempfile
 import time
 from pathlib import Path
@@ -25,6 +34,7 @@ from pathlib import Path
 import briefing.cluster as clustering
 from briefing.config import Options
 from briefing.daily import daily
+from briefing.pipeline import read_articles
 from briefing.schema import Article, Source
 from briefing.testing.clustering import adjusted_rand_index, found_stories, mix_corpus, purity
 
@@ -66,6 +76,53 @@ def corpus_quality(corpus: Path) -> list[str]:
             f"| {', '.join(folders)} |"
         )
     return lines
+
+
+ECB_SPLITS = {
+    "odd topics (tuning)": lambda topic: topic % 2 == 1,
+    "even topics (held out)": lambda topic: topic % 2 == 0,
+    "all topics": lambda topic: True,
+}
+_ECB_FOLDER = re.compile(r"(\d+)ecb(?:plus)?")
+
+
+def ecbplus_quality(folder: Path, topics: range = range(1, 36)) -> list[str]:
+    """Purity, ARI and completeness of the stories found in ECB+ topics, per split."""
+    with tempfile.TemporaryDirectory() as mixed:
+        truth: dict[str, str] = {}
+        for event in sorted(folder.iterdir()):
+            match = _ECB_FOLDER.fullmatch(event.name)
+            if not (event.is_dir() and match and int(match.group(1)) in topics):
+                continue
+            for article in sorted(event.glob("*.txt")):
+                name = hashlib.blake2b(f"{event.name}/{article.name}".encode(), digest_size=8)
+                shutil.copyfile(article, Path(mixed) / f"{name.hexdigest()}.txt")
+                truth[f"{name.hexdigest()}.txt"] = event.name
+        articles, _ = read_articles([mixed], Options(engine="offline"))
+    lines = [
+        "| topics | articles | events | stories found | purity | ARI | completeness | seconds |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for split, chosen in ECB_SPLITS.items():
+        subset = [a for a in articles if chosen(_ecb_topic(truth[Path(a.source.path).name]))]
+        started = time.perf_counter()
+        groups = clustering.cluster(subset)
+        seconds = time.perf_counter() - started
+        found = {article.id: number for number, group in enumerate(groups) for article in group}
+        expected = [truth[Path(a.source.path).name] for a in subset]
+        predicted = [found[a.id] for a in subset]
+        lines.append(
+            f"| {split} | {len(subset)} | {len(set(expected))} | {len(groups)} "
+            f"| {purity(expected, predicted):.3f} | {adjusted_rand_index(expected, predicted):.3f} "
+            f"| {purity(predicted, expected):.3f} | {seconds:.1f} |"
+        )
+    return lines
+
+
+def _ecb_topic(event: str) -> int:
+    match = _ECB_FOLDER.fullmatch(event)
+    assert match is not None
+    return int(match.group(1))
 
 
 def feed_stories(feeds: Path) -> list[str]:
@@ -148,12 +205,17 @@ def speed() -> list[str]:
 
 
 def main() -> None:
-    """Print the three tables."""
+    """Print the tables (ECB+ only where its folder exists)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=REPO.parent / "shared" / "corpus")
+    parser.add_argument(
+        "--ecbplus", type=Path, default=REPO.parent / "shared" / "clustering" / "ecbplus"
+    )
     parser.add_argument("--feeds", type=Path, default=REPO.parent / "shared" / "ingest" / "feeds")
     arguments = parser.parse_args()
     print("\n".join(corpus_quality(arguments.corpus)), end="\n\n")
+    if arguments.ecbplus.is_dir():
+        print("\n".join(ecbplus_quality(arguments.ecbplus)), end="\n\n")
     print("\n".join(feed_stories(arguments.feeds)), end="\n\n")
     print("\n".join(speed()))
 

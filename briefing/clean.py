@@ -11,12 +11,22 @@ from __future__ import annotations
 
 import functools
 import re
+from collections import Counter
 
 from briefing.schema import Article
-from briefing.text import words
+from briefing.text import split_sentences, words
 
 # Paragraphs up to this many words can be page furniture; longer ones are prose.
 FURNITURE_MAX_WORDS = 25
+# Disclaimers run longer (the longest in ../shared's inputs has 54 words), but never to
+# this: a longer paragraph is prose even when it opens with "Copyright" or holds
+# disclaimer words, so a story scraped as one paragraph is never dropped whole.
+DISCLAIMER_MAX_WORDS = 120
+# Real paragraphs stay far below this (the longest in ../shared's inputs has 1,688
+# characters). A longer one is a page that lost its breaks: it is cut at sentence ends
+# into paragraphs of at most this size, so that no rule after clean (furniture, repeats,
+# verify's look-back for a speaker) ever works on a whole article as one paragraph.
+MAX_PARAGRAPH_CHARS = 5_000
 
 _HTTP_STATUS = re.compile(r"^\s*(?:error\s*)?[1-5]\d\d\b[\s:.!-]*(?:[A-Za-z ]{0,40})$", re.I)
 _ERROR_PAGE = re.compile(
@@ -166,7 +176,9 @@ def _is_error_page(paragraph: str, word_count: int) -> bool:
     )
 
 
-def _is_disclaimer(paragraph: str) -> bool:
+def _is_disclaimer(paragraph: str, word_count: int) -> bool:
+    if word_count > DISCLAIMER_MAX_WORDS:
+        return False
     if _DISCLAIMER_LABEL.match(paragraph):
         return True
     if not _has_case_twins(paragraph) and _SELF_REFERENCE_WORDS.isdisjoint(_words_of(paragraph)):
@@ -204,17 +216,27 @@ def _words_of(paragraph: str) -> tuple[str, ...]:
     return tuple(words(paragraph))
 
 
+def furniture_rule(paragraph: str) -> str | None:
+    """The rule by which a paragraph is page furniture, or None when it is story text."""
+    word_count = len(_words_of(paragraph))
+    if word_count == 0:
+        return "no words"
+    if _is_error_page(paragraph, word_count):
+        return "error page"
+    if _is_disclaimer(paragraph, word_count):
+        return "disclaimer"
+    if _is_widget_or_credit(paragraph, word_count):
+        return "widget or credit line"
+    if _is_caption(paragraph, word_count):
+        return "photo caption"
+    if _is_link_debris(paragraph):
+        return "links and handles"
+    return None
+
+
 def is_furniture(paragraph: str) -> bool:
     """True when a paragraph is page furniture rather than part of the story."""
-    word_count = len(_words_of(paragraph))
-    return (
-        word_count == 0
-        or _is_error_page(paragraph, word_count)
-        or _is_disclaimer(paragraph)
-        or _is_widget_or_credit(paragraph, word_count)
-        or _is_caption(paragraph, word_count)
-        or _is_link_debris(paragraph)
-    )
+    return furniture_rule(paragraph) is not None
 
 
 def _drop_link_lists(paragraphs: list[str]) -> list[str]:
@@ -271,10 +293,52 @@ def _strip_dateline(paragraphs: list[str]) -> list[str]:
     return paragraphs
 
 
+def _restore_breaks(paragraphs: list[str]) -> list[str]:
+    """Paragraphs longer than MAX_PARAGRAPH_CHARS cut into runs of whole sentences of at
+    most that size (a sentence longer than that stays whole)."""
+    restored: list[str] = []
+    for paragraph in paragraphs:
+        if len(paragraph) <= MAX_PARAGRAPH_CHARS:
+            restored.append(paragraph)
+            continue
+        run: list[str] = []
+        size = 0
+        for sentence in split_sentences(paragraph):
+            if run and size + 1 + len(sentence) > MAX_PARAGRAPH_CHARS:
+                restored.append(" ".join(run))
+                run, size = [], -1
+            run.append(sentence)
+            size += 1 + len(sentence)
+        if run:
+            restored.append(" ".join(run))
+    return restored
+
+
+def _story_candidates(paragraphs: list[str]) -> list[str]:
+    """The paragraphs left after link lists, fused captions and glued quotes are dealt with."""
+    return [_space_glued_quotes(_strip_fused_caption(p)) for p in _drop_link_lists(paragraphs)]
+
+
 def clean_paragraphs(paragraphs: list[str]) -> list[str]:
     """The story paragraphs of an article, furniture and internal repeats removed."""
-    story = [_space_glued_quotes(_strip_fused_caption(p)) for p in _drop_link_lists(paragraphs)]
-    return _strip_dateline(_drop_repeats([p for p in story if not is_furniture(p)]))
+    story = _story_candidates(_restore_breaks(paragraphs))
+    kept = _strip_dateline(_drop_repeats([p for p in story if not is_furniture(p)]))
+    _words_of.cache_clear()  # the cache serves one article's rules; keep no text beyond it
+    return kept
+
+
+def why_dropped(article: Article) -> str:
+    """Which rules removed the paragraphs of an article that cleaning left empty, e.g.
+    "2 paragraphs: 1 disclaimer, 1 error page"."""
+    restored = _restore_breaks(article.paragraphs)
+    candidates = _story_candidates(restored)
+    rules = Counter(rule for rule in map(furniture_rule, candidates) if rule)
+    if len(candidates) < len(restored):
+        rules["link list"] += len(restored) - len(candidates)
+    _words_of.cache_clear()
+    total = len(restored)
+    named = ", ".join(f"{n} {rule}" for rule, n in sorted(rules.items(), key=lambda r: -r[1]))
+    return f"{total} paragraph{'s' if total != 1 else ''}: {named or 'no text'}"
 
 
 def _leading_headline(paragraphs: list[str]) -> str | None:

@@ -25,7 +25,7 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
-from briefing import pipeline
+from briefing import history, pipeline
 from briefing.config import (
     DEFAULT_BUDGET,
     DEFAULT_CONCURRENCY,
@@ -64,7 +64,7 @@ def _format_for(output: Path | None, fmt: str | None) -> Format:
     suffix = output.suffix.lower().lstrip(".")
     chosen = {"markdown": "md", "htm": "html"}.get(suffix, suffix)
     if chosen in FORMATS:
-        return chosen  # type: ignore[return-value]
+        return chosen
     click.echo(f"{output}: no format is named .{suffix}; writing Markdown (see --format)", err=True)
     return "md"
 
@@ -550,11 +550,21 @@ def build(paths: tuple[str, ...], output: Path | None, fmt: str | None, **flags:
     help="Also read the feeds of this list: OPML (as feed readers export it) or one feed "
     "URL per line. The page credits each feed.",
 )
+@click.option(
+    "--since",
+    metavar="last|YYYY-MM-DD|FILE",
+    help="Say what changed since the story history: the last stored run, the runs from a "
+    "day on, or a daily page saved as JSON. Continuing stories keep their id and list new "
+    "claims, figures that moved (old → new), new actors and outlets; new stories are marked "
+    "new and stories gone quiet are listed. Every run stores its stories in the history "
+    "($BRIEFING_HOME, else the user data dir).",
+)
 @engine_options
 def daily(
     paths: tuple[str, ...],
     day: str | None,
     feeds_file: Path | None,
+    since: str | None,
     output: Path | None,
     fmt: str | None,
     **flags: Any,
@@ -571,10 +581,73 @@ def daily(
         plan=lambda inputs, options: plan_daily(
             inputs, options, date=day, stdin=sys.stdin.buffer, feeds=feeds
         ),
-        make=lambda inputs, options, bar: make_daily(
-            inputs, options, date=day, stdin=sys.stdin.buffer, reporter=bar, feeds=feeds
+        make=lambda inputs, options, bar: _daily_with_history(
+            since,
+            day,
+            lambda: make_daily(
+                inputs, options, date=day, stdin=sys.stdin.buffer, reporter=bar, feeds=feeds
+            ),
         ),
     )
+
+
+def _daily_with_history(since: str | None, day: str | None, make: Callable[[], Daily]) -> Daily:
+    """Brief the day with the story history: opened first (a damaged store stops the run
+    before any call), linked to `--since`, and the day's stories stored after."""
+    page = history.saved_page(since) if since else None
+    with history.History.open() as store:
+        document = make()
+        today = day or document.date or history.utc_today()
+        if since is None:
+            document = history.ids_only(document, today, store)
+        else:
+            earlier = page if page is not None else history.earlier_stories(store, since, today)
+            document = history.follow(document, earlier, today, store)
+        if document.stories:
+            history.record(store, document, today)
+    return document
+
+
+@main.command(name="history")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="A list for reading, or JSON for scripts.",
+)
+def history_command(fmt: str) -> None:
+    """List the days in the story history and the stories of each, with their ids."""
+
+    def action() -> int:
+        with history.History.open() as store:
+            click.echo(history.render_listing(store.listing(), fmt), nl=False)
+        return 0
+
+    _run(action)
+
+
+@main.command()
+@click.argument("story_id")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default=None,
+    help="md, html or json (default: from the -o extension, else md).",
+)
+def story(story_id: str, output: Path | None, fmt: str | None) -> None:
+    """Show a story's timeline across the stored days: what it said each day and what moved."""
+
+    def action() -> int:
+        with history.History.open() as store:
+            timeline = store.timeline(story_id)
+        _emit(history.render_timeline(timeline, _format_for(output, fmt)), output)
+        return 0
+
+    _run(action)
 
 
 def _feed_list(path: Path | None) -> list[FeedEntry]:

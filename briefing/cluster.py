@@ -1,18 +1,27 @@
 """Group articles that cover the same event into stories, without a model or the network.
 
-Each article becomes a sparse TF-IDF vector over its content words and the pairs of
-capitalised words that name people, places and organisations ("sergey lavrov", "white
-house"); words written as names (capitalised mid-sentence, acronyms) and title words weigh
-more. Vectors keep only their strongest features, and candidate pairs come from an
-inverted index queried with each article's strongest (so mostly rare) features, so the work
-grows with the number of articles times the length of short posting lists, not with its
-square.
+Each article becomes a sparse TF-IDF vector over its content words, the numbers it writes
+("5.6", "288", "2013") and the pairs of capitalised words that name people, places and
+organisations ("sergey lavrov", "white house"); words written as names (capitalised
+mid-sentence, acronyms; not month or weekday names) and title words weigh more. Numbers
+and names are what tell two events of the same kind apart (two earthquakes, two arrests):
+the shared vocabulary of the kind ("magnitude", "police") is the same in both.
+
+Vectors keep only their strongest features, and candidate pairs come from an inverted index
+queried with each article's strongest (so mostly rare) features, so the work grows with the
+number of articles times the length of short posting lists, not with its square.
 
 Candidates are merged by average-linkage clustering: two groups join when the mean
 similarity over all their pairs (pairs that were never candidates count as zero) reaches
-the threshold, so one bridging pair cannot chain unrelated stories together. Articles
-whose known publication dates are further apart than `max_days_apart`, or that share no
-name, are never paired.
+the threshold, so one bridging pair cannot chain unrelated stories together. Two groups of
+four or more articles also need to be held together about as tightly as each holds itself:
+their mean cross similarity must reach `COHESION` times the mean similarity within them.
+Two events of one kind form two tight groups that share only the kind's vocabulary, so
+their cross similarity stays well below their own; the articles of one event do not.
+Articles whose publication dates are further apart than `max_days_apart`, or that share no
+name, are never paired; an article without a publication date is placed by the latest full
+date written in its text ("8 October 2011"), with a wider margin (`WRITTEN_DAYS_APART`),
+since a text's dates only approach the day it was written.
 
 Articles are put in a canonical order first and every tie is broken by that order, so
 the result does not depend on the order of the input.
@@ -31,11 +40,20 @@ from collections.abc import Sequence
 from datetime import date
 from typing import NamedTuple
 
+from briefing.ingest.dates import parse_date
+from briefing.language.lexicon import lexicon
 from briefing.memory import cycle_collector_paused
 from briefing.schema import Article
 
 THRESHOLD = 0.1
 MAX_DAYS_APART = 3
+# Undated articles placed by a date in their text: a report written days after an event
+# names the event's date, one written ahead names a date to come.
+WRITTEN_DAYS_APART = 31
+# Groups of at least this many articles merge only when their mean cross similarity reaches
+# this share of the mean similarity within them (tuned on the odd ECB+ topics 1-35).
+COHESION = 0.7
+MIN_COHESION_SIZE = 4
 FEATURES_PER_ARTICLE = 64
 # Candidates come from this many of an article's strongest features.
 INDEX_FEATURES = 16
@@ -46,6 +64,10 @@ MAX_POSTING = 200
 # a similarity built on few shared features is shrunk: cosine * shared / (shared + 1).
 MIN_SHARED_FEATURES = 2
 NAME_BOOST = 1.5
+NUMBER_BOOST = 1.5
+# Numbers are features from two characters on ("12", "5.6"): single digits say little.
+MIN_NUMBER_LENGTH = 2
+NUMBER_MARK = "#"
 TITLE_REPEAT = 3
 MIN_WORD_LENGTH = 3
 # Words are cut to this many letters: a cheap stemmer ("violent" and "violence" meet).
@@ -59,6 +81,15 @@ _NAME_PAIR = re.compile(
     rf"([{_UPPER}](?<![^\W\d_'][{_UPPER}])[^\W\d_]*(?:'[^\W\d_]+)*) (?=([{_UPPER}][^\W\d_]*))"
 )
 _MID_SENTENCE_CAPITAL = re.compile(rf"[{_UPPER}](?<=[\w,] [{_UPPER}])[^\W\d_]*")
+# A number as written, grouping commas included ("12,000", "5.6"), not inside a word ("MS08").
+# It opens with the digit it looks for, so the regex engine skips ahead to digits.
+_NUMBER = re.compile(r"\d(?<![\w.,]\d)\d*(?:[.,]\d+)*(?!\w)")
+# Full dates written in a text: "8 October 2011", "December 15, 2013", "2013-12-15".
+_WRITTEN_DATE = re.compile(
+    r"\b(?:\d{1,2}(?:st|nd|rd|th)?\s+[^\W\d_]{3,9}\.?,?\s+(?:19|20)\d\d"
+    r"|[^\W\d_]{3,9}\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+(?:19|20)\d\d"
+    r"|(?:19|20)\d\d-\d\d-\d\d)\b"
+)
 # Words too common to say what a story is about.
 _STOPWORD_TEXT = """
     a about above according across after afterwards again against ago ahead all almost
@@ -116,23 +147,41 @@ def canonical_key(article: Article) -> tuple[str, str, str, str, str]:
 def _features(text: str, names_allowed: bool) -> tuple[Counter[str], set[str]]:
     """How often each feature occurs in `text`, and which features are written as names.
 
-    Features are content words cut to their stem and pairs of adjacent capitalised words
-    ("kim jong", "jong un"). A word is written as a name when it is capitalised after a
-    word or a comma (not at a sentence start), or is an acronym.
+    Features are content words cut to their stem, numbers (marked `NUMBER_MARK`) and pairs
+    of adjacent capitalised words ("kim jong", "jong un"). A word is written as a name when
+    it is capitalised after a word or a comma (not at a sentence start), or is an acronym;
+    month and weekday names are capitalised without naming anyone.
     """
     text = text.replace("\u2019", "'")
     words = _WORD.findall(text)
     counts = Counter(filter(None, map(_stem, words)))
+    for number in _NUMBER.findall(text):
+        if len(number) >= MIN_NUMBER_LENGTH:
+            counts[NUMBER_MARK + number.replace(",", "")] += 1
     if not names_allowed:
         return counts, set()
     acronyms = filter(str.isupper, set(words))
-    names = {_stem(word) for word in (*acronyms, *_MID_SENTENCE_CAPITAL.findall(text))}
+    names = {
+        stem for word in (*acronyms, *_MID_SENTENCE_CAPITAL.findall(text)) if (stem := _stem(word))
+    }
     for first, second in _NAME_PAIR.findall(text):
         first, second = first.lower().removesuffix("'s"), second.lower()
         if first not in _STOPWORDS and second not in _STOPWORDS and "'" not in first:
             counts[f"{first} {second}"] += 1
             names.add(f"{first} {second}")
-    return counts, names & counts.keys()
+    return counts, (names - _calendar_features()) & counts.keys()
+
+
+def names_in(text: str) -> set[str]:
+    """The names `text` writes, as clustering sees them: pairs of capitalised words
+    ("ilse brandt") and stems of single ones written as names ("valmor")."""
+    return _features(text, names_allowed=True)[1]
+
+
+@functools.cache
+def _calendar_features() -> frozenset[str]:
+    """Month, weekday and holiday names as features: capitalised, but never names."""
+    return frozenset(filter(None, map(_stem, lexicon().calendar)))
 
 
 @functools.lru_cache(maxsize=1 << 17)
@@ -183,7 +232,15 @@ def _profiles(articles: Sequence[Article]) -> list[_Profile]:
     profiles = []
     for counts, names in featured:
         weights = {
-            feature: (1 + math.log(count)) * idf[feature] * (NAME_BOOST if feature in names else 1)
+            feature: (1 + math.log(count))
+            * idf[feature]
+            * (
+                NAME_BOOST
+                if feature in names
+                else NUMBER_BOOST
+                if feature.startswith(NUMBER_MARK)
+                else 1.0
+            )
             for feature, count in counts.items()
         }
         # Ties in weight are broken by the feature itself, so the cut is deterministic.
@@ -227,17 +284,34 @@ def _similarity(first: _Profile, second: _Profile) -> float:
     return math.fsum(products) * len(shared) / (len(shared) + 1)
 
 
-def _day(article: Article) -> date | None:
+class _Day(NamedTuple):
+    """When an article was written: its publication date, or a date its text gives."""
+
+    day: date
+    written: bool  # True when taken from the text, not from the metadata
+
+
+def _day(article: Article) -> _Day | None:
+    """The article's publication date, else the latest full date written in its text."""
     try:
-        return date.fromisoformat((article.source.published or "")[:10])
+        return _Day(date.fromisoformat((article.source.published or "")[:10]), written=False)
     except ValueError:
-        return None
+        pass
+    written = [
+        date.fromisoformat(parsed)
+        for found in _WRITTEN_DATE.findall(article.text)
+        if (parsed := parse_date(found)) is not None
+    ]
+    return _Day(max(written), written=True) if written else None
 
 
-def _close_in_time(first: date | None, second: date | None, max_days_apart: int) -> bool:
+def _close_in_time(first: _Day | None, second: _Day | None, max_days_apart: int) -> bool:
+    """False when both days are known and further apart than allowed: the margin is
+    `WRITTEN_DAYS_APART` when either day comes from a text rather than metadata."""
     if first is None or second is None:
         return True
-    return abs((first - second).days) <= max_days_apart
+    margin = WRITTEN_DAYS_APART if first.written or second.written else max_days_apart
+    return abs((first.day - second.day).days) <= max(margin, max_days_apart)
 
 
 def _average_linkage(
@@ -245,10 +319,12 @@ def _average_linkage(
 ) -> list[list[int]]:
     """Merge items into groups while the best mean pairwise similarity reaches `threshold`.
 
-    A group is named by its smallest member, and ties between equally similar merges go
-    to the smallest names, so the result is deterministic.
+    Groups of `MIN_COHESION_SIZE` or more must also pass `_cohesive`. A group is named by
+    its smallest member, and ties between equally similar merges go to the smallest names,
+    so the result is deterministic.
     """
     size = [1] * count
+    inner = [0.0] * count  # the sum of similarities over each group's own pairs
     alive = [True] * count
     members: list[list[int]] = [[index] for index in range(count)]
     links: list[dict[int, float]] = [{} for _ in range(count)]
@@ -264,6 +340,11 @@ def _average_linkage(
             continue
         if -negative_mean != links[first][second] / (size[first] * size[second]):
             continue  # stale: a side grew since this entry was pushed
+        if not _cohesive(
+            -negative_mean, (size[first], inner[first]), (size[second], inner[second])
+        ):
+            continue  # pushed again if either side grows
+        inner[first] += inner[second] + links[first][second]
         alive[second] = False
         size[first] += size[second]
         members[first] += members[second]
@@ -275,6 +356,17 @@ def _average_linkage(
                 heapq.heappush(heap, (-mean, min(first, other), max(first, other)))
     groups = [sorted(members[index]) for index in range(count) if alive[index]]
     return sorted(groups, key=lambda group: (-len(group), group[0]))
+
+
+def _cohesive(mean: float, first: tuple[int, float], second: tuple[int, float]) -> bool:
+    """Whether two groups (size, sum of inner similarities) may merge at cross mean `mean`:
+    always when either is smaller than `MIN_COHESION_SIZE`, else when `mean` reaches
+    `COHESION` times the mean similarity over both groups' own pairs."""
+    (size_a, inner_a), (size_b, inner_b) = first, second
+    if min(size_a, size_b) < MIN_COHESION_SIZE:
+        return True
+    own_pairs = (size_a * (size_a - 1) + size_b * (size_b - 1)) / 2
+    return mean >= COHESION * (inner_a + inner_b) / own_pairs
 
 
 def _absorb_links(links: list[dict[int, float]], keep: int, gone: int) -> None:

@@ -21,6 +21,9 @@ from briefing.text import split_sentences
 
 # Room left per block for the delimiter lines that name its sources in the prompt.
 BLOCK_OVERHEAD_TOKENS = 24
+# How many characters a slice of an overlong sentence starts with per token of room, until
+# the text's own ratio is known (English prose runs at about four).
+FIRST_CHARS_PER_TOKEN = 4.0
 HASH_BITS = 64
 
 TokenCounter = Callable[[str], int]
@@ -68,26 +71,57 @@ class _Unit:
 def _split_long(text: str, capacity: int, count: TokenCounter) -> list[str]:
     """Cut a paragraph that exceeds `capacity` into pieces at sentence boundaries.
 
-    A single sentence longer than the capacity is cut into equal slices of characters.
+    Each sentence is counted once, and a piece's count is the sum of its sentences' counts
+    plus one token for each space that joins them (tiktoken starts a token at each space
+    before a word, so this sum is never below the joined text's count): cost stays linear
+    in the paragraph's length. A single sentence longer than the capacity is cut into
+    slices of characters (see `_cut_characters`).
     """
     # A paragraph that fits and is single-spaced would come out of the loop below as it
-    # went in: skip splitting it into sentences and counting each prefix.
-    if count(text) <= capacity and text == " ".join(text.split()):
+    # went in: skip splitting it into sentences.
+    if text == " ".join(text.split()) and count(text) <= capacity:
         return [text]
     pieces: list[str] = []
-    current = ""
+    current: list[str] = []
+    used = 0
     for sentence in split_sentences(text):
-        candidate = f"{current} {sentence}".strip()
-        if current and count(candidate) > capacity:
-            pieces.append(current)
-            candidate = sentence
-        current = candidate
-        while count(current) > capacity:
-            cut = max(1, len(current) * capacity // count(current))
-            pieces.append(current[:cut])
-            current = current[cut:]
+        size = count(sentence)
+        if size > capacity:
+            if current:
+                pieces.append(" ".join(current))
+            *whole, last = _cut_characters(sentence, capacity, count)
+            pieces.extend(whole)
+            current, used = [last], count(last)
+            continue
+        if current and used + 1 + size > capacity:
+            pieces.append(" ".join(current))
+            current, used = [], 0
+        used += size + (1 if current else 0)
+        current.append(sentence)
     if current:
-        pieces.append(current)
+        pieces.append(" ".join(current))
+    return pieces
+
+
+def _cut_characters(text: str, capacity: int, count: TokenCounter) -> list[str]:
+    """Cut `text` into consecutive slices of at most `capacity` tokens.
+
+    Only slices are counted, never the rest of the text: each is tried at the width the
+    previous one had per token (at first `FIRST_CHARS_PER_TOKEN`) and narrowed in
+    proportion until it fits, so a 10 MB run of letters costs time linear in its length.
+    """
+    pieces: list[str] = []
+    start = 0
+    chars_per_token = FIRST_CHARS_PER_TOKEN
+    while start < len(text):
+        end = min(len(text), start + max(1, int(capacity * chars_per_token)))
+        tokens = count(text[start:end])
+        while tokens > capacity:
+            end = start + max(1, (end - start) * capacity // tokens)
+            tokens = count(text[start:end])
+        pieces.append(text[start:end])
+        chars_per_token = (end - start) / max(1, tokens)
+        start = end
     return pieces
 
 

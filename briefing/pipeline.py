@@ -17,7 +17,7 @@ from typing import BinaryIO, Protocol
 from pydantic import BaseModel
 
 from briefing.brief import brief_story
-from briefing.clean import clean
+from briefing.clean import clean, why_dropped
 from briefing.config import Options
 from briefing.dedup import Passage, dedup
 from briefing.engines import Engine, ExtractionFailed, SummaryInput, Usage, select_engine
@@ -93,16 +93,13 @@ def read_articles(
     )
     articles: list[Article] = []
     skipped = list(ingested.skipped)
-    for article in map(clean, ingested.articles):
+    for read in ingested.articles:
+        article = clean(read)
         if article.paragraphs:
             articles.append(article)
         else:
-            skipped.append(
-                Skipped(
-                    path=article.source.path,
-                    reason="no article text left after removing page furniture",
-                )
-            )
+            reason = f"no article text left after removing page furniture ({why_dropped(read)})"
+            skipped.append(Skipped(path=article.source.path, reason=reason))
     log.info("read %d articles; %d inputs or articles skipped", len(articles), len(skipped))
     return articles, skipped
 
@@ -121,14 +118,20 @@ def prepare(
             f"take {engine.prompt_overhead()} tokens. Raise --budget."
         )
     passages = dedup(articles)
-    # Packing counts every passage and piece, and the total counts them again: count once.
-    count = functools.cache(functools.partial(count_tokens, model=engine.model))
+    count = functools.partial(count_tokens, model=engine.model)
+    # Packing counts each passage again: remember the passages' counts (only theirs, so
+    # what is remembered is no larger than the input).
+    sizes = {passage.text: count(passage.text) for passage in passages}
+
+    def counted(text: str) -> int:
+        return sizes[text] if text in sizes else count(text)
+
     prepared = Prepared(
         articles=articles,
         skipped=skipped,
         passages=passages,
-        packs=make_packs(passages, capacity, count),
-        unique_tokens=sum(count(passage.text) for passage in passages),
+        packs=make_packs(passages, capacity, counted),
+        unique_tokens=sum(sizes[passage.text] for passage in passages),
     )
     log.info(
         "%d passages after dedup, %d unique tokens, in %d packs of at most %d tokens",

@@ -12,12 +12,13 @@ from __future__ import annotations
 
 from typing import Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, computed_field, model_validator
+from pydantic.config import JsonDict
 
 ActorKind = Literal["person", "organization", "country", "media", "other"]
 
 # Marks a field that code fills after the model has answered: not in the model's schema.
-OUTPUT_ONLY: dict[str, bool] = {"output_only": True}
+OUTPUT_ONLY: JsonDict = {"output_only": True}
 
 
 class Source(BaseModel):
@@ -319,10 +320,59 @@ class Briefing(BaseModel):
         return self
 
 
+class FigureChange(BaseModel):
+    """A figure whose value moved since an earlier day: old → new, with who gave each."""
+
+    subject: str
+    old: str = Field(description="The value as written on the earlier day.")
+    old_attributed_to: str | None
+    old_day: str
+    new: str = Field(description="Today's value as written.")
+    new_attributed_to: str | None
+
+
+class StoryChanges(BaseModel):
+    """What moved in a story since the stored history (`briefing daily --since`)."""
+
+    status: Literal["new", "continuing"]
+    since: str | None = Field(
+        default=None, description="The day of the earlier version compared with."
+    )
+    days: list[str] = Field(
+        default_factory=list, description="The earlier days the story appeared on."
+    )
+    new_claims: list[str] = Field(default_factory=list, description="Ids of today's new claims.")
+    changed_figures: list[FigureChange] = Field(default_factory=list)
+    new_actors: list[str] = Field(default_factory=list)
+    new_outlets: list[str] = Field(default_factory=list)
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def unchanged(self) -> bool:
+        """A continuing story with nothing new ("no change")."""
+        return self.status == "continuing" and not (
+            self.new_claims or self.changed_figures or self.new_actors or self.new_outlets
+        )
+
+
+class QuietStory(BaseModel):
+    """A story of the stored history that today's articles no longer cover."""
+
+    id: str
+    title: str
+    last_day: str
+
+
 class Story(Briefing):
     """One story of a daily briefing: its briefing, plus who covered it and reported what."""
 
     coverage: Coverage
+    story_id: str | None = Field(
+        default=None, description="Stable across days: a continuing story keeps its id."
+    )
+    changes: StoryChanges | None = Field(
+        default=None, description="What moved since the history compared with (`--since`)."
+    )
 
 
 class OtherReport(BaseModel):
@@ -355,4 +405,11 @@ class Daily(BaseModel):
     )
     feeds: list[FeedCredit] = Field(
         default_factory=list, description="The feeds of `--feeds`, each credited."
+    )
+    developing: list[str] = Field(
+        default_factory=list,
+        description="One line per continuing story that moved (`--since`), for the day in brief.",
+    )
+    quiet: list[QuietStory] = Field(
+        default_factory=list, description="Stories of the compared history not covered today."
     )

@@ -109,6 +109,10 @@ _ABBREVIATIONS = re.compile(
 )
 
 
+# The longest abbreviation above ("Sept.") with the character before it.
+ABBREVIATION_REACH = 6
+
+
 def split_sentences(paragraph: str) -> list[str]:
     """Split a paragraph into sentences, keeping each sentence verbatim.
 
@@ -117,9 +121,13 @@ def split_sentences(paragraph: str) -> list[str]:
     sentences: list[str] = []
     start = 0
     for match in _SENTENCE_END.finditer(paragraph):
-        candidate = paragraph[start : match.end()].strip()
-        if _ABBREVIATIONS.search(candidate):
+        # Only the end of the text before the stop can be an abbreviation: searching from
+        # there keeps a run of initials or abbreviations linear, not quadratic.
+        if _ABBREVIATIONS.search(
+            paragraph, max(start, match.end() - ABBREVIATION_REACH), match.end()
+        ):
             continue
+        candidate = paragraph[start : match.end()].strip()
         if candidate:
             sentences.append(candidate)
         start = match.end()

@@ -21,10 +21,11 @@ from briefing.testing.clock import VirtualClock
 
 @pytest.fixture(autouse=True)
 def _isolated_environment(monkeypatch, tmp_path):
-    """No test sees a real key, a real base URL or the user's cache."""
+    """No test sees a real key, a real base URL, the user's cache or story history."""
     for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "BRIEFING_MODEL", "OPENAI_ORG_ID"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("BRIEFING_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("BRIEFING_HOME", str(tmp_path / "home"))
 
 
 @pytest.fixture(autouse=True)

@@ -1,6 +1,12 @@
 import pytest
 
-from briefing.clean import clean, clean_paragraphs, is_furniture
+from briefing.clean import (
+    MAX_PARAGRAPH_CHARS,
+    clean,
+    clean_paragraphs,
+    is_furniture,
+    why_dropped,
+)
 from briefing.schema import Article, Source
 
 STORY = "Lavrov said Moscow and Pyongyang's cooperation contributes to stability on the peninsula."
@@ -178,3 +184,51 @@ def test_datelines_of_every_common_shape_are_removed(opening):
 )
 def test_a_sentence_with_a_dash_is_not_mistaken_for_a_dateline(opening):
     assert clean_paragraphs([opening + STORY]) == [opening + STORY]
+
+
+def test_a_whole_story_in_one_paragraph_is_kept_though_it_holds_disclaimer_words():
+    # Pages scraped without breaks arrive as one paragraph; somewhere in a long story a
+    # copyright dispute and a "we" are bound to turn up.
+    story = " ".join(
+        [STORY] * 20
+        + [
+            "We will not be intimidated, the publisher said, after the court found it liable "
+            "for copyright infringement because it reproduced the photographs."
+        ]
+        + [STORY] * 20
+    )
+    assert clean_paragraphs([story]) == [story]
+
+
+def test_a_long_paragraph_opening_with_a_disclaimer_label_is_prose():
+    story = "Copyright: " + " ".join([STORY] * 10)
+    assert clean_paragraphs([story]) == [story]
+
+
+def test_an_article_dropped_whole_names_the_rules_that_fired():
+    article = Article(
+        source=Source(id="junk", path="junk.txt"),
+        paragraphs=[
+            "403 Forbidden",
+            "Disclaimer: views expressed in this article do not necessarily reflect our position.",
+            "Comments",
+            "Also read:",
+            "Ten things to know about the summit",
+        ],
+    )
+    assert clean(article).paragraphs == []
+    assert why_dropped(article) == (
+        "5 paragraphs: 2 link list, 1 error page, 1 disclaimer, 1 widget or credit line"
+    )
+
+
+def test_a_page_that_lost_its_breaks_is_cut_into_paragraphs_of_whole_sentences():
+    sentences = [f"Officials said on day {i} that the port would reopen soon." for i in range(400)]
+    kept = clean_paragraphs([" ".join(sentences)])
+    assert len(kept) > 1 and all(len(p) <= MAX_PARAGRAPH_CHARS for p in kept)
+    assert " ".join(kept) == " ".join(sentences)  # cut between sentences, nothing lost
+
+
+def test_a_paragraph_of_ordinary_length_is_never_cut():
+    paragraph = " ".join([STORY] * 10)
+    assert len(paragraph) < MAX_PARAGRAPH_CHARS and clean_paragraphs([paragraph]) == [paragraph]

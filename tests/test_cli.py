@@ -402,3 +402,18 @@ def test_an_internal_error_exits_1_with_one_line_and_writes_nothing(tmp_path, mo
     assert result.exit_code == 1 and not target.exists()
     [line] = [line for line in result.stderr.splitlines() if line.startswith("Error:")]
     assert "internal error (AttributeError:" in line and "a bug" in line
+
+
+def test_shell_completion_as_the_readme_documents_it_completes_commands_and_options():
+    def complete(words: str) -> str:
+        env = {
+            "_BRIEFING_COMPLETE": "bash_complete",
+            "COMP_WORDS": words,
+            "COMP_CWORD": str(len(words.split()) - 1),
+        }
+        return CliRunner().invoke(main, [], env=env, prog_name="briefing").output
+
+    assert complete("briefing da").split() == ["plain,daily"]
+    assert "plain,--feeds" in complete("briefing daily --fe").split()
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    assert "_BRIEFING_COMPLETE=bash_source briefing" in readme

@@ -177,3 +177,109 @@ def test_candidates_come_from_an_inverted_index_not_from_all_pairs(monkeypatch):
     all_pairs = len(articles) * (len(articles) - 1) // 2
     assert compared < all_pairs / 50
     assert sum(len(group) == 2 for group in groups) >= 140
+
+
+# Two floods of the same kind on the same day: the kind's words ("river", "burst its banks",
+# "evacuated", "mayor") are shared, the towns, rivers, mayors and numbers are not.
+TWIN_FLOODS = [
+    (
+        "Floods force evacuations as river bursts its banks",
+        "Daily Ledger",
+        "The River Tessin burst its banks in Valmora on Tuesday, flooding the old town. Mayor "
+        "Ilse Brandt said 400 residents were evacuated overnight and rescue crews used boats "
+        "to reach homes. The river rose 3.2 metres in six hours, the council said.",
+    ),
+    (
+        "Residents evacuated as floodwater sweeps through old town",
+        "Northern Herald",
+        "Floodwater from the Tessin swept through Valmora's old town and mayor Ilse Brandt "
+        "ordered residents evacuated. About 400 people spent the night in a sports hall after "
+        "the river rose 3.2 metres, the council said. Rescue crews used boats.",
+    ),
+    (
+        "Town counts the cost of the flood",
+        "Radio Meridian",
+        "Shopkeepers in Valmora began clearing mud after the River Tessin receded. Ilse Brandt, "
+        "the mayor, asked for emergency funds; 400 residents were evacuated and the river "
+        "had risen 3.2 metres, rescue crews said.",
+    ),
+    (
+        "Kerrigan harbour under water after storm surge",
+        "Sports Wire",
+        "Heavy rain sent the River Orvane over its banks in Kerrigan, and the harbour "
+        "district was flooded by Tuesday evening. Tomas Quill, Kerrigan's mayor, said 1,150 "
+        "residents had been evacuated, most of them to schools on the hill.",
+    ),
+    (
+        "Orvane flood: 1,150 evacuated in Kerrigan",
+        "Coastal Times",
+        "Firefighters in Kerrigan pumped water out of harbour cellars as the Orvane kept "
+        "rising. Mayor Tomas Quill warned that the quay road would stay closed, and said "
+        "the 1,150 evacuated residents would not return before the weekend.",
+    ),
+    (
+        "Kerrigan fishermen fear for boats as Orvane rises",
+        "Valley Post",
+        "Fishermen in Kerrigan moved their boats upstream while the Orvane flooded the "
+        "harbour. Quill asked the coastguard for pumps, and volunteers filled sandbags "
+        "outside the Kerrigan town hall through the night.",
+    ),
+]
+
+
+def test_two_events_of_the_same_kind_on_one_day_are_two_stories():
+    groups = cluster(make(TWIN_FLOODS, prefix="f"))
+    assert sorted(ids(groups)) == [["f0", "f1", "f2"], ["f3", "f4", "f5"]]
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_same_kind_events_stay_apart_whatever_the_input_order(seed):
+    articles = make(TWIN_FLOODS, prefix="f")
+    shuffled = list(articles)
+    random.Random(seed).shuffle(shuffled)
+    assert ids(cluster(shuffled)) == ids(cluster(articles))
+
+
+def test_two_tight_groups_linked_loosely_do_not_merge():
+    """Each group of four holds together at 0.8; the groups share 0.3 across: above the
+    threshold, but far below how tightly each holds itself."""
+    first, second = range(4), range(4, 8)
+    inside = {(a, b): 0.8 for group in (first, second) for a in group for b in group if a < b}
+    across = {(a, b): 0.3 for a in first for b in second}
+    assert clustering._average_linkage(8, inside | across, 0.1) == [[0, 1, 2, 3], [4, 5, 6, 7]]
+    looser = {pair: 0.4 for pair in inside}
+    assert clustering._average_linkage(8, looser | across, 0.1) == [list(range(8))]
+
+
+def test_a_small_group_joins_a_tight_one_on_the_threshold_alone():
+    pairs = {(0, 1): 0.9, (0, 2): 0.9, (1, 2): 0.9, (2, 3): 0.5}
+    assert clustering._average_linkage(4, pairs, 0.1) == [[0, 1, 2, 3]]
+
+
+def test_numbers_are_features_and_single_digits_are_not():
+    counts, _ = clustering._features("A 5.6 quake hurt 12,000 people in 3 towns.", True)
+    assert {"#5.6", "#12000"} <= counts.keys()
+    assert "#3" not in counts
+
+
+def test_month_and_weekday_names_are_not_names():
+    _, names = clustering._features(
+        "The vote, held on Sunday in December, went to Ilse Brandt.", True
+    )
+    assert "sunday" not in names and "decemb" not in names
+    assert "ilse brandt" in names
+
+
+def undated(spec, written, prefix):
+    article = make([spec], prefix=prefix)[0]
+    article.source.published = None
+    article.paragraphs = [f"{article.paragraphs[0]} The statement was issued on {written}."]
+    return article
+
+
+def test_undated_articles_are_placed_by_the_dates_their_texts_give():
+    first = undated(FLOOD[0], "14 May 2024", "first")
+    year_later = undated(FLOOD[1], "May 20, 2025", "later")
+    assert ids(cluster([first, year_later])) == [["first0"], ["later0"]]
+    week_later = undated(FLOOD[1], "2024-05-21", "week")
+    assert ids(cluster([first, week_later])) == [["first0", "week0"]]

@@ -300,7 +300,7 @@ def test_json_follows_the_daily_contract(day):
     assert Daily.model_validate_json(text) == day
     data = json.loads(text)
     assert {"date", "title", "summary", "stories", "skipped", "stats"} <= set(data)
-    story_fields = set(Briefing.model_fields) | {"coverage"}
+    story_fields = set(Briefing.model_fields) | {"coverage", "story_id", "changes"}
     assert set(data["stories"][0]) == story_fields
 
 

@@ -521,7 +521,8 @@ def test_a_missing_key_stops_a_run_before_any_work_but_not_a_dry_run():
 def test_errors_the_user_must_fix_stop_the_run_with_one_line(reply, message):
     secret = "sk-proj-abcdSECRETSECRETwxyz"
     with FakeOpenAI([reply] * 3) as server, pytest.raises(BriefingError) as error:
-        extract(engine_for(server, api_key=secret, max_retries=0))
+        extract(engine_for(server, api_key=secret))
+    assert len(server.requests) == 1  # what only the user can fix is never retried
     text = str(error.value)
     assert message in text and "\n" not in text
     assert secret not in text and "SECRET" not in text
@@ -533,7 +534,7 @@ def test_a_refused_connection_to_the_base_url_is_a_briefing_error():
     with pytest.raises(
         BriefingError, match=r"could not connect to http://127\.0\.0\.1.*--base-url"
     ):
-        extract(engine_for(None, base_url=base_url, max_retries=0))
+        extract(engine_for(None, base_url=base_url))
 
 
 def test_a_prompt_the_provider_rejects_fails_only_that_pack():

@@ -1,5 +1,6 @@
 from briefing.dedup import Passage
 from briefing.pack import BLOCK_OVERHEAD_TOKENS, make_packs
+from briefing.pack import _split_long as split_long
 from briefing.text import split_sentences
 
 
@@ -82,3 +83,45 @@ def test_shared_passages_keep_all_their_sources_in_one_block():
     blocks = {tuple(b.source_ids): b.paragraphs for b in pack.blocks}
     assert blocks[("a", "b")] == ["Wire paragraph."]
     assert pack.owner_ids.count("a") == 1
+
+
+class CountingCounter:
+    """A word counter that adds up how many characters it was asked to count."""
+
+    def __init__(self) -> None:
+        self.characters = 0
+
+    def __call__(self, text: str) -> int:
+        self.characters += len(text)
+        return len(text.split())
+
+
+def test_splitting_a_long_paragraph_counts_each_sentence_about_once():
+    text = " ".join(f"Sentence number {i} has some words in it." for i in range(4_000))
+    counter = CountingCounter()
+    packs = make_packs([Passage(text=text, source_ids=["a"])], capacity=2_000, count=counter)
+    assert len(packs) >= 16
+    # Re-counting the growing piece at each sentence would count about 500 times the text.
+    assert counter.characters <= 4 * len(text)
+
+
+def test_an_enormous_token_is_cut_counting_each_slice_only():
+    text = "abcdefghij" * 100_000  # 1 MB without a space or a sentence end
+    counter = CountingCounter()
+    tokens = lambda t: counter(t) and len(t) // 3  # noqa: E731 (about three letters a token)
+    pieces = split_long(text, 300, tokens)
+    assert "".join(pieces) == text
+    assert all(len(piece) // 3 <= 300 for piece in pieces) and len(pieces) == 1_000_000 // 900 + 1
+    assert counter.characters <= 4 * len(text)
+
+
+def test_pieces_fit_under_the_models_own_token_counts():
+    from briefing.tokens import count_tokens
+
+    sentences = [
+        f"“We counted {i * 7:,} rounds,” said Gen. Kim Yong-bok on day {i}." for i in range(300)
+    ]
+    text = " ".join(sentences) + " " + "Ж" * 5_000
+    pieces = split_long(text, 120, count_tokens)
+    assert all(count_tokens(piece) <= 120 for piece in pieces)
+    assert "".join(pieces).replace(" ", "") == text.replace(" ", "")  # in order, nothing lost

@@ -134,7 +134,11 @@ def test_an_article_of_only_furniture_is_skipped_not_briefed(tmp_path):
     (tmp_path / "good.txt").write_text((EXAMPLE / "003_95f36704ba18b9c9.txt").read_text())
     briefing = build([tmp_path], Options(engine="offline"))
     assert [s.id for s in briefing.sources] == ["good"]
-    assert any("junk.txt" in s.path for s in briefing.skipped)
+    [junk] = [s for s in briefing.skipped if "junk.txt" in s.path]
+    assert junk.reason == (
+        "no article text left after removing page furniture "
+        "(4 paragraphs: 2 error page, 2 widget or credit line)"
+    )
 
 
 def test_plan_counts_without_calling(tmp_path):

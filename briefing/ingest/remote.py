@@ -22,9 +22,10 @@ from briefing.ingest import html
 from briefing.ingest.decode import decode_bytes, readable_text
 from briefing.ingest.fetch import Fetched, FetchOptions, fetch_all
 from briefing.ingest.inputs import InputRef, RawInput, read_stream
-from briefing.ingest.models import Draft, Skipped, Unusable
+from briefing.ingest.models import Draft, Unusable
 from briefing.ingest.sniff import declared_charset, reject_binary
 from briefing.ingest.urls import clean_url, host_of
+from briefing.schema import Skipped
 
 # A file name whose extension tells ingest how to read a body of this media type.
 _NAME_FOR_TYPE = {
@@ -99,6 +100,12 @@ def follow_teasers(drafts: Sequence[Draft], options: FetchOptions, max_bytes: in
         except Unusable as problem:
             draft.notes.append(f"--follow: its page could not be read ({problem.reason})")
             continue
+        except Exception as error:
+            if not _is_input_error(error):
+                raise
+            reason = f"{type(error).__name__}: {error}"
+            draft.notes.append(f"--follow: its page could not be read ({reason})")
+            continue
         if page.characters <= draft.characters:
             draft.notes.append("--follow: its page holds no more text than the feed")
             continue
@@ -107,6 +114,12 @@ def follow_teasers(drafts: Sequence[Draft], options: FetchOptions, max_bytes: in
         draft.published = draft.published or page.published
         draft.author = draft.author or page.author
         draft.notes.append(f"--follow: full text read from {got.final_url or got.url}")
+
+
+def _is_input_error(error: Exception) -> bool:
+    from briefing.ingest.core import _is_input_error as is_input_error  # core imports this module
+
+    return is_input_error(error)
 
 
 def _page_draft(fetched: Fetched, max_bytes: int) -> Draft:
