@@ -155,7 +155,8 @@ def _same(span: str, quote: str) -> bool:
 def outcome(item: Planted, briefing: Briefing, texts: SourceTexts) -> bool:
     """True when the briefing handled a planted item right: inventions never ship; real
     quotes ship as verbatim spans, only under sources that hold them."""
-    evidence = [e for fact in (*briefing.claims, *briefing.figures) for e in fact.evidence]
+    evidence = [e for claim in briefing.claims for e in claim.evidence]
+    evidence += [e for figure in briefing.figures for e in figure.evidence]
     if item.kind == "invented_quote":
         return not any(_same(item.said, e.quote) for e in evidence)
     if item.kind == "invented_number":
