@@ -60,6 +60,7 @@ bench: $(VENV)/.installed-bench
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check briefing tests benchmarks
 	$(BIN)/ruff format --check briefing tests benchmarks
+	$(BIN)/mypy
 
 clean:
 	rm -rf $(VENV) out build *.egg-info

@@ -56,3 +56,14 @@ brief "HTML pages" "$count" $(printf '%s\n' "${pages[@]}" | sed '/^$/d')
 if [ "${#gzipped[@]}" -gt 0 ]; then brief "gzipped HTML pages" "${#gzipped[@]}" "${gzipped[@]}"; fi
 brief "a feed" 1 "$feed"
 brief "a text file" 1 "$text"
+
+# The templates ship in the wheel: the example renders as md, html and json from elsewhere.
+for format in md html json; do
+  (cd "$work/elsewhere" && env -u PYTHONPATH BRIEFING_CACHE_DIR="$work/cache" \
+    "$work/venv/bin/briefing" build "$repo/examples/wonsan-2025-07" --engine offline -o "x.$format")
+  [ -s "$work/elsewhere/x.$format" ] || { echo "wheel check: x.$format is empty"; exit 1; }
+done
+grep -q "^# " "$work/elsewhere/x.md" && grep -q "<html" "$work/elsewhere/x.html" \
+  && "$work/venv/bin/python" -c "import json, sys; json.load(open(sys.argv[1]))" "$work/elsewhere/x.json" \
+  || { echo "wheel check: the example did not render as md, html and json"; exit 1; }
+echo "wheel check: the example renders as md, html and json from another directory"

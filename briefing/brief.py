@@ -276,9 +276,11 @@ def merge_paraphrases(claims: list[Claim], space: StatementSpace) -> list[Claim]
                 index_of[key].append(best)
     merged = []
     for group in sorted(groups, key=min):
-        members = [claims[i] for i in group]
-        chosen = _representative(members)
-        merged.append(chosen.model_copy(update={"evidence": _evidence_union([chosen, *members])}))
+        group_claims = [claims[i] for i in group]
+        chosen = _representative(group_claims)
+        merged.append(
+            chosen.model_copy(update={"evidence": _evidence_union([chosen, *group_claims])})
+        )
     return merged
 
 

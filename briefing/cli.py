@@ -64,7 +64,7 @@ def _format_for(output: Path | None, fmt: str | None) -> Format:
     suffix = output.suffix.lower().lstrip(".")
     chosen = {"markdown": "md", "htm": "html"}.get(suffix, suffix)
     if chosen in FORMATS:
-        return chosen  # type: ignore[return-value]
+        return chosen
     click.echo(f"{output}: no format is named .{suffix}; writing Markdown (see --format)", err=True)
     return "md"
 

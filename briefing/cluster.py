@@ -161,7 +161,9 @@ def _features(text: str, names_allowed: bool) -> tuple[Counter[str], set[str]]:
     if not names_allowed:
         return counts, set()
     acronyms = filter(str.isupper, set(words))
-    names = {_stem(word) for word in (*acronyms, *_MID_SENTENCE_CAPITAL.findall(text))}
+    names = {
+        stem for word in (*acronyms, *_MID_SENTENCE_CAPITAL.findall(text)) if (stem := _stem(word))
+    }
     for first, second in _NAME_PAIR.findall(text):
         first, second = first.lower().removesuffix("'s"), second.lower()
         if first not in _STOPWORDS and second not in _STOPWORDS and "'" not in first:

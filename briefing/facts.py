@@ -31,7 +31,8 @@ class Facts(BaseModel):
     def by_id(self) -> dict[str, Fact]:
         """Every fact under its id."""
         facts: dict[str, Fact] = {}
-        for fact in (*self.claims, *self.figures, *self.disputes):
+        every: list[Fact] = [*self.claims, *self.figures, *self.disputes]
+        for fact in every:
             facts[fact.id] = fact
         return facts
 

@@ -295,7 +295,7 @@ class History:
 
     def listing(self) -> list[DayListing]:
         """Every stored day with its stories, oldest day first."""
-        stamps = dict(self._query("SELECT day, stored_at FROM days"))
+        stamps = {row[0]: row[1] for row in self._query("SELECT day, stored_at FROM days")}
         stories: dict[str, list[Snapshot]] = {day: [] for day in sorted(stamps)}
         for day, text in self._query("SELECT day, snapshot FROM story_days ORDER BY day, position"):
             stories[day].append(self._parse(text))
@@ -584,8 +584,8 @@ def _changes(story: Story, previous: Snapshot) -> StoryChanges:
 def _changed_figures(story: Story, previous: Snapshot) -> list[FigureChange]:
     """Figures about a subject the earlier day counted too, with a value it did not give."""
     old_by_subject: dict[str, list[StoredFigure]] = {}
-    for figure in previous.figures:
-        old_by_subject.setdefault(_fold(figure.subject), []).append(figure)
+    for stored in previous.figures:
+        old_by_subject.setdefault(_fold(stored.subject), []).append(stored)
     changes: list[FigureChange] = []
     seen: set[tuple[str, str]] = set()
     for figure in story.figures:

@@ -127,7 +127,11 @@ def key_view(briefing: Briefing) -> KeyView:
     never went through the brief stage (nothing ranked) shows everything as key."""
     bullets = briefing.bullets
     texts = [normalize_for_match(bullet.text) for bullet in bullets]
-    ranked = any(item.rank for item in (*briefing.actors, *briefing.claims, *briefing.figures))
+    ranked = (
+        any(actor.rank for actor in briefing.actors)
+        or any(claim.rank for claim in briefing.claims)
+        or any(figure.rank for figure in briefing.figures)
+    )
 
     def split(items: list[Any]) -> tuple[list[Any], list[Any]]:
         ordered = _by_rank(items)

@@ -13,11 +13,12 @@ from __future__ import annotations
 from typing import Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, computed_field, model_validator
+from pydantic.config import JsonDict
 
 ActorKind = Literal["person", "organization", "country", "media", "other"]
 
 # Marks a field that code fills after the model has answered: not in the model's schema.
-OUTPUT_ONLY: dict[str, bool] = {"output_only": True}
+OUTPUT_ONLY: JsonDict = {"output_only": True}
 
 
 class Source(BaseModel):

@@ -173,6 +173,7 @@ def _match_parts(text: SourceText, parts: list[str]) -> list[Span] | None:
     position = 0
     for part in parts:
         found = text.find(part, position)
+        span: Span | None
         if found is not None:
             span = Span(found, found + len(part), 100.0)
         elif len(part) >= MIN_REPAIR_CHARS:
@@ -259,7 +260,7 @@ class _Speakers:
         for name in (actor.name, *actor.aliases):
             if name.lower() in nearby or _distinctive(name) & present:
                 return True
-        return bool(actor.role) and actor.role.lower() in nearby
+        return actor.role is not None and actor.role.lower() in nearby
 
 
 SPEAKER_LOOKBACK_PARAGRAPHS = 3
@@ -283,9 +284,9 @@ def _checked_claim(
     if speaker:
         actor = speakers.actor(speaker)
         if actor is not None and any(
-            speakers.named_near(actor, text, item.paragraph)
+            speakers.named_near(actor, source, item.paragraph)
             for item in held
-            if (text := texts.get(item.evidence.source_id)) is not None
+            if (source := texts.get(item.evidence.source_id)) is not None
         ):
             exempt = [speaker, actor.name, *actor.aliases, actor.role or ""]
         else:

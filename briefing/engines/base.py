@@ -11,6 +11,8 @@ from briefing.dedup import Passage
 from briefing.pack import Pack
 from briefing.schema import Actor, Claim, Dispute, Extraction, Figure, Summary, Usage
 
+__all__ = ["Engine", "ExtractionFailed", "SummaryInput", "Usage"]
+
 
 class SummaryInput(BaseModel):
     """What a summary is written from: the reconciled story and the passages it came from."""
@@ -36,10 +38,14 @@ class Engine(Protocol):
     """Turns packs into extractions and a reconciled story into a summary."""
 
     name: str
-    model: str | None
     # True when `summarize` asks a model to write (a call that costs and can fail), so a
     # caller may spend one on the day in brief; False when it picks sentences of the passages.
     writes_summaries: bool
+
+    @property
+    def model(self) -> str | None:
+        """The model it asks, or None when it asks none."""
+        ...
 
     def session(self) -> AbstractAsyncContextManager[object]:
         """Resources held for one run (HTTP client, cache, cassette), entered around it."""

@@ -492,9 +492,9 @@ def _mentions_of_part(
     mentions = list(inside)
     used_known.update(id(m) for m in inside)
     for piece in pieces:
-        mention = _person_mention(document, index, sentence, piece, role_text)
-        if mention:
-            mentions.append(mention)
+        person = _person_mention(document, index, sentence, piece, role_text)
+        if person:
+            mentions.append(person)
     return mentions
 
 

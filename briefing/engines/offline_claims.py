@@ -346,7 +346,7 @@ def _role_phrase_speaker(
     head = words[-1].lower().strip(",")
     if head not in lx.roles:
         return None
-    phrase_words = []
+    phrase_words: list[str] = []
     for word in reversed(words[:-1]):
         if word.lower() in _DETERMINERS:
             break
@@ -734,7 +734,7 @@ class ClaimFinder:
             return None
         context = self.context
         if context.last_speaker in self.people and index - context.last_speaker_index <= 1:
-            return context.last_speaker, match.start(), False  # type: ignore[return-value]
+            return context.last_speaker, match.start(), False
         subject = context.last_subject
         if subject is not None and index - context.last_subject_index <= 1:
             return subject.key, match.start(), False
@@ -770,9 +770,10 @@ class ClaimFinder:
             and (m.index < index or m.end <= match.start())
         ]
         named = [m for m in candidates if noun in m.key.lower().split()]
-        chosen = (named or candidates or [None])[-1]
-        if chosen is None:
+        pool = named or candidates
+        if not pool:
             return None
+        chosen = pool[-1]
         return chosen.key, match.start("determiner"), False
 
     def _pronoun(
@@ -813,7 +814,7 @@ class ClaimFinder:
         context = self.context
         if not opens_with_quote(sentence.view) or not context.last_was_quotation:
             return None
-        if index - context.last_speaker_index != 1:
+        if context.last_speaker is None or index - context.last_speaker_index != 1:
             return None
         text = _clean(_quoted_text(sentence))
         if len(text.split()) < _MIN_CLAIM_WORDS:

@@ -149,7 +149,7 @@ def compact_response_model(model: type[Model], name: str | None = None) -> type[
         schema = _without_output_only(model.model_json_schema(*args, **kwargs))
         return _without_keys(schema, frozenset({"title", "description"}))
 
-    namespace = {"__module__": __name__, "__doc__": model.__doc__}
+    namespace: dict[str, Any] = {"__module__": __name__, "__doc__": model.__doc__}
     namespace["model_json_schema"] = classmethod(model_json_schema)
     return type(name or model.__name__, (model,), namespace)
 

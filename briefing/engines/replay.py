@@ -11,19 +11,21 @@ its recordings in the order they were made (vcrpy plays each recorded response o
 the engine retries on replay as it did when recording, without waiting: a recorded 500
 followed by its successful retry replays to the same success. Every recorded cassette
 says so in its header (`RECORDED_HEADER`).
+
+vcrpy is imported only when a run records or replays: a plain run never loads it.
 """
 
 from __future__ import annotations
 
 import contextlib
+import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import vcr
-from vcr.errors import CannotOverwriteExistingCassetteException
-from vcr.request import Request
-from vcr.serializers import yamlserializer
+if TYPE_CHECKING:
+    import vcr
+    from vcr.request import Request
 
 MATCH_ON = ("method", "path", "body")
 KEPT_REQUEST_HEADERS = frozenset({"content-type"})
@@ -66,14 +68,20 @@ class _HeadedYaml:
 
     @staticmethod
     def serialize(cassette: dict[str, Any]) -> str:
+        from vcr.serializers import yamlserializer
+
         return RECORDED_HEADER + yamlserializer.serialize(cassette)
 
     @staticmethod
     def deserialize(text: str) -> dict[str, Any]:
+        from vcr.serializers import yamlserializer
+
         return yamlserializer.deserialize(text)
 
 
 def _recorder() -> vcr.VCR:
+    import vcr
+
     recorder = vcr.VCR(
         serializer=SERIALIZER,
         match_on=MATCH_ON,
@@ -102,5 +110,7 @@ def cassette(record: Path | None = None, replay: Path | None = None) -> Iterator
 
 
 def is_cassette_miss(error: BaseException) -> bool:
-    """True when a replayed cassette had no recorded response for a request."""
-    return isinstance(error, CannotOverwriteExistingCassetteException)
+    """True when a replayed cassette had no recorded response for a request (never when
+    no cassette was used: then vcrpy was not even imported)."""
+    errors = sys.modules.get("vcr.errors")
+    return errors is not None and isinstance(error, errors.CannotOverwriteExistingCassetteException)

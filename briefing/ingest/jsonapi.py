@@ -12,7 +12,7 @@ keys it has, so the user can see why.
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, TypeGuard
 
 from briefing.ingest.dates import parse_date
 from briefing.ingest.decode import readable_text
@@ -205,7 +205,7 @@ def _find_collection(document: dict[str, Any]) -> tuple[str, list[Any]] | None:
     return None
 
 
-def _is_article_list(value: Any) -> bool:
+def _is_article_list(value: Any) -> TypeGuard[list[Any]]:
     if not isinstance(value, list) or not value:
         return False
     return any(isinstance(v, dict) and _looks_like_article(_unwrap(v)) for v in value[:20])

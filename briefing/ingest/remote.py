@@ -22,9 +22,10 @@ from briefing.ingest import html
 from briefing.ingest.decode import decode_bytes, readable_text
 from briefing.ingest.fetch import Fetched, FetchOptions, fetch_all
 from briefing.ingest.inputs import InputRef, RawInput, read_stream
-from briefing.ingest.models import Draft, Skipped, Unusable
+from briefing.ingest.models import Draft, Unusable
 from briefing.ingest.sniff import declared_charset, reject_binary
 from briefing.ingest.urls import clean_url, host_of
+from briefing.schema import Skipped
 
 # A file name whose extension tells ingest how to read a body of this media type.
 _NAME_FOR_TYPE = {

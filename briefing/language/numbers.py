@@ -15,7 +15,7 @@ from briefing.language.lexicon import Unit, lexicon
 
 _TENS = ("twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
 _ONES = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
-_TEENS = ("ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen")
+_TEENS: tuple[str, ...] = ("ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen")
 _TEENS += ("seventeen", "eighteen", "nineteen")
 _CURRENCY_SYMBOLS = ("US$", "$", "€", "£", "¥")
 _SHORT_SCALES = {"m": 1_000_000, "bn": 1_000_000_000, "k": 1_000}

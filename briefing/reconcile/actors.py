@@ -198,7 +198,7 @@ def _merge_acronyms(actors: list[Actor], groups: _UnionFind) -> None:
 
 def _merged_actor(group: list[Actor]) -> Actor:
     kinds = Counter(actor.kind for actor in group)
-    kind = min(kinds, key=lambda k: (-kinds[k], _KIND_ORDER.index(k)))
+    kind: str = min(kinds, key=lambda k: (-kinds[k], _KIND_ORDER.index(k)))
     known = [_canonical_known(n) for a in group for n in names_of(a)]
     known_kinds = {k[0] for k in known if k}
     if kind != "person" and len(known_kinds) == 1:

@@ -300,11 +300,12 @@ class _Rates:
             parts = [q for q in find_quantities(figure.value) if q.measure == "money" and q.number]
             if len(parts) == 2 and parts[0].unit != parts[1].unit:
                 a, b = parts
-                found[(a.unit, b.unit)].append(b.number / a.number)  # type: ignore[operator]
+                if a.unit and b.unit and a.number and b.number:
+                    found[(a.unit, b.unit)].append(b.number / a.number)
         rates = {}
-        for (a, b), values in found.items():
+        for (first, second), values in found.items():
             rate = sorted(values)[len(values) // 2]
-            rates[(a, b)], rates[(b, a)] = rate, 1 / rate
+            rates[(first, second)], rates[(second, first)] = rate, 1 / rate
         return cls(rates)
 
     def convert(self, amount: float, unit: str | None, target: str | None) -> float | None:
@@ -460,7 +461,7 @@ def _groups(quantities: list[_Quantity], rates: _Rates) -> list[list[_Quantity]]
             fits = [(_fits(quantity, g, frequent, rates), g) for g in bucket_groups]
             agreeing = [g for fit, g in fits if fit]
             disagreeing = [g for fit, g in fits if fit is False]
-            target = (agreeing or disagreeing or [None])[0]
+            target = next(iter(agreeing or disagreeing), None)
             if target is None:
                 bucket_groups.append([quantity])
             else:

@@ -324,8 +324,7 @@ class FakeOpenAI:
     @property
     def base_url(self) -> str:
         """The base URL to give the client, ending in /v1."""
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}/v1"
+        return f"http://127.0.0.1:{self._server.server_port}/v1"
 
     def reply_to(self, request: dict[str, Any], headers: dict[str, str]) -> Reply:
         """Record `request` and pick its reply: the next scripted one, else `then`."""
