@@ -31,6 +31,7 @@ Format = Literal["md", "html", "json"]
 FORMATS: tuple[Format, ...] = ("md", "html", "json")
 DETAILS: tuple[Detail, ...] = ("brief", "full")
 APPENDIX_HEADING = "All extracted facts"  # the brief layout's appendix: everything not key
+STORY_MATCH = 60  # rapidfuzz token-set ratio a day bullet needs to be linked to a story
 HIGHLIGHT_MATCH = 90  # rapidfuzz score a quote's span needs to be marked as the claim
 
 # Brackets are escaped, so parentheses can never complete a link; `#`, `+`, `-`, `>` and
@@ -94,6 +95,12 @@ class KeyView(BaseModel):
     other_claims: list[ClaimGroup]
     other_figures: list[Figure]
     numbers: dict[str, int]  # source id → its number in the source list, 1 first
+    prefix: str  # what the page prefixes this briefing's anchors with ("" on its own page)
+
+    def cite(self, source_ids: list[str]) -> list[tuple[int, str]]:
+        """(number, source id) of each cited source, once, in the source list's order."""
+        known = {source_id for source_id in source_ids if source_id in self.numbers}
+        return sorted((self.numbers[source_id], source_id) for source_id in known)
 
 
 def _grouped(claims: list[Claim]) -> list[ClaimGroup]:
@@ -121,7 +128,7 @@ def _by_rank(items: list[Any]) -> list[Any]:
     return sorted(items, key=lambda item: item.rank or len(items) + 1)
 
 
-def key_view(briefing: Briefing) -> KeyView:
+def key_view(briefing: Briefing, prefix: str = "") -> KeyView:
     """What the key section shows (items marked `key`, by rank; each quote once: claims a
     bullet already quotes are left out) and what goes to the appendix. A briefing that
     never went through the brief stage (nothing ranked) shows everything as key."""
@@ -151,7 +158,24 @@ def key_view(briefing: Briefing) -> KeyView:
         other_claims=_grouped(other_claims),
         other_figures=other_figures,
         numbers={source.id: n for n, source in enumerate(briefing.sources, 1)},
+        prefix=prefix,
     )
+
+
+def story_of(day: Daily, bullet: str) -> int | None:
+    """The number (from 1) of the story a day-in-brief bullet is about: the story that has
+    it as a bullet, else the one whose title and bullets it shares the most words with
+    (at least `STORY_MATCH` by rapidfuzz's token-set ratio); None when no story fits."""
+    text = normalize_for_match(bullet)
+    for number, story in enumerate(day.stories, 1):
+        if any(normalize_for_match(b.text) == text for b in story.bullets):
+            return number
+    scores = [
+        (fuzz.token_set_ratio(text, " ".join([story.title, *story.summary])), number)
+        for number, story in enumerate(day.stories, 1)
+    ]
+    best = max(scores, default=(0.0, None))
+    return best[1] if best[0] >= STORY_MATCH else None
 
 
 def highlight(quote: str, text: str) -> tuple[str, str, str]:
@@ -233,6 +257,7 @@ def _environment() -> Environment:
         index_sources=index_sources,
         key_view=key_view,
         highlight=highlight,
+        story_of=story_of,
         appendix_heading=APPENDIX_HEADING,
     )
     return env

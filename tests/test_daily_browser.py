@@ -25,6 +25,12 @@ from briefing.testing.browser import (
 
 REPO = Path(__file__).resolve().parent.parent
 PHONE = (390, 844)
+CORPUS = REPO.parent / "shared" / "corpus"
+CORPUS_STORIES = (
+    sorted(p for p in CORPUS.iterdir() if p.is_dir() and p.name != "PROVENANCE")
+    if CORPUS.is_dir()
+    else []
+)
 
 pytestmark = pytest.mark.skipif(
     unavailable() is not None, reason=f"no headless Chromium here: {unavailable()}"
@@ -80,6 +86,7 @@ def test_coverage_ticks_link_to_their_sources(page):
     from selenium.webdriver.common.by import By
 
     page.execute_script("window.scrollTo(0, 0)")
+    page.find_element(By.CSS_SELECTOR, "#story-1 details.coverage-box > summary").click()
     tick = page.find_element(By.CSS_SELECTOR, "#story-1 table.coverage a.yes")
     target = tick.get_attribute("href").split("#", 1)[1]
     page.execute_script("arguments[0].scrollIntoView()", tick)
@@ -102,3 +109,55 @@ def test_the_page_fits_a_phone_and_screenshots_are_made(site, tmp_path):
         large = page_screenshot(desktop, tmp_path / "daily.png")
     for shot in (small, large):
         assert shot.read_bytes().startswith(b"\x89PNG") and shot.stat().st_size > 10_000
+
+
+def test_the_day_in_brief_links_each_bullet_to_its_story(page):
+    from selenium.webdriver.common.by import By
+
+    links = page.find_elements(By.CSS_SELECTOR, "#day-in-brief a.to-story")
+    assert len(links) == len(page.find_elements(By.CSS_SELECTOR, "#day-in-brief li"))
+    page.execute_script("window.scrollTo(0, 0)")
+    target = links[-1].get_attribute("href").split("#", 1)[1]
+    links[-1].click()
+    assert in_view(page, target)
+
+
+def test_each_story_shows_its_key_section_with_the_rest_collapsed(page):
+    page.get(page.current_url.split("#", 1)[0])  # as first loaded: nothing opened yet
+    stories = page.execute_script(
+        "return [...document.querySelectorAll('article.story')].map(s => ["
+        "  s.querySelector('.key') !== null,"
+        "  [...s.querySelectorAll('details')].every(d => !d.open),"
+        "  s.querySelectorAll('details').length])"
+    )
+    assert stories and all(key and closed and count >= 1 for key, closed, count in stories)
+
+
+def _overflow(driver) -> int:
+    """How far the page is wider than the screen with every <details> opened."""
+    driver.execute_script("document.querySelectorAll('details').forEach(d => d.open = true)")
+    return driver.execute_script("return document.documentElement.scrollWidth - window.innerWidth")
+
+
+def test_nothing_overflows_a_phone_even_with_every_section_opened(site):
+    with serve(site) as base, chromium(*PHONE) as phone:
+        phone.get(f"{base}/daily.html")
+        assert _overflow(phone) <= 1
+        boxes = phone.execute_script(
+            "return [...document.querySelectorAll('.scroll')].map(b => b.clientWidth)"
+        )
+        assert boxes and max(boxes) <= PHONE[0]
+
+
+def _height(folder: Path, name: str) -> int:
+    with serve(folder) as base, chromium(1280, 900) as desktop:
+        desktop.get(f"{base}/{name}")
+        return desktop.execute_script("return document.documentElement.scrollHeight")
+
+
+@pytest.mark.skipif(not CORPUS_STORIES, reason="no sample corpus in ../shared/corpus")
+def test_the_mixed_corpus_daily_page_is_three_times_shorter_than_the_full_one(tmp_path):
+    day = daily(CORPUS_STORIES, Options(engine="offline"))
+    (tmp_path / "brief.html").write_text(render(day, "html"), encoding="utf-8")
+    (tmp_path / "full.html").write_text(render(day, "html", detail="full"), encoding="utf-8")
+    assert _height(tmp_path, "full.html") >= 3 * _height(tmp_path, "brief.html")

@@ -68,11 +68,17 @@ def test_full_markdown_has_every_section(sample_briefing):
     assert "| **about 12 million rounds** | South Korean intelligence | [The Times #2] |" in text
 
 
-def test_html_shows_dispute_versions_side_by_side_and_links_quotes_to_sources(sample_briefing):
-    html = render(sample_briefing, "html")
+@pytest.mark.parametrize(
+    "detail, value",
+    [("full", '<td class="value">{}</td>'), ("brief", '<span class="value">{}</span>')],
+)
+def test_html_shows_dispute_versions_side_by_side_and_links_quotes_to_sources(
+    sample_briefing, detail, value
+):
+    html = render(sample_briefing, "html", detail=detail)
     assert html.startswith("<!doctype html>")
-    assert '<td class="value">up to 40%</td>' in html
-    assert '<td class="value">about 12 million rounds</td>' in html
+    assert value.format("up to 40%") in html
+    assert value.format("about 12 million rounds") in html
     assert 'href="#src-a"' in html and 'id="src-a"' in html
     assert "Content-Security-Policy" in html and "default-src 'none'" in html
 
@@ -306,3 +312,27 @@ def test_highlight_finds_the_claim_inside_its_quote(quote, text, expected):
 def test_an_unknown_format_is_a_clear_error_naming_the_formats(sample_briefing):
     with pytest.raises(ValueError, match=r"cannot render 'pdf': the formats are md, html, json"):
         render(sample_briefing, "pdf")  # type: ignore[arg-type]
+
+
+def test_brief_html_collapses_the_rest_into_a_details_after_the_key_section(sample_briefing):
+    html = render(ranked(sample_briefing), "html")
+    key, appendix = html.split('<details class="appendix"')
+    assert "<mark>ties are unbreakable</mark>" in key and "Tass" not in key
+    assert "Tass" in appendix and "the talks went well" in appendix
+    assert html.count("We warn against exploiting these ties") == 1
+    assert '<a class="ref" href="#src-a">[1]</a><a class="ref" href="#src-b">[2]</a>' in key
+    assert '<footer class="run" id="stats">Run: offline engine' in html
+
+
+def test_a_day_bullet_is_linked_to_the_story_it_comes_from(sample_briefing):
+    from briefing.render import story_of
+    from briefing.schema import Coverage, Daily, Story
+
+    story = Story(**dict(ranked(sample_briefing)), coverage=Coverage(outlets=[], rows=[]))
+    other = story.model_copy(update={"title": "Harbour reopens", "bullets": [], "summary": []})
+    day = Daily(
+        date=None, title="Day", summary=[], stories=[other, story], skipped=[], stats=story.stats
+    )
+    assert story_of(day, story.bullets[0].text) == 2
+    assert story_of(day, "Harbour reopens on Monday") == 1
+    assert story_of(day, "Comet seen over the bay tonight") is None

@@ -12,6 +12,8 @@ import pytest
 from briefing import Options, build, daily, render
 from briefing.testing.browser import chromium, console_errors, serve, unavailable
 
+from .corpus import EXAMPLE
+
 pytestmark = pytest.mark.skipif(
     unavailable() is not None, reason=f"no headless Chromium here: {unavailable()}"
 )
@@ -68,7 +70,10 @@ def _assert_inert(driver) -> None:
     assert handlers == []
     hrefs = driver.execute_script("return [...document.links].map(a => a.getAttribute('href'))")
     assert all(href.startswith(("#", "http://", "https://")) for href in hrefs)
-    for link in driver.find_elements("css selector", "a[href^='#']")[:30]:
+    shown = [
+        link for link in driver.find_elements("css selector", "a[href^='#']") if link.is_displayed()
+    ]
+    for link in shown[:30]:  # links inside a closed <details> cannot be clicked
         link.click()
     assert driver.execute_script("return document.title") != "pwned"
     from selenium.common.exceptions import NoAlertPresentException
@@ -98,3 +103,41 @@ def test_hostile_articles_render_inert_in_a_real_browser(site, page):
         text = driver.find_element("tag name", "body").text
         assert "<script>" in text  # shown as text, not run
         _assert_inert(driver)
+
+
+@pytest.fixture(scope="module")
+def seed_site(tmp_path_factory) -> Path:
+    """The seed story's briefing as HTML, in the brief layout."""
+    site = tmp_path_factory.mktemp("seed")
+    briefing = build([EXAMPLE], Options(engine="offline"))
+    (site / "briefing.html").write_text(render(briefing, "html"), encoding="utf-8")
+    return site
+
+
+def test_the_key_section_comes_first_and_the_appendix_is_collapsed(seed_site):
+    with serve(seed_site) as base, chromium(1280, 900) as driver:
+        driver.get(f"{base}/briefing.html")
+        first_bullet, key_bottom, appendix_top, appendix_open, screen = driver.execute_script(
+            "const key = document.querySelector('.key').getBoundingClientRect();"
+            "const appendix = document.querySelector('details.appendix');"
+            "return [document.querySelector('.summary li').getBoundingClientRect().top,"
+            "  key.bottom, appendix.getBoundingClientRect().top, appendix.open,"
+            "  window.innerHeight]"
+        )
+        assert first_bullet < screen  # the summary is on the first screen
+        assert key_bottom <= appendix_top and not appendix_open
+        collapsed = driver.execute_script("return document.documentElement.scrollHeight")
+        driver.execute_script("document.querySelector('details.appendix').open = true")
+        opened = driver.execute_script("return document.documentElement.scrollHeight")
+        assert opened > collapsed  # the appendix really holds the rest
+        assert console_errors(driver) == []
+
+
+def test_the_briefing_fits_a_phone_with_the_appendix_open(seed_site):
+    with serve(seed_site) as base, chromium(390, 844) as phone:
+        phone.get(f"{base}/briefing.html")
+        phone.execute_script("document.querySelectorAll('details').forEach(d => d.open = true)")
+        overflow = phone.execute_script(
+            "return document.documentElement.scrollWidth - window.innerWidth"
+        )
+        assert overflow <= 1
