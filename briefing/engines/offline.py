@@ -124,6 +124,6 @@ def _analyse(
 def extract_pack(pack: Pack) -> Extraction:
     """Actors, claims and figures of one pack, by rule."""
     mentions, attributions, figures = _analyse(documents_of(pack))
-    actors = build_actors(mentions)
+    actors = build_actors(mentions, frozenset(a.speaker for a in attributions))
     actors += _speaker_actors(attributions, actors)
     return Extraction(actors=actors, claims=_claims(attributions), figures=_figures(figures))

@@ -378,11 +378,21 @@ def _person_mention(
     mention.role = roles[0] if roles else None
     if mention.role and of_country and known_actor(of_country.group("country").strip()):
         mention.role = f"{mention.role} of {of_country.group('country').strip()}"
-    given_name = len(name_tokens) > 1 and first_name_gender(name_tokens[0].bare) is not None
+    given_name = len(name_tokens) > 1 and _is_given_name(name_tokens[0].bare)
     mention.evidence = bool(roles) or age or honorific or given_name
     if honorific:
         mention.tokens = (tokens[0].text.rstrip("."), *mention.tokens)
     return mention
+
+
+def _is_given_name(word: str) -> bool:
+    """A first name the name list knows that is not also a month or a common word ("May",
+    "March", "Will", "Grant")."""
+    lx = lexicon()
+    lowered = word.lower()
+    if word in lx.calendar or lowered in lx.common_words or lowered in lx.verbs:
+        return False
+    return first_name_gender(word) is not None
 
 
 def _split_at_known(
@@ -644,29 +654,104 @@ def confirm_speaker(mention: Mention) -> None:
     mention.kind, mention.key = "person", " ".join(words)
 
 
-def build_actors(mentions: list[Mention]) -> list[Actor]:
-    """One actor per resolved key, with every surface form, its role and its sources."""
+def build_actors(mentions: list[Mention], speakers: frozenset[str] = frozenset()) -> list[Actor]:
+    """One actor per resolved key, with every surface form, its role and its sources.
+
+    An actor needs evidence: a lone all-caps token named once that never speaks ("ICU",
+    "ET") is left out; a person-looking name that people work at ("economists at Goldman
+    Sachs") is an organisation; an acronym the text gives in brackets after a name ("the
+    Royal Spanish Football Federation (RFEF)") is one of its names."""
     grouped: dict[str, list[Mention]] = defaultdict(list)
+    expansions: dict[str, str] = {}
     for mention in mentions:
         if mention.confirmed:
             grouped[mention.key].append(mention)
+            if acronym := _bracketed_acronym(mention):
+                expansions.setdefault(acronym, mention.key)
+    for acronym, key in expansions.items():
+        if acronym != key and acronym in grouped and key in grouped:
+            grouped[key].extend(grouped.pop(acronym))
     actors = []
     for key, group in grouped.items():
+        if _stray_acronym(key, group, speakers):
+            continue
         kinds = Counter(m.kind for m in group)
+        kind = kinds.most_common(1)[0][0]
+        if (
+            kind == "person"
+            and not any(m.role or m.evidence for m in group)
+            and any(_works_at(m) or _body_context(m) for m in group)
+        ):
+            kind = "organization"
         sources: dict[str, None] = {}
         for m in group:
             sources.update(dict.fromkeys(m.sentence.source_ids))
-        aliases = sorted({alias for m in group if (alias := _alias(m, key)) and alias != key})
+        aliases = {alias for m in group if (alias := _alias(m, key)) and alias != key}
         actors.append(
             Actor(
                 name=key,
-                aliases=aliases,
-                kind=kinds.most_common(1)[0][0],  # type: ignore[arg-type]
+                aliases=sorted(aliases),
+                kind=kind,  # type: ignore[arg-type]
                 role=pick_role([m.role for m in group if m.role]),
                 sources=list(sources),
             )
         )
     return actors
+
+
+_BRACKETED_ACRONYM = re.compile(r"\s*\((?P<acronym>[A-Z][A-Z&.-]{1,7})\)")
+_LONE_ACRONYM = re.compile(r"[A-Z][A-Z&]{1,4}")
+_AT = re.compile(r"(?P<noun>[a-z]+)\s+at\s+(?:the\s+)?$")
+
+
+def _bracketed_acronym(mention: Mention) -> str | None:
+    """ "Royal Spanish Football Federation (RFEF)": the acronym the text gives for a name."""
+    if mention.kind == "person" or len(mention.surface.split()) < 2:
+        return None
+    match = _BRACKETED_ACRONYM.match(mention.sentence.view, mention.end)
+    return match.group("acronym") if match else None
+
+
+def _stray_acronym(key: str, group: list[Mention], speakers: frozenset[str]) -> bool:
+    """A short all-caps token named once, never speaking, never spelled out: a code, a unit or
+    an abbreviation ("ICU", "PVC", "ET"), not an actor the text shows."""
+    if len(group) > 1 or key in speakers or not _LONE_ACRONYM.fullmatch(key):
+        return False
+    return known_actor(key) is None and group[0].surface == key
+
+
+# What a body has or is that a person is not: "Goldman Sachs analysts", "a Goldman Sachs
+# report", "the Sina Weibo platform", "Bluescope, which supplies …", "Acme, the retailer,".
+_BODY_HAS = frozenset(
+    {"analysts", "economists", "executives", "employees", "shareholders", "shares", "stock",
+     "report", "platform", "subsidiary", "headquarters", "customers", "retailer", "brand"}
+)  # fmt: skip
+_BODY_AFTER = re.compile(
+    r"\s*(?:,\s*(?P<which>which)\b|,\s*(?:the|a|an)\s+(?:[\w'’-]+\s+){0,4}?(?P<apposed>[a-z]+)"
+    r"(?=\s*[,.;])|\s+(?P<noun>[a-z]+)\b)"
+)
+
+
+def _body_context(mention: Mention) -> bool:
+    """The words after a name show a company or body, not a person."""
+    match = _BODY_AFTER.match(mention.sentence.view, mention.end)
+    if match is None:
+        return False
+    if match.group("which"):
+        return True
+    noun = match.group("apposed") or match.group("noun")
+    return noun in _BODY_HAS or noun in lexicon().organization_nouns
+
+
+def _works_at(mention: Mention) -> bool:
+    """ "analysts at Goldman Sachs", "an economist at the Nomura": people work at a body."""
+    match = _AT.search(mention.sentence.view, 0, mention.start)
+    if match is None:
+        return False
+    lx = lexicon()
+    noun = match.group("noun")
+    singular = noun[:-1] if noun.endswith("s") else noun
+    return bool({noun, singular} & (lx.roles | lx.group_speakers))
 
 
 def _alias(mention: Mention, key: str) -> str | None:

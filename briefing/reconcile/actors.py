@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from rapidfuzz import fuzz, process
 
+from briefing.language.gender import first_name_gender
 from briefing.language.lexicon import lexicon
 from briefing.language.names import known_actor, pick_role
 from briefing.reconcile.common import fold, name_tokens
@@ -57,7 +58,19 @@ def _same_person(a: list[str], b: list[str]) -> bool:
         return False
     if fuzz.ratio(a[-1], b[-1]) < SURNAME_SIMILARITY:
         return False
-    return fuzz.ratio(a[0], b[0]) >= FIRST_NAME_SIMILARITY or a[0][0] == b[0][0] == b[0]
+    if fuzz.ratio(a[0], b[0]) >= FIRST_NAME_SIMILARITY or a[0][0] == b[0][0] == b[0]:
+        return True
+    return a[-1] == b[-1] and _short_first_name(a[0], b[0])
+
+
+def _short_first_name(a: str, b: str) -> bool:
+    """ "Rudy" and "Rudolph", "Dan" and "Daniel": one first name starts like the other and
+    the name list gives both the same gender ("Dan" is not "Danielle"; "Chris", of no known
+    gender, joins nobody this way)."""
+    if len(a) < 3 or len(b) < 3 or a[:3] != b[:3]:
+        return False
+    first, second = first_name_gender(a.title()), first_name_gender(b.title())
+    return first is not None and first == second
 
 
 def _acronyms(name: str) -> set[str]:
@@ -78,6 +91,31 @@ def _without_owner(name: str) -> str:
     return fold(name)
 
 
+_LEGAL_SUFFIXES = frozenset(
+    {"inc", "incorporated", "ltd", "limited", "corp", "corporation", "co", "llc", "plc", "lp",
+     "sa", "ag", "nv", "gmbh", "spa"}
+)  # fmt: skip
+_DEPARTMENT_OF = re.compile(
+    r"^(?P<head>department|ministry|office|bureau) (?:of|for) (?P<rest>.+)$"
+)
+
+
+def _body_forms(name: str) -> list[str]:
+    """Other ways to write an organisation's name that fold to one key: without its legal
+    suffix ("Wal-Mart Stores Inc." = "Wal-Mart Stores"), and "Department of Justice" as
+    "Justice Department" (also owned: "U.S. Department of Justice")."""
+    forms = []
+    words = fold(name).split()
+    while len(words) > 1 and words[-1] in _LEGAL_SUFFIXES:
+        words = words[:-1]
+    forms.append(" ".join(words))
+    for folded in (" ".join(words), _without_owner(name)):
+        match = _DEPARTMENT_OF.match(re.sub(r"^the ", "", folded.replace(" the ", " ")))
+        if match:
+            forms.append(f"{match.group('rest')} {match.group('head')}")
+    return [form for form in forms if form != fold(name)]
+
+
 def names_of(actor: Actor) -> list[str]:
     """The actor's name followed by its aliases."""
     return [actor.name, *actor.aliases]
@@ -93,6 +131,8 @@ def _merge_groups(actors: list[Actor]) -> list[list[Actor]]:
             keys = [fold(name)] + ([fold(known[1])] if known else [])
             if actor.kind == "organization":
                 keys.append(_without_owner(name))
+            if actor.kind != "person":
+                keys.extend(_body_forms(name))
             for key in keys:
                 multiword = len(key.split()) > 1 or actor.kind != "person"
                 if not multiword:
@@ -104,6 +144,7 @@ def _merge_groups(actors: list[Actor]) -> list[list[Actor]]:
             people.append((index, name_tokens(actor.name)))
     _merge_people(actors, people, groups)
     _merge_acronyms(actors, groups)
+    _merge_short_forms(actors, groups)
     clusters: dict[int, list[Actor]] = defaultdict(list)
     for index, actor in enumerate(actors):
         clusters[groups.find(index)].append(actor)
@@ -196,9 +237,59 @@ def _merge_acronyms(actors: list[Actor], groups: _UnionFind) -> None:
                     groups.union(other, index)
 
 
+def _merge_short_forms(actors: list[Actor], groups: _UnionFind) -> None:
+    """ "The Times" joins "The New York Times", "Football Federation" the "Royal Spanish
+    Football Federation", "Wal-Mart" "Wal-Mart Stores Inc.": a body's name that ends another
+    body's longer name of the same kind, or starts a company's, when only one such longer
+    name is in the story (never "Post" with two Posts). An organisation's short form needs
+    two words unless it starts a company name; "Commission" alone says too little."""
+    bodies = [(i, a, fold(a.name).split()) for i, a in enumerate(actors) if a.kind != "person"]
+    for index, actor in enumerate(actors):
+        words = fold(actor.name).split()
+        if actor.kind == "person" and len(actor.name.split()) == 1 and not actor.role:
+            starts = {groups.find(j) for j, _, name in bodies if _starts_company_name(words, name)}
+            if len(starts) == 1:
+                groups.union(starts.pop(), index)  # "Wal-Mart" said: the company speaks
+    for index, actor, words in bodies:
+        if actor.kind == "organization" and len(words) < 2 and not _starts_company(words, bodies):
+            continue
+        longer = {
+            groups.find(j)
+            for j, other, other_words in bodies
+            if len(other_words) > len(words)
+            and other.kind == actor.kind
+            and (
+                other_words[-len(words) :] == words
+                or (other_words[: len(words)] == words and _names_a_company(other_words))
+            )
+        }
+        if len(longer) == 1:
+            groups.union(longer.pop(), index)
+
+
+def _starts_company(words: list[str], bodies: list[tuple[int, Actor, list[str]]]) -> bool:
+    return any(_starts_company_name(words, other) for _, _, other in bodies)
+
+
+def _starts_company_name(words: list[str], other: list[str]) -> bool:
+    return len(other) > len(words) and other[: len(words)] == words and _names_a_company(other)
+
+
+def _names_a_company(words: list[str]) -> bool:
+    """ "wal mart stores inc", "goldman sachs group": a company name, whose first word is
+    what the text calls it for short ("Wal-Mart", "Goldman")."""
+    return words[-1] in _LEGAL_SUFFIXES or words[-1] in {"group", "holdings", "stores"}
+
+
 def _merged_actor(group: list[Actor]) -> Actor:
     kinds = Counter(actor.kind for actor in group)
     kind: str = min(kinds, key=lambda k: (-kinds[k], _KIND_ORDER.index(k)))
+    if (
+        kind == "person"
+        and all(len(a.name.split()) == 1 for a in group if a.kind == "person")
+        and any(a.kind == "organization" for a in group)
+    ):
+        kind = "organization"  # "Wal-Mart" the text let speak, and "Wal-Mart Stores Inc."
     known = [_canonical_known(n) for a in group for n in names_of(a)]
     known_kinds = {k[0] for k in known if k}
     if kind != "person" and len(known_kinds) == 1:
