@@ -20,8 +20,11 @@ fixtures="$repo/tests/fixtures/wheel"
 if [ -d "$shared/ingest/html" ] && [ -d "$shared/corpus" ]; then
   pages=("$shared"/ingest/html/*.html)
   gzipped=("$shared"/ingest/html/*.html.gz)
-  feed="$(ls "$shared"/ingest/feeds/*.xml | head -n 1)"
-  text="$(ls "$shared"/corpus/*/*.txt | head -n 1)"
+  # Globs, not `ls | head`: under pipefail, head closing the pipe early kills ls (exit 141).
+  feeds=("$shared"/ingest/feeds/*.xml)
+  texts=("$shared"/corpus/*/*.txt)
+  feed="${feeds[0]}"
+  text="${texts[0]}"
 else
   pages=("$fixtures"/*.html)
   gzipped=()
