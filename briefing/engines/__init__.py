@@ -3,9 +3,16 @@
 from __future__ import annotations
 
 from briefing.config import Options
-from briefing.engines.base import Engine, ExtractionFailed, SummaryInput, Usage
+from briefing.engines.base import Engine, ExtractionFailed, PackTooLong, SummaryInput, Usage
 
-__all__ = ["Engine", "ExtractionFailed", "SummaryInput", "Usage", "select_engine"]
+__all__ = [
+    "Engine",
+    "ExtractionFailed",
+    "PackTooLong",
+    "SummaryInput",
+    "Usage",
+    "select_engine",
+]
 
 
 def select_engine(options: Options) -> Engine:
