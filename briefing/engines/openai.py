@@ -111,7 +111,7 @@ _CONTEXT_OVERFLOW = re.compile(
     r"|context (?:window|size|length) (?:of|is )?\d*\s*exceeded",
     re.IGNORECASE,
 )
-_CONTEXT_NAMED = re.compile(r"(?:maximum context length is|context window of|\"n_ctx\":\s*)(\d+)")
+_CONTEXT_NAMED = re.compile(r"(?:maximum context length is|context window of|\"n_ctx\":)\s*(\d+)")
 
 Answer = TypeVar("Answer", bound=BaseModel)
 
