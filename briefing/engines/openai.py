@@ -45,13 +45,16 @@ from briefing.engines.prompting import (
     PROMPT_VERSION,
     Message,
     billed_schema_tokens,
+    cacheable_tokens,
     compact_response_model,
     extract_prompt,
     message_tokens,
+    prompt_cache_key,
     reask_message,
     schema_text,
     summary_messages,
 )
+from briefing.engines.rebuild import completed
 from briefing.engines.replay import COMPLETE, cassette, is_cassette_miss, note, recorded_notes
 from briefing.engines.retry import (
     NOTICE_AFTER_SECONDS,
@@ -375,12 +378,20 @@ class OpenAIEngine:
         overhead = self.prompt_overhead()
         return min(requested, overhead + max(0, self._usable(context) - overhead) // 2)
 
+    def static_prefix_tokens(self) -> int:
+        """Tokens every extraction call sends before anything specific to its pack: the
+        schema and the system message (what the provider's prompt cache can serve)."""
+        empty = Pack(blocks=[], tokens=0)
+        system = extract_prompt(empty, self._schema_prompt(self._extraction_format)).messages[0]
+        return message_tokens([system], self.model) + self._schema_tokens(self._extraction_format)
+
     def estimate(self, packs: list[Pack]) -> Usage:
         """Calls, tokens and cost of extracting `packs` plus one summary, calling nothing.
 
         Prompt tokens are counted on the rendered messages; completion tokens and the
-        summary's input follow the rules documented at the top of this module. No prompt
-        caching is assumed, so the cost is an upper estimate.
+        summary's input follow the rules documented at the top of this module. The static
+        prefix of every extraction call after the first is counted as cached input (at the
+        cached price), as the provider's prompt cache serves it.
         """
         schema = self._schema_prompt(self._extraction_format)
         extract_prompts = [
@@ -399,12 +410,14 @@ class OpenAIEngine:
             + facts
         )
         prompt = sum(extract_prompts) + summary_prompt
+        cached = max(0, len(packs) - 1) * cacheable_tokens(self.static_prefix_tokens())
         completion = math.ceil(EXTRACT_COMPLETION_RATIO * text_tokens) + SUMMARY_COMPLETION_TOKENS
         return Usage(
             calls=len(packs) + 1,
             prompt_tokens=prompt,
+            cached_prompt_tokens=cached,
             completion_tokens=completion,
-            cost_usd=cost_usd(self.model, prompt, 0, completion),
+            cost_usd=cost_usd(self.model, prompt, cached, completion),
         )
 
     # -- calls ---------------------------------------------------------------------------
@@ -422,7 +435,7 @@ class OpenAIEngine:
                 EXTRACT_MAX_COMPLETION_TOKENS,
                 _pack_label(pack),
             )
-            return _relabel(extraction, prompt.sources), usage
+            return completed(_relabel(extraction, prompt.sources), pack), usage
 
         return await self._settled(ask)
 
@@ -615,7 +628,8 @@ class OpenAIEngine:
             **sampling_options(self.model),
         }
         if facts.dialect == "openai":
-            return {**request, "max_completion_tokens": max_tokens}
+            cache_key = prompt_cache_key(response_format.__name__.lower())
+            return {**request, "max_completion_tokens": max_tokens, "prompt_cache_key": cache_key}
         context = self._context()
         if context is not None:
             room = self._usable(context) - message_tokens(messages, self.model)
