@@ -18,13 +18,19 @@ from click.testing import CliRunner
 from briefing.cli import main
 from briefing.config import Options
 from briefing.engines.base import ExtractionFailed, SummaryInput
-from briefing.engines.openai import OpenAIEngine, is_reasoning_model, scrub_secret
+from briefing.engines.openai import (
+    OpenAIEngine,
+    is_reasoning_model,
+    scrub_secret,
+    strict_schema,
+)
 from briefing.engines.pricing import cost_usd, price_of
 from briefing.engines.prompting import (
     MIN_CLAIMS,
     MIN_FIGURES,
     WORDS_PER_CLAIM,
     WORDS_PER_FIGURE,
+    compact_response_model,
     extract_prompt,
     message_tokens,
     pack_key,
@@ -32,7 +38,16 @@ from briefing.engines.prompting import (
 from briefing.engines.retry import RetryPolicy
 from briefing.errors import BriefingError
 from briefing.pack import Block, Pack
-from briefing.schema import Actor, Briefing, Claim, Dispute, DisputeVersion, Evidence
+from briefing.schema import (
+    Actor,
+    Briefing,
+    Claim,
+    Dispute,
+    DisputeVersion,
+    Evidence,
+    Extraction,
+    Summary,
+)
 from briefing.testing.clock import VirtualClock
 from briefing.testing.fake_openai import (
     FakeOpenAI,
@@ -248,6 +263,25 @@ def test_request_body_is_the_same_from_any_directory_and_time(tmp_path, monkeypa
     assert first == second
     assert str(tmp_path) not in first and "/work" not in first
     assert server.requests[0]["response_format"]["json_schema"]["strict"] is True
+
+
+def test_the_schema_counted_and_cached_is_the_one_the_sdk_sends_for_every_response_model():
+    async def extract_and_summarize(engine):
+        async with engine.session():
+            await engine.extract(PACK)
+            await engine.summarize(STORY)
+
+    with FakeOpenAI() as server:
+        asyncio.run(extract_and_summarize(engine_for(server)))
+    sent = {
+        request["response_format"]["json_schema"]["name"]: request["response_format"]["json_schema"]
+        for request in server.requests
+    }
+    models = {model.__name__: compact_response_model(model) for model in (Extraction, Summary)}
+    assert set(sent) == set(models)
+    for name, model in models.items():
+        assert sent[name]["strict"] is True
+        assert sent[name]["schema"] == strict_schema(model)
 
 
 def test_labels_in_the_answer_map_back_to_source_ids():
