@@ -26,6 +26,7 @@ from briefing.engines import (
     PackTooLong,
     SummaryInput,
     Usage,
+    extract_by_batch,
     select_engine,
 )
 from briefing.errors import BriefingError, NothingUsable
@@ -319,6 +320,8 @@ async def _brief_in_session(
     prepared: Prepared, engine: Engine, options: Options, reporter: Reporter | None
 ) -> Briefing:
     async with engine.session():
+        if options.batch:
+            await extract_by_batch(engine, prepared.packs)
         return await brief(prepared, engine, options, reporter)
 
 

@@ -32,13 +32,14 @@ from typing import Any, TypeVar
 import httpx2
 import openai
 from openai import AsyncOpenAI, ContentFilterFinishReasonError, LengthFinishReasonError
-from openai.lib._parsing._completions import type_to_response_format_param
-from openai.lib._pydantic import to_strict_json_schema
+from openai.lib import type_to_response_format_param
 from openai.types import CompletionUsage
+from openai.types.chat import ChatCompletion
 from pydantic import BaseModel, ValidationError
 
 from briefing.cache import ResponseCache, cache_key
 from briefing.config import Options
+from briefing.engines import batch
 from briefing.engines.base import ExtractionFailed, PackTooLong, SummaryInput, Usage
 from briefing.engines.pricing import cost_usd
 from briefing.engines.prompting import (
@@ -129,6 +130,25 @@ class _Unusable(Exception):
         self.followup = followup
 
 
+def usage_from(block: object, model: str, tier: str = "default") -> Usage:
+    """One call's tokens and cost from an API `usage` block (zero tokens if it is not one);
+    `tier` is the price tier it was served at (see `briefing.engines.pricing`)."""
+    try:
+        usage = CompletionUsage.model_validate(block)
+    except ValidationError:
+        return Usage(calls=1)
+    details = usage.prompt_tokens_details
+    cached = (details.cached_tokens or 0) if details else 0
+    prompt, completion = usage.prompt_tokens, usage.completion_tokens
+    return Usage(
+        calls=1,
+        prompt_tokens=prompt,
+        cached_prompt_tokens=cached,
+        completion_tokens=completion,
+        cost_usd=cost_usd(model, prompt, cached, completion, tier=tier),
+    )
+
+
 def is_reasoning_model(model: str) -> bool:
     """True for OpenAI reasoning models (o-series, gpt-5 family), which reject temperature."""
     return bool(_REASONING_MODEL.match(model.rsplit("/", 1)[-1]))
@@ -140,6 +160,15 @@ def sampling_options(model: str) -> dict[str, object]:
     if is_reasoning_model(model):
         return {"reasoning_effort": REASONING_EFFORT}
     return {"temperature": 0}
+
+
+def strict_schema(model: type[BaseModel]) -> dict[str, Any]:
+    """The strict JSON schema the SDK sends when `model` is the response format of a
+    `parse` call (its public `type_to_response_format_param`)."""
+    response_format = type_to_response_format_param(model)
+    if isinstance(response_format, dict) and response_format["type"] == "json_schema":
+        return dict(response_format["json_schema"].get("schema", {}))
+    raise TypeError(f"the SDK gives no JSON schema for {model.__name__}")
 
 
 def scrub_secret(text: str, secret: str | None) -> str:
@@ -348,7 +377,7 @@ class OpenAIEngine:
     def _schema_tokens(self, model: type[BaseModel], mode: str | None = None) -> int:
         if (mode or self._schema_mode()) == "json":
             return 0  # it is part of the system prompt, counted with the messages
-        return billed_schema_tokens(to_strict_json_schema(model), self.model)
+        return billed_schema_tokens(strict_schema(model), self.model)
 
     def prompt_overhead(self) -> int:
         """Tokens each extraction call spends besides the pack text (instructions, schema, key).
@@ -489,6 +518,10 @@ class OpenAIEngine:
         cached = self._cached(key, response_format)
         if cached is not None:
             return cached, Usage(cached_calls=1)
+        batched = self._batch_answer(key, response_format)
+        if batched is not None:
+            self._store(key, batched[0])
+            return batched
         if self._known_too_long(too_long, messages):
             self._store_text(too_long, "true")
             raise PackTooLong(f"{label} does not fit the server's context of {self._context()}")
@@ -514,6 +547,85 @@ class OpenAIEngine:
             return False
         return message_tokens(messages, self.model) + MIN_ANSWER_TOKENS > self._usable(context)
 
+    # -- batches ---------------------------------------------------------------------------
+
+    def pending_requests(self, packs: list[Pack]) -> dict[str, dict[str, Any]]:
+        """The extraction requests of the packs with no answer cached yet, by cache key."""
+        schema = self._schema_prompt(self._extraction_format)
+        pending: dict[str, dict[str, Any]] = {}
+        for pack in packs:
+            prompt = extract_prompt(pack, schema)
+            key = self._cache_key(
+                "extract", prompt.messages, self._extraction_format, prompt.sources
+            )
+            stored = self._cache.get(key) if self._cache else None
+            if stored is None and self._batch_answer(key, self._extraction_format) is None:
+                pending[key] = self.request(
+                    prompt.messages, self._extraction_format, EXTRACT_MAX_COMPLETION_TOKENS
+                )
+        return pending
+
+    async def extract_by_batch(self, packs: list[Pack]) -> batch.BatchOutcome | None:
+        """Ask for the packs' extractions as one batch and keep the answers in the cache,
+        where `extract` finds them; None when every pack is answered already."""
+        state = await self.start_batch(packs)
+        if state is None:
+            return None
+        client, cache = self._batch_session()
+        return await batch.run(client, cache, state)
+
+    async def start_batch(self, packs: list[Pack]) -> batch.BatchState | None:
+        """Submit the extractions of the packs not answered yet as one batch, its state
+        kept in the cache dir; None when every pack is answered already."""
+        client, _ = self._batch_session()
+        requests = self.pending_requests(packs)
+        if not requests:
+            return None
+        return await batch.submit(client, requests, self.model, self.options.cache_dir)
+
+    def _batch_session(self) -> tuple[AsyncOpenAI, ResponseCache]:
+        if self._client is None:
+            raise RuntimeError("OpenAIEngine used outside `async with engine.session()`")
+        if self._cache is None:
+            raise BriefingError(
+                "--batch keeps its answers in the response cache: drop --no-cache "
+                "(and --record/--replay, which skip the cache)"
+            )
+        return self._client, self._cache
+
+    async def resume_batch(self, batch_id: str) -> batch.BatchOutcome:
+        """Wait for a batch started earlier (its state kept in the cache dir) and keep its
+        answers in the cache."""
+        client, cache = self._batch_session()
+        state = batch.load_state(batch_id, self.options.cache_dir)
+        return await batch.run(client, cache, state)
+
+    async def batch_status(self, batch_id: str) -> str:
+        """Where a batch started earlier stands, on one line."""
+        client, _ = self._batch_session()
+        batch.load_state(batch_id, self.options.cache_dir)
+        try:
+            return batch.progress_line(await client.batches.retrieve(batch_id))
+        except openai.OpenAIError as error:
+            raise self._translate(error) from None
+
+    def _batch_answer(self, key: str, response_format: type[Answer]) -> tuple[Answer, Usage] | None:
+        """A batch's answer to the request with cache key `key`, if it is kept and usable
+        (else the request is asked synchronously)."""
+        stored = self._cache.get(batch.batch_answer_key(key)) if self._cache else None
+        if stored is None:
+            return None
+        try:
+            completion = ChatCompletion.model_validate_json(stored)
+            choice = completion.choices[0]
+            if choice.finish_reason != "stop" or not choice.message.content:
+                return None
+            answer = response_format.model_validate_json(_unfenced(choice.message.content))
+        except (ValidationError, IndexError):
+            return None
+        usage = completion.usage.model_dump() if completion.usage else {}
+        return answer, usage_from(usage, self.model, "batch")
+
     def _cache_key(
         self,
         kind: str,
@@ -527,7 +639,7 @@ class OpenAIEngine:
                 "prompt_version": PROMPT_VERSION,
                 "model": self.model,
                 "schema_mode": self._schema_mode(),
-                "schema": to_strict_json_schema(response_format),
+                "schema": strict_schema(response_format),
                 "sampling": sampling_options(self.model),
                 "messages": messages,
                 "sources": sources,
@@ -608,10 +720,11 @@ class OpenAIEngine:
             "re-record it with --record"
         )
 
-    def _request(
+    def request(
         self, messages: list[Message], response_format: type[BaseModel], max_tokens: int
     ) -> dict[str, Any]:
-        """The request's parameters in the server's dialect: the answer format, the output
+        """One chat completions request, as keyword arguments of the SDK's `parse`, in the
+        server's dialect: the answer format (the pydantic model in strict mode), the output
         limit (`max_tokens` too for other servers, capped by what their context leaves)."""
         facts = self.server()
         strict = self._schema_mode() == "strict"
@@ -628,8 +741,11 @@ class OpenAIEngine:
             **sampling_options(self.model),
         }
         if facts.dialect == "openai":
-            cache_key = prompt_cache_key(response_format.__name__.lower())
-            return {**request, "max_completion_tokens": max_tokens, "prompt_cache_key": cache_key}
+            request["max_completion_tokens"] = max_tokens
+            request["prompt_cache_key"] = prompt_cache_key(response_format.__name__.lower())
+            if self.options.service_tier is not None:
+                request["service_tier"] = self.options.service_tier
+            return request
         context = self._context()
         if context is not None:
             room = self._usable(context) - message_tokens(messages, self.model)
@@ -644,7 +760,7 @@ class OpenAIEngine:
         label: str,
     ) -> tuple[Answer, Usage]:
         """One call: the validated answer and its usage, or `_Unusable` saying why not."""
-        request = self._request(messages, response_format, max_tokens)
+        request = self.request(messages, response_format, max_tokens)
         if self.server().is_local:
             return await self._complete_streamed(request, response_format, label)
         raw = await self._post(request)
@@ -723,7 +839,7 @@ class OpenAIEngine:
         started = last_notice = time.monotonic()
         async for chunk in stream:
             if chunk.usage is not None:
-                usage = self._usage_from(chunk.usage)
+                usage = usage_from(chunk.usage.model_dump(), self.model)
             for choice in chunk.choices:
                 if choice.delta.content:
                     parts.append(choice.delta.content)
@@ -747,21 +863,10 @@ class OpenAIEngine:
     def _usage_of(self, response: httpx2.Response) -> Usage:
         """Tokens and cost from the response's `usage` block (zero tokens if it has none)."""
         try:
-            usage = CompletionUsage.model_validate(response.json()["usage"])
+            block = response.json()["usage"]
         except (ValueError, KeyError, TypeError):
             return Usage(calls=1)
-        return self._usage_from(usage)
-
-    def _usage_from(self, usage: CompletionUsage) -> Usage:
-        details = usage.prompt_tokens_details
-        cached = (details.cached_tokens or 0) if details else 0
-        return Usage(
-            calls=1,
-            prompt_tokens=usage.prompt_tokens,
-            cached_prompt_tokens=cached,
-            completion_tokens=usage.completion_tokens,
-            cost_usd=cost_usd(self.model, usage.prompt_tokens, cached, usage.completion_tokens),
-        )
+        return usage_from(block, self.model, self.options.service_tier or "default")
 
     # -- errors --------------------------------------------------------------------------
 
