@@ -17,7 +17,12 @@ from briefing.config import Options
 from briefing.engines.base import ExtractionFailed, PackTooLong
 from briefing.engines.openai import OpenAIEngine
 from briefing.engines.replay import recorded_notes
-from briefing.engines.servers import OLLAMA_DEFAULT_CONTEXT, ServerFacts, probe
+from briefing.engines.servers import (
+    OLLAMA_DEFAULT_CONTEXT,
+    ServerFacts,
+    is_on_this_network,
+    probe,
+)
 from briefing.pack import Block, Pack
 from briefing.testing.dialects import LLAMA_CPP, LLAMA_CPP_PYTHON, OLLAMA, OPENAI, VLLM
 from briefing.testing.fake_openai import FakeOpenAI, auto_reply, error_reply, hang
@@ -55,11 +60,11 @@ def strict_requests(server: FakeOpenAI) -> int:
 @pytest.mark.parametrize(
     ("dialect", "facts"),
     [
-        (LLAMA_CPP, ServerFacts(dialect="llama.cpp", context=8_192)),
-        (OLLAMA, ServerFacts(dialect="ollama", context=4_096, json_schema=True)),
+        (LLAMA_CPP, ServerFacts(dialect="llama.cpp", context=8_192, slots=1)),
+        (OLLAMA, ServerFacts(dialect="ollama", context=4_096, json_schema=True, slots=1)),
         (VLLM, ServerFacts(dialect="vllm", context=4_096, json_schema=True)),
         (OPENAI, ServerFacts(dialect="openai", json_schema=True)),
-        (LLAMA_CPP_PYTHON, ServerFacts()),
+        (LLAMA_CPP_PYTHON, ServerFacts(slots=1)),
     ],
     ids=["llama.cpp", "ollama", "vllm", "openai", "llama-cpp-python"],
 )
@@ -77,7 +82,7 @@ def test_ollama_without_num_ctx_is_taken_at_its_default_context():
 def test_an_unreachable_server_is_probed_as_unknown_and_the_first_call_says_why():
     with FakeOpenAI() as server:
         base_url = server.base_url
-    assert probe(base_url, "model") == ServerFacts()
+    assert probe(base_url, "model") == ServerFacts(slots=1)
 
 
 # -- strict schemas ------------------------------------------------------------------------
@@ -268,3 +273,10 @@ def test_a_recording_of_a_run_with_failures_says_so_and_replays_to_the_same_outc
         return sorted(line.split(": not covered")[0] for line in lines if "not covered" in line)
 
     assert uncovered(replayed) == uncovered(recorded) != []
+
+
+def test_llama_cpp_slots_and_remote_servers_are_not_held_to_one_request():
+    with FakeOpenAI(dialect=replace(LLAMA_CPP, slots=4)) as server:
+        assert probe(server.base_url, "model").slots == 4
+    assert not is_on_this_network("https://models.example.com/v1")
+    assert is_on_this_network("http://192.168.1.20:11434/v1")

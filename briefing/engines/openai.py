@@ -241,6 +241,7 @@ class OpenAIEngine:
         self._cache: ResponseCache | None = None
         self._facts: ServerFacts | None = None
         self._first_answer = asyncio.Lock()
+        self._slots: asyncio.Semaphore | None = None
         self._failures = 0
         if not options.dry_run:
             self._api_key()  # a missing key stops the run before any work is done
@@ -264,6 +265,7 @@ class OpenAIEngine:
                 note(server=server.model_dump(), outcome="interrupted")
             self._client, self._cache = client, self._open_cache()
             self._first_answer, self._failures = asyncio.Lock(), 0
+            self._slots = asyncio.Semaphore(server.slots) if server.slots else None
             try:
                 yield self
                 if self.options.record:
@@ -526,7 +528,10 @@ class OpenAIEngine:
             self._store_text(too_long, "true")
             raise PackTooLong(f"{label} does not fit the server's context of {self._context()}")
         try:
-            answer, usage = await self._ask(messages, response_format, max_tokens, label)
+            # A server that works on few requests at once gets no more: the others wait
+            # here (their retry budgets not started), not silently in its queue.
+            async with self._slots or contextlib.nullcontext():
+                answer, usage = await self._ask(messages, response_format, max_tokens, label)
         except PackTooLong:
             self._store_text(too_long, "true")
             raise

@@ -17,6 +17,11 @@ own way (checked against each project's documentation):
 - Anything else (llama-cpp-python, LM Studio): the context is unknown unless `--context N`
   says it; llama-cpp-python names it when it refuses a prompt as too long.
 
+A server on this machine or the local network that is not known to take many requests
+at once (llama.cpp's server says how many slots it has) is sent one request at a time:
+others wait their turn in the engine rather than in the server's queue, where a streamed
+answer would stay silent past --timeout.
+
 Whether the server takes strict JSON schemas is learned from its first answer (see the
 openai engine). The facts are remembered per base URL and model in the response cache,
 so a second run probes nothing.
@@ -24,6 +29,7 @@ so a second run probes nothing.
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import re
 from typing import Any, Literal
@@ -46,12 +52,14 @@ _NUM_CTX = re.compile(r"^\s*num_ctx\s+(\d+)\s*$", re.MULTILINE)
 
 
 class ServerFacts(BaseModel):
-    """What a server is and can do: its dialect, its context in tokens (None: unknown) and
-    whether it takes strict JSON schemas (None: not known until its first answer)."""
+    """What a server is and can do: its dialect, its context in tokens (None: unknown),
+    whether it takes strict JSON schemas (None: not known until its first answer) and how
+    many requests it works on at once (None: as many as --concurrency sends)."""
 
     dialect: Dialect = "compatible"
     context: int | None = None
     json_schema: bool | None = None
+    slots: int | None = None
 
     @property
     def is_local(self) -> bool:
@@ -62,6 +70,18 @@ class ServerFacts(BaseModel):
 def is_openai(base_url: str | None) -> bool:
     """True for the OpenAI API itself (no base URL, or one on its host)."""
     return base_url is None or urlsplit(base_url).hostname == OPENAI_HOST
+
+
+def is_on_this_network(base_url: str) -> bool:
+    """True for a server on this machine or a private network (one box, not a service)."""
+    host = urlsplit(base_url).hostname or ""
+    if host == "localhost" or host.endswith(".local"):
+        return True
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return address.is_loopback or address.is_private or address.is_link_local
 
 
 def server_root(base_url: str) -> str:
@@ -78,6 +98,16 @@ def probe(base_url: str, model: str, *, timeout: float = PROBE_TIMEOUT_SECONDS) 
     """
     if is_openai(base_url):
         return ServerFacts(dialect="openai", json_schema=True)
+    facts = _asked(base_url, model, timeout) or ServerFacts()
+    one_box = facts.dialect not in ("vllm", "openai") and is_on_this_network(base_url)
+    if facts.slots is None and one_box:
+        facts = facts.model_copy(update={"slots": 1})
+    log.info("%s: %s", base_url, facts)
+    return facts
+
+
+def _asked(base_url: str, model: str, timeout: float) -> ServerFacts | None:
+    """The facts of the first dialect whose endpoint answers, or None."""
     with httpx2.Client(timeout=timeout) as client:
         for ask in (_llama_cpp, _ollama, _listed_model):
             try:
@@ -85,11 +115,8 @@ def probe(base_url: str, model: str, *, timeout: float = PROBE_TIMEOUT_SECONDS) 
             except (httpx2.HTTPError, ValueError, TypeError, KeyError, AttributeError):
                 continue
             if facts is not None:
-                log.info(
-                    "%s speaks the %s dialect (context %s)", base_url, facts.dialect, facts.context
-                )
                 return facts
-    return ServerFacts()
+    return None
 
 
 def _json(response: httpx2.Response) -> Any:
@@ -101,7 +128,12 @@ def _llama_cpp(client: httpx2.Client, base_url: str, model: str) -> ServerFacts 
     props = _json(client.get(f"{server_root(base_url)}/props"))
     settings = props.get("default_generation_settings") or {}
     context = settings.get("n_ctx") or props.get("n_ctx")
-    return ServerFacts(dialect="llama.cpp", context=int(context)) if context else None
+    if not context:
+        return None
+    slots = props.get("total_slots")
+    return ServerFacts(
+        dialect="llama.cpp", context=int(context), slots=int(slots) if slots else None
+    )
 
 
 def _ollama(client: httpx2.Client, base_url: str, model: str) -> ServerFacts | None:

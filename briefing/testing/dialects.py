@@ -39,6 +39,7 @@ class Dialect:
     takes_json_schema: bool = True
     reads_max_completion_tokens: bool = True
     tokenizer_ratio: float = 1.0
+    slots: int = 1  # llama.cpp's server: requests it works on at once
 
     def with_context(self, context: int) -> Dialect:
         """The same server, started with another context size."""
@@ -50,7 +51,8 @@ class Dialect:
         if method == "GET" and path.endswith("/models"):
             return 200, self._listing()
         if self.name == "llama.cpp" and method == "GET" and path == "/props":
-            return 200, {"default_generation_settings": {"n_ctx": self.context}, "total_slots": 1}
+            settings = {"n_ctx": self.context}
+            return 200, {"default_generation_settings": settings, "total_slots": self.slots}
         if self.name == "ollama" and method == "POST" and path == "/api/show":
             parameters = f"num_ctx                        {self.context}" if self.context else ""
             info = {"general.architecture": "gemma3", "gemma3.context_length": 32_768}
