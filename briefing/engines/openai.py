@@ -29,12 +29,14 @@ from typing import Any, TypeVar
 import httpx2
 import openai
 from openai import AsyncOpenAI, ContentFilterFinishReasonError, LengthFinishReasonError
-from openai.lib._pydantic import to_strict_json_schema
+from openai.lib import type_to_response_format_param
 from openai.types import CompletionUsage
+from openai.types.chat import ChatCompletion
 from pydantic import BaseModel, ValidationError
 
 from briefing.cache import ResponseCache, cache_key
 from briefing.config import Options
+from briefing.engines import batch
 from briefing.engines.base import ExtractionFailed, SummaryInput, Usage
 from briefing.engines.pricing import cost_usd
 from briefing.engines.prompting import (
@@ -102,6 +104,25 @@ class _Unusable(Exception):
         self.followup = followup
 
 
+def usage_from(block: object, model: str, tier: str = "default") -> Usage:
+    """One call's tokens and cost from an API `usage` block (zero tokens if it is not one);
+    `tier` is the price tier it was served at (see `briefing.engines.pricing`)."""
+    try:
+        usage = CompletionUsage.model_validate(block)
+    except ValidationError:
+        return Usage(calls=1)
+    details = usage.prompt_tokens_details
+    cached = (details.cached_tokens or 0) if details else 0
+    prompt, completion = usage.prompt_tokens, usage.completion_tokens
+    return Usage(
+        calls=1,
+        prompt_tokens=prompt,
+        cached_prompt_tokens=cached,
+        completion_tokens=completion,
+        cost_usd=cost_usd(model, prompt, cached, completion, tier=tier),
+    )
+
+
 def is_reasoning_model(model: str) -> bool:
     """True for OpenAI reasoning models (o-series, gpt-5 family), which reject temperature."""
     return bool(_REASONING_MODEL.match(model.rsplit("/", 1)[-1]))
@@ -113,6 +134,15 @@ def sampling_options(model: str) -> dict[str, object]:
     if is_reasoning_model(model):
         return {"reasoning_effort": REASONING_EFFORT}
     return {"temperature": 0}
+
+
+def strict_schema(model: type[BaseModel]) -> dict[str, Any]:
+    """The strict JSON schema the SDK sends when `model` is the response format of a
+    `parse` call (its public `type_to_response_format_param`)."""
+    response_format = type_to_response_format_param(model)
+    if isinstance(response_format, dict) and response_format["type"] == "json_schema":
+        return dict(response_format["json_schema"].get("schema", {}))
+    raise TypeError(f"the SDK gives no JSON schema for {model.__name__}")
 
 
 def scrub_secret(text: str, secret: str | None) -> str:
@@ -236,7 +266,7 @@ class OpenAIEngine:
     def _schema_tokens(self, model: type[BaseModel]) -> int:
         if self.options.schema_mode == "json":
             return 0  # it is part of the system prompt, counted with the messages
-        return billed_schema_tokens(to_strict_json_schema(model), self.model)
+        return billed_schema_tokens(strict_schema(model), self.model)
 
     def prompt_overhead(self) -> int:
         """Tokens each extraction call spends besides the pack text (instructions, schema, key)."""
@@ -295,12 +325,16 @@ class OpenAIEngine:
         cached = self._cached(key, Extraction)
         if cached is not None:
             return cached, Usage(cached_calls=1)
-        answer, usage = await self._ask(
-            prompt.messages,
-            self._extraction_format,
-            EXTRACT_MAX_COMPLETION_TOKENS,
-            _pack_label(pack),
-        )
+        batched = self._batch_answer(key, self._extraction_format)
+        if batched is not None:
+            answer, usage = batched
+        else:
+            answer, usage = await self._ask(
+                prompt.messages,
+                self._extraction_format,
+                EXTRACT_MAX_COMPLETION_TOKENS,
+                _pack_label(pack),
+            )
         extraction = completed(_relabel(answer, prompt.sources), pack)
         self._store(key, extraction)
         return extraction, usage
@@ -323,6 +357,85 @@ class OpenAIEngine:
         self._store(key, summary)
         return summary, usage
 
+    # -- batches ---------------------------------------------------------------------------
+
+    def pending_requests(self, packs: list[Pack]) -> dict[str, dict[str, Any]]:
+        """The extraction requests of the packs with no answer cached yet, by cache key."""
+        schema = self._schema_prompt(self._extraction_format)
+        pending: dict[str, dict[str, Any]] = {}
+        for pack in packs:
+            prompt = extract_prompt(pack, schema)
+            key = self._cache_key(
+                "extract", prompt.messages, self._extraction_format, prompt.sources
+            )
+            stored = self._cache.get(key) if self._cache else None
+            if stored is None and self._batch_answer(key, self._extraction_format) is None:
+                pending[key] = self.request(
+                    prompt.messages, self._extraction_format, EXTRACT_MAX_COMPLETION_TOKENS
+                )
+        return pending
+
+    async def extract_by_batch(self, packs: list[Pack]) -> batch.BatchOutcome | None:
+        """Ask for the packs' extractions as one batch and keep the answers in the cache,
+        where `extract` finds them; None when every pack is answered already."""
+        state = await self.start_batch(packs)
+        if state is None:
+            return None
+        client, cache = self._batch_session()
+        return await batch.run(client, cache, state)
+
+    async def start_batch(self, packs: list[Pack]) -> batch.BatchState | None:
+        """Submit the extractions of the packs not answered yet as one batch, its state
+        kept in the cache dir; None when every pack is answered already."""
+        client, _ = self._batch_session()
+        requests = self.pending_requests(packs)
+        if not requests:
+            return None
+        return await batch.submit(client, requests, self.model, self.options.cache_dir)
+
+    def _batch_session(self) -> tuple[AsyncOpenAI, ResponseCache]:
+        if self._client is None:
+            raise RuntimeError("OpenAIEngine used outside `async with engine.session()`")
+        if self._cache is None:
+            raise BriefingError(
+                "--batch keeps its answers in the response cache: drop --no-cache "
+                "(and --record/--replay, which skip the cache)"
+            )
+        return self._client, self._cache
+
+    async def resume_batch(self, batch_id: str) -> batch.BatchOutcome:
+        """Wait for a batch started earlier (its state kept in the cache dir) and keep its
+        answers in the cache."""
+        client, cache = self._batch_session()
+        state = batch.load_state(batch_id, self.options.cache_dir)
+        return await batch.run(client, cache, state)
+
+    async def batch_status(self, batch_id: str) -> str:
+        """Where a batch started earlier stands, on one line."""
+        client, _ = self._batch_session()
+        batch.load_state(batch_id, self.options.cache_dir)
+        try:
+            return batch.progress_line(await client.batches.retrieve(batch_id))
+        except openai.OpenAIError as error:
+            raise self._translate(error) from None
+
+    def _batch_answer(self, key: str, response_format: type[Answer]) -> tuple[Answer, Usage] | None:
+        """A batch's answer to the request with cache key `key`, if it is kept and usable
+        (else the request is asked synchronously)."""
+        stored = self._cache.get(batch.batch_answer_key(key)) if self._cache else None
+        if stored is None:
+            return None
+        try:
+            completion = ChatCompletion.model_validate_json(stored)
+            choice = completion.choices[0]
+            if choice.finish_reason != "stop" or not choice.message.content:
+                return None
+            answer = response_format.model_validate_json(_unfenced(choice.message.content))
+        except (ValidationError, IndexError):
+            return None
+        usage = completion.usage.model_dump() if completion.usage else {}
+        return answer, usage_from(usage, self.model, "batch")
+
     def _cache_key(
         self,
         kind: str,
@@ -336,7 +449,7 @@ class OpenAIEngine:
                 "prompt_version": PROMPT_VERSION,
                 "model": self.model,
                 "schema_mode": self.options.schema_mode,
-                "schema": to_strict_json_schema(response_format),
+                "schema": strict_schema(response_format),
                 "sampling": sampling_options(self.model),
                 "messages": messages,
                 "sources": sources,
@@ -440,21 +553,33 @@ class OpenAIEngine:
                 _validation_problem(error), usage, _correction(message.content, error)
             ) from error
 
+    def request(
+        self, messages: list[Message], response_format: type[BaseModel], max_tokens: int
+    ) -> dict[str, Any]:
+        """One chat completions request, as keyword arguments of the SDK's `parse` (the
+        response format is the pydantic model in strict mode, JSON mode otherwise)."""
+        strict = self.options.schema_mode == "strict"
+        request: dict[str, Any] = {
+            "model": self.model,
+            "messages": messages,
+            "response_format": response_format if strict else {"type": "json_object"},
+            "max_completion_tokens": max_tokens,
+            "prompt_cache_key": prompt_cache_key(response_format.__name__.lower()),
+            **sampling_options(self.model),
+        }
+        if self.options.service_tier is not None:
+            request["service_tier"] = self.options.service_tier
+        return request
+
     async def _post(
         self, messages: list[Message], response_format: type[BaseModel], max_tokens: int
     ) -> Any:
         """Send one request; API errors become ours (`Transient` if worth another try)."""
         if self._client is None:
             raise RuntimeError("OpenAIEngine used outside `async with engine.session()`")
-        strict = self.options.schema_mode == "strict"
         try:
             return await self._client.chat.completions.with_raw_response.parse(
-                model=self.model,
-                messages=messages,  # type: ignore[arg-type]
-                response_format=response_format if strict else {"type": "json_object"},  # type: ignore[arg-type]
-                max_completion_tokens=max_tokens,
-                prompt_cache_key=prompt_cache_key(response_format.__name__.lower()),
-                **sampling_options(self.model),  # type: ignore[arg-type]
+                **self.request(messages, response_format, max_tokens)
             )
         except openai.OpenAIError as error:
             raise self._translate(error) from None
@@ -466,18 +591,10 @@ class OpenAIEngine:
     def _usage_of(self, response: httpx2.Response) -> Usage:
         """Tokens and cost from the response's `usage` block (zero tokens if it has none)."""
         try:
-            usage = CompletionUsage.model_validate(response.json()["usage"])
+            block = response.json()["usage"]
         except (ValueError, KeyError, TypeError):
             return Usage(calls=1)
-        details = usage.prompt_tokens_details
-        cached = (details.cached_tokens or 0) if details else 0
-        return Usage(
-            calls=1,
-            prompt_tokens=usage.prompt_tokens,
-            cached_prompt_tokens=cached,
-            completion_tokens=usage.completion_tokens,
-            cost_usd=cost_usd(self.model, usage.prompt_tokens, cached, usage.completion_tokens),
-        )
+        return usage_from(block, self.model, self.options.service_tier or "default")
 
     # -- errors --------------------------------------------------------------------------
 

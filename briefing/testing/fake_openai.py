@@ -12,7 +12,10 @@ status, headers and body, including malformed ones, and a delay to simulate slow
 hung servers, bodies cut short (`truncated_reply`, `reset_mid_body`) and faults that
 last a span of time on an injected clock (`rate_limited_for`). The server is bounded: it
 answers at most `max_requests` requests and stops by itself after `lifetime` seconds, so a
-forgotten server never outlives its test.
+forgotten server never outlives its test. The lifetime runs on a `threading.Timer` unless
+`timer` makes another (`briefing.testing.clock.ManualTimer` fires only when told to). It
+also serves the Files and Batch endpoints (`briefing.testing.fake_batches`), answering each
+batch line as a chat completions request.
 """
 
 from __future__ import annotations
@@ -26,13 +29,20 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
-from typing import Any
+from typing import Any, Protocol
+
+from briefing.testing.fake_batches import FakeBatches
 
 DEFAULT_MODEL = "gpt-5.4-mini"
 # A fixed creation time (2025-07-13) keeps recorded responses byte-for-byte reproducible.
 CREATED = 1_752_400_000
 CHARS_PER_TOKEN = 4
 POLL_SECONDS = 0.02  # how soon `stop` takes effect
+# What a test client should wait for an answer: the fake server answers in milliseconds, but
+# a loaded machine can stall it for a good part of a second. With this timeout only a reply
+# that never comes (`hang(UNTIL_STOPPED)`) times out.
+PATIENT_TIMEOUT = 3.0
+UNTIL_STOPPED = 3600.0  # a delay no test waits out: the server drops the reply when it stops
 
 
 @dataclass(frozen=True)
@@ -48,6 +58,26 @@ class Reply:
 
 
 Responder = Callable[[dict[str, Any]], Reply]
+
+
+class Timer(Protocol):
+    """What runs an action once its time has come: `threading.Timer`'s start and cancel."""
+
+    def start(self) -> None:
+        """Start counting."""
+
+    def cancel(self) -> None:
+        """Never run the action."""
+
+
+TimerFactory = Callable[[float, Callable[[], None]], Timer]
+
+
+def daemon_timer(seconds: float, action: Callable[[], None]) -> Timer:
+    """A `threading.Timer` that does not keep the interpreter alive."""
+    timer = threading.Timer(seconds, action)
+    timer.daemon = True
+    return timer
 
 
 def _json_reply(status: int, payload: object, headers: Mapping[str, str] | None = None) -> Reply:
@@ -196,8 +226,9 @@ def reset_mid_body(reply: Reply | None = None, *, keep: float = 0.5) -> Reply:
     return replace(truncated_reply(reply, keep=keep), reset=True)
 
 
-def hang(seconds: float) -> Reply:
-    """A reply that only comes after `seconds`: longer than the client's timeout, a timeout."""
+def hang(seconds: float = UNTIL_STOPPED) -> Reply:
+    """A reply that only comes after `seconds`: longer than the client's timeout, a timeout.
+    By default it never comes: the server drops it when it stops."""
     return Reply(
         status=200, body=b"{}", headers={"content-type": "application/json"}, delay=seconds
     )
@@ -259,10 +290,39 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:
         """Quiet: tests read `FakeOpenAI.requests` instead of a log."""
 
+    def do_GET(self) -> None:
+        """Retrieve a batch, or the content of a stored file."""
+        batches = self.server.fake.batches
+        parts = self.path.rstrip("/").split("/")
+        found: object = None
+        if len(parts) >= 2 and parts[-2] == "batches":
+            found = batches.retrieve(parts[-1])
+        elif len(parts) >= 3 and parts[-3] == "files" and parts[-1] == "content":
+            data = batches.content(parts[-2])
+            if data is not None:
+                self._send(Reply(body=data, headers={"content-type": "application/octet-stream"}))
+                return
+        if found is None:
+            self._send(error_reply(404, f"no such object at {self.path}", code="not_found"))
+            return
+        self._send(_json_reply(200, found))
+
     def do_POST(self) -> None:
-        """Answer a chat completions request with the next scripted reply."""
+        """Answer a chat completions request with the next scripted reply; store an
+        uploaded file or create a batch."""
         length = int(self.headers.get("content-length") or 0)
         raw = self.rfile.read(length)
+        if self.path.endswith("/files"):
+            content_type = self.headers.get("content-type", "")
+            self._send(_json_reply(200, self.server.fake.batches.upload(content_type, raw)))
+            return
+        if self.path.endswith("/batches"):
+            created = self.server.fake.batches.create(json.loads(raw or b"{}"))
+            if created is None:
+                self._send(error_reply(400, "no such input file", code="invalid_file"))
+            else:
+                self._send(_json_reply(200, created))
+            return
         if not self.path.endswith("/chat/completions"):
             self._send(error_reply(404, f"no route {self.path}", code="unknown_url"))
             return
@@ -325,6 +385,7 @@ class FakeOpenAI:
         then: Responder = auto_reply,
         max_requests: int = 10_000,
         lifetime: float = 60.0,
+        timer: TimerFactory = daemon_timer,
     ) -> None:
         self._script = list(script)
         self._then = then
@@ -336,13 +397,13 @@ class FakeOpenAI:
         self.headers: list[dict[str, str]] = []
         self.stopped = threading.Event()  # set first: wakes replies waiting out a delay
         self.closed = threading.Event()  # set last: the port no longer accepts connections
+        self.batches = FakeBatches(self)
         self._server = _Server(("127.0.0.1", 0), _Handler)
         self._server.fake = self
         self._thread = threading.Thread(
             target=self._server.serve_forever, kwargs={"poll_interval": POLL_SECONDS}, daemon=True
         )
-        self._timer = threading.Timer(lifetime, self.stop)
-        self._timer.daemon = True
+        self._timer = timer(lifetime, self.stop)
 
     @property
     def base_url(self) -> str:
