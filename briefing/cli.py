@@ -165,10 +165,10 @@ def _report_retries(stats: Stats) -> None:
 
 
 def _report_checks(stats: Stats) -> None:
-    """Say on stderr what the checks against the sources changed, if anything."""
+    """Say on stderr what the checks against the sources changed, if anything (not with -q)."""
     changes = check_changes(stats)
     if changes:
-        click.echo(f"checks: {', '.join(changes)}", err=True)
+        _note(f"checks: {', '.join(changes)}")
 
 
 def _nothing_covered(document: Briefing | Daily) -> bool:
