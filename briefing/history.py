@@ -3,7 +3,8 @@
 Every `briefing daily` run stores its stories (id, title, actors, claims with their quotes,
 figures, sources, day) in one SQLite file: ``$BRIEFING_HOME/history.sqlite3``, else in the
 user data dir. A day is written in one transaction, so a run that dies half-way leaves the
-store as it was; a run of a day already stored replaces that day. Concurrent runs wait for
+store as it was; a run of a day already stored replaces that day, and its stories keep
+the ids they had in the run it replaces. Concurrent runs wait for
 each other (SQLite's write lock, `BUSY_SECONDS`) and a run that cannot get the lock in time
 stops with a message; a file that is not a readable store is reported, never replaced.
 
@@ -314,6 +315,13 @@ class History:
             latest.setdefault(story_id, self._parse(text))
         return list(latest.values())
 
+    def stories_on(self, day: str) -> list[Snapshot]:
+        """The stories stored for `day`, in their order on that day's page."""
+        rows = self._query(
+            "SELECT snapshot FROM story_days WHERE day = ? ORDER BY position", (day,)
+        )
+        return [self._parse(text) for (text,) in rows]
+
     def story_ids(self) -> set[str]:
         """Every story id the history holds."""
         return {row[0] for row in self._query("SELECT DISTINCT story_id FROM story_days")}
@@ -462,14 +470,16 @@ def follow(
     "Developing" lines and the stories gone quiet. Plain code, no model call. With
     `history`, each continuing story lists every earlier day it appeared on."""
     today = day or daily.date or utc_today()
-    links = _match([snapshot(s, "", today) for s in daily.stories], earlier)
+    snapshots = [snapshot(s, "", today) for s in daily.stories]
+    links = _match(snapshots, earlier)
+    kept_ids = _rerun_ids(snapshots, links, history, today)
     used_ids = {kept.id for kept in earlier} | (history.story_ids() if history else set())
     stories: list[Story] = []
     developing: list[str] = []
     for number, story in enumerate(daily.stories, start=1):
         previous = links.get(number - 1)
         if previous is None:
-            story_id = _new_id(today, number, used_ids)
+            story_id = kept_ids.get(number - 1) or _new_id(today, number, used_ids)
             changes = StoryChanges(status="new")
         else:
             story_id = previous.id
@@ -494,10 +504,11 @@ def ids_only(daily: Daily, day: str | None = None, history: History | None = Non
     """`daily` with a new id on each story, linked to nothing (a run without `--since`);
     with `history`, ids it holds are not given again."""
     today = day or daily.date or utc_today()
+    kept_ids = _rerun_ids([snapshot(s, "", today) for s in daily.stories], {}, history, today)
     used = history.story_ids() if history else set()
     stories = []
     for number, story in enumerate(daily.stories, start=1):
-        story_id = _new_id(today, number, used)
+        story_id = kept_ids.get(number - 1) or _new_id(today, number, used)
         used.add(story_id)
         stories.append(story.model_copy(update={"story_id": story_id}))
     return daily.model_copy(update={"stories": stories})
@@ -528,6 +539,21 @@ def _new_id(day: str, number: int, used: set[str]) -> str:
         extra += 1
         candidate = f"{day}.{number}-{extra}"
     return candidate
+
+
+def _rerun_ids(
+    today: list[Snapshot], links: dict[int, Snapshot], history: History | None, day: str
+) -> dict[int, str]:
+    """Today's story index → the id it had in the stored run of `day` that this run
+    replaces, for the stories not linked to an earlier day: re-running a day keeps the ids
+    of its stories, which later days and saved pages may refer to."""
+    if history is None:
+        return {}
+    linked_ids = {kept.id for kept in links.values()}
+    stored = [kept for kept in history.stories_on(day) if kept.id not in linked_ids]
+    unlinked = [index for index in range(len(today)) if index not in links]
+    matched = _match([today[index] for index in unlinked], stored)
+    return {unlinked[position]: kept.id for position, kept in matched.items()}
 
 
 def _match(today: list[Snapshot], earlier: Sequence[Snapshot]) -> dict[int, Snapshot]:

@@ -185,6 +185,20 @@ def test_rerunning_a_stored_day_compares_with_the_day_before_and_replaces_it(tmp
         assert [len(day.stories) for day in store.listing()] == [1, 1]
 
 
+def test_rerunning_an_older_day_keeps_the_ids_of_its_stories(tmp_path):
+    first = daily_json(str(write(tmp_path / "d1", DAY_ONE | ELECTION)), "--since", "last")
+    ids = {story.title: story.story_id for story in first.stories}
+    daily_json(str(write(tmp_path / "d2", DAY_TWO)), "--since", "last")
+    rerun = daily_json(str(tmp_path / "d1"), "--since", "last")
+    assert {story.title: story.story_id for story in rerun.stories} == ids
+    with History.open() as store:
+        assert store.story_ids() == set(ids.values())
+        flood = next(s for s in rerun.stories if "Valmora" in s.title).story_id
+        assert store.days_of(flood) == ["2024-05-14", "2024-05-15"]
+    again = daily_json(str(tmp_path / "d1"))  # without --since too
+    assert {story.title: story.story_id for story in again.stories} == ids
+
+
 def test_with_the_openai_engine_changes_cost_no_call_and_a_rerun_makes_none(tmp_path, monkeypatch):
     monkeypatch.setenv("OPENAI_API_KEY", "sk-test-history")
     write(tmp_path / "d1", DAY_ONE)
