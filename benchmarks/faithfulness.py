@@ -12,9 +12,10 @@ with an invented number, figures with an invented value, and an invented summary
    as verbatim spans of the sources they cite, repaired, re-cited, dropped, shipped under a
    source that does not hold them, and inventions that shipped (must be 0).
 2. On synthetic sets of `--verify-sizes` articles (`corpus.synthetic_set`, the throughput
-   benchmark's; 0 to skip): the verify stage's time on the same drifted answers, with
-   repair and re-citing as they are and with verify reduced to what it did before them
-   (a quote counts only when found verbatim in the source it cites).
+   benchmark's; 0 to skip): the verify stage's time (as `pipeline.brief` runs it) with
+   repair and re-citing as they are, and with verify reduced to what it did before them (a
+   quote counts only when found verbatim in the source it cites), on two sets of answers
+   for the same packs: the drifting model's and the offline engine's (every quote exact).
 """
 
 from __future__ import annotations
@@ -27,7 +28,6 @@ from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
 import corpus
 from report import machine, publish, table
@@ -35,8 +35,10 @@ from report import machine, publish, table
 from briefing import build
 from briefing import verify as verify_module
 from briefing.config import Options
+from briefing.engines.offline import OfflineEngine
 from briefing.engines.openai import OpenAIEngine
 from briefing.pipeline import PackResult, extract_all, prepare, read_articles
+from briefing.schema import Article
 from briefing.spans import Span
 from briefing.testing.drift import INVENTIONS, KINDS, Drift, Verdict, judge
 from briefing.testing.fake_openai import FakeOpenAI
@@ -45,7 +47,7 @@ from briefing.verify import SourceTexts, cite_carriers, verify
 EXACT_TARGET = 0.95
 DRIFTED_TARGET = 0.80
 DRIFTED = ("dropped_word", "marks_case")
-TIMING_ROUNDS = 3
+TIMING_ROUNDS = 2
 SERVER_LIFETIME = 3_600.0
 
 
@@ -160,6 +162,7 @@ def _verbatim_in_cited(
 
 @contextmanager
 def _without_repair() -> Iterator[None]:
+    """Verify, while inside, with its lookup as it was before repair and re-citing."""
     original = verify_module._locate
     verify_module._locate = _verbatim_in_cited
     try:
@@ -168,7 +171,7 @@ def _without_repair() -> Iterator[None]:
         verify_module._locate = original
 
 
-def _verify_stage(results: list[PackResult], articles: Any) -> float:
+def _verify_stage(results: list[PackResult], articles: list[Article]) -> float:
     """Seconds of the pipeline's verify stage on these answers (as `pipeline.brief` runs it)."""
     started = time.perf_counter()
     texts = SourceTexts(articles)
@@ -180,8 +183,10 @@ def _verify_stage(results: list[PackResult], articles: Any) -> float:
     return time.perf_counter() - started
 
 
-def _drifted_answers(folder: Path) -> tuple[list[PackResult], Any, int]:
-    """The drifting model's answers for every pack of a set, through the SDK."""
+def answer_sets(folder: Path) -> tuple[list[Article], dict[str, list[PackResult]]]:
+    """A set's articles, and two sets of answers for its packs (packed as for the openai
+    engine): the drifting model's, through the SDK, and the offline engine's, whose
+    quotes are all exact (a model that copies well)."""
     drift = Drift()
     with FakeOpenAI(then=drift.reply, max_requests=100_000, lifetime=SERVER_LIFETIME) as server:
         options = _options(server)
@@ -189,15 +194,16 @@ def _drifted_answers(folder: Path) -> tuple[list[PackResult], Any, int]:
         articles, skipped = read_articles([folder], options)
         prepared = prepare(articles, skipped, engine, options)
 
-        async def answers() -> list[PackResult]:
+        async def drifted() -> list[PackResult]:
             async with engine.session():
                 return await extract_all(engine, prepared.packs, options.concurrency)
 
-        results = asyncio.run(answers())
-    return results, prepared.articles, len(drift.items)
+        answers = {"drifted": asyncio.run(drifted())}
+    answers["exact"] = asyncio.run(extract_all(OfflineEngine(), prepared.packs, 1))
+    return prepared.articles, answers
 
 
-def _timed_both(results: list[PackResult], articles: Any) -> tuple[float, float]:
+def _timed_both(results: list[PackResult], articles: list[Article]) -> tuple[float, float]:
     """The best of a few rounds with repair and without, taken in turn so that the load
     of a shared machine weighs on both alike."""
     with_repair, verbatim = [], []
@@ -214,25 +220,36 @@ def verify_times(sizes: list[int]) -> str:
     with tempfile.TemporaryDirectory() as scratch:
         for size in sizes:
             folder = corpus.synthetic_set(size, Path(scratch) / str(size))
-            results, articles, planted = _drifted_answers(folder)
-            with_repair, verbatim = _timed_both(results, articles)
-            rows.append(
-                [
-                    f"{size:,}",
-                    len(results),
-                    f"{planted:,}",
-                    f"{verbatim:.2f}",
-                    f"{with_repair:.2f}",
-                    f"**{with_repair / verbatim:.2f}×**",
-                ]
-            )
+            articles, answers = answer_sets(folder)
+            for name, results in answers.items():
+                with_repair, verbatim = _timed_both(results, articles)
+                quotes = sum(
+                    len(item.evidence)
+                    for result in results
+                    if result.extraction is not None
+                    for item in (*result.extraction.claims, *result.extraction.figures)
+                )
+                rows.append(
+                    [
+                        f"{size:,}",
+                        name,
+                        len(results),
+                        f"{quotes:,}",
+                        f"{verbatim:.2f}",
+                        f"{with_repair:.2f}",
+                        f"**{with_repair / verbatim:.2f}×**",
+                        f"{1000 * with_repair / size:.2f}",
+                    ]
+                )
     header = [
         "articles",
+        "answers",
         "packs",
-        "items planted",
+        "quotes",
         "verify s, verbatim only (before repair)",
         "verify s, with repair and re-citing",
         "ratio",
+        "s per 1,000 articles, with repair",
     ]
     return table(header, rows)
 
