@@ -46,8 +46,10 @@ from briefing.testing.fake_openai import (
     FakeOpenAI,
     Reply,
     completion_reply,
+    fit_to_schema,
     usage_block,
 )
+from briefing.testing.prompt_cache import PromptCache
 from briefing.tokens import count_tokens
 
 MAX_REQUESTS = 100_000
@@ -68,6 +70,7 @@ class Tally:
     calls: int = 0
     prompt_tokens: int = 0
     completion_tokens: int = 0
+    cached_prompt_tokens: int = 0
 
     @property
     def total_tokens(self) -> int:
@@ -79,6 +82,7 @@ class Tally:
             self.calls + other.calls,
             self.prompt_tokens + other.prompt_tokens,
             self.completion_tokens + other.completion_tokens,
+            self.cached_prompt_tokens + other.cached_prompt_tokens,
         )
 
 
@@ -88,6 +92,7 @@ class CountingModel:
     def __init__(self, latency: float = 0.0) -> None:
         self.latency = latency
         self.tallies: defaultdict[str, Tally] = defaultdict(Tally)
+        self.prompt_cache = PromptCache()
         self._lock = threading.Lock()
 
     def total(self) -> Tally:
@@ -95,9 +100,10 @@ class CountingModel:
         return sum(self.tallies.values(), Tally())
 
     def reset(self) -> None:
-        """Start counting again from zero."""
+        """Start counting again from zero, with an empty prompt cache."""
         with self._lock:
             self.tallies = defaultdict(Tally)
+        self.prompt_cache.clear()
 
     def __call__(self, request: dict[str, Any]) -> Reply:
         """Answer one chat completions request after the configured latency."""
@@ -105,9 +111,11 @@ class CountingModel:
         model = str(request.get("model") or DEFAULT_MODEL)
         content = _answer(request)
         prompt, completion = _prompt_tokens(request, model), count_tokens(content, model)
+        cached = min(prompt, self.prompt_cache.cached_tokens(request))
         with self._lock:
-            self.tallies[_schema_name(request) or "text"] += Tally(1, prompt, completion)
-        reply = completion_reply(content, model=model, usage=usage_block(prompt, completion))
+            self.tallies[_schema_name(request) or "text"] += Tally(1, prompt, completion, cached)
+        usage = usage_block(prompt, completion, cached_tokens=cached)
+        reply = completion_reply(content, model=model, usage=usage)
         return replace(reply, delay=max(0.0, self.latency - (time.perf_counter() - started)))
 
 
@@ -153,8 +161,9 @@ def _answer(request: Mapping[str, Any]) -> str:
     if name is None:
         return _concise_summary(text)
     answer = _extraction(text) if name == "Extraction" else _summary(text)
-    # Compact, as models write JSON under structured outputs.
-    return json.dumps(answer, ensure_ascii=False, separators=(",", ":"))
+    # Only what the schema asks for, compact, as models write JSON under structured outputs.
+    fitted = fit_to_schema(answer, request["response_format"]["json_schema"]["schema"])
+    return json.dumps(fitted, ensure_ascii=False, separators=(",", ":"))
 
 
 def _extraction(prompt: str) -> dict[str, Any]:

@@ -4,7 +4,8 @@ The models an engine fills (`Evidence`, `Actor`, `Claim`, `Figure`, `Extraction`
 the strict structured-output rules: every field is required and optional ones are
 `X | None`, so the same classes serve as the model's response format and as output.
 Fields that code fills after the engine has answered (a fact's `id`, a bullet's
-`source_ids`) are marked `OUTPUT_ONLY`: they are left out of the schema a model is given
+`source_ids`, an actor's `sources`, a figure's `number`, `unit` and `qualifier`) are marked
+`OUTPUT_ONLY`: they are left out of the schema a model is given
 (`briefing.engines.prompting.compact_response_model`), so no model ever fills them.
 """
 
@@ -81,7 +82,11 @@ class Actor(BaseModel):
     aliases: list[str]
     kind: ActorKind
     role: str | None
-    sources: list[str]
+    sources: list[str] = Field(
+        default_factory=list,
+        description="Ids of the sources naming the actor (found in their text by code).",
+        json_schema_extra=OUTPUT_ONLY,
+    )
     key: bool = Field(
         default=False,
         description="Shown in the key section (set by the brief stage).",
@@ -131,9 +136,15 @@ class Figure(BaseModel):
     )
     subject: str
     value: str
-    number: float | None
-    unit: str | None
-    qualifier: str | None
+    number: float | None = Field(
+        default=None, description="Read from the value by code.", json_schema_extra=OUTPUT_ONLY
+    )
+    unit: str | None = Field(
+        default=None, description="Read from the value by code.", json_schema_extra=OUTPUT_ONLY
+    )
+    qualifier: str | None = Field(
+        default=None, description="Read from the value by code.", json_schema_extra=OUTPUT_ONLY
+    )
     attributed_to: str | None
     evidence: list[Evidence]
     key: bool = Field(

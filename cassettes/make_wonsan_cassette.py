@@ -37,6 +37,7 @@ from briefing.testing.fake_openai import (
     Reply,
     completion_reply,
     error_reply,
+    fit_to_schema,
     usage_block,
 )
 from briefing.tokens import count_tokens
@@ -55,10 +56,12 @@ HEADER = """\
 # ran `briefing build examples/wonsan-2025-07 --engine openai` (default model and settings)
 # against a local fake server returning them in the OpenAI chat.completions wire format,
 # with usage counted by tiktoken on the real requests, recorded it with --record, and
-# rewrote the host to api.openai.com. The summary answer cites fact ids per bullet, and its
-# last bullet is an invention planted on purpose ("87 percent of the funds"): the
-# briefing must drop it (stats.dropped_bullets == 1). Requests match on their bodies, so regenerate it
-# after any change to ingest, clean, dedup, pack, reconcile or the prompts with:
+# rewrote the host to api.openai.com. Each answer holds only the fields its request's schema
+# asks for (prompt 2026-12.2: no actor sources, no figure number, unit or qualifier, which
+# code rebuilds), as a model answering under that strict schema would write it. The summary
+# answer cites fact ids per bullet, and its last bullet is an invention planted on purpose
+# ("87 percent of the funds"): the briefing must drop it (stats.dropped_bullets == 1).
+# Requests match on their bodies, so regenerate it after any change to ingest, clean, dedup, pack, reconcile or the prompts with:
 #     .venv/bin/python cassettes/make_wonsan_cassette.py
 # To re-record against the real API instead (about two US cents; --record skips the cache):
 #     OPENAI_API_KEY=... .venv/bin/briefing build examples/wonsan-2025-07 --engine openai \\
@@ -91,16 +94,16 @@ class HandWrittenModel:
         self.ids = ids
 
     def __call__(self, request: dict[str, Any]) -> Reply:
+        schema = request["response_format"]["json_schema"]["schema"]
         if request["response_format"]["json_schema"]["name"] == "Summary":
-            content, kind = _compact_json(self.answers["summary"]), "summarize"
+            answer, kind = self.answers["summary"], "summarize"
         else:
             prompt = next((p for p in self.prompts if p.messages == request["messages"]), None)
             if prompt is None:
                 return error_reply(500, "make_wonsan_cassette: unexpected request")
-            content, kind = (
-                _compact_json(self._extraction(prompt.sources)),
-                "extract",
-            )
+            answer, kind = self._extraction(prompt.sources), "extract"
+        # Only the fields the request's schema asks for, as a model would answer.
+        content = _compact_json(fit_to_schema(answer, schema))
         return completion_reply(
             content,
             model=self.answers["model"],

@@ -21,10 +21,13 @@ from briefing.engines.base import ExtractionFailed, SummaryInput
 from briefing.engines.openai import OpenAIEngine, is_reasoning_model, scrub_secret
 from briefing.engines.pricing import cost_usd, price_of
 from briefing.engines.prompting import (
+    CACHE_MIN_TOKENS,
     MIN_CLAIMS,
     MIN_FIGURES,
+    PROMPT_VERSION,
     WORDS_PER_CLAIM,
     WORDS_PER_FIGURE,
+    cacheable_tokens,
     extract_prompt,
     message_tokens,
     pack_key,
@@ -255,7 +258,7 @@ def test_labels_in_the_answer_map_back_to_source_ids():
     answer["claims"][0]["evidence"].append({"source_id": "S9", "quote": "invented"})
     with FakeOpenAI([completion_reply(json.dumps(answer))]) as server:
         extraction, _ = extract(engine_for(server))
-    assert extraction.actors[0].sources == ["wire-a", "wire-b"]
+    assert extraction.actors[0].sources == ["wire-a"]  # the articles whose text names him
     assert [e.source_id for e in extraction.claims[0].evidence] == ["wire-a", "S9"]
     assert extraction.figures[0].evidence[0].source_id == "wire-b"
     assert type(extraction).__module__ == "briefing.schema"
@@ -624,6 +627,26 @@ def test_estimate_needs_no_key_or_network_and_counts_the_rendered_prompt():
     assert two.completion_tokens > one.completion_tokens > 0 and two.cost_usd > one.cost_usd > 0
 
 
+def test_the_estimate_counts_the_static_prefix_of_later_packs_as_cached():
+    engine = engine_for(None, dry_run=True)
+    one, three = engine.estimate([PACK]), engine.estimate([PACK, PACK, PACK])
+    assert engine.static_prefix_tokens() >= CACHE_MIN_TOKENS  # so a provider caches it at all
+    assert one.cached_prompt_tokens == 0
+    assert three.cached_prompt_tokens == 2 * cacheable_tokens(engine.static_prefix_tokens())
+    uncached = cost_usd("gpt-5.4-mini", three.prompt_tokens, 0, three.completion_tokens)
+    assert three.cost_usd < uncached
+
+
+def test_every_call_of_a_kind_shares_one_prompt_cache_key_per_prompt_version():
+    with FakeOpenAI() as server:
+        extract(engine_for(server))
+        extract(
+            engine_for(server), Pack(blocks=[Block(source_ids=["x"], paragraphs=["Hi."])], tokens=3)
+        )
+    keys = {request["prompt_cache_key"] for request in server.requests}
+    assert keys == {f"briefing-extraction-{PROMPT_VERSION}"}
+
+
 def test_an_unknown_model_costs_zero_with_a_warning(caplog):
     with caplog.at_level(logging.WARNING):
         planned = engine_for(None, model="my-local-model", dry_run=True).estimate([PACK])
@@ -726,15 +749,18 @@ def test_unreadable_prices_are_a_briefing_error(monkeypatch, tmp_path):
 
 
 def test_the_fake_server_stops_by_itself_and_answers_a_bounded_number_of_requests():
-    with FakeOpenAI(max_requests=1, lifetime=0.5) as server:
+    body = {"model": "m", "messages": [{"role": "user", "content": "hi"}]}
+    with FakeOpenAI(max_requests=1) as server:
         url = server.base_url + "/chat/completions"
-        body = {"model": "m", "messages": [{"role": "user", "content": "hi"}]}
         assert httpx2.post(url, json=body).status_code == 200
         assert httpx2.post(url, json=body).status_code == 503
-        assert server.closed.wait(2)
-        with pytest.raises(httpx2.ConnectError):
-            httpx2.post(url, json=body, timeout=1)
     assert len(server.requests) == 1
+    # Its own lifetime, not the end of the with block, stops the second server (a loaded
+    # machine may take long to get here, so the wait for it is generous).
+    with FakeOpenAI(lifetime=0.2) as server:
+        assert server.closed.wait(60)
+        with pytest.raises(httpx2.ConnectError):
+            httpx2.post(server.base_url + "/chat/completions", json=body, timeout=1)
 
 
 # -- hostile articles ----------------------------------------------------------------------
@@ -878,7 +904,7 @@ def _build_with(server: FakeOpenAI, folder: Path):
             "--base-url",
             server.base_url,
             "--budget",
-            "900",
+            str(OpenAIEngine(Options(engine="openai", dry_run=True)).prompt_overhead() + 100),
             "--timeout",
             "0.5",
             "--no-cache",

@@ -41,13 +41,16 @@ from briefing.engines.prompting import (
     PROMPT_VERSION,
     Message,
     billed_schema_tokens,
+    cacheable_tokens,
     compact_response_model,
     extract_prompt,
     message_tokens,
+    prompt_cache_key,
     reask_message,
     schema_text,
     summary_messages,
 )
+from briefing.engines.rebuild import completed
 from briefing.engines.replay import cassette, is_cassette_miss
 from briefing.engines.retry import OutOfBudget, RetryPolicy, Transient, retry_after_seconds
 from briefing.errors import BriefingError
@@ -241,12 +244,20 @@ class OpenAIEngine:
         messages = extract_prompt(empty, self._schema_prompt(self._extraction_format)).messages
         return message_tokens(messages, self.model) + self._schema_tokens(self._extraction_format)
 
+    def static_prefix_tokens(self) -> int:
+        """Tokens every extraction call sends before anything specific to its pack: the
+        schema and the system message (what the provider's prompt cache can serve)."""
+        empty = Pack(blocks=[], tokens=0)
+        system = extract_prompt(empty, self._schema_prompt(self._extraction_format)).messages[0]
+        return message_tokens([system], self.model) + self._schema_tokens(self._extraction_format)
+
     def estimate(self, packs: list[Pack]) -> Usage:
         """Calls, tokens and cost of extracting `packs` plus one summary, calling nothing.
 
         Prompt tokens are counted on the rendered messages; completion tokens and the
-        summary's input follow the rules documented at the top of this module. No prompt
-        caching is assumed, so the cost is an upper estimate.
+        summary's input follow the rules documented at the top of this module. The static
+        prefix of every extraction call after the first is counted as cached input (at the
+        cached price), as the provider's prompt cache serves it.
         """
         schema = self._schema_prompt(self._extraction_format)
         extract_prompts = [
@@ -265,12 +276,14 @@ class OpenAIEngine:
             + facts
         )
         prompt = sum(extract_prompts) + summary_prompt
+        cached = max(0, len(packs) - 1) * cacheable_tokens(self.static_prefix_tokens())
         completion = math.ceil(EXTRACT_COMPLETION_RATIO * text_tokens) + SUMMARY_COMPLETION_TOKENS
         return Usage(
             calls=len(packs) + 1,
             prompt_tokens=prompt,
+            cached_prompt_tokens=cached,
             completion_tokens=completion,
-            cost_usd=cost_usd(self.model, prompt, 0, completion),
+            cost_usd=cost_usd(self.model, prompt, cached, completion),
         )
 
     # -- calls ---------------------------------------------------------------------------
@@ -288,7 +301,7 @@ class OpenAIEngine:
             EXTRACT_MAX_COMPLETION_TOKENS,
             _pack_label(pack),
         )
-        extraction = _relabel(answer, prompt.sources)
+        extraction = completed(_relabel(answer, prompt.sources), pack)
         self._store(key, extraction)
         return extraction, usage
 
@@ -440,6 +453,7 @@ class OpenAIEngine:
                 messages=messages,  # type: ignore[arg-type]
                 response_format=response_format if strict else {"type": "json_object"},  # type: ignore[arg-type]
                 max_completion_tokens=max_tokens,
+                prompt_cache_key=prompt_cache_key(response_format.__name__.lower()),
                 **sampling_options(self.model),  # type: ignore[arg-type]
             )
         except openai.OpenAIError as error:

@@ -1,10 +1,12 @@
 """The messages the openai engine sends, rendered from the Jinja templates in `prompts/`.
 
-Layout, for provider prompt caching: the system message is static (instructions, plus the
-schema in JSON mode), so every call shares it as a prefix; the pack text comes last, in
-the user message. Each block of article text sits between tags named with a key derived
-from a hash of the pack, which article text cannot predict and so cannot forge. Sources
-are shown as short labels (S1, S2 …), which the engine maps back to source ids.
+Layout, for provider prompt caching: the system message is static (instructions, a worked
+example, plus the schema in JSON mode), so every call shares it as a prefix, and with the
+schema it is over the 1,024 tokens a provider needs before it caches anything; the pack
+text comes last, in the user message, after the per-pack key. Each block of article text
+sits between tags named with a key derived from a hash of the pack, which article text
+cannot predict and so cannot forge. Sources are shown as short labels (S1, S2 …), which
+the engine maps back to source ids.
 
 Nothing here depends on file locations, the clock or dict order: the same pack always
 renders to the same bytes, which keeps cache keys and recorded cassettes stable.
@@ -25,8 +27,11 @@ from briefing.schema import OUTPUT_ONLY, Actor, Claim, Dispute, Figure
 from briefing.tokens import count_tokens
 
 # Part of every cache key: bump it when a prompt or the way answers are read changes meaning.
-PROMPT_VERSION = "2026-12.1"
+PROMPT_VERSION = "2026-12.2"
 KEY_HEX_DIGITS = 10
+# Providers cache a prompt's first 1,024 identical tokens, then each further 128 (OpenAI).
+CACHE_MIN_TOKENS = 1_024
+CACHE_STEP_TOKENS = 128
 # Chat framing per message and for priming the reply, as in OpenAI's token-counting guide.
 TOKENS_PER_MESSAGE = 3
 TOKENS_FOR_REPLY = 3
@@ -162,6 +167,20 @@ def billed_schema_tokens(strict_schema: dict[str, Any], model: str) -> int:
     """Prompt tokens the API bills for sending `strict_schema` as a structured-output format."""
     billed = _without_keys(strict_schema, _UNBILLED_SCHEMA_KEYS)
     return count_tokens(json.dumps(billed), model) + SCHEMA_FRAMING_TOKENS
+
+
+def cacheable_tokens(prefix_tokens: int) -> int:
+    """How many of a static prefix of `prefix_tokens` a provider serves from its cache once
+    it has seen it: whole blocks only, nothing below the minimum."""
+    if prefix_tokens < CACHE_MIN_TOKENS:
+        return 0
+    return prefix_tokens - (prefix_tokens - CACHE_MIN_TOKENS) % CACHE_STEP_TOKENS
+
+
+def prompt_cache_key(kind: str) -> str:
+    """The `prompt_cache_key` of a kind of call: the same for every call of that kind and
+    prompt version, so the provider routes them to the machine that caches their prefix."""
+    return f"briefing-{kind}-{PROMPT_VERSION}"
 
 
 def message_tokens(messages: list[Message], model: str) -> int:

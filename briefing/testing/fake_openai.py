@@ -84,6 +84,28 @@ def rough_usage(request: Mapping[str, Any], content: str | None) -> dict[str, An
     return usage_block(prompt, len(content or "") // CHARS_PER_TOKEN + 1)
 
 
+def fit_to_schema(
+    value: Any, schema: Mapping[str, Any], root: Mapping[str, Any] | None = None
+) -> Any:
+    """`value` with every object key the JSON `schema` does not list left out, as a model
+    answering under that strict schema would write it (`$ref`s resolved against `root`)."""
+    root = root or schema
+    ref = schema.get("$ref")
+    if isinstance(ref, str):
+        schema = root["$defs"][ref.rsplit("/", 1)[-1]]
+    for option in schema.get("anyOf", ()):
+        if option.get("type") != "null" and value is not None:
+            return fit_to_schema(value, option, root)
+    if isinstance(value, dict) and "properties" in schema:
+        properties = schema["properties"]
+        return {
+            k: fit_to_schema(v, properties[k], root) for k, v in value.items() if k in properties
+        }
+    if isinstance(value, list) and "items" in schema:
+        return [fit_to_schema(item, schema["items"], root) for item in value]
+    return value
+
+
 def completion_body(
     content: str | None,
     *,
