@@ -36,7 +36,7 @@ from briefing.language.numbers import find_quantities
 from briefing.memory import cycle_collector_paused
 from briefing.reconcile import Reconciled
 from briefing.schema import Actor, Claim, Dispute, Evidence, Figure, Source
-from briefing.text import normalize_for_match
+from briefing.text import normalize_for_match, phrase_alternation
 
 SAME_STATEMENT = 0.4
 MAX_KEY_ACTORS = 8
@@ -95,11 +95,8 @@ class Names:
                 if len(spelling) > 1:
                     known.setdefault(spelling, token)
         self._token = known
-        alternatives = sorted(known, key=len, reverse=True)
         self._pattern = (
-            re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, alternatives)) + r")(?!\w)")
-            if alternatives
-            else None
+            re.compile(rf"(?<!\w)(?:{phrase_alternation(known)})(?!\w)") if known else None
         )
 
     def fold(self, text: str) -> str:
@@ -305,8 +302,7 @@ def _mentions(actors: Sequence[Actor], texts: Sequence[str]) -> Counter[str]:
     counts: Counter[str] = Counter()
     if not owner:
         return counts
-    names = sorted(owner, key=len, reverse=True)
-    pattern = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, names)) + r")(?!\w)")
+    pattern = re.compile(rf"(?<!\w)(?:{phrase_alternation(owner)})(?!\w)")
     for text in texts:
         counts.update(owner[match] for match in pattern.findall(text))
     return counts
@@ -412,6 +408,23 @@ def _with_best_quote_first(claim: Claim) -> Claim:
     return claim.model_copy(update={"evidence": [best, *rest]})
 
 
+class _TokenIndex:
+    """Which statements hold each token, to find those sharing a token with one."""
+
+    def __init__(self, statements: Sequence[Statement]) -> None:
+        self._statements = statements
+        self._holding: dict[str, list[int]] = {}
+        for index, statement in enumerate(statements):
+            for token in statement.tokens:
+                self._holding.setdefault(token, []).append(index)
+
+    def sharing(self, index: int) -> set[int]:
+        """The statements other than `index` that share a token with it."""
+        found = {o for t in self._statements[index].tokens for o in self._holding[t]}
+        found.discard(index)
+        return found
+
+
 @dataclass
 class RankedClaims:
     """Claims in rank order, and how many of the first ones are key."""
@@ -455,21 +468,26 @@ def rank_claims(
     left = set(range(len(claims)))
     order: list[int] = []
     heard: Counter[str | None] = Counter()
+    # Each claim's greatest likeness to one already picked, brought up to date after each
+    # pick for the claims that share a token with it (the others' likeness to it is 0).
+    likeness = [0.0] * len(claims)
+    sharing = _TokenIndex(statements)
     words = 0.0
     picked = 0
     while left and len(order) < MMR_DEPTH:
 
         def marginal(index: int) -> tuple[float, int]:
-            likeness = max(
-                (similarity(statements[index], statements[o]) for o in order), default=0.0
-            )
-            penalty = REDUNDANCY * likeness + SPEAKER_REPEAT * heard[claims[index].speaker]
+            penalty = REDUNDANCY * likeness[index] + SPEAKER_REPEAT * heard[claims[index].speaker]
             return base[index] - penalty, -index
 
         chosen = max(left, key=marginal)
         left.remove(chosen)
         order.append(chosen)
         heard[claims[chosen].speaker] += 1
+        for other in sharing.sharing(chosen):
+            if other in left:
+                value = similarity(statements[other], statements[chosen])
+                likeness[other] = max(likeness[other], value)
         quote = best_quote(claims[chosen])
         cost = len((quote.quote if quote else claims[chosen].text).split()) + 4
         if picked == len(order) - 1 and picked < MAX_KEY_CLAIMS and words + cost <= word_budget:

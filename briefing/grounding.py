@@ -24,7 +24,7 @@ from functools import cache
 
 from briefing.language.lexicon import lexicon
 from briefing.language.numbers import find_quantities
-from briefing.text import normalize_for_match
+from briefing.text import normalize_for_match, phrase_alternation
 
 _DIGITS = re.compile(r"\d+(?:[.,]\d+)*")
 _NAME = re.compile(r"\b[A-Z][\w'’.-]*[\w]|\b[A-Z]\b")
@@ -96,8 +96,7 @@ def _country_phrases() -> tuple[re.Pattern[str], dict[str, str]]:
         for table in (lx.country_names, lx.demonyms, lx.seats)
         for phrase, country in table.items()
     }
-    alternatives = "|".join(re.escape(p) for p in sorted(countries, key=len, reverse=True))
-    return re.compile(rf"\b(?:{alternatives})\b", re.IGNORECASE), countries
+    return re.compile(rf"\b(?:{phrase_alternation(countries)})\b", re.IGNORECASE), countries
 
 
 def _countries_in(text: str) -> dict[str, str]:

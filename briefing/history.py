@@ -206,12 +206,9 @@ class History:
             connection.execute("PRAGMA foreign_keys = ON")
             history._check()
             history._migrate()
-        except sqlite3.OperationalError as error:
-            connection.close()
-            raise _busy_or_broken(path, error) from error
         except sqlite3.DatabaseError as error:
             connection.close()
-            raise _corrupt(path, error) from error
+            raise _store_error(path, error) from error
         except HistoryError:
             connection.close()
             raise
@@ -285,10 +282,8 @@ class History:
                             changes.model_dump_json() if changes else None,
                         ),
                     )
-        except sqlite3.OperationalError as error:
-            raise _busy_or_broken(self.path, error) from error
         except sqlite3.DatabaseError as error:
-            raise _corrupt(self.path, error) from error
+            raise _store_error(self.path, error) from error
 
     def days(self) -> list[str]:
         """The stored days, oldest first."""
@@ -356,10 +351,8 @@ class History:
     def _query(self, sql: str, parameters: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
         try:
             return self._db.execute(sql, parameters).fetchall()
-        except sqlite3.OperationalError as error:
-            raise _busy_or_broken(self.path, error) from error
         except sqlite3.DatabaseError as error:
-            raise _corrupt(self.path, error) from error
+            raise _store_error(self.path, error) from error
 
     def _parse(self, text: str) -> Snapshot:
         try:
@@ -375,8 +368,11 @@ def _corrupt(path: Path, detail: object) -> HistoryError:
     )
 
 
-def _busy_or_broken(path: Path, error: sqlite3.OperationalError) -> HistoryError:
-    if "locked" in str(error) or "busy" in str(error):
+def _store_error(path: Path, error: sqlite3.DatabaseError) -> HistoryError:
+    """What an SQLite error means for the user: another run holds the lock, or the store is
+    damaged."""
+    locked = "locked" in str(error) or "busy" in str(error)
+    if isinstance(error, sqlite3.OperationalError) and locked:
         return HistoryError(
             f"the story history {path} is locked by another briefing run that did not finish "
             "in time; run again when it is done."

@@ -11,7 +11,7 @@ Fields that code fills after the engine has answered (a fact's `id`, a bullet's
 
 from __future__ import annotations
 
-from typing import Literal, Self
+from typing import Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, computed_field, model_validator
 from pydantic.config import JsonDict
@@ -20,6 +20,33 @@ ActorKind = Literal["person", "organization", "country", "media", "other"]
 
 # Marks a field that code fills after the model has answered: not in the model's schema.
 OUTPUT_ONLY: JsonDict = {"output_only": True}
+
+
+def _fact_id(prefix: str) -> Any:
+    """The output-only `id` field of a fact whose ids are `prefix` and a number."""
+    return Field(
+        default="",
+        description=f"Stable within a briefing: {prefix}1, {prefix}2 … (set after reconcile).",
+        json_schema_extra=OUTPUT_ONLY,
+    )
+
+
+def _key_field() -> Any:
+    """The output-only `key` flag of an actor or fact."""
+    return Field(
+        default=False,
+        description="Shown in the key section (set by the brief stage).",
+        json_schema_extra=OUTPUT_ONLY,
+    )
+
+
+def _rank_field() -> Any:
+    """The output-only `rank` of an actor or fact."""
+    return Field(
+        default=0,
+        description="Position by importance, 1 = first (set by the brief stage; 0 = unranked).",
+        json_schema_extra=OUTPUT_ONLY,
+    )
 
 
 class Source(BaseModel):
@@ -87,16 +114,8 @@ class Actor(BaseModel):
         description="Ids of the sources naming the actor (found in their text by code).",
         json_schema_extra=OUTPUT_ONLY,
     )
-    key: bool = Field(
-        default=False,
-        description="Shown in the key section (set by the brief stage).",
-        json_schema_extra=OUTPUT_ONLY,
-    )
-    rank: int = Field(
-        default=0,
-        description="Position by importance, 1 = first (set by the brief stage; 0 = unranked).",
-        json_schema_extra=OUTPUT_ONLY,
-    )
+    key: bool = _key_field()
+    rank: int = _rank_field()
 
 
 class Claim(BaseModel):
@@ -104,24 +123,12 @@ class Claim(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    id: str = Field(
-        default="",
-        description="Stable within a briefing: c1, c2 … (set after reconcile).",
-        json_schema_extra=OUTPUT_ONLY,
-    )
+    id: str = _fact_id("c")
     speaker: str | None
     text: str
     evidence: list[Evidence]
-    key: bool = Field(
-        default=False,
-        description="Shown in the key section (set by the brief stage).",
-        json_schema_extra=OUTPUT_ONLY,
-    )
-    rank: int = Field(
-        default=0,
-        description="Position by importance, 1 = first (set by the brief stage; 0 = unranked).",
-        json_schema_extra=OUTPUT_ONLY,
-    )
+    key: bool = _key_field()
+    rank: int = _rank_field()
 
 
 class Figure(BaseModel):
@@ -129,11 +136,7 @@ class Figure(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    id: str = Field(
-        default="",
-        description="Stable within a briefing: f1, f2 … (set after reconcile).",
-        json_schema_extra=OUTPUT_ONLY,
-    )
+    id: str = _fact_id("f")
     subject: str
     value: str
     number: float | None = Field(
@@ -147,16 +150,8 @@ class Figure(BaseModel):
     )
     attributed_to: str | None
     evidence: list[Evidence]
-    key: bool = Field(
-        default=False,
-        description="Shown in the key section (set by the brief stage).",
-        json_schema_extra=OUTPUT_ONLY,
-    )
-    rank: int = Field(
-        default=0,
-        description="Position by importance, 1 = first (set by the brief stage; 0 = unranked).",
-        json_schema_extra=OUTPUT_ONLY,
-    )
+    key: bool = _key_field()
+    rank: int = _rank_field()
 
 
 class Extraction(BaseModel):

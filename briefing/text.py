@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 
 _QUOTES = str.maketrans(
     {
@@ -141,3 +142,40 @@ def one_line(text: str, limit: int = 160) -> str:
     """`text` on one line, whitespace collapsed, cut with an ellipsis beyond `limit` chars."""
     line = " ".join(text.split())
     return line if len(line) <= limit else line[: limit - 1] + "…"
+
+
+_Trie = dict[str, "_Trie"]
+_END = ""  # the mark, in a trie node, that a phrase ends there
+
+
+def phrase_alternation(phrases: Iterable[str]) -> str:
+    """A regex source matching any of `phrases` (literally), the longest one first: what
+    `"|".join` of the escaped phrases sorted longest first matches, but built as a trie,
+    so that matching at a position costs the length of the phrase, not the number of
+    phrases (a story's names, or every country's, number in the thousands). For a
+    case-insensitive pattern, give the phrases in one case."""
+    trie: _Trie = {}
+    for phrase in phrases:
+        node = trie
+        for char in phrase:
+            node = node.setdefault(char, {})
+        node[_END] = {}
+    return _trie_source(trie)
+
+
+def _trie_source(node: _Trie) -> str:
+    """The regex of a trie node: its branches (each a run of single-child nodes, then what
+    follows), optional when a phrase ends here; longer matches are tried first."""
+    branches = []
+    for char, child in node.items():
+        if char == _END:
+            continue
+        literal = char
+        while len(child) == 1 and _END not in child:
+            ((char, child),) = child.items()
+            literal += char
+        branches.append(re.escape(literal) + _trie_source(child))
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    return f"(?:{body})?" if _END in node else body

@@ -138,28 +138,23 @@ def cite_every_carrier(extraction: Extraction, pack: Pack) -> Extraction:
     )
 
 
-class Verified(BaseModel):
+class VerifyCounts(BaseModel):
+    """What verify changed: quotes dropped, repaired and re-cited, claims and figures
+    dropped, claims rewritten to their quote or left unattributed."""
+
+    dropped: int = 0
+    repaired: int = 0
+    recited: int = 0
+    dropped_claims: int = 0
+    dropped_figures: int = 0
+    rewritten_claims: int = 0
+    unattributed_claims: int = 0
+
+
+class Verified(VerifyCounts):
     """An extraction reduced to what its sources support, and what verify changed."""
 
     extraction: Extraction
-    dropped: int = 0
-    repaired: int = 0
-    recited: int = 0
-    dropped_claims: int = 0
-    dropped_figures: int = 0
-    rewritten_claims: int = 0
-    unattributed_claims: int = 0
-
-
-@dataclass
-class _Tally:
-    dropped: int = 0
-    repaired: int = 0
-    recited: int = 0
-    dropped_claims: int = 0
-    dropped_figures: int = 0
-    rewritten_claims: int = 0
-    unattributed_claims: int = 0
 
 
 @dataclass(frozen=True)
@@ -225,7 +220,7 @@ def _locate(needle: str, cited: str | None, texts: SourceTexts, pack: list[str])
 
 
 def _check(
-    evidence: list[Evidence], texts: SourceTexts, allowed: Mapping[str, object], tally: _Tally
+    evidence: list[Evidence], texts: SourceTexts, allowed: Mapping[str, object], tally: VerifyCounts
 ) -> list[_Held]:
     """The evidence that holds, each quote a span of the source it now cites, without
     repeats; what was repaired, re-cited or dropped is added to `tally`."""
@@ -293,7 +288,7 @@ def _distinctive(name: str) -> set[str]:
 
 
 def _checked_claim(
-    claim: Claim, held: list[_Held], texts: SourceTexts, speakers: _Speakers, tally: _Tally
+    claim: Claim, held: list[_Held], texts: SourceTexts, speakers: _Speakers, tally: VerifyCounts
 ) -> Claim:
     """The claim with a speaker its quotes support (else none), and a text stating only
     numbers and names its quotes hold (else the longest quote)."""
@@ -335,7 +330,7 @@ def _verify_claims(
     texts: SourceTexts,
     allowed: Mapping[str, object],
     speakers: _Speakers,
-    tally: _Tally,
+    tally: VerifyCounts,
 ) -> list[Claim]:
     kept: list[Claim] = []
     for claim in claims:
@@ -348,7 +343,7 @@ def _verify_claims(
 
 
 def _verify_figures(
-    figures: list[Figure], texts: SourceTexts, allowed: Mapping[str, object], tally: _Tally
+    figures: list[Figure], texts: SourceTexts, allowed: Mapping[str, object], tally: VerifyCounts
 ) -> list[Figure]:
     kept: list[Figure] = []
     for figure in figures:
@@ -371,7 +366,7 @@ def verify(extraction: Extraction, texts: SourceTexts, allowed_ids: Iterable[str
     of them, whatever id the engine gave.
     """
     allowed = dict.fromkeys(source_id for source_id in allowed_ids if source_id in texts)
-    tally = _Tally()
+    tally = VerifyCounts()
     claims = _verify_claims(extraction.claims, texts, allowed, _Speakers(extraction.actors), tally)
     figures = _verify_figures(extraction.figures, texts, allowed, tally)
     actors = [
@@ -382,7 +377,7 @@ def verify(extraction: Extraction, texts: SourceTexts, allowed_ids: Iterable[str
         extraction=Extraction(
             actors=[actor for actor in actors if actor.sources], claims=claims, figures=figures
         ),
-        **vars(tally),
+        **tally.model_dump(),
     )
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
 from briefing.schema import (
@@ -34,6 +36,27 @@ def virtual_clock(monkeypatch) -> VirtualClock:
     clock = VirtualClock()
     monkeypatch.setattr("briefing.engines.retry.SYSTEM_CLOCK", clock.as_clock())
     return clock
+
+
+@pytest.fixture
+def evacuation_figure() -> Callable[..., Figure]:
+    """Makes a figure of residents evacuated with one quote: `value` in source "a" unless
+    `source` or `quote` say otherwise."""
+
+    def make(value: str, *, source: str = "a", quote: str | None = None) -> Figure:
+        return Figure(
+            subject="residents evacuated",
+            value=value,
+            number=None,
+            unit=None,
+            qualifier=None,
+            attributed_to=None,
+            evidence=[
+                Evidence(source_id=source, quote=quote or f"{value} residents were evacuated")
+            ],
+        )
+
+    return make
 
 
 @pytest.fixture

@@ -6,8 +6,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import time
-from dataclasses import replace
+import threading
 from pathlib import Path
 
 import pytest
@@ -16,7 +15,14 @@ from click.testing import CliRunner
 from briefing.cli import main
 from briefing.schema import Briefing, Stats
 from briefing.testing.drift import Drift
-from briefing.testing.fake_openai import FakeOpenAI, auto_reply, error_reply, refusal_reply
+from briefing.testing.fake_openai import (
+    FakeOpenAI,
+    Reply,
+    auto_reply,
+    error_reply,
+    hang,
+    refusal_reply,
+)
 
 from .corpus import EXAMPLE
 
@@ -208,16 +214,19 @@ def test_an_interrupted_run_leaves_a_consistent_cache_and_a_rerun_resumes(tmp_pa
         "-o",
         str(output),
     ]
-    slow = lambda request: replace(auto_reply(request), delay=0.4)  # noqa: E731
-    with FakeOpenAI(then=slow) as server:
+    third_asked = threading.Event()
+
+    def hold_the_third(request: dict) -> Reply:
+        third_asked.set()
+        return hang()  # in flight when the run is interrupted
+
+    with FakeOpenAI([auto_reply, auto_reply, hold_the_third]) as server:
         process = subprocess.Popen(
             [*command, "--base-url", server.base_url], env=env, stderr=subprocess.PIPE, text=True
         )
-        deadline = time.monotonic() + 30
-        while len(server.requests) < 3 and time.monotonic() < deadline:
-            time.sleep(0.05)
+        assert third_asked.wait(120), "the run never sent its third request"
         process.send_signal(signal.SIGINT)
-        _, stderr = process.communicate(timeout=30)
+        _, stderr = process.communicate(timeout=120)
         interrupted_requests = len(server.requests)
     assert process.returncode == 130, stderr
     assert "running the same command again resumes" in stderr
@@ -231,7 +240,7 @@ def test_an_interrupted_run_leaves_a_consistent_cache_and_a_rerun_resumes(tmp_pa
         )
         packs = json.loads(output.read_text())["stats"]["packs"]
         resumed = _extraction_requests(server)
-    assert packs > interrupted_requests >= 3
+    assert interrupted_requests == 3 and packs > 3
     assert resumed <= packs - 2  # at least two packs came from the cache
 
 

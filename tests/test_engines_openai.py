@@ -7,18 +7,24 @@ import gzip
 import json
 import logging
 import re
-import time
-from dataclasses import replace
+import threading
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx2
 import pytest
+import time_machine
 from click.testing import CliRunner
 
 from briefing.cli import main
 from briefing.config import Options
 from briefing.engines.base import ExtractionFailed, SummaryInput
-from briefing.engines.openai import OpenAIEngine, is_reasoning_model, scrub_secret
+from briefing.engines.openai import (
+    OpenAIEngine,
+    is_reasoning_model,
+    scrub_secret,
+    strict_schema,
+)
 from briefing.engines.pricing import cost_usd, price_of
 from briefing.engines.prompting import (
     CACHE_MIN_TOKENS,
@@ -28,6 +34,7 @@ from briefing.engines.prompting import (
     WORDS_PER_CLAIM,
     WORDS_PER_FIGURE,
     cacheable_tokens,
+    compact_response_model,
     extract_prompt,
     message_tokens,
     pack_key,
@@ -35,9 +42,19 @@ from briefing.engines.prompting import (
 from briefing.engines.retry import RetryPolicy
 from briefing.errors import BriefingError
 from briefing.pack import Block, Pack
-from briefing.schema import Actor, Briefing, Claim, Dispute, DisputeVersion, Evidence
-from briefing.testing.clock import VirtualClock
+from briefing.schema import (
+    Actor,
+    Briefing,
+    Claim,
+    Dispute,
+    DisputeVersion,
+    Evidence,
+    Extraction,
+    Summary,
+)
+from briefing.testing.clock import ManualTimer, VirtualClock
 from briefing.testing.fake_openai import (
+    PATIENT_TIMEOUT,
     FakeOpenAI,
     Reply,
     auto_reply,
@@ -245,12 +262,31 @@ def test_request_body_is_the_same_from_any_directory_and_time(tmp_path, monkeypa
     with FakeOpenAI([good_reply(), good_reply()]) as server:
         extract(engine_for(server))
         monkeypatch.chdir(tmp_path)
-        time.sleep(1.1)
-        extract(engine_for(server))
+        with time_machine.travel(datetime.now(UTC) + timedelta(days=400, hours=13)):
+            extract(engine_for(server))
     first, second = (json.dumps(body, sort_keys=True) for body in server.requests)
     assert first == second
     assert str(tmp_path) not in first and "/work" not in first
     assert server.requests[0]["response_format"]["json_schema"]["strict"] is True
+
+
+def test_the_schema_counted_and_cached_is_the_one_the_sdk_sends_for_every_response_model():
+    async def extract_and_summarize(engine):
+        async with engine.session():
+            await engine.extract(PACK)
+            await engine.summarize(STORY)
+
+    with FakeOpenAI() as server:
+        asyncio.run(extract_and_summarize(engine_for(server)))
+    sent = {
+        request["response_format"]["json_schema"]["name"]: request["response_format"]["json_schema"]
+        for request in server.requests
+    }
+    models = {model.__name__: compact_response_model(model) for model in (Extraction, Summary)}
+    assert set(sent) == set(models)
+    for name, model in models.items():
+        assert sent[name]["strict"] is True
+        assert sent[name]["schema"] == strict_schema(model)
 
 
 def test_labels_in_the_answer_map_back_to_source_ids():
@@ -408,24 +444,37 @@ def steady_retries(clock: VirtualClock, budget: float) -> RetryPolicy:
 
 
 @pytest.mark.parametrize(
-    ("reply", "reason"),
+    ("reply", "reason", "each_try"),
     [
-        (error_reply(500, "boom", kind="server_error"), "HTTP 500 (boom), still after 2 retries"),
-        (error_reply(429, "slow down"), "rate limited (429), still after 2 retries"),
-        (hang(3), "no answer within --timeout 0.3 s, still after 2 retries"),
-        (MALFORMED_BODY, "malformed response, still after 2 retries"),
+        (
+            error_reply(500, "boom", kind="server_error"),
+            "HTTP 500 (boom), still after 2 retries",
+            0,
+        ),
+        (error_reply(429, "slow down"), "rate limited (429), still after 2 retries", 0),
+        (
+            hang(),
+            f"no answer within --timeout {PATIENT_TIMEOUT:g} s, still after 2 retries",
+            PATIENT_TIMEOUT,
+        ),
+        (MALFORMED_BODY, "malformed response, still after 2 retries", 0),
     ],
     ids=["500", "429", "timeout", "malformed-body"],
 )
 def test_persistent_transient_trouble_fails_the_pack_once_the_retry_budget_is_spent(
-    virtual_clock, reply, reason
+    virtual_clock, reply, reason, each_try
 ):
-    # Waits of 1 and 2 s fit a budget of 5 s; the next one, of 4 s, would not.
+    # The budget counts the tries' real time and the waits of 1, 2, 4 … s. Three tries and
+    # waits of 1 and 2 s fit it; a fourth try after a wait of 4 s would not. Just under that
+    # bound leaves the first two tries most of four seconds more than they need.
+    budget = 3 * each_try + 1 + 2 + 4 - 0.1
     with (
         FakeOpenAI(then=lambda request: reply) as server,
         pytest.raises(ExtractionFailed) as failure,
     ):
-        extract(engine_for(server, timeout=0.3, retry=steady_retries(virtual_clock, 5)))
+        extract(
+            engine_for(server, timeout=PATIENT_TIMEOUT, retry=steady_retries(virtual_clock, budget))
+        )
     assert reason in str(failure.value) and "--retry-budget" in str(failure.value)
     assert len(server.requests) == 3 and virtual_clock.slept == [1.0, 2.0]
     assert failure.value.usage.retries == 2
@@ -439,8 +488,8 @@ def test_the_server_saying_not_to_retry_fails_the_pack_at_once():
 
 
 def test_a_timeout_then_an_answer_succeeds():
-    with FakeOpenAI([hang(3), good_reply()]) as server:
-        extraction, usage = extract(engine_for(server, timeout=0.3))
+    with FakeOpenAI([hang(), good_reply()]) as server:
+        extraction, usage = extract(engine_for(server, timeout=PATIENT_TIMEOUT))
     assert extraction.actors and usage.retries == 1
 
 
@@ -459,9 +508,25 @@ def test_long_waits_are_announced_naming_the_pack_and_the_retry(virtual_clock, c
 
 
 def test_a_slow_answer_is_announced_while_it_is_awaited(caplog):
-    slow = RetryPolicy(notice_after=0.05)
-    with FakeOpenAI([replace(good_reply(), delay=0.5)]) as server, caplog.at_level(logging.INFO):
-        extract(engine_for(server, retry=slow))
+    announced = threading.Event()
+
+    class Notices(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            if record.getMessage().startswith("still waiting"):
+                announced.set()
+
+    def answer_once_announced(request: dict) -> Reply:
+        announced.wait(PATIENT_TIMEOUT)
+        return good_reply()
+
+    notices = Notices()
+    logging.getLogger("briefing").addHandler(notices)
+    try:
+        with FakeOpenAI([answer_once_announced]) as server, caplog.at_level(logging.INFO):
+            extract(engine_for(server, retry=RetryPolicy(notice_after=0.05)))
+    finally:
+        logging.getLogger("briefing").removeHandler(notices)
+    assert announced.is_set()
     assert "still waiting for the answer on the pack of wire-a, wire-b (0 s so far)" in caplog.text
 
 
@@ -749,18 +814,19 @@ def test_unreadable_prices_are_a_briefing_error(monkeypatch, tmp_path):
 
 
 def test_the_fake_server_stops_by_itself_and_answers_a_bounded_number_of_requests():
-    body = {"model": "m", "messages": [{"role": "user", "content": "hi"}]}
-    with FakeOpenAI(max_requests=1) as server:
+    timers: list[ManualTimer] = []
+    with FakeOpenAI(max_requests=1, lifetime=0.5, timer=ManualTimer.collect(timers)) as server:
         url = server.base_url + "/chat/completions"
+        body = {"model": "m", "messages": [{"role": "user", "content": "hi"}]}
         assert httpx2.post(url, json=body).status_code == 200
         assert httpx2.post(url, json=body).status_code == 503
-    assert len(server.requests) == 1
-    # Its own lifetime, not the end of the with block, stops the second server (a loaded
-    # machine may take long to get here, so the wait for it is generous).
-    with FakeOpenAI(lifetime=0.2) as server:
-        assert server.closed.wait(60)
+        (lifetime,) = timers
+        assert lifetime.seconds == 0.5 and not server.closed.is_set()
+        lifetime.fire()
+        assert server.closed.is_set()
         with pytest.raises(httpx2.ConnectError):
-            httpx2.post(server.base_url + "/chat/completions", json=body, timeout=1)
+            httpx2.post(url, json=body)
+    assert len(server.requests) == 1
 
 
 # -- hostile articles ----------------------------------------------------------------------
@@ -860,7 +926,7 @@ FAULTS = {
     "502": lambda: error_reply(502, "Bad gateway", kind="server_error"),
     "503": lambda: error_reply(503, "Overloaded", kind="server_error"),
     "connection reset": reset_reply,
-    "read timeout": lambda: hang(3.0),
+    "read timeout": hang,
     "invalid JSON body": malformed_reply,
     "schema-invalid JSON": lambda: completion_reply('{"actors": "none", "claims": 3}'),
     "refusal": refusal_reply,
@@ -906,7 +972,7 @@ def _build_with(server: FakeOpenAI, folder: Path):
             "--budget",
             str(OpenAIEngine(Options(engine="openai", dry_run=True)).prompt_overhead() + 100),
             "--timeout",
-            "0.5",
+            str(PATIENT_TIMEOUT),
             "--no-cache",
             "--format",
             "json",

@@ -10,7 +10,6 @@ import asyncio
 import email.utils
 import json
 from collections.abc import Callable
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -25,10 +24,12 @@ from briefing.engines.retry import OutOfBudget, RetryPolicy, Transient, retry_af
 from briefing.schema import Briefing
 from briefing.testing.clock import VirtualClock
 from briefing.testing.fake_openai import (
+    PATIENT_TIMEOUT,
     FakeOpenAI,
     Reply,
     auto_reply,
     error_reply,
+    hang,
     malformed_reply,
     rate_limited_for,
     reset_mid_body,
@@ -42,7 +43,7 @@ ARTICLES = {
     "c.txt": "Kim Jong Un said the resort in Wonsan would open to Russian tourists. " * 12,
 }
 B_MARK = "Budanov"  # only article b's pack carries it
-TIMEOUT = ("--format", "json", "--timeout", "0.5")
+TIMEOUT = ("--format", "json", "--timeout", str(PATIENT_TIMEOUT))
 # Room for any one of the articles, never two.
 ONE_ARTICLE_PER_PACK = OpenAIEngine(Options(engine="openai", dry_run=True)).prompt_overhead() + 250
 
@@ -198,8 +199,7 @@ def test_a_body_cut_short_is_retried(tmp_path, fault):
 
 
 def test_a_slow_server_under_timeout_is_retried_until_it_answers_in_time(tmp_path):
-    slow = replace(auto_reply({"messages": [], "model": "gpt-5.4-mini"}), delay=2.0)
-    with FakeOpenAI(then=_faults_for_b([lambda: slow, lambda: slow])) as server:
+    with FakeOpenAI(then=_faults_for_b([hang, hang])) as server:
         result, briefing = _run(server, _articles(tmp_path), "--no-cache")
     assert _complete(result, briefing).stats.retries == 2
 

@@ -8,24 +8,12 @@ from briefing.dedup import Passage
 from briefing.engines import SummaryInput
 from briefing.engines.offline import OfflineEngine
 from briefing.facts import assign_ids, with_fact_sources
-from briefing.schema import Bullet, Claim, Dispute, DisputeVersion, Evidence, Figure
+from briefing.schema import Bullet, Claim, Dispute, DisputeVersion, Evidence
 
 
 def claim(text: str, *sources: str) -> Claim:
     evidence = [Evidence(source_id=s, quote=f"{text} said the mayor") for s in sources]
     return Claim(speaker="Mayor Brandt", text=text, evidence=evidence)
-
-
-def figure(value: str, source: str) -> Figure:
-    return Figure(
-        subject="residents evacuated",
-        value=value,
-        number=None,
-        unit=None,
-        qualifier=None,
-        attributed_to=None,
-        evidence=[Evidence(source_id=source, quote=f"{value} residents were evacuated")],
-    )
 
 
 def dispute(*sources: str) -> Dispute:
@@ -36,10 +24,12 @@ def dispute(*sources: str) -> Dispute:
     return Dispute(subject="residents evacuated", versions=versions, note="")
 
 
-def test_ids_number_claims_figures_and_disputes_in_order_each_with_its_own_prefix():
+def test_ids_number_claims_figures_and_disputes_in_order_each_with_its_own_prefix(
+    evacuation_figure,
+):
     facts = assign_ids(
         [claim("The dam held", "a"), claim("The river peaked", "b")],
-        [figure("400", "a")],
+        [evacuation_figure("400")],
         [dispute("a", "b")],
     )
     assert [c.id for c in facts.claims] == ["c1", "c2"]
@@ -55,8 +45,12 @@ def test_assigning_again_after_a_merge_renumbers_from_the_start():
     assert again.claims[0].text == "The river peaked"
 
 
-def test_a_bullet_links_to_the_sources_of_the_facts_it_cites_and_forgets_unknown_ids():
-    facts = assign_ids([claim("The dam held", "a", "b")], [figure("400", "c")], [dispute("d")])
+def test_a_bullet_links_to_the_sources_of_the_facts_it_cites_and_forgets_unknown_ids(
+    evacuation_figure,
+):
+    facts = assign_ids(
+        [claim("The dam held", "a", "b")], [evacuation_figure("400", source="c")], [dispute("d")]
+    )
     bullet = Bullet(text="The dam held.", facts=["c1", "f1", "x9", "c1", "d1"], source_ids=[])
     linked = with_fact_sources(bullet, facts.by_id())
     assert linked.facts == ["c1", "f1", "d1"]

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 
 import pytest
-from openai.lib._pydantic import to_strict_json_schema
 from pydantic import ValidationError
 
+from briefing.engines.openai import strict_schema
 from briefing.engines.prompting import compact_response_model
 from briefing.schema import Briefing, Bullet, Extraction, Stats, Summary
 
@@ -43,8 +43,8 @@ def test_a_summary_that_disagrees_with_the_bullets_is_rejected():
 
 
 def test_the_schema_a_model_fills_has_no_ids_or_bullet_sources():
-    extraction = json.dumps(to_strict_json_schema(compact_response_model(Extraction)))
-    summary = to_strict_json_schema(compact_response_model(Summary))
+    extraction = json.dumps(strict_schema(compact_response_model(Extraction)))
+    summary = strict_schema(compact_response_model(Summary))
     assert '"id"' not in extraction
     assert summary["$defs"]["Bullet"]["required"] == ["text", "facts"]
     assert set(summary["$defs"]["Bullet"]["properties"]) == {"text", "facts"}

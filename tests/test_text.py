@@ -1,10 +1,14 @@
-"""Text helpers: the character-by-character fold agrees with normalize_for_match."""
+"""Text helpers: the character-by-character fold agrees with normalize_for_match; a
+phrase trie matches what the plain alternation of its phrases matches."""
 
 from __future__ import annotations
 
+import random
+import re
+
 import pytest
 
-from briefing.text import fold_with_offsets, normalize_for_match
+from briefing.text import fold_with_offsets, normalize_for_match, phrase_alternation
 
 
 @pytest.mark.parametrize(
@@ -24,3 +28,29 @@ def test_the_fold_is_normalize_for_match_with_offsets_into_the_text(text):
     assert len(where) == len(folded)
     assert all(0 <= offset < len(text) for offset in where)
     assert where == sorted(where)
+
+
+def _plain_alternation(phrases: set[str]) -> str:
+    return "|".join(map(re.escape, sorted(phrases, key=len, reverse=True)))
+
+
+def test_the_longest_phrase_that_ends_at_a_word_edge_is_matched():
+    pattern = re.compile(rf"\b(?:{phrase_alternation(['Korea', 'North Korea', 'North'])})\b")
+    found = pattern.findall("North Korea, North Koreans and Korea")
+    assert found == ["North Korea", "North", "Korea"]
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "flags"), [(r"\b", r"\b", re.I), (r"(?<!\w)", r"(?!\w)", 0)]
+)
+def test_the_phrase_trie_matches_what_the_longest_first_alternation_matches(before, after, flags):
+    rng = random.Random(7)
+    alphabet = "aAb .-'"
+    for _ in range(500):
+        phrases = {"".join(rng.choices(alphabet, k=rng.randint(1, 5))) for _ in range(6)}
+        if flags & re.I:  # phrases for a case-insensitive pattern are given in one case
+            phrases = {phrase.lower() for phrase in phrases}
+        text = "".join(rng.choices(alphabet + "c", k=60))
+        trie = re.compile(f"{before}(?:{phrase_alternation(phrases)}){after}", flags)
+        plain = re.compile(f"{before}(?:{_plain_alternation(phrases)}){after}", flags)
+        assert [m.span() for m in trie.finditer(text)] == [m.span() for m in plain.finditer(text)]

@@ -353,23 +353,11 @@ def test_a_speaker_the_quotes_paragraphs_never_name_is_removed():
     assert result.extraction.claims[0].speaker is None
 
 
-def figure_of(value: str, quote: str) -> Figure:
-    return Figure(
-        subject="residents evacuated",
-        value=value,
-        number=None,
-        unit=None,
-        qualifier=None,
-        attributed_to=None,
-        evidence=[Evidence(source_id="a", quote=quote)],
-    )
-
-
 @pytest.mark.parametrize(
     ("value", "kept"), [("about 400", True), ("400", True), ("4,000", False), ("dozens", False)]
 )
-def test_a_figure_is_kept_only_when_its_value_is_in_its_quote(value, kept):
-    figure = figure_of(value, "About 400 residents were evacuated overnight")
+def test_a_figure_is_kept_only_when_its_value_is_in_its_quote(value, kept, evacuation_figure):
+    figure = evacuation_figure(value, quote="About 400 residents were evacuated overnight")
     result = verify(Extraction(actors=[], claims=[], figures=[figure]), report_texts(), ["a"])
     assert bool(result.extraction.figures) is kept
     assert result.dropped_figures == (0 if kept else 1)

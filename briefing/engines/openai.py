@@ -29,7 +29,7 @@ from typing import Any, TypeVar
 import httpx2
 import openai
 from openai import AsyncOpenAI, ContentFilterFinishReasonError, LengthFinishReasonError
-from openai.lib._pydantic import to_strict_json_schema
+from openai.lib import type_to_response_format_param
 from openai.types import CompletionUsage
 from pydantic import BaseModel, ValidationError
 
@@ -113,6 +113,15 @@ def sampling_options(model: str) -> dict[str, object]:
     if is_reasoning_model(model):
         return {"reasoning_effort": REASONING_EFFORT}
     return {"temperature": 0}
+
+
+def strict_schema(model: type[BaseModel]) -> dict[str, Any]:
+    """The strict JSON schema the SDK sends when `model` is the response format of a
+    `parse` call (its public `type_to_response_format_param`)."""
+    response_format = type_to_response_format_param(model)
+    if isinstance(response_format, dict) and response_format["type"] == "json_schema":
+        return dict(response_format["json_schema"].get("schema", {}))
+    raise TypeError(f"the SDK gives no JSON schema for {model.__name__}")
 
 
 def scrub_secret(text: str, secret: str | None) -> str:
@@ -236,7 +245,7 @@ class OpenAIEngine:
     def _schema_tokens(self, model: type[BaseModel]) -> int:
         if self.options.schema_mode == "json":
             return 0  # it is part of the system prompt, counted with the messages
-        return billed_schema_tokens(to_strict_json_schema(model), self.model)
+        return billed_schema_tokens(strict_schema(model), self.model)
 
     def prompt_overhead(self) -> int:
         """Tokens each extraction call spends besides the pack text (instructions, schema, key)."""
@@ -336,7 +345,7 @@ class OpenAIEngine:
                 "prompt_version": PROMPT_VERSION,
                 "model": self.model,
                 "schema_mode": self.options.schema_mode,
-                "schema": to_strict_json_schema(response_format),
+                "schema": strict_schema(response_format),
                 "sampling": sampling_options(self.model),
                 "messages": messages,
                 "sources": sources,

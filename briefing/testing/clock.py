@@ -1,4 +1,5 @@
-"""A clock for tests of waiting: time passes when slept, at once, without sleeping.
+"""Clocks for tests of waiting: time passes when slept, at once, without sleeping; a timer
+fires when the test says so.
 
     clock = VirtualClock()
     policy = RetryPolicy(clock=clock.as_clock())
@@ -17,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
+from collections.abc import Callable
 
 from briefing.engines.retry import Clock
 
@@ -44,3 +46,43 @@ class VirtualClock:
     def as_clock(self) -> Clock:
         """This clock in the form `RetryPolicy` takes."""
         return Clock(now=self.now, sleep=self.sleep)
+
+
+class ManualTimer:
+    """A stand-in for `threading.Timer` that runs its action only when `fire` is called:
+
+    timers: list[ManualTimer] = []
+    with FakeOpenAI(timer=ManualTimer.collect(timers)) as server:
+        timers[0].fire()  # the server's lifetime is over now
+    """
+
+    def __init__(self, seconds: float, action: Callable[[], None]) -> None:
+        self.seconds = seconds
+        self.started = False
+        self.cancelled = False
+        self._action = action
+
+    @classmethod
+    def collect(
+        cls, timers: list[ManualTimer]
+    ) -> Callable[[float, Callable[[], None]], ManualTimer]:
+        """A timer factory that keeps every timer it makes in `timers`."""
+
+        def make(seconds: float, action: Callable[[], None]) -> ManualTimer:
+            timers.append(cls(seconds, action))
+            return timers[-1]
+
+        return make
+
+    def start(self) -> None:
+        """Note the start; nothing runs until `fire`."""
+        self.started = True
+
+    def cancel(self) -> None:
+        """From now on, `fire` does nothing."""
+        self.cancelled = True
+
+    def fire(self) -> None:
+        """Run the action now, as the real timer would when its time is up (unless cancelled)."""
+        if self.started and not self.cancelled:
+            self._action()

@@ -12,7 +12,8 @@ status, headers and body, including malformed ones, and a delay to simulate slow
 hung servers, bodies cut short (`truncated_reply`, `reset_mid_body`) and faults that
 last a span of time on an injected clock (`rate_limited_for`). The server is bounded: it
 answers at most `max_requests` requests and stops by itself after `lifetime` seconds, so a
-forgotten server never outlives its test.
+forgotten server never outlives its test. The lifetime runs on a `threading.Timer` unless
+`timer` makes another (`briefing.testing.clock.ManualTimer` fires only when told to).
 """
 
 from __future__ import annotations
@@ -26,13 +27,18 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
-from typing import Any
+from typing import Any, Protocol
 
 DEFAULT_MODEL = "gpt-5.4-mini"
 # A fixed creation time (2025-07-13) keeps recorded responses byte-for-byte reproducible.
 CREATED = 1_752_400_000
 CHARS_PER_TOKEN = 4
 POLL_SECONDS = 0.02  # how soon `stop` takes effect
+# What a test client should wait for an answer: the fake server answers in milliseconds, but
+# a loaded machine can stall it for a good part of a second. With this timeout only a reply
+# that never comes (`hang(UNTIL_STOPPED)`) times out.
+PATIENT_TIMEOUT = 3.0
+UNTIL_STOPPED = 3600.0  # a delay no test waits out: the server drops the reply when it stops
 
 
 @dataclass(frozen=True)
@@ -48,6 +54,26 @@ class Reply:
 
 
 Responder = Callable[[dict[str, Any]], Reply]
+
+
+class Timer(Protocol):
+    """What runs an action once its time has come: `threading.Timer`'s start and cancel."""
+
+    def start(self) -> None:
+        """Start counting."""
+
+    def cancel(self) -> None:
+        """Never run the action."""
+
+
+TimerFactory = Callable[[float, Callable[[], None]], Timer]
+
+
+def daemon_timer(seconds: float, action: Callable[[], None]) -> Timer:
+    """A `threading.Timer` that does not keep the interpreter alive."""
+    timer = threading.Timer(seconds, action)
+    timer.daemon = True
+    return timer
 
 
 def _json_reply(status: int, payload: object, headers: Mapping[str, str] | None = None) -> Reply:
@@ -196,8 +222,9 @@ def reset_mid_body(reply: Reply | None = None, *, keep: float = 0.5) -> Reply:
     return replace(truncated_reply(reply, keep=keep), reset=True)
 
 
-def hang(seconds: float) -> Reply:
-    """A reply that only comes after `seconds`: longer than the client's timeout, a timeout."""
+def hang(seconds: float = UNTIL_STOPPED) -> Reply:
+    """A reply that only comes after `seconds`: longer than the client's timeout, a timeout.
+    By default it never comes: the server drops it when it stops."""
     return Reply(
         status=200, body=b"{}", headers={"content-type": "application/json"}, delay=seconds
     )
@@ -325,6 +352,7 @@ class FakeOpenAI:
         then: Responder = auto_reply,
         max_requests: int = 10_000,
         lifetime: float = 60.0,
+        timer: TimerFactory = daemon_timer,
     ) -> None:
         self._script = list(script)
         self._then = then
@@ -341,8 +369,7 @@ class FakeOpenAI:
         self._thread = threading.Thread(
             target=self._server.serve_forever, kwargs={"poll_interval": POLL_SECONDS}, daemon=True
         )
-        self._timer = threading.Timer(lifetime, self.stop)
-        self._timer.daemon = True
+        self._timer = timer(lifetime, self.stop)
 
     @property
     def base_url(self) -> str:
