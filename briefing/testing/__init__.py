@@ -10,8 +10,8 @@ and need nothing beyond briefing's own dependencies.
 
 The names below are the public, stable interface (README, "Testing code that uses
 briefing"); they keep their meaning across minor versions. The modules' other names, and
-the modules `browser`, `clustering`, `fake_batches` and `prompt_cache`, serve briefing's own tests and
-benchmarks and may change at any time.
+the modules `browser`, `clustering`, `fake_batches` and `prompt_cache`, serve briefing's
+own tests and benchmarks and may change at any time.
 """
 
 from briefing.testing.clock import ManualTimer, VirtualClock
