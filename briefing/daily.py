@@ -28,7 +28,14 @@ from pydantic import BaseModel
 
 from briefing.cluster import cluster
 from briefing.config import Options
-from briefing.engines import Engine, ExtractionFailed, SummaryInput, Usage, select_engine
+from briefing.engines import (
+    Engine,
+    ExtractionFailed,
+    SummaryInput,
+    Usage,
+    extract_by_batch,
+    select_engine,
+)
 from briefing.errors import BriefingError, NothingUsable
 from briefing.facts import Facts, assign_ids
 from briefing.ingest import Paths
@@ -285,6 +292,8 @@ async def _brief_day(
     limited = _SharedLimit(engine, options.concurrency)
     progress = _DayProgress(reporter)
     async with engine.session():
+        if options.batch:
+            await extract_by_batch(engine, [pack for story in day.stories for pack in story.packs])
         briefings = await asyncio.gather(
             *(brief(story, limited, options, progress) for story in day.stories)
         )
