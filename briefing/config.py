@@ -39,6 +39,11 @@ class Options(BaseModel):
     record: Path | None = None
     replay: Path | None = None
     schema_mode: Literal["strict", "json"] = "strict"
+    # OpenAI's processing tier for synchronous calls: "flex" is half price, slower, and may
+    # answer 429 "resource unavailable" more often (retried like any rate limit).
+    service_tier: Literal["auto", "default", "flex"] | None = None
+    # Extraction packs go through the Batch API (half price, answers within 24 hours).
+    batch: bool = False
     max_file_bytes: int = Field(default=DEFAULT_MAX_FILE_BYTES, gt=0)
     max_articles: int = Field(default=DEFAULT_MAX_ARTICLES, gt=0)
     detail: Detail = Field(

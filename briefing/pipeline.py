@@ -20,7 +20,14 @@ from briefing.brief import brief_story
 from briefing.clean import clean, why_dropped
 from briefing.config import Options
 from briefing.dedup import Passage, dedup
-from briefing.engines import Engine, ExtractionFailed, SummaryInput, Usage, select_engine
+from briefing.engines import (
+    Engine,
+    ExtractionFailed,
+    SummaryInput,
+    Usage,
+    extract_by_batch,
+    select_engine,
+)
 from briefing.errors import BriefingError, NothingUsable
 from briefing.facts import Fact, assign_ids, with_fact_sources
 from briefing.ingest import FetchOptions, Paths, Selection, load
@@ -295,6 +302,8 @@ async def _brief_in_session(
     prepared: Prepared, engine: Engine, options: Options, reporter: Reporter | None
 ) -> Briefing:
     async with engine.session():
+        if options.batch:
+            await extract_by_batch(engine, prepared.packs)
         return await brief(prepared, engine, options, reporter)
 
 

@@ -470,3 +470,17 @@ def test_a_short_quotation_before_its_speaker_is_a_claim():
         pack_of(("a", '"We will rebuild," Mayor Jane Doe said on Wednesday.'))
     ).claims
     assert [(c.speaker, c.text) for c in claims] == [("Jane Doe", "We will rebuild")]
+
+
+def test_every_name_a_bracketed_acronym_spells_out_is_one_actor():
+    paragraphs = [
+        "Luis Rubiales, the Ostend Football Federation president, spoke on Friday.",
+        "The coach was replaced by the Ostend football federation (OSFF) on Thursday.",
+        "The Ostend FA (OSFF) issued a statement on Thursday.",
+        "The OSFF said the coach would leave at the end of the month.",
+    ]
+    pack = Pack(blocks=[Block(source_ids=["a"], paragraphs=paragraphs)], tokens=0)
+    bodies = [a for a in extract_pack(pack).actors if a.kind != "person"]
+    assert [(a.name, sorted(a.aliases)) for a in bodies] == [
+        ("Ostend Football Federation", ["OSFF", "Ostend FA"])
+    ]

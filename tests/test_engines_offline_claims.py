@@ -192,3 +192,105 @@ def test_a_question_closing_a_quotation_stays_with_its_speaker():
 def test_mismatched_and_doubled_quotation_marks_still_quote(sentence):
     claim = claim_with(extraction_of(sentence), "ready to talk")
     assert (claim.speaker, claim.text) == ("Lina Park", "We are ready to talk")
+
+
+# ---------------------------------------------------------------- quotations over sentences
+
+
+def test_a_quotation_running_over_several_sentences_is_one_claim():
+    text = (
+        '"We know this harbour better than anybody," Ortiz said. "We have worked here for '
+        "forty years. We changed the docks. We built the cranes. We trained the pilots. We "
+        "fixed the locks. We will not leave. Nobody can make us leave. Not the board. Not "
+        'the bank."'
+    )
+    claim = claim_with(extraction_of(text), "know this harbour")
+    assert claim.speaker == "Ortiz"
+    assert "Not the bank" in claim.text
+    assert len(claim.evidence) > 1
+
+
+def test_a_quotation_continued_in_the_next_paragraph_joins_its_claim():
+    text = (
+        'Lena Wirth, the port chief, said: "The money is gone and the cranes are idle.\n\n'
+        '"There is nothing left for the workers who stayed."'
+    )
+    extraction = extraction_of(text)
+    claim = claim_with(extraction, "money is gone")
+    assert "nothing left for the workers" in claim.text
+    assert len(extraction.claims) == 1
+
+
+def test_a_colon_after_the_speaker_introduces_the_quotation_below():
+    text = (
+        "Ortiz answered the board on Monday.\n\n"
+        "Ortiz continued:\n\n"
+        '"You ask the wrong questions. Ask who paid for the new cranes."'
+    )
+    claim = claim_with(extraction_of(text), "wrong questions")
+    assert claim.speaker == "Ortiz"
+
+
+# ---------------------------------------------------------------- who "he" is, and when
+
+
+def test_a_pronoun_never_stands_for_a_name_quoted_before_it():
+    text = (
+        "Tom Reyes, the treasurer, spoke after the vote.\n\n"
+        '"Carl Dunn is our best negotiator, our most patient one," he said.'
+    )
+    assert claim_with(extraction_of(text), "best negotiator").speaker == "Tom Reyes"
+
+
+def test_an_adverb_between_the_speaker_and_the_verb_is_skipped():
+    text = "Tom Reyes openly admitted that the loan had been a mistake for the town."
+    assert claim_with(extraction_of(text), "loan had been").speaker == "Tom Reyes"
+
+
+def test_which_he_said_is_said_by_him_not_by_the_noun_before():
+    text = (
+        "Tom Reyes, the treasurer, spoke on Monday.\n\n"
+        "The plan would hurt Portugal, which he said had been left without a harbour for years."
+    )
+    claim = claim_with(extraction_of(text), "left without a harbour")
+    assert claim.speaker == "Tom Reyes"
+
+
+def test_a_description_after_a_quotation_is_the_person_spoken_of_before():
+    text = (
+        "Sam Keller, the donor, said he found the mayor charming.\n\n"
+        '"It was a very nice evening," the gambling tycoon told reporters in Macau.'
+    )
+    assert claim_with(extraction_of(text), "very nice evening").speaker == "Sam Keller"
+
+
+# ---------------------------------------------------------------- texts, places and times
+
+
+@pytest.mark.parametrize(
+    ("sentence", "speaker"),
+    [
+        ('A statement from the Ostend FA said: "We thank the coach for his work."', "Ostend FA"),
+        ("The Goldman report found that growth would slow to two percent next year.", "Goldman"),
+        ("An analysis by economists at Barclays showed that exports would fall.", "Barclays"),
+    ],
+)
+def test_a_text_speaks_for_the_body_named_in_it(sentence, speaker):
+    (claim,) = extraction_of(sentence).claims
+    assert claim.speaker is not None and claim.speaker.startswith(speaker)
+
+
+def test_a_role_after_a_comma_is_skipped_even_before_a_second_apposition():
+    text = (
+        "Todd Lee, president of Acme Steel Works, a distributor of domestic steel, said the "
+        "delay would hurt."
+    )
+    assert claim_with(extraction_of(text), "delay would hurt").speaker == "Todd Lee"
+
+
+def test_a_place_does_not_speak_and_a_time_word_is_not_part_of_the_speaker():
+    extraction = extraction_of(
+        "If the tariffs go ahead, Europe has promised swift retaliation against them. "
+        "NATO today criticised Russia for its reckless nuclear rhetoric."
+    )
+    assert {c.speaker for c in extraction.claims} == {"NATO"}

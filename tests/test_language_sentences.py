@@ -28,6 +28,14 @@ def test_a_stray_closing_mark_opens_nothing_and_an_open_quotation_runs_to_the_en
     assert quote_spans("He left.” Then “we stayed") == [(15, 25)]
 
 
+def test_a_long_attribution_whose_verb_comes_first_stays_with_its_question():
+    paragraph = (
+        '"Will we ever get along, who knows?" Trump told the station in an interview aired '
+        "on Monday when asked about the remarks."
+    )
+    assert sentences_of(paragraph) == [paragraph]
+
+
 def test_a_short_attribution_after_a_closing_question_stays_in_its_sentence():
     paragraph = 'It stalled. "Will it ever be finished?" Abbasov said. Work resumed in May.'
     assert sentences_of(paragraph) == [

@@ -154,6 +154,24 @@ def test_an_acronym_that_keeps_the_small_words_joins_its_name_too():
     ]
 
 
+def test_an_acronym_inside_a_name_is_read_as_the_word_it_stands_for():
+    bodies = [
+        organization("EU Commission"),
+        organization("European Commission", sources=("b",)),
+        organization("UN Security Council", sources=("c",)),
+        organization("United Nations Security Council", sources=("d",)),
+    ]
+    result = reconcile([extraction(bodies)])
+    assert sorted(names(result)) == ["European Commission", "United Nations Security Council"]
+
+
+def test_a_place_written_for_its_adjective_is_the_same_body():
+    result = reconcile(
+        [extraction([organization("European Union"), organization("Europe Union", sources=("b",))])]
+    )
+    assert [(a.name, a.aliases) for a in result.actors] == [("European Union", ["Europe Union"])]
+
+
 def test_countries_and_known_institutions_take_their_common_name():
     countries = [
         Actor(name="US", aliases=[], kind="country", role=None, sources=["a"]),

@@ -65,7 +65,8 @@ def _claims(attributions: list[Attribution]) -> list[Claim]:
         claim = merged.setdefault(
             key, Claim(speaker=attribution.speaker, text=attribution.text, evidence=[])
         )
-        _add_evidence(claim.evidence, attribution.sentence)
+        for sentence in (attribution.sentence, *attribution.more):
+            _add_evidence(claim.evidence, sentence)
     return list(merged.values())
 
 
@@ -93,7 +94,7 @@ def _figures(found: list[FoundFigure]) -> list[Figure]:
 def _speaker_actors(attributions: list[Attribution], actors: list[Actor]) -> list[Actor]:
     """Unnamed organisations that speak ("South Korea's intelligence service") are actors too;
     descriptions ("local officials") and several actors speaking together are not."""
-    known = {actor.name for actor in actors}
+    known = {name for actor in actors for name in (actor.name, *actor.aliases)}
     sources: dict[str, dict[str, None]] = defaultdict(dict)
     for attribution in attributions:
         if attribution.named and attribution.speaker not in known:

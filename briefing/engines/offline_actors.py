@@ -293,7 +293,9 @@ def _classify(words: list[str], following: str) -> str | None:
     return None
 
 
-def _is_junk(words: list[str]) -> bool:
+def is_junk_name(words: list[str]) -> bool:
+    """Capitalised words that name no actor: a demonym, a month, a region, a place ("Central
+    Park"), a shouted heading or a bare title."""
     lx = lexicon()
     if " ".join(words) in lx.demonyms or all(
         w in lx.calendar or w in lx.demonyms or w in lx.regions for w in words
@@ -361,7 +363,7 @@ def _person_mention(
     lx = lexicon()
     honorific = tokens[0].text.rstrip(".") in lx.honorifics and len(tokens) > 1
     name_tokens = tokens[1:] if honorific else tokens
-    if not name_tokens or _is_junk([t.bare for t in name_tokens]):
+    if not name_tokens or is_junk_name([t.bare for t in name_tokens]):
         return None
     if len(name_tokens) > 1 and any(t.bare.isupper() and _is_acronym(t.bare) for t in name_tokens):
         return None  # a shouted heading or a code, not a personal name
@@ -484,7 +486,7 @@ def _mentions_of_part(
         and any(_is_acronym(w) for w in own_words)
         and not prefix
         and not all(w.isupper() for w in words)
-        and not _is_junk(own_words)
+        and not is_junk_name(own_words)
     ):
         named_organization = True  # "Spanish FA", "UN Security Council"
     if len(words) == 1 and words[0] in lx.organization_words:
@@ -641,7 +643,7 @@ def confirm_speaker(mention: Mention) -> None:
     """A name that a statement is attributed to is an actor even without other evidence;
     a lone capitalised noun such as "Officials" is not a name."""
     words = _name_words(mention)
-    if mention.kind is not None or not words or _is_junk(words):
+    if mention.kind is not None or not words or is_junk_name(words):
         return
     lx = lexicon()
     lowered = words[0].lower()
@@ -662,15 +664,14 @@ def build_actors(mentions: list[Mention], speakers: frozenset[str] = frozenset()
     Sachs") is an organisation; an acronym the text gives in brackets after a name ("the
     Royal Spanish Football Federation (RFEF)") is one of its names."""
     grouped: dict[str, list[Mention]] = defaultdict(list)
-    expansions: dict[str, str] = {}
     for mention in mentions:
         if mention.confirmed:
             grouped[mention.key].append(mention)
-            if acronym := _bracketed_acronym(mention):
-                expansions.setdefault(acronym, mention.key)
-    for acronym, key in expansions.items():
-        if acronym != key and acronym in grouped and key in grouped:
-            grouped[key].extend(grouped.pop(acronym))
+    for acronym, keys in _acronym_expansions(mentions, grouped).items():
+        names = [key for key in keys if key in grouped and key != acronym]
+        for other in [acronym, *names[1:]] if names else []:
+            if other in grouped:
+                grouped[names[0]].extend(grouped.pop(other))
     actors = []
     for key, group in grouped.items():
         if _stray_acronym(key, group, speakers):
@@ -699,17 +700,33 @@ def build_actors(mentions: list[Mention], speakers: frozenset[str] = frozenset()
     return actors
 
 
-_BRACKETED_ACRONYM = re.compile(r"\s*\((?P<acronym>[A-Z][A-Z&.-]{1,7})\)")
 _LONE_ACRONYM = re.compile(r"[A-Z][A-Z&]{1,4}")
 _AT = re.compile(r"(?P<noun>[a-z]+)\s+at\s+(?:the\s+)?$")
 
 
-def _bracketed_acronym(mention: Mention) -> str | None:
-    """ "Royal Spanish Football Federation (RFEF)": the acronym the text gives for a name."""
-    if mention.kind == "person" or len(mention.surface.split()) < 2:
-        return None
-    match = _BRACKETED_ACRONYM.match(mention.sentence.view, mention.end)
-    return match.group("acronym") if match else None
+_ACRONYM_IN_BRACKETS = re.compile(r"\((?P<acronym>[A-Z][A-Z&.-]{1,7})\)")
+_WORDS_BEFORE = re.compile(r"(?:[\w'’&.-]+\s+){0,5}[\w'’&.-]+\s*$")
+
+
+def _acronym_expansions(
+    mentions: list[Mention], grouped: dict[str, list[Mention]]
+) -> dict[str, list[str]]:
+    """The names each bracketed acronym is given for: "the Royal Spanish Football Federation
+    (RFEF)", "the Spanish FA (RFEF)", even "the Spanish football federation (RFEF)" written
+    in lower case. Every name one acronym spells out is the same body."""
+    bodies = {key.lower(): key for key, group in grouped.items() if group[0].kind != "person"}
+    expansions: dict[str, list[str]] = defaultdict(list)
+    sentences = {id(m.sentence): m.sentence for m in mentions}
+    for sentence in sentences.values():
+        for match in _ACRONYM_IN_BRACKETS.finditer(sentence.view):
+            before = _WORDS_BEFORE.search(sentence.view, 0, match.start())
+            words = before.group(0).split() if before else []
+            for size in range(min(len(words), 6), 1, -1):
+                key = bodies.get(" ".join(words[-size:]).lower())
+                if key and key not in expansions[match.group("acronym")]:
+                    expansions[match.group("acronym")].append(key)
+                    break
+    return expansions
 
 
 def _stray_acronym(key: str, group: list[Mention], speakers: frozenset[str]) -> bool:

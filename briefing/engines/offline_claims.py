@@ -14,10 +14,21 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from briefing.engines.offline_actors import Mention, confirm_speaker, person_gender
+from briefing.engines.offline_actors import (
+    Mention,
+    confirm_speaker,
+    is_junk_name,
+    person_gender,
+)
 from briefing.language.gender import PRONOUN_GENDER, Gender, compatible, title_gender
 from briefing.language.lexicon import lexicon
-from briefing.language.sentences import Document, Sentence, opens_with_quote, tokenize
+from briefing.language.sentences import (
+    Document,
+    Sentence,
+    opens_with_quote,
+    quote_left_open,
+    tokenize,
+)
 from briefing.text import balance_quotes
 
 _PASSIVE = frozenset({"is", "are", "was", "were", "be", "been", "being"})
@@ -27,10 +38,13 @@ _GAP = re.compile(
     r"(?:,?\s+(?:also|later|then|again|previously|earlier|further|separately|repeatedly"
     r"|publicly|directly|reportedly|recently|once|has|have|had|would|will|has\s+also"
     r"|himself|herself|itself|(?:on|last|this|late|early)\s+[A-Z]\w+|(?:on|in)\s+[A-Z]\w+"
+    r"|(?!(?:famil|assembl|all|rall|suppl|monopol|anomal|bell|bull|jell|homil)y\b)[a-z]{2,}ly"
+    r"|today|yesterday|tonight|now"
     r"|last\s+(?:week|month|year|night)))*\s*$"
 )
 _PRONOUN = re.compile(
-    r"(?:^|[,;:“”\"(]\s*|\b(?:and|but|while|when|where|after|before|because)\s+)"
+    r"(?:^|[,;:“”\"(]\s*|\b(?:and|but|while|when|where|after|before|because|which|who|whom"
+    r"|that)\s+)"
     r"(?P<pronoun>he|she|they|it|He|She|They|It)\s*$"
 )
 _APPOSITION_GAP = re.compile(r"^\s*,(?:[^,“”\"]{1,140},){1,3}\s*$")
@@ -101,6 +115,7 @@ class Attribution:
     speaker: str
     text: str
     named: bool = True  # False for a description ("local officials") or several actors
+    more: list[Sentence] = field(default_factory=list)  # the sentences a quotation runs on into
 
 
 @dataclass
@@ -123,6 +138,9 @@ class _Context:
     last_was_quotation: bool = False
     last_subject: Mention | None = None
     last_subject_index: int = -1
+    quote_open: bool = False  # the sentence before left a quotation open
+    colon_speaker: str | None = None  # "Cruz continued:": who the next quotation is by
+    colon_index: int = -10
 
 
 def _compile_verbs() -> re.Pattern[str]:
@@ -132,13 +150,17 @@ def _compile_verbs() -> re.Pattern[str]:
 
 _VERB = _compile_verbs()
 _WORD_BEFORE = re.compile(r"(\w+)\s*$")
+_CLOSING_MARK = re.compile(r"[”\"]")
+_OPENING_PRONOUN = re.compile(r"^\s*(He|She|They)\b")
 
 
-def _verbs(sentence: Sentence) -> list[_Verb]:
+def _verbs(sentence: Sentence, quoted_until: int = 0) -> list[_Verb]:
+    """The attribution verbs of a sentence outside its quotations (and before `quoted_until`,
+    where a quotation carried on from the sentence before closes)."""
     verbs = lexicon().speech_verbs
     found = []
     text = sentence.view
-    for match in _VERB.finditer(text):
+    for match in _VERB.finditer(text, quoted_until):
         if sentence.in_quote(match.start()):
             continue
         before = _WORD_BEFORE.search(text, max(0, match.start() - 20), match.start())
@@ -173,9 +195,10 @@ def _speaker_before(
         if owner is not None:
             return [owner], None, owner.start
         between = left[mention.end :]
-        if _DIRECT_GAP.match(between) or (
-            _APPOSITION_GAP.match(between) and "noun" not in verb.tags
-        ):
+        apposed = _APPOSITION_GAP.match(between) or (
+            between.lstrip().startswith(",") and _is_role_apposition(between.strip(" ,"))
+        )  # "Todd Lee, president of Acme Steel, a distributor, said": cut after "Steel"
+        if _DIRECT_GAP.match(between) or (apposed and "noun" not in verb.tags):
             group = _joint_speakers(left, mention, mentions)
             return group, None, group[0].start
         break
@@ -208,6 +231,18 @@ def _is_appositive(segment: str) -> bool:
         return True  # "however", "in a statement", "for his part"
     roles = lexicon().roles
     return any(w.lower().strip(".,") in roles for w in words[:6])
+
+
+def _is_role_apposition(segment: str) -> bool:
+    """ "president of Acme Steel", "the party's chairman": a role that describes the name
+    before it."""
+    roles = lexicon().roles
+    words = [w.lower().strip(".,'’") for w in segment.split()]
+    return (
+        bool(words)
+        and words[0] not in _GROUP_BOUNDARY - _DETERMINERS
+        and any(w in roles for w in words[:4])
+    )
 
 
 def _core_end(left: str, mentions: list[Mention], anchored: bool = True) -> int:
@@ -371,6 +406,29 @@ def _role_phrase_speaker(
     return None
 
 
+_DOCUMENT_PHRASE_WORDS = 10
+
+
+def _document_owner(left: str, mentions: list[Mention]) -> Mention | None:
+    """ "A statement from the Spanish FA said", "the Goldman report found", "an analysis by
+    economists at Barclays showed": a text speaks for the body or person named in it."""
+    start = _CLAUSE_START.search(left)
+    if start is None:
+        return None
+    phrase = left[start.end() :]
+    words = [w.lower().strip(",.'’") for w in phrase.split()]
+    nouns = lexicon().document_nouns
+    if not words or len(words) > _DOCUMENT_PHRASE_WORDS or not nouns & set(words):
+        return None
+    if re.search(r"[“”\"]", phrase) or any(w in _NOT_IN_SUBJECT for w in words):
+        return None
+    owners = [m for m in mentions if m.start >= start.end() and m.end <= len(left)]
+    if not owners:
+        return None
+    confirm_speaker(owners[-1])
+    return owners[-1] if owners[-1].confirmed else None
+
+
 def _organization_phrase(left: str) -> tuple[str, int] | None:
     """ "South Korea's intelligence service": an unnamed organisation with an owner."""
     lx = lexicon()
@@ -420,6 +478,19 @@ def _group_phrase(left: str) -> tuple[str, int] | None:
     return name, len(left) - len(name)
 
 
+def _names_a_person(noun: str) -> bool:
+    """A singular noun that may describe a person ("senator", "tycoon"): a role, or no
+    plural and no body, group, text or generic noun."""
+    lx = lexicon()
+    if noun in lx.roles:
+        return True
+    not_people = (
+        lx.organization_nouns | lx.media_nouns | lx.group_speakers | lx.document_nouns
+        | lx.generic_nouns | lx.common_words | lx.measure_nouns
+    )  # fmt: skip
+    return not noun.endswith("s") and noun not in not_people and noun not in lx.verbs
+
+
 _SUBJECT_PHRASE_WORDS = 6
 _NOT_IN_SUBJECT = frozenset(
     {"who", "whom", "whose", "which", "what", "that", "this", "it", "there", "here", "when",
@@ -454,6 +525,9 @@ def _subject_phrase(left: str) -> tuple[str, int] | None:
         return None
     if lowered[-1] in _GROUP_BOUNDARY and (lowered[-1] not in _DETERMINERS or len(lowered) > 1):
         return None  # "another said" stands alone; "the", "and" end no subject
+    capitalised = [w.strip(".,'’") for w in words if w[:1].isupper()]
+    if len(capitalised) == len(words) and is_junk_name(capitalised):
+        return None  # "Europe has promised …": a place does not speak
     if lowered[0] in _DETERMINERS or lowered[0] in lx.common_words:
         phrase = " ".join([words[0].lower(), *words[1:]])  # capitalised by its position
     return phrase, len(left.rstrip()) - len(" ".join(words))
@@ -489,6 +563,15 @@ def _quoted_text(sentence: Sentence, spans: list[tuple[int, int]] | None = None)
         for start, end in (sentence.quotes if spans is None else spans)
     ]
     return " … ".join(part.strip(" ,") for part in parts if part.strip(" ,"))
+
+
+def _continued_text(sentence: Sentence) -> str:
+    """What a sentence that carries on a quotation quotes: its quotations when it opens one,
+    else its words up to where the open quotation closes."""
+    if opens_with_quote(sentence.view):
+        return _quoted_text(sentence)
+    close = _CLOSING_MARK.search(sentence.view)
+    return sentence.view[: close.start() if close else len(sentence.view)]
 
 
 def _outside_quotes(sentence: Sentence, text_start: int, text_end: int) -> str:
@@ -602,16 +685,28 @@ class ClaimFinder:
                 self.genders.setdefault(mention.key, title_gender(title))
 
     def attributions(self) -> list[Attribution]:
-        """Every attributed statement in the document, in order."""
+        """Every attributed statement in the document, in order. A quotation that runs on
+        into the next sentences or paragraphs is one statement over all of them."""
         found: list[Attribution] = []
         for index, sentence in enumerate(self.document.sentences):
             if sentence.heading:
                 continue
             here = self.by_sentence.get(index, [])
+            continues = bool(found) and self._continues(index, sentence)
+            inside = continues and self._carried_quote_end(sentence) > 0
             attributions = self._attribution(index, sentence, here)
-            continued = None if attributions else self._continued_quote(index, sentence)
-            found.extend([continued] if continued else attributions)
+            if continues and (
+                (not attributions and (inside or not _verbs(sentence)))
+                or (inside and [a.speaker for a in attributions] == [found[-1].speaker])
+            ):
+                self._extend(found[-1], index, sentence)
+            elif not attributions:
+                introduced = self._introduced_quote(index, sentence)
+                found.extend([introduced] if introduced else [])
+            else:
+                found.extend(attributions)
             self._remember_people(index, here)
+            self.context.quote_open = self._quote_still_open(sentence)
         return found
 
     def _remember_people(self, index: int, mentions: list[Mention]) -> None:
@@ -630,7 +725,7 @@ class ClaimFinder:
         """The statements of one sentence: one per attribution verb whose speaker differs
         ("Ortiz said …, while Reyes argued …"), each cut before the next speaker."""
         found: list[tuple[_Verb, str, int, bool]] = []
-        for verb in _verbs(sentence):
+        for verb in _verbs(sentence, self._carried_quote_end(sentence)):
             if found and verb.start < found[-1][0].end:
                 continue
             speaker, start, inverted = self._speaker(index, sentence, verb, mentions)
@@ -645,12 +740,48 @@ class ClaimFinder:
             if len(text.split()) < _MIN_CLAIM_WORDS or (
                 not said_that and _PREPOSITION_START.match(text)
             ):
+                self._note_colon(index, sentence, speaker)
                 continue  # "told reporters on Friday": where, not what
             attributions.append(self._found(index, sentence, speaker, text))
         if not attributions:
             according = self._according_to(index, sentence, mentions)
             attributions = [according] if according else []
+        if not found:
+            self._note_colon(index, sentence, self._colon_subject(index, sentence, mentions))
         return attributions
+
+    def _carried_quote_end(self, sentence: Sentence) -> int:
+        """Where a quotation left open by the sentence before closes in this one (0 if none)."""
+        if not self.context.quote_open or opens_with_quote(sentence.view):
+            return 0
+        close = _CLOSING_MARK.search(sentence.view)
+        return close.end() if close else len(sentence.view)
+
+    def _quote_still_open(self, sentence: Sentence) -> bool:
+        """Whether a quotation is open at the end of the sentence: one carried in that does
+        not close here, or one opened after it closes."""
+        carried_end = self._carried_quote_end(sentence)
+        if carried_end == len(sentence.view) and carried_end:
+            return not _CLOSING_MARK.search(sentence.view)
+        return quote_left_open(sentence.view[carried_end:])
+
+    def _note_colon(self, index: int, sentence: Sentence, speaker: str | None) -> None:
+        """A sentence that ends on a colon after its speaker introduces what follows."""
+        if speaker is not None and sentence.view.rstrip().endswith(":"):
+            self.context.colon_speaker, self.context.colon_index = speaker, index
+
+    def _colon_subject(self, index: int, sentence: Sentence, mentions: list[Mention]) -> str | None:
+        """ "He then listed the qualities he wanted:": the name or pronoun the sentence opens
+        with, when it ends on a colon and quotes nothing itself."""
+        if sentence.quotes or not sentence.view.rstrip().endswith(":"):
+            return None
+        subject = _sentence_subject(mentions)
+        if subject is not None:
+            return self._named([subject])
+        pronoun = _OPENING_PRONOUN.match(sentence.view)
+        if pronoun is None:
+            return None
+        return self._pronoun(index, mentions, pronoun.end(), pronoun.group(1).lower())
 
     def _found(self, index: int, sentence: Sentence, speaker: str, text: str) -> Attribution:
         self.context.last_speaker = speaker
@@ -692,6 +823,9 @@ class ClaimFinder:
         if subject is not None and subject.confirmed and re.search(r"\band$", left):
             # "Lavrov spoke to the media … and said"
             return self._named([subject]), subject.start, False
+        owner = _document_owner(left, mentions)
+        if owner is not None:
+            return self._named([owner]), owner.start, False
         nominal = self._nominal(left, index)
         if nominal:
             return nominal
@@ -730,7 +864,7 @@ class ClaimFinder:
         person of that role named, read as the person the story is on: the speaker or
         subject of the sentence before."""
         match = _DEFINITE_ROLE.search(left)
-        if match is None or match.group("head").lower() not in lexicon().roles:
+        if match is None or not _names_a_person(match.group("head").lower()):
             return None
         context = self.context
         if context.last_speaker in self.people and index - context.last_speaker_index <= 1:
@@ -793,7 +927,11 @@ class ClaimFinder:
         def fits(key: str | None) -> bool:
             return key is not None and key in self.people and compatible(gender, self._gender(key))
 
-        here = [m for m in mentions if m.kind == "person" and m.end <= position]
+        here = [
+            m
+            for m in mentions
+            if m.kind == "person" and m.end <= position and not m.sentence.in_quote(m.start)
+        ]
         for mention in reversed(here):
             if compatible(gender, self._gender(mention.key)):
                 return mention.key
@@ -809,17 +947,37 @@ class ClaimFinder:
                 return key
         return None
 
-    def _continued_quote(self, index: int, sentence: Sentence) -> Attribution | None:
-        """A quotation standing alone right after an attributed one continues it."""
+    def _continues(self, index: int, sentence: Sentence) -> bool:
+        """A sentence right after a statement that goes on quoting: it opens a quotation, or
+        the quotation of the sentence before is still open."""
         context = self.context
-        if not opens_with_quote(sentence.view) or not context.last_was_quotation:
-            return None
         if context.last_speaker is None or index - context.last_speaker_index != 1:
+            return False
+        if context.quote_open and context.last_was_quotation:
+            return True
+        return opens_with_quote(sentence.view)
+
+    def _extend(self, attribution: Attribution, index: int, sentence: Sentence) -> None:
+        """Add the sentence a quotation runs on into to the statement it continues."""
+        text = _clean(_continued_text(sentence))
+        if text:
+            stop = "" if attribution.text.endswith((".", "?", "!", "…")) else "."
+            attribution.text = f"{attribution.text}{stop} {text}"
+            attribution.more.append(sentence)
+        self.context.last_speaker_index = index
+        self.context.last_was_quotation = True
+
+    def _introduced_quote(self, index: int, sentence: Sentence) -> Attribution | None:
+        """ "Cruz continued:" and then a quotation: the quotation is the speaker's."""
+        speaker = self.context.colon_speaker
+        if speaker is None or self.context.colon_index != index - 1:
             return None
-        text = _clean(_quoted_text(sentence))
+        if not opens_with_quote(sentence.view):
+            return None
+        text = _clean(_continued_text(sentence))
         if len(text.split()) < _MIN_CLAIM_WORDS:
             return None
-        return self._found(index, sentence, context.last_speaker, text)
+        return self._found(index, sentence, speaker, text)
 
     def _according_to(
         self, index: int, sentence: Sentence, mentions: list[Mention]

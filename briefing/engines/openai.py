@@ -31,10 +31,12 @@ import openai
 from openai import AsyncOpenAI, ContentFilterFinishReasonError, LengthFinishReasonError
 from openai.lib import type_to_response_format_param
 from openai.types import CompletionUsage
+from openai.types.chat import ChatCompletion
 from pydantic import BaseModel, ValidationError
 
 from briefing.cache import ResponseCache, cache_key
 from briefing.config import Options
+from briefing.engines import batch
 from briefing.engines.base import ExtractionFailed, SummaryInput, Usage
 from briefing.engines.pricing import cost_usd
 from briefing.engines.prompting import (
@@ -100,6 +102,25 @@ class _Unusable(Exception):
         self.reason = reason
         self.usage = usage
         self.followup = followup
+
+
+def usage_from(block: object, model: str, tier: str = "default") -> Usage:
+    """One call's tokens and cost from an API `usage` block (zero tokens if it is not one);
+    `tier` is the price tier it was served at (see `briefing.engines.pricing`)."""
+    try:
+        usage = CompletionUsage.model_validate(block)
+    except ValidationError:
+        return Usage(calls=1)
+    details = usage.prompt_tokens_details
+    cached = (details.cached_tokens or 0) if details else 0
+    prompt, completion = usage.prompt_tokens, usage.completion_tokens
+    return Usage(
+        calls=1,
+        prompt_tokens=prompt,
+        cached_prompt_tokens=cached,
+        completion_tokens=completion,
+        cost_usd=cost_usd(model, prompt, cached, completion, tier=tier),
+    )
 
 
 def is_reasoning_model(model: str) -> bool:
@@ -304,12 +325,16 @@ class OpenAIEngine:
         cached = self._cached(key, Extraction)
         if cached is not None:
             return cached, Usage(cached_calls=1)
-        answer, usage = await self._ask(
-            prompt.messages,
-            self._extraction_format,
-            EXTRACT_MAX_COMPLETION_TOKENS,
-            _pack_label(pack),
-        )
+        batched = self._batch_answer(key, self._extraction_format)
+        if batched is not None:
+            answer, usage = batched
+        else:
+            answer, usage = await self._ask(
+                prompt.messages,
+                self._extraction_format,
+                EXTRACT_MAX_COMPLETION_TOKENS,
+                _pack_label(pack),
+            )
         extraction = completed(_relabel(answer, prompt.sources), pack)
         self._store(key, extraction)
         return extraction, usage
@@ -331,6 +356,85 @@ class OpenAIEngine:
         )
         self._store(key, summary)
         return summary, usage
+
+    # -- batches ---------------------------------------------------------------------------
+
+    def pending_requests(self, packs: list[Pack]) -> dict[str, dict[str, Any]]:
+        """The extraction requests of the packs with no answer cached yet, by cache key."""
+        schema = self._schema_prompt(self._extraction_format)
+        pending: dict[str, dict[str, Any]] = {}
+        for pack in packs:
+            prompt = extract_prompt(pack, schema)
+            key = self._cache_key(
+                "extract", prompt.messages, self._extraction_format, prompt.sources
+            )
+            stored = self._cache.get(key) if self._cache else None
+            if stored is None and self._batch_answer(key, self._extraction_format) is None:
+                pending[key] = self.request(
+                    prompt.messages, self._extraction_format, EXTRACT_MAX_COMPLETION_TOKENS
+                )
+        return pending
+
+    async def extract_by_batch(self, packs: list[Pack]) -> batch.BatchOutcome | None:
+        """Ask for the packs' extractions as one batch and keep the answers in the cache,
+        where `extract` finds them; None when every pack is answered already."""
+        state = await self.start_batch(packs)
+        if state is None:
+            return None
+        client, cache = self._batch_session()
+        return await batch.run(client, cache, state)
+
+    async def start_batch(self, packs: list[Pack]) -> batch.BatchState | None:
+        """Submit the extractions of the packs not answered yet as one batch, its state
+        kept in the cache dir; None when every pack is answered already."""
+        client, _ = self._batch_session()
+        requests = self.pending_requests(packs)
+        if not requests:
+            return None
+        return await batch.submit(client, requests, self.model, self.options.cache_dir)
+
+    def _batch_session(self) -> tuple[AsyncOpenAI, ResponseCache]:
+        if self._client is None:
+            raise RuntimeError("OpenAIEngine used outside `async with engine.session()`")
+        if self._cache is None:
+            raise BriefingError(
+                "--batch keeps its answers in the response cache: drop --no-cache "
+                "(and --record/--replay, which skip the cache)"
+            )
+        return self._client, self._cache
+
+    async def resume_batch(self, batch_id: str) -> batch.BatchOutcome:
+        """Wait for a batch started earlier (its state kept in the cache dir) and keep its
+        answers in the cache."""
+        client, cache = self._batch_session()
+        state = batch.load_state(batch_id, self.options.cache_dir)
+        return await batch.run(client, cache, state)
+
+    async def batch_status(self, batch_id: str) -> str:
+        """Where a batch started earlier stands, on one line."""
+        client, _ = self._batch_session()
+        batch.load_state(batch_id, self.options.cache_dir)
+        try:
+            return batch.progress_line(await client.batches.retrieve(batch_id))
+        except openai.OpenAIError as error:
+            raise self._translate(error) from None
+
+    def _batch_answer(self, key: str, response_format: type[Answer]) -> tuple[Answer, Usage] | None:
+        """A batch's answer to the request with cache key `key`, if it is kept and usable
+        (else the request is asked synchronously)."""
+        stored = self._cache.get(batch.batch_answer_key(key)) if self._cache else None
+        if stored is None:
+            return None
+        try:
+            completion = ChatCompletion.model_validate_json(stored)
+            choice = completion.choices[0]
+            if choice.finish_reason != "stop" or not choice.message.content:
+                return None
+            answer = response_format.model_validate_json(_unfenced(choice.message.content))
+        except (ValidationError, IndexError):
+            return None
+        usage = completion.usage.model_dump() if completion.usage else {}
+        return answer, usage_from(usage, self.model, "batch")
 
     def _cache_key(
         self,
@@ -449,21 +553,33 @@ class OpenAIEngine:
                 _validation_problem(error), usage, _correction(message.content, error)
             ) from error
 
+    def request(
+        self, messages: list[Message], response_format: type[BaseModel], max_tokens: int
+    ) -> dict[str, Any]:
+        """One chat completions request, as keyword arguments of the SDK's `parse` (the
+        response format is the pydantic model in strict mode, JSON mode otherwise)."""
+        strict = self.options.schema_mode == "strict"
+        request: dict[str, Any] = {
+            "model": self.model,
+            "messages": messages,
+            "response_format": response_format if strict else {"type": "json_object"},
+            "max_completion_tokens": max_tokens,
+            "prompt_cache_key": prompt_cache_key(response_format.__name__.lower()),
+            **sampling_options(self.model),
+        }
+        if self.options.service_tier is not None:
+            request["service_tier"] = self.options.service_tier
+        return request
+
     async def _post(
         self, messages: list[Message], response_format: type[BaseModel], max_tokens: int
     ) -> Any:
         """Send one request; API errors become ours (`Transient` if worth another try)."""
         if self._client is None:
             raise RuntimeError("OpenAIEngine used outside `async with engine.session()`")
-        strict = self.options.schema_mode == "strict"
         try:
             return await self._client.chat.completions.with_raw_response.parse(
-                model=self.model,
-                messages=messages,  # type: ignore[arg-type]
-                response_format=response_format if strict else {"type": "json_object"},  # type: ignore[arg-type]
-                max_completion_tokens=max_tokens,
-                prompt_cache_key=prompt_cache_key(response_format.__name__.lower()),
-                **sampling_options(self.model),  # type: ignore[arg-type]
+                **self.request(messages, response_format, max_tokens)
             )
         except openai.OpenAIError as error:
             raise self._translate(error) from None
@@ -475,18 +591,10 @@ class OpenAIEngine:
     def _usage_of(self, response: httpx2.Response) -> Usage:
         """Tokens and cost from the response's `usage` block (zero tokens if it has none)."""
         try:
-            usage = CompletionUsage.model_validate(response.json()["usage"])
+            block = response.json()["usage"]
         except (ValueError, KeyError, TypeError):
             return Usage(calls=1)
-        details = usage.prompt_tokens_details
-        cached = (details.cached_tokens or 0) if details else 0
-        return Usage(
-            calls=1,
-            prompt_tokens=usage.prompt_tokens,
-            cached_prompt_tokens=cached,
-            completion_tokens=usage.completion_tokens,
-            cost_usd=cost_usd(self.model, usage.prompt_tokens, cached, usage.completion_tokens),
-        )
+        return usage_from(block, self.model, self.options.service_tier or "default")
 
     # -- errors --------------------------------------------------------------------------
 

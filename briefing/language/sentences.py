@@ -30,6 +30,7 @@ _QUOTE_MARK = re.compile(r"[“”\"]")
 # splitter cut off: `"Will it ever be finished?" Abbasov said.`
 _ENDS_ON_QUOTATION = re.compile(r"[.?!…,]\s*(?:[”\"]|'')\s*$")
 _ATTRIBUTION_TAIL_WORDS = 8
+_TAIL_VERB_REACH = 4  # a longer tail still attributes when its verb comes this early
 _POSSESSIVE_ENDINGS = ("'s", "’s", "s'", "s’")
 _MAX_MERGED_SENTENCES = 6
 _HEADING_MAX_WORDS = 12
@@ -150,21 +151,21 @@ def _scan_quotes(text: str) -> tuple[list[tuple[int, int]], int | None]:
     return spans, opened
 
 
-def _quote_open(text: str) -> bool:
+def quote_left_open(text: str) -> bool:
     """True when a quotation opened in `text` is still open at its end."""
     return _scan_quotes(as_read(text))[1] is not None
 
 
 def _attribution_tail(previous: str, sentence: str) -> bool:
-    """`"Will it ever be finished?"` + `Abbasov said.`: a short sentence with an attribution
-    verb and no quotation, right after one that ends on a closing quotation mark."""
+    """`"Will it ever be finished?"` + `Abbasov said.`: a sentence with no quotation whose
+    attribution verb comes in its first words (any of them when it is short), right after one
+    that ends on a closing quotation mark."""
     if not _ENDS_ON_QUOTATION.search(previous) or _QUOTE_MARK.search(as_read(sentence)):
         return False
     words = sentence.split()
     verbs = lexicon().speech_verbs
-    return len(words) <= _ATTRIBUTION_TAIL_WORDS and any(
-        word.strip(".,;:!?").lower() in verbs for word in words
-    )
+    reach = len(words) if len(words) <= _ATTRIBUTION_TAIL_WORDS else _TAIL_VERB_REACH
+    return any(word.strip(".,;:!?").lower() in verbs for word in words[:reach])
 
 
 def sentences_of(paragraph: str) -> list[str]:
@@ -179,7 +180,7 @@ def sentences_of(paragraph: str) -> list[str]:
             continue
         pending = f"{pending} {sentence}" if pending else sentence
         count += 1
-        if not _quote_open(pending) or count >= _MAX_MERGED_SENTENCES:
+        if not quote_left_open(pending) or count >= _MAX_MERGED_SENTENCES:
             merged.append(pending)
             pending, count = "", 0
     if pending:

@@ -95,6 +95,7 @@ _LEGAL_SUFFIXES = frozenset(
     {"inc", "incorporated", "ltd", "limited", "corp", "corporation", "co", "llc", "plc", "lp",
      "sa", "ag", "nv", "gmbh", "spa"}
 )  # fmt: skip
+_INNER_ACRONYM = re.compile(r"(?:[A-Z]\.){2,}|[A-Z]{2,5}")
 _DEPARTMENT_OF = re.compile(
     r"^(?P<head>department|ministry|office|bureau) (?:of|for) (?P<rest>.+)$"
 )
@@ -113,7 +114,37 @@ def _body_forms(name: str) -> list[str]:
         match = _DEPARTMENT_OF.match(re.sub(r"^the ", "", folded.replace(" the ", " ")))
         if match:
             forms.append(f"{match.group('rest')} {match.group('head')}")
+    forms.extend(_spelled_out(name))
+    forms.append(" ".join(_place_form(word) for word in words))
     return [form for form in forms if form != fold(name)]
+
+
+def _place_form(word: str) -> str:
+    """ "european" → "europe", "russian" → "russia": the place an adjective in "-an" is made
+    from, so "Europe Union" (a slip the text makes) folds like "European Union"."""
+    if word.endswith("an") and len(word) > 5:
+        if word[-3] == "e":
+            return word[:-2]
+        if word[-3] in "ai":
+            return word[:-1]
+    return word
+
+
+def _spelled_out(name: str) -> list[str]:
+    """ "EU Commission" as "European Union Commission" and "European Commission": an acronym
+    inside a longer name spelled out, whole or by its first word, the way an adjective stands
+    for it ("EU" for "European", "UN" for "United Nations")."""
+    parts = name.split()
+    if len(parts) < 2:
+        return []
+    forms = []
+    for index, part in enumerate(parts):
+        known = _canonical_known(part) if _INNER_ACRONYM.fullmatch(part) else None
+        if known is None or len(known[1].split()) < 2:
+            continue
+        for expansion in (known[1], known[1].split()[0]):
+            forms.append(fold(" ".join([*parts[:index], expansion, *parts[index + 1 :]])))
+    return forms
 
 
 def names_of(actor: Actor) -> list[str]:

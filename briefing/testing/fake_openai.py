@@ -13,7 +13,9 @@ hung servers, bodies cut short (`truncated_reply`, `reset_mid_body`) and faults 
 last a span of time on an injected clock (`rate_limited_for`). The server is bounded: it
 answers at most `max_requests` requests and stops by itself after `lifetime` seconds, so a
 forgotten server never outlives its test. The lifetime runs on a `threading.Timer` unless
-`timer` makes another (`briefing.testing.clock.ManualTimer` fires only when told to).
+`timer` makes another (`briefing.testing.clock.ManualTimer` fires only when told to). It
+also serves the Files and Batch endpoints (`briefing.testing.fake_batches`), answering each
+batch line as a chat completions request.
 """
 
 from __future__ import annotations
@@ -28,6 +30,8 @@ from dataclasses import dataclass, field, replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any, Protocol
+
+from briefing.testing.fake_batches import FakeBatches
 
 DEFAULT_MODEL = "gpt-5.4-mini"
 # A fixed creation time (2025-07-13) keeps recorded responses byte-for-byte reproducible.
@@ -286,10 +290,39 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:
         """Quiet: tests read `FakeOpenAI.requests` instead of a log."""
 
+    def do_GET(self) -> None:
+        """Retrieve a batch, or the content of a stored file."""
+        batches = self.server.fake.batches
+        parts = self.path.rstrip("/").split("/")
+        found: object = None
+        if len(parts) >= 2 and parts[-2] == "batches":
+            found = batches.retrieve(parts[-1])
+        elif len(parts) >= 3 and parts[-3] == "files" and parts[-1] == "content":
+            data = batches.content(parts[-2])
+            if data is not None:
+                self._send(Reply(body=data, headers={"content-type": "application/octet-stream"}))
+                return
+        if found is None:
+            self._send(error_reply(404, f"no such object at {self.path}", code="not_found"))
+            return
+        self._send(_json_reply(200, found))
+
     def do_POST(self) -> None:
-        """Answer a chat completions request with the next scripted reply."""
+        """Answer a chat completions request with the next scripted reply; store an
+        uploaded file or create a batch."""
         length = int(self.headers.get("content-length") or 0)
         raw = self.rfile.read(length)
+        if self.path.endswith("/files"):
+            content_type = self.headers.get("content-type", "")
+            self._send(_json_reply(200, self.server.fake.batches.upload(content_type, raw)))
+            return
+        if self.path.endswith("/batches"):
+            created = self.server.fake.batches.create(json.loads(raw or b"{}"))
+            if created is None:
+                self._send(error_reply(400, "no such input file", code="invalid_file"))
+            else:
+                self._send(_json_reply(200, created))
+            return
         if not self.path.endswith("/chat/completions"):
             self._send(error_reply(404, f"no route {self.path}", code="unknown_url"))
             return
@@ -364,6 +397,7 @@ class FakeOpenAI:
         self.headers: list[dict[str, str]] = []
         self.stopped = threading.Event()  # set first: wakes replies waiting out a delay
         self.closed = threading.Event()  # set last: the port no longer accepts connections
+        self.batches = FakeBatches(self)
         self._server = _Server(("127.0.0.1", 0), _Handler)
         self._server.fake = self
         self._thread = threading.Thread(

@@ -48,6 +48,7 @@ class Lexicon:
     organization_words: frozenset[str]
     organization_nouns: frozenset[str]
     group_speakers: frozenset[str]
+    document_nouns: frozenset[str]
     institutions: dict[str, str]
     media: dict[str, str]
     media_words: frozenset[str]
@@ -144,6 +145,7 @@ def lexicon() -> Lexicon:
         organization_words=_words("organization_words.txt", lower=False),
         organization_nouns=_words("organization_nouns.txt"),
         group_speakers=_words("group_speakers.txt"),
+        document_nouns=_words("document_nouns.txt"),
         institutions=_aliases("institutions.txt"),
         media=_aliases("media.txt"),
         media_words=_words("media_words.txt", lower=False),
