@@ -271,6 +271,8 @@ class SourceText:
         margin = RAW_SEARCH_MARGIN + len(span)
         low = max(0, int(local * scale) - margin)
         high = min(len(raw), int((local + len(span)) * scale) + margin)
+        if raw.find(span, low, high) >= 0:
+            return span  # the source's characters are the normalised ones: nothing to fold
         folded, where = fold_with_offsets(raw[low:high])
         found = folded.find(span)
         if found < 0:
