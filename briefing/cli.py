@@ -42,7 +42,7 @@ from briefing.daily import plan_daily
 from briefing.errors import BriefingError, NothingUsable
 from briefing.ingest import Selection, describe, read_url_list, render_inspect_table
 from briefing.ingest.feedlist import FeedEntry, read_feed_list
-from briefing.render import DETAILS, FORMATS, Format, render, write_atomic
+from briefing.render import DETAILS, FORMATS, Format, check_changes, render, write_atomic
 from briefing.schema import Briefing, Daily, Skipped, Stats
 from briefing.text import one_line
 
@@ -163,6 +163,13 @@ def _report_retries(stats: Stats) -> None:
             f"broken connections), {stats.reasks} re-asked for an unusable answer",
             err=True,
         )
+
+
+def _report_checks(stats: Stats) -> None:
+    """Say on stderr what the checks against the sources changed, if anything (not with -q)."""
+    changes = check_changes(stats)
+    if changes:
+        _note(f"checks: {', '.join(changes)}")
 
 
 def _nothing_covered(document: Briefing | Daily) -> bool:
@@ -526,6 +533,7 @@ def _produce(
         with _progress_bar() as bar:
             document = make(inputs, options, bar)
         _report_retries(document.stats)
+        _report_checks(document.stats)
         if _nothing_covered(document):
             code = _report_skipped(document.skipped)
             click.echo("Error: no article could be briefed; nothing was written.", err=True)
