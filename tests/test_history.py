@@ -401,9 +401,11 @@ def test_a_second_run_waits_for_the_first_to_store_its_day(tmp_path):
     ) as first:
         assert first.stdin is not None and first.stdout is not None
         assert first.stdout.readline() == b"writing\n"  # the first run holds the store
-        with History.open(path, busy_seconds=0.05) as hasty:
-            with pytest.raises(HistoryError, match="locked by another briefing run"):
-                hasty.save_day("2024-05-15", [(snapshot_of("d", "Hasty"), None)])
+        with (
+            History.open(path, busy_seconds=0.05) as hasty,
+            pytest.raises(HistoryError, match="locked by another briefing run"),
+        ):
+            hasty.save_day("2024-05-15", [(snapshot_of("d", "Hasty"), None)])
         second = threading.Thread(target=patient_run)
         second.start()
         first.stdin.write(b"go on\n")
