@@ -263,11 +263,19 @@ class _Speakers:
                     return actor
         return None
 
+    def written_near(self, speaker: str, text: SourceText, paragraph: int) -> bool:
+        """True when a speaker that is no actor ("officials", "the Goldman report") is
+        written word for word in the paragraph or one of the few before it."""
+        return speaker.lower() in self._nearby(text, paragraph)
+
+    def _nearby(self, text: SourceText, paragraph: int) -> str:
+        first = max(0, paragraph - SPEAKER_LOOKBACK_PARAGRAPHS)
+        return " ".join(text.paragraphs[first : paragraph + 1]).lower()
+
     def named_near(self, actor: Actor, text: SourceText, paragraph: int) -> bool:
         """True when the paragraph, or one of the few before it (which a "he said" refers
         back to), names the actor or gives its role."""
-        first = max(0, paragraph - SPEAKER_LOOKBACK_PARAGRAPHS)
-        nearby = " ".join(text.paragraphs[first : paragraph + 1]).lower()
+        nearby = self._nearby(text, paragraph)
         present = set(re.findall(r"[\w'’-]+", nearby))
         for name in (actor.name, *actor.aliases):
             if name.lower() in nearby or _distinctive(name) & present:
@@ -295,12 +303,15 @@ def _checked_claim(
     speaker, exempt = claim.speaker, []
     if speaker:
         actor = speakers.actor(speaker)
-        if actor is not None and any(
-            speakers.named_near(actor, source, item.paragraph)
+        sources = [
+            (source, item.paragraph)
             for item in held
             if (source := texts.get(item.evidence.source_id)) is not None
-        ):
+        ]
+        if actor is not None and any(speakers.named_near(actor, *at) for at in sources):
             exempt = [speaker, actor.name, *actor.aliases, actor.role or ""]
+        elif actor is None and any(speakers.written_near(speaker, *at) for at in sources):
+            exempt = [speaker]  # "police", "exit polls": a description the text gives
         else:
             speaker = None
             tally.unattributed_claims += 1
