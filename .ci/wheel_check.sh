@@ -70,3 +70,19 @@ grep -q "^# " "$work/elsewhere/x.md" && grep -q "<html" "$work/elsewhere/x.html"
   && "$work/venv/bin/python" -c "import json, sys; json.load(open(sys.argv[1]))" "$work/elsewhere/x.json" \
   || { echo "wheel check: the example did not render as md, html and json"; exit 1; }
 echo "wheel check: the example renders as md, html and json from another directory"
+
+# The public test helper ships too: the README's example test of briefing.testing passes with
+# the plain install (no pytest there, so its test functions are called directly).
+(cd "$work/elsewhere" && env -u PYTHONPATH "$work/venv/bin/python" - "$repo/README.md" <<'PY'
+import sys, tempfile
+from pathlib import Path
+section = Path(sys.argv[1]).read_text(encoding="utf-8").split("## Testing code that uses briefing")[1]
+namespace = {}
+exec(section.split("```python\n", 1)[1].split("```", 1)[0], namespace)
+tests = [test for name, test in namespace.items() if name.startswith("test_")]
+for test in tests:
+    with tempfile.TemporaryDirectory() as folder:
+        test(Path(folder))
+print(f"wheel check: briefing.testing's README example ({len(tests)} test) passes")
+PY
+)

@@ -60,6 +60,7 @@ _BLOCK = re.compile(r'<src-(?P<key>\w+) id="(?P<id>[^"]*)">\n(?P<text>.*?)\n</sr
 QUOTE_WORDS = 15
 CLAIM_WORDS = 25
 _QUOTE_WORDS = re.compile(rf"\s*(?:\S+\s+){{0,{QUOTE_WORDS - 1}}}\S*")
+_ARTICLE = re.compile(r"^Article (\d+):\n", re.M)
 _BUDGET = re.compile(r"^BUDGET: at most (?P<claims>\d+) claims and (?P<figures>\d+) figures", re.M)
 
 
@@ -166,17 +167,33 @@ def _answer(request: Mapping[str, Any]) -> str:
     return json.dumps(fitted, ensure_ascii=False, separators=(",", ":"))
 
 
+def _passages(prompt: str) -> list[Block]:
+    """The sources of a prompt: its tagged blocks (briefing's), else its "Article N:"
+    sections (a stuffed prompt), else its whole text as one source (a chunk)."""
+    tagged = [
+        Block(source_ids=[match["id"]], paragraphs=match["text"].split("\n\n"))
+        for match in _BLOCK.finditer(prompt)
+    ]
+    if tagged:
+        return tagged
+    sections = _ARTICLE.split(prompt)
+    if len(sections) > 1:
+        numbers, texts = sections[1::2], sections[2::2]
+        return [
+            Block(source_ids=[number], paragraphs=re.split(r"\n\s*\n", text.strip()))
+            for number, text in zip(numbers, texts, strict=True)
+        ]
+    return [Block(source_ids=["1"], paragraphs=re.split(r"\n\s*\n", prompt.strip()))]
+
+
 def _extraction(prompt: str) -> dict[str, Any]:
     """The offline engine's extraction of the passages in an extraction prompt, held to
     what the prompt asks of a model: quotes cut to 15 words (the offline engine quotes whole
     sentences), claims to one short sentence, no more claims and figures than the prompt's
-    budget (those cited by most sources first), and only the actors that speak, give a
-    figure or are named in more than one source (the offline engine lists every country
-    named)."""
-    blocks = [
-        Block(source_ids=[match["id"]], paragraphs=match["text"].split("\n\n"))
-        for match in _BLOCK.finditer(prompt)
-    ]
+    budget if it gives one (those cited by most sources first), and only the actors that
+    speak, give a figure or are named in more than one source (the offline engine lists
+    every country named)."""
+    blocks = _passages(prompt)
     answer = extract_pack(Pack(blocks=blocks, tokens=0)).model_dump()
     for item in answer["claims"] + answer["figures"]:
         for evidence in item["evidence"]:

@@ -1,17 +1,25 @@
-"""Tokens billed and calls made for the same articles by three ways of briefing them:
+"""Tokens billed, calls made and US dollars for the same articles by five ways of briefing them:
 
-- naive: every article stuffed into one prompt with a briefing instruction (one call);
-- LangChain: `load_summarize_chain(llm, chain_type="map_reduce")` with its default prompts,
-  `langchain-openai`'s ChatOpenAI, one Document per file split by
-  RecursiveCharacterTextSplitter's defaults, as its documentation shows;
-- briefing: `briefing build --engine openai --base-url <fake>` with default settings.
+- naive: every article stuffed into one prompt with a briefing instruction (one call), a
+  prose answer;
+- stuff with schema: every article in one `chat.completions.parse` call whose response
+  format is the same extraction schema briefing asks for (one call, structured answer);
+- LangChain map-reduce: `load_summarize_chain(llm, chain_type="map_reduce")` with its
+  default prompts, `langchain-openai`'s ChatOpenAI, one Document per file split by
+  RecursiveCharacterTextSplitter's defaults, as its documentation shows (a prose answer);
+- LangChain structured per chunk: the same chunks, each sent to
+  `ChatOpenAI.with_structured_output(<the extraction schema>)` (one structured answer per
+  chunk, nothing merged);
+- briefing: `briefing build --engine openai --base-url <fake>` with default settings, priced
+  at the standard rate (sync) and at the Batch API's half rate (batch, no cache discount).
 
-All three talk to the same counting fake model (benchmarks/fake_model.py), which counts
-prompt and completion tokens with the same tokenizer. Also checked: the token floor
-(extraction prompt tokens ≤ 1.10 × unique tokens + the fixed prefix per call) and packing
-(packs against the fewest packs that could hold the text at the budget).
+All of them talk to the same counting fake model (benchmarks/fake_model.py), which counts
+prompt, cached prompt and completion tokens with the same tokenizer; dollars are the
+price table's rates for the model (`briefing.engines.pricing`). Also checked: the token
+floor (extraction prompt tokens ≤ 1.10 × unique tokens + the fixed prefix per call) and
+packing (packs against the fewest packs that could hold the text at the budget).
 
-    .venv/bin/python benchmarks/tokens.py [--synthetic 1000]
+    .venv/bin/python benchmarks/tokens.py [--synthetic 1000 [10000 …]]
 """
 
 from __future__ import annotations
@@ -22,6 +30,7 @@ import tempfile
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import corpus
 from fake_model import CountingModel, Tally, serve
@@ -30,6 +39,9 @@ from report import machine, publish, table
 from briefing import pipeline
 from briefing.config import DEFAULT_MODEL, Options
 from briefing.engines.openai import OpenAIEngine
+from briefing.engines.pricing import cost_usd, price_of
+from briefing.engines.prompting import compact_response_model
+from briefing.schema import Extraction
 
 NAIVE_INSTRUCTION = (
     "You are a news analyst. Below are {count} news articles from different outlets. Write a "
@@ -37,8 +49,28 @@ NAIVE_INSTRUCTION = (
     "roles, who claims what (attributing each claim and citing the article number), and where "
     "the figures reported by the sources disagree."
 )
+# What a user would write to get the same structured extraction in one call or per chunk.
+STUFF_INSTRUCTION = (
+    "Extract the actors, the claims (who says what, with exact quotes) and the key figures "
+    "from the news articles below, for a sourced briefing. Cite each quote's article number "
+    "as its source_id."
+)
+CHUNK_INSTRUCTION = (
+    "Extract the actors, the claims (who says what, with exact quotes) and the key figures "
+    "from this news text, for a sourced briefing."
+)
 FLOOR_FACTOR = 1.10
 TARGET_RATIO = 0.6
+
+
+@dataclass
+class Rows:
+    """One set's row of each table."""
+
+    tokens: list[object]
+    dollars: list[object]
+    floor: list[object]
+    target: list[object]
 
 
 @dataclass
@@ -77,19 +109,51 @@ def _naive(files: list[Path], base_url: str) -> None:
     )
 
 
-def _langchain(files: list[Path], base_url: str) -> None:
-    from langchain_classic.chains.summarize import load_summarize_chain
+def _stuffed(files: list[Path], base_url: str) -> None:
+    import openai
+
+    articles = "\n\n".join(
+        f"Article {number}:\n{path.read_text(encoding='utf-8')}"
+        for number, path in enumerate(files, 1)
+    )
+    client = openai.OpenAI(base_url=base_url, api_key="not-needed", max_retries=0)
+    client.chat.completions.parse(
+        model=DEFAULT_MODEL,
+        messages=[
+            {"role": "system", "content": STUFF_INSTRUCTION},
+            {"role": "user", "content": articles},
+        ],
+        response_format=compact_response_model(Extraction),
+    )
+
+
+def _chunks(files: list[Path]) -> list[Any]:
     from langchain_core.documents import Document
-    from langchain_openai import ChatOpenAI
     from langchain_text_splitters import RecursiveCharacterTextSplitter
 
-    llm = ChatOpenAI(model=DEFAULT_MODEL, base_url=base_url, api_key="not-needed")
     documents = [
         Document(page_content=path.read_text(encoding="utf-8"), metadata={"source": str(path)})
         for path in files
     ]
-    chunks = RecursiveCharacterTextSplitter().split_documents(documents)
-    load_summarize_chain(llm, chain_type="map_reduce").invoke({"input_documents": chunks})
+    return RecursiveCharacterTextSplitter().split_documents(documents)
+
+
+def _langchain_structured(files: list[Path], base_url: str) -> None:
+    from langchain_openai import ChatOpenAI
+
+    llm = ChatOpenAI(model=DEFAULT_MODEL, base_url=base_url, api_key="not-needed")
+    extractor = llm.with_structured_output(compact_response_model(Extraction))
+    prompts = [CHUNK_INSTRUCTION + "\n\n" + chunk.page_content for chunk in _chunks(files)]
+    extractor.batch(prompts, config={"max_concurrency": 8})
+
+
+def _langchain(files: list[Path], base_url: str) -> None:
+    from langchain_classic.chains.summarize import load_summarize_chain
+    from langchain_openai import ChatOpenAI
+
+    llm = ChatOpenAI(model=DEFAULT_MODEL, base_url=base_url, api_key="not-needed")
+    chain = load_summarize_chain(llm, chain_type="map_reduce")
+    chain.invoke({"input_documents": _chunks(files)})
 
 
 def _briefing(folders: list[Path], base_url: str) -> Floor:
@@ -110,34 +174,65 @@ def _briefing(folders: list[Path], base_url: str) -> Floor:
     )
 
 
-def _measure(
-    name: str, folders: list[Path], model: CountingModel, base_url: str
-) -> tuple[list[object], list[object], list[object]]:
-    """One row of the token table, one of the floor table and one of the target table."""
-    files = [path for folder in folders for path in sorted(folder.glob("*.txt"))]
+def _usd(tally: Tally, tier: str = "default") -> float:
+    """What `tally`'s tokens cost at the price table's rates (a batch gets no cache discount)."""
+    cached = 0 if tier == "batch" else tally.cached_prompt_tokens
+    return cost_usd(DEFAULT_MODEL, tally.prompt_tokens, cached, tally.completion_tokens, tier=tier)
+
+
+def _billed(tally: Tally) -> str:
+    cached = f" ({tally.cached_prompt_tokens:,} cached)" if tally.cached_prompt_tokens else ""
+    return f"{tally.prompt_tokens:,}{cached} + {tally.completion_tokens:,}"
+
+
+def _run_all(files: list[Path], folders: list[Path], model: CountingModel, base_url: str):
+    """Every way of briefing the files, each from an empty prompt cache: what each billed."""
     results: dict[str, Tally] = {}
-    model.reset()
-    _naive(files, base_url)
-    results["naive"] = model.total()
-    model.reset()
-    _langchain(files, base_url)
-    results["langchain"] = model.total()
+    for name, run in (
+        ("naive", _naive),
+        ("stuffed", _stuffed),
+        ("langchain", _langchain),
+        ("structured", _langchain_structured),
+    ):
+        model.reset()
+        run(files, base_url)
+        results[name] = model.total()
     model.reset()
     floor = _briefing(folders, base_url)
     results["briefing"] = model.total()
     floor.extraction_prompt = model.tallies["Extraction"].prompt_tokens
-    summary = model.tallies["Summary"]
+    return results, floor, model.tallies["Summary"]
+
+
+def _measure(name: str, folders: list[Path], model: CountingModel, base_url: str) -> Rows:
+    """One row of each table: tokens, dollars, floor and target."""
+    files = [path for folder in folders for path in sorted(folder.glob("*.txt"))]
+    results, floor, summary = _run_all(files, folders, model, base_url)
     naive, chain, ours = results["naive"], results["langchain"], results["briefing"]
+    stuffed, structured = results["stuffed"], results["structured"]
     tokens_row = [
         name,
         f"{len(files):,}",
-        f"{naive.prompt_tokens:,} + {naive.completion_tokens:,} = {naive.total_tokens:,}",
-        f"{chain.prompt_tokens:,} + {chain.completion_tokens:,} = {chain.total_tokens:,}",
-        chain.calls,
-        f"{ours.prompt_tokens:,} + {ours.completion_tokens:,} = {ours.total_tokens:,}",
-        ours.calls,
-        f"{ours.prompt_tokens / chain.prompt_tokens:.2f}",
-        f"**{ours.total_tokens / chain.total_tokens:.2f}**",
+        _billed(naive),
+        _billed(stuffed),
+        f"{_billed(chain)} ({chain.calls})",
+        f"{_billed(structured)} ({structured.calls})",
+        f"{_billed(ours)} ({ours.calls})",
+        f"{ours.total_tokens / chain.total_tokens:.2f}",
+    ]
+    sync, batch = _usd(ours), _usd(ours, "batch")
+    dollars_row = [
+        name,
+        f"{len(files):,}",
+        f"{_usd(naive):.4f}",
+        f"{_usd(stuffed):.4f}",
+        f"{_usd(chain):.4f}",
+        f"{_usd(structured):.4f}",
+        f"{sync:.4f}",
+        f"{batch:.4f}",
+        f"**{sync / _usd(stuffed):.2f}**",
+        f"{sync / _usd(chain):.2f}",
+        f"**{sync / _usd(structured):.2f}** / {batch / _usd(structured):.2f}",
     ]
     floor_row = [
         name,
@@ -162,48 +257,62 @@ def _measure(
         f"{target - sent_anyway:,.0f}",
         f"{ours.completion_tokens:,}",
     ]
-    return tokens_row, floor_row, target_row
+    return Rows(tokens_row, dollars_row, floor_row, target_row)
 
 
-def _sets(synthetic: int, scratch: Path) -> list[tuple[str, list[Path]]]:
+def _sets(sizes: list[int], scratch: Path) -> list[tuple[str, list[Path]]]:
     clusters = corpus.clusters()
     sets = [(folder.name, [folder]) for folder in clusters]
     if len(clusters) > 1:
         sets.append((f"all {len(clusters)} clusters together", clusters))
-    if synthetic:
-        folder = corpus.synthetic_set(synthetic, scratch / f"synthetic-{synthetic}")
-        sets.append((f"{synthetic:,} articles made from the corpus", [folder]))
+    for size in sizes:
+        folder = corpus.synthetic_set(size, scratch / f"synthetic-{size}")
+        sets.append((f"{size:,} articles made from the corpus", [folder]))
     return sets
 
 
 def main() -> None:
     """Run every set and print (and keep) the tables."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--synthetic", type=int, default=1000, help="size of the larger set")
+    parser.add_argument(
+        "--synthetic", type=int, nargs="*", default=[1000], help="sizes of the larger sets"
+    )
     arguments = parser.parse_args()
     corpus.use_genuine_encoding()
     warnings.filterwarnings("ignore", module="langchain_openai")  # usage-type notices
     model = CountingModel()
-    token_rows, floor_rows, target_rows = [], [], []
+    rows: list[Rows] = []
     with tempfile.TemporaryDirectory() as scratch, serve(model) as server:
         for name, folders in _sets(arguments.synthetic, Path(scratch)):
-            tokens_row, floor_row, target_row = _measure(name, folders, model, server.base_url)
-            token_rows.append(tokens_row)
-            floor_rows.append(floor_row)
-            target_rows.append(target_row)
+            rows.append(_measure(name, folders, model, server.base_url))
     tokens = table(
         [
             "set",
             "articles",
             "naive: prompt + completion",
-            "LangChain map-reduce: prompt + completion",
-            "calls",
-            "briefing: prompt + completion",
-            "calls",
-            "briefing / LangChain, prompt",
-            "briefing / LangChain, total",
+            "stuff with schema",
+            "LangChain map-reduce (calls)",
+            "LangChain structured per chunk (calls)",
+            "briefing (calls)",
+            "briefing / LangChain map-reduce, total tokens",
         ],
-        token_rows,
+        [row.tokens for row in rows],
+    )
+    dollars = table(
+        [
+            "set",
+            "articles",
+            "naive $",
+            "stuff with schema $",
+            "LangChain map-reduce $",
+            "LangChain structured per chunk $",
+            "briefing sync $",
+            "briefing batch $",
+            "sync / stuff",
+            "sync / map-reduce",
+            "sync / structured per chunk (batch / …)",
+        ],
+        [row.dollars for row in rows],
     )
     floor = table(
         [
@@ -218,7 +327,7 @@ def main() -> None:
             "fewest packs at the budget + 1",
             "pack fill",
         ],
-        floor_rows,
+        [row.floor for row in rows],
     )
     target = table(
         [
@@ -229,9 +338,14 @@ def main() -> None:
             "left for every answer",
             "briefing's answers",
         ],
-        target_rows,
+        [row.target for row in rows],
     )
-    publish("tokens", f"{machine()}\n\n{tokens}\n\n{floor}\n\n{target}")
+    prices = price_of(DEFAULT_MODEL)
+    rates = f"Prices ({DEFAULT_MODEL}, USD per 1M tokens): {prices}." if prices else ""
+    publish(
+        "tokens",
+        f"{machine()}\n\n{tokens}\n\n{rates}\n\n{dollars}\n\n{floor}\n\n{target}",
+    )
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ in the input; 3 partial: some articles were not covered, each listed on stderr.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 import logging
@@ -25,7 +26,7 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
-from briefing import history, pipeline
+from briefing import engines, history, pipeline
 from briefing.config import (
     DEFAULT_BUDGET,
     DEFAULT_CONCURRENCY,
@@ -41,7 +42,7 @@ from briefing.daily import plan_daily
 from briefing.errors import BriefingError, NothingUsable
 from briefing.ingest import Selection, describe, read_url_list, render_inspect_table
 from briefing.ingest.feedlist import FeedEntry, read_feed_list
-from briefing.render import DETAILS, FORMATS, Format, render, write_atomic
+from briefing.render import DETAILS, FORMATS, Format, check_changes, render, write_atomic
 from briefing.schema import Briefing, Daily, Skipped, Stats
 from briefing.text import one_line
 
@@ -162,6 +163,13 @@ def _report_retries(stats: Stats) -> None:
             f"broken connections), {stats.reasks} re-asked for an unusable answer",
             err=True,
         )
+
+
+def _report_checks(stats: Stats) -> None:
+    """Say on stderr what the checks against the sources changed, if anything (not with -q)."""
+    changes = check_changes(stats)
+    if changes:
+        _note(f"checks: {', '.join(changes)}")
 
 
 def _nothing_covered(document: Briefing | Daily) -> bool:
@@ -349,6 +357,12 @@ def engine_options(command: Callable[..., Any]) -> Callable[..., Any]:
             help=f"Max prompt tokens per call [default {DEFAULT_BUDGET}].",
         ),
         click.option(
+            "--context",
+            type=click.IntRange(min=1),
+            help="The server's context in tokens, for servers that do not say it (llama.cpp's "
+            "server, Ollama and vLLM do): packs and answers are sized to fit it.",
+        ),
+        click.option(
             "--concurrency",
             type=click.IntRange(min=1),
             help=f"Calls in flight at once [default {DEFAULT_CONCURRENCY}].",
@@ -389,6 +403,17 @@ def engine_options(command: Callable[..., Any]) -> Callable[..., Any]:
             type=click.Choice(["strict", "json"]),
             help="json: JSON mode plus validation, for servers without strict schemas.",
         ),
+        click.option(
+            "--batch",
+            is_flag=True,
+            help="Extract through the OpenAI Batch API: half price, answers within 24 hours "
+            "(progress shown while it waits; `briefing batch resume ID` picks it up later).",
+        ),
+        click.option(
+            "--service-tier",
+            type=click.Choice(["auto", "default", "flex"]),
+            help="OpenAI processing tier of the calls; flex is half price and slower.",
+        ),
     ]
     return input_options(_apply(command, decorators))
 
@@ -401,6 +426,7 @@ def _options(**flags: Any) -> Options:
         model=flags["model"],
         base_url=flags["base_url"],
         budget=flags["budget"],
+        context=flags["context"],
         concurrency=flags["concurrency"],
         timeout=flags["timeout"],
         retry_budget=flags["retry_budget"],
@@ -409,6 +435,8 @@ def _options(**flags: Any) -> Options:
         record=flags["record"],
         replay=flags["replay"],
         schema_mode=flags["schema_mode"],
+        batch=flags["batch"] or None,
+        service_tier=flags["service_tier"],
         detail=flags["detail"],
         **_input_settings(flags),
     )
@@ -505,6 +533,7 @@ def _produce(
         with _progress_bar() as bar:
             document = make(inputs, options, bar)
         _report_retries(document.stats)
+        _report_checks(document.stats)
         if _nothing_covered(document):
             code = _report_skipped(document.skipped)
             click.echo("Error: no article could be briefed; nothing was written.", err=True)
@@ -645,6 +674,43 @@ def story(story_id: str, output: Path | None, fmt: str | None) -> None:
         with history.History.open() as store:
             timeline = store.timeline(story_id)
         _emit(history.render_timeline(timeline, _format_for(output, fmt)), output)
+        return 0
+
+    _run(action)
+
+
+@main.group(name="batch")
+def batch_group() -> None:
+    """Batches started with --batch: where one stands, or wait for it and keep its answers."""
+
+
+@batch_group.command(name="status")
+@click.argument("batch_id")
+@click.option("--base-url", help="The server it was started on [env OPENAI_BASE_URL].")
+def batch_status(batch_id: str, base_url: str | None) -> None:
+    """Say where batch BATCH_ID stands: its status and how many requests are done."""
+
+    def action() -> int:
+        options = Options.from_env(base_url=base_url)
+        click.echo(asyncio.run(engines.batch_status(options, batch_id)))
+        return 0
+
+    _run(action)
+
+
+@batch_group.command(name="resume")
+@click.argument("batch_id")
+@click.option("--base-url", help="The server it was started on [env OPENAI_BASE_URL].")
+def batch_resume(batch_id: str, base_url: str | None) -> None:
+    """Wait for batch BATCH_ID (started by an earlier --batch run) and keep its answers in
+    the cache; the same command with --batch then writes the briefing without asking again."""
+
+    def action() -> int:
+        outcome = asyncio.run(engines.resume_batch(Options.from_env(base_url=base_url), batch_id))
+        click.echo(
+            f"batch {outcome.id} {outcome.status}: {outcome.answered} answers kept in the "
+            f"cache, {outcome.failed} failed; run the same command again to write the briefing"
+        )
         return 0
 
     _run(action)

@@ -29,6 +29,8 @@ class Options(BaseModel):
     base_url: str | None = None
     api_key: SecretStr | None = Field(default=None, repr=False)
     budget: int = Field(default=DEFAULT_BUDGET, gt=0)
+    # The server's context in tokens, when it cannot be read from the server itself.
+    context: int | None = Field(default=None, gt=0)
     concurrency: int = Field(default=DEFAULT_CONCURRENCY, gt=0)
     timeout: float = Field(default=DEFAULT_TIMEOUT_SECONDS, gt=0)
     retry_budget: float = Field(default=DEFAULT_RETRY_BUDGET_SECONDS, ge=0)
@@ -39,6 +41,11 @@ class Options(BaseModel):
     record: Path | None = None
     replay: Path | None = None
     schema_mode: Literal["strict", "json"] = "strict"
+    # OpenAI's processing tier for synchronous calls: "flex" is half price, slower, and may
+    # answer 429 "resource unavailable" more often (retried like any rate limit).
+    service_tier: Literal["auto", "default", "flex"] | None = None
+    # Extraction packs go through the Batch API (half price, answers within 24 hours).
+    batch: bool = False
     max_file_bytes: int = Field(default=DEFAULT_MAX_FILE_BYTES, gt=0)
     max_articles: int = Field(default=DEFAULT_MAX_ARTICLES, gt=0)
     detail: Detail = Field(

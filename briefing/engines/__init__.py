@@ -3,9 +3,22 @@
 from __future__ import annotations
 
 from briefing.config import Options
-from briefing.engines.base import Engine, ExtractionFailed, SummaryInput, Usage
+from briefing.engines.base import Engine, ExtractionFailed, PackTooLong, SummaryInput, Usage
+from briefing.engines.batch import BatchOutcome
+from briefing.errors import BriefingError
+from briefing.pack import Pack
 
-__all__ = ["Engine", "ExtractionFailed", "SummaryInput", "Usage", "select_engine"]
+__all__ = [
+    "Engine",
+    "ExtractionFailed",
+    "PackTooLong",
+    "SummaryInput",
+    "Usage",
+    "batch_status",
+    "extract_by_batch",
+    "resume_batch",
+    "select_engine",
+]
 
 
 def select_engine(options: Options) -> Engine:
@@ -17,3 +30,32 @@ def select_engine(options: Options) -> Engine:
     from briefing.engines.offline import OfflineEngine
 
     return OfflineEngine()
+
+
+async def extract_by_batch(engine: Engine, packs: list[Pack]) -> None:
+    """With `--batch`: ask for the packs' extractions as one Batch API batch first, inside
+    the engine's session, so the run then finds them answered (see `briefing.engines.batch`)."""
+    from briefing.engines.openai import OpenAIEngine
+
+    if not isinstance(engine, OpenAIEngine):
+        raise BriefingError("--batch needs the openai engine: the Batch API is OpenAI's")
+    await engine.extract_by_batch(packs)
+
+
+async def batch_status(options: Options, batch_id: str) -> str:
+    """Where a batch started by an earlier `--batch` run stands, on one line."""
+    from briefing.engines.openai import OpenAIEngine
+
+    engine = OpenAIEngine(options.model_copy(update={"engine": "openai"}))
+    async with engine.session():
+        return await engine.batch_status(batch_id)
+
+
+async def resume_batch(options: Options, batch_id: str) -> BatchOutcome:
+    """Wait for a batch started by an earlier `--batch` run and keep its answers in the
+    response cache, so the same command run again finds them."""
+    from briefing.engines.openai import OpenAIEngine
+
+    engine = OpenAIEngine(options.model_copy(update={"engine": "openai"}))
+    async with engine.session():
+        return await engine.resume_batch(batch_id)

@@ -23,6 +23,8 @@ from briefing.errors import BriefingError
 log = logging.getLogger(__name__)
 
 PRICES_ENV = "BRIEFING_PRICES"
+# The Batch API and the flex service tier bill every token at half the standard price.
+DISCOUNTED_TIERS = {"batch": 0.5, "flex": 0.5}
 _DATED_SNAPSHOT = re.compile(r"-\d{4}-\d{2}-\d{2}$")
 
 
@@ -85,9 +87,17 @@ def price_of(model: str) -> Price | None:
 
 
 def cost_usd(
-    model: str, prompt_tokens: int, cached_prompt_tokens: int, completion_tokens: int
+    model: str,
+    prompt_tokens: int,
+    cached_prompt_tokens: int,
+    completion_tokens: int,
+    *,
+    tier: str = "default",
 ) -> float:
-    """What the tokens of one or more calls cost; 0 for a model with no known price."""
+    """What the tokens of one or more calls cost; 0 for a model with no known price.
+
+    `tier` "batch" (the Batch API) or "flex" (the flex service tier) bills at half price.
+    """
     price = price_of(model)
     if price is None:
         return 0.0
@@ -97,4 +107,4 @@ def cost_usd(
         + cached_prompt_tokens * price.cached_input
         + completion_tokens * price.output
     )
-    return total / 1_000_000
+    return total * DISCOUNTED_TIERS.get(tier, 1.0) / 1_000_000
