@@ -268,11 +268,6 @@ class _Speakers:
                     return actor
         return None
 
-    def written_near(self, speaker: str, text: SourceText, paragraph: int) -> bool:
-        """True when a speaker that is no actor ("officials", "the Goldman report") is
-        written word for word in the paragraph or one of the few before it."""
-        return speaker.lower() in self._around(text, paragraph)[0]
-
     def named_near(self, actor: Actor, text: SourceText, paragraph: int) -> bool:
         """True when the paragraph, or one of the few before it (which a "he said" refers
         back to), names the actor or gives its role."""
@@ -312,15 +307,12 @@ def _checked_claim(
     speaker, exempt = claim.speaker, []
     if speaker:
         actor = speakers.actor(speaker)
-        sources = [
-            (source, item.paragraph)
+        if actor is not None and any(
+            speakers.named_near(actor, source, item.paragraph)
             for item in held
             if (source := texts.get(item.evidence.source_id)) is not None
-        ]
-        if actor is not None and any(speakers.named_near(actor, *at) for at in sources):
+        ):
             exempt = [speaker, actor.name, *actor.aliases, actor.role or ""]
-        elif actor is None and any(speakers.written_near(speaker, *at) for at in sources):
-            exempt = [speaker]  # "police", "exit polls": a description the text gives
         else:
             speaker = None
             tally.unattributed_claims += 1

@@ -347,12 +347,6 @@ def test_a_speaker_who_is_no_extracted_actor_is_removed_and_counted():
     assert result.unattributed_claims == 1
 
 
-def test_a_description_the_text_writes_near_its_quote_stays_the_speaker():
-    described = checked_claim("400 residents were evacuated", speaker="the shelter", actors=())
-    assert described.extraction.claims[0].speaker == "the shelter"
-    assert described.unattributed_claims == 0
-
-
 def test_a_speaker_the_quotes_paragraphs_never_name_is_removed():
     far = Actor(name="Omar Ortiz", aliases=[], kind="person", role="governor", sources=["a"])
     result = checked_claim("400 residents were evacuated", "Omar Ortiz", actors=(BRANDT, far))
