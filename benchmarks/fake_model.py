@@ -110,7 +110,7 @@ class CountingModel:
         """Answer one chat completions request after the configured latency."""
         started = time.perf_counter()
         model = str(request.get("model") or DEFAULT_MODEL)
-        content = _answer(request)
+        content = answer_content(request)
         prompt, completion = _prompt_tokens(request, model), count_tokens(content, model)
         cached = min(prompt, self.prompt_cache.cached_tokens(request))
         with self._lock:
@@ -155,7 +155,7 @@ def _last_user_text(request: Mapping[str, Any]) -> str:
     return _text_of(users[-1].get("content")) if users else ""
 
 
-def _answer(request: Mapping[str, Any]) -> str:
+def answer_content(request: Mapping[str, Any]) -> str:
     """The answer's content: JSON for a structured-output request, else plain text."""
     text = _last_user_text(request)
     name = _schema_name(request)

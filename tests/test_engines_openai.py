@@ -20,6 +20,7 @@ from briefing.cli import main
 from briefing.config import Options
 from briefing.engines.base import ExtractionFailed, SummaryInput
 from briefing.engines.openai import (
+    EXTRACT_TOKENS_PER_BUDGET_ITEM,
     OpenAIEngine,
     is_reasoning_model,
     scrub_secret,
@@ -684,6 +685,19 @@ def test_estimate_needs_no_key_or_network_and_counts_the_rendered_prompt():
     assert rendered < per_pack < rendered + 500  # plus the schema sent as response_format
     assert engine.prompt_overhead() < per_pack
     assert two.completion_tokens > one.completion_tokens > 0 and two.cost_usd > one.cost_usd > 0
+
+
+def test_the_estimated_answer_follows_the_budget_line_not_the_pack_text():
+    def completion(words: int, word: str) -> int:
+        paragraph = " ".join([word] * words)
+        pack = Pack(blocks=[Block(source_ids=["a"], paragraphs=[paragraph])], tokens=words)
+        return engine_for(None, dry_run=True).estimate([pack]).completion_tokens
+
+    small, large = completion(10, "word"), completion(40 * WORDS_PER_CLAIM, "word")
+    long_words = completion(40 * WORDS_PER_CLAIM, "extraordinarily")  # more tokens, same budget
+    extra_items = (40 - MIN_CLAIMS) + (40 * WORDS_PER_CLAIM // WORDS_PER_FIGURE - MIN_FIGURES)
+    assert large - small == extra_items * EXTRACT_TOKENS_PER_BUDGET_ITEM
+    assert long_words == large
 
 
 def test_the_estimate_counts_the_static_prefix_of_later_packs_as_cached():

@@ -59,6 +59,7 @@ from briefing.engines.prompting import (
     compact_response_model,
     extract_prompt,
     message_tokens,
+    pack_budget,
     prompt_cache_key,
     reask_message,
     schema_text,
@@ -95,13 +96,16 @@ REASONING_EFFORT = "low"
 REPLAY_KEY = "replay-needs-no-key"
 LOCAL_SERVER_KEY = "local-server-needs-no-key"
 
-# --dry-run rules for what cannot be counted before calling, calibrated on the wonsan
-# example: an extraction answer (JSON repeating names and short quotes, without what code
-# rebuilds, plus low-effort reasoning) runs to about 1.16 times its pack's text (2,863
-# completion tokens for 2,460 of text in the cassette); the summary reads a digest of the
-# reconciled facts of about a sixth of the article text (capped, as the digest is) and
-# answers in about 450 tokens, reasoning included.
-EXTRACT_COMPLETION_RATIO = 1.16
+# --dry-run rules for what cannot be counted before calling. An extraction answer follows its
+# prompt's BUDGET line (`briefing.engines.prompting.pack_budget`): about 88 completion tokens
+# per claim or figure the budget allows, actors included (the counting fake model's answers
+# on 1,000 synthetic articles: 281,219 tokens for 3,193 budget items over 110 packs, fit
+# per call 22 tokens, `benchmarks/answer_size.py`; the wonsan cassette's hand-written answer
+# is 1,711 tokens for 17 items). Reasoning tokens are not counted: the fake model writes
+# none and no real run has measured them. The summary reads a digest of the reconciled
+# facts of about a sixth of the article text (capped, as the digest is) and answers in
+# about 450 tokens, reasoning included.
+EXTRACT_TOKENS_PER_BUDGET_ITEM = 88
 SUMMARY_FACTS_RATIO = 0.16
 SUMMARY_FACTS_MAX_TOKENS = 1_200
 SUMMARY_COMPLETION_TOKENS = 450
@@ -157,6 +161,13 @@ def usage_from(block: object, model: str, tier: str = "default") -> Usage:
         completion_tokens=completion,
         cost_usd=cost_usd(model, prompt, cached, completion, tier=tier),
     )
+
+
+def answer_tokens(pack: Pack) -> int:
+    """Completion tokens `--dry-run` expects for the extraction answer of `pack`: its answer
+    budget's claims and figures at the measured size of one (see the module's constants)."""
+    budget = pack_budget(pack)
+    return EXTRACT_TOKENS_PER_BUDGET_ITEM * (budget.claims + budget.figures)
 
 
 def is_reasoning_model(model: str) -> bool:
@@ -429,8 +440,9 @@ class OpenAIEngine:
     def estimate(self, packs: list[Pack]) -> Usage:
         """Calls, tokens and cost of extracting `packs` plus one summary, calling nothing.
 
-        Prompt tokens are counted on the rendered messages; completion tokens and the
-        summary's input follow the rules documented at the top of this module. The static
+        Prompt tokens are counted on the rendered messages; completion tokens (from each
+        pack's answer budget) and the summary's input follow the rules documented at the top
+        of this module. The static
         prefix of every extraction call after the first is counted as cached input (at the
         cached price), as the provider's prompt cache serves it.
         """
@@ -452,7 +464,7 @@ class OpenAIEngine:
         )
         prompt = sum(extract_prompts) + summary_prompt
         cached = max(0, len(packs) - 1) * cacheable_tokens(self.static_prefix_tokens())
-        completion = math.ceil(EXTRACT_COMPLETION_RATIO * text_tokens) + SUMMARY_COMPLETION_TOKENS
+        completion = sum(map(answer_tokens, packs)) + SUMMARY_COMPLETION_TOKENS
         return Usage(
             calls=len(packs) + 1,
             prompt_tokens=prompt,

@@ -228,6 +228,11 @@ def answer_budget(articles: list[LabelledArticle]) -> AnswerBudget:
     )
 
 
+def pack_budget(pack: Pack) -> AnswerBudget:
+    """The answer budget the extraction prompt of `pack` states (its BUDGET line)."""
+    return answer_budget(_labelled_articles(pack, source_labels(pack)))
+
+
 def extract_prompt(pack: Pack, schema: str | None = None) -> ExtractPrompt:
     """The messages that ask for an `Extraction` of `pack` (`schema` only in JSON mode)."""
     labels = source_labels(pack)
