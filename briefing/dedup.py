@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import hashlib
 import zlib
-from itertools import chain
+from array import array
+from collections.abc import Iterable, Iterator
 
 import numpy as np
 from pydantic import BaseModel
@@ -72,20 +73,30 @@ def _fingerprint(tokens: list[str]) -> str:
 
 
 class _Shingles:
-    """The word-shingle hashes of every paragraph, computed in one pass over all of them."""
+    """The word-shingle hashes of every paragraph, computed in one pass over all of them.
 
-    def __init__(self, tokens: list[list[str]]) -> None:
-        vocabulary = {word: zlib.crc32(word.encode()) for word in set(chain(*tokens))}
-        lengths = np.fromiter(map(len, tokens), dtype=np.int64, count=len(tokens))
-        ids = np.fromiter(
-            map(vocabulary.__getitem__, chain(*tokens)), dtype=np.uint64, count=int(lengths.sum())
-        )
+    Paragraphs arrive one at a time and only their word ids are kept (8 bytes a word), so
+    the words themselves, several times the text's size as Python strings, never all exist
+    at once.
+    """
+
+    def __init__(self, paragraphs: Iterable[list[str]]) -> None:
+        vocabulary: dict[str, int] = {}
+        word_ids = array("Q")
+        lengths = array("q")
+        for tokens in paragraphs:
+            for word in set(tokens).difference(vocabulary):
+                vocabulary[word] = zlib.crc32(word.encode())
+            word_ids.extend(map(vocabulary.__getitem__, tokens))
+            lengths.append(len(tokens))
+        ids = np.frombuffer(word_ids, dtype=np.uint64)
+        self.lengths = np.frombuffer(lengths, dtype=np.int64)
         count = max(0, len(ids) - SHINGLE_WORDS + 1)
         self.hashes = np.zeros(count, dtype=np.uint64)
         for offset, weight in enumerate(_WORD_WEIGHTS):
             self.hashes += ids[offset : offset + count] * weight
-        self.ends = np.cumsum(lengths)
-        self.starts = self.ends - lengths
+        self.ends = np.cumsum(self.lengths)
+        self.starts = self.ends - self.lengths
 
     def of(self, paragraph: int) -> set[int]:
         """The shingle hashes of one paragraph (the shingles that do not cross its end)."""
@@ -183,15 +194,23 @@ def _jaccard(first: set[int], second: set[int]) -> float:
 def dedup(articles: list[Article]) -> list[Passage]:
     """Merge repeated paragraphs across articles into passages, in article order."""
     paragraphs = [(article.id, text) for article in articles for text in article.paragraphs]
-    tokens = [words(text) for _, text in paragraphs]
-    shingles = _Shingles(tokens)
-    long_enough = [i for i, of_one in enumerate(tokens) if len(of_one) >= MIN_WORDS_FOR_NEAR_MATCH]
+    fingerprints: list[str] = []
+
+    def tokenised() -> Iterator[list[str]]:
+        for _, text in paragraphs:
+            tokens = words(text)
+            fingerprints.append(_fingerprint(tokens))
+            yield tokens
+
+    shingles = _Shingles(tokenised())
+    lengths = shingles.lengths.tolist()
+    long_enough = [i for i, length in enumerate(lengths) if length >= MIN_WORDS_FOR_NEAR_MATCH]
     rows = {paragraph: row for row, paragraph in enumerate(long_enough)}
     near = _NearIndex(shingles, rows, shingles.signatures(long_enough))
     passages: list[Passage] = []
     exact: dict[str, int] = {}
     for position, (source_id, text) in enumerate(paragraphs):
-        fingerprint = _fingerprint(tokens[position])
+        fingerprint = fingerprints[position]
         match = exact.get(fingerprint)
         if match is None and position in rows:
             match = near.find_or_add(len(passages), position)
