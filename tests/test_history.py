@@ -6,6 +6,8 @@ import json
 import re
 import shutil
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -338,6 +340,44 @@ def test_a_crash_while_storing_a_day_leaves_the_store_as_it_was(tmp_path):
             )
         with pytest.raises(RuntimeError):
             store.save_day("2024-05-15", [(snapshot_of("d", "Half"), None), (exploding, None)])
+    with History.open(path) as store:
+        assert [(day.day, [s.title for s in day.stories]) for day in store.listing()] == [
+            ("2024-05-14", ["Before"])
+        ]
+
+
+# A run that stores its day and is killed half-way: it replaces the stored 2024-05-14 and,
+# inside the transaction, says so and waits on its stdin until it is killed.
+KILLED_RUN = """
+import sys
+from pathlib import Path
+from briefing.history import History, Snapshot
+
+class Stalling(Snapshot):
+    def model_dump_json(self, **_):
+        print("writing", flush=True)
+        sys.stdin.readline()
+        return super().model_dump_json()
+
+kept = dict(day="2024-05-14", actors=[], claims=[], figures=[], sources=[], outlets=[])
+with History.open(Path(sys.argv[1])) as store:
+    store.save_day("2024-05-14", [
+        (Snapshot(id="b", title="Half", **kept), None),
+        (Stalling(id="c", title="Never stored", **kept), None),
+    ])
+"""
+
+
+def test_a_run_killed_while_storing_its_day_leaves_the_store_as_it_was(tmp_path):
+    path = tmp_path / "h.sqlite3"
+    with History.open(path) as store:
+        store.save_day("2024-05-14", [(snapshot_of("a", "Before"), None)])
+    with subprocess.Popen(
+        [sys.executable, "-c", KILLED_RUN, str(path)], stdin=subprocess.PIPE, stdout=subprocess.PIPE
+    ) as child:
+        assert child.stdout is not None
+        assert child.stdout.readline() == b"writing\n"  # the day is half written
+        child.kill()
     with History.open(path) as store:
         assert [(day.day, [s.title for s in day.stories]) for day in store.listing()] == [
             ("2024-05-14", ["Before"])
