@@ -42,7 +42,7 @@ from briefing.daily import plan_daily
 from briefing.errors import BriefingError, NothingUsable
 from briefing.ingest import Selection, describe, read_url_list, render_inspect_table
 from briefing.ingest.feedlist import FeedEntry, read_feed_list
-from briefing.render import DETAILS, FORMATS, Format, render, write_atomic
+from briefing.render import DETAILS, FORMATS, Format, check_changes, render, write_atomic
 from briefing.schema import Briefing, Daily, Skipped, Stats
 from briefing.text import one_line
 
@@ -163,6 +163,13 @@ def _report_retries(stats: Stats) -> None:
             f"broken connections), {stats.reasks} re-asked for an unusable answer",
             err=True,
         )
+
+
+def _report_checks(stats: Stats) -> None:
+    """Say on stderr what the checks against the sources changed, if anything (not with -q)."""
+    changes = check_changes(stats)
+    if changes:
+        _note(f"checks: {', '.join(changes)}")
 
 
 def _nothing_covered(document: Briefing | Daily) -> bool:
@@ -350,6 +357,12 @@ def engine_options(command: Callable[..., Any]) -> Callable[..., Any]:
             help=f"Max prompt tokens per call [default {DEFAULT_BUDGET}].",
         ),
         click.option(
+            "--context",
+            type=click.IntRange(min=1),
+            help="The server's context in tokens, for servers that do not say it (llama.cpp's "
+            "server, Ollama and vLLM do): packs and answers are sized to fit it.",
+        ),
+        click.option(
             "--concurrency",
             type=click.IntRange(min=1),
             help=f"Calls in flight at once [default {DEFAULT_CONCURRENCY}].",
@@ -413,6 +426,7 @@ def _options(**flags: Any) -> Options:
         model=flags["model"],
         base_url=flags["base_url"],
         budget=flags["budget"],
+        context=flags["context"],
         concurrency=flags["concurrency"],
         timeout=flags["timeout"],
         retry_budget=flags["retry_budget"],
@@ -519,6 +533,7 @@ def _produce(
         with _progress_bar() as bar:
             document = make(inputs, options, bar)
         _report_retries(document.stats)
+        _report_checks(document.stats)
         if _nothing_covered(document):
             code = _report_skipped(document.skipped)
             click.echo("Error: no article could be briefed; nothing was written.", err=True)

@@ -37,6 +37,7 @@ from briefing.engines import (
     select_engine,
 )
 from briefing.errors import BriefingError, NothingUsable
+from briefing.facts import Facts, assign_ids
 from briefing.ingest import Paths
 from briefing.ingest.feedlist import FeedEntry
 from briefing.ingest.urls import host_of
@@ -63,6 +64,7 @@ from briefing.schema import (
     Summary,
 )
 from briefing.text import normalize_for_match, split_sentences
+from briefing.verify import SourceTexts, ground_summary
 
 log = logging.getLogger(__name__)
 
@@ -256,6 +258,9 @@ class _SharedLimit:
     def prompt_overhead(self) -> int:
         return self._engine.prompt_overhead()
 
+    def prompt_budget(self, requested: int) -> int:
+        return self._engine.prompt_budget(requested)
+
     def estimate(self, packs: list[Pack]) -> Usage:
         return self._engine.estimate(packs)
 
@@ -302,21 +307,22 @@ async def _brief_day(
             ]
         )
         others = [other_report(article) for article in day.others]
-        bullets, usage = await day_in_brief(engine, stories, others)
+        in_brief = await day_in_brief(engine, stories, others)
     return Daily(
         date=day.date,
         title=f"Daily briefing: {day.date}" if day.date else "Daily briefing",
-        summary=bullets,
+        summary=in_brief.bullets,
         stories=stories,
         skipped=day.skipped + [item for story in stories for item in story.skipped],
-        stats=_day_stats(engine, stories, usage, day.articles),
+        stats=_day_stats(engine, stories, in_brief, day.articles),
         other_reports=others,
     )
 
 
-def _day_stats(engine: Engine, stories: list[Story], extra: Usage, articles: int) -> Stats:
-    """The stories' stats added up, plus the day-in-brief call."""
-    summed = Counter(extra.model_dump())
+def _day_stats(engine: Engine, stories: list[Story], in_brief: DayInBrief, articles: int) -> Stats:
+    """The stories' stats added up, plus the day-in-brief call and the bullets it dropped."""
+    summed = Counter(in_brief.usage.model_dump())
+    summed["dropped_bullets"] += in_brief.dropped_bullets
     for story in stories:
         summed.update(story.stats.model_dump(exclude={"engine", "model", "seconds", "articles"}))
     return Stats(engine=engine.name, model=engine.model, articles=articles, **summed)
@@ -461,31 +467,48 @@ def other_report(article: Article) -> OtherReport:
     return OtherReport(source=article.source, lede=lede)
 
 
+class DayInBrief(BaseModel):
+    """The day's bullets, what writing them cost, and how many of the call's bullets the
+    facts they cite did not support (dropped)."""
+
+    bullets: list[str]
+    usage: Usage
+    dropped_bullets: int = 0
+
+
 async def day_in_brief(
     engine: Engine, stories: list[Story], others: list[OtherReport]
-) -> tuple[list[str], Usage]:
+) -> DayInBrief:
     """3 to 7 bullets across the top stories.
 
     An engine that does not write summaries gets each top story's most central sentence
-    (its first bullet); one that does writes them in one call from the top stories'
-    structured data, topped up with those sentences if the call gives fewer than 3, or
-    replaced by them if it fails.
+    (its first bullet, already checked against its story's facts); one that does writes
+    them in one call from the top stories' structured data, each bullet citing the ids of
+    the facts it states and checked against them like a story's bullets (a bullet stating
+    a number or name its facts lack is dropped and counted), topped up with those
+    sentences if fewer than 3 are left, or replaced by them if the call fails.
     """
     if not stories:
-        return [other.lede for other in others[:MAX_DAY_BULLETS] if other.lede], Usage()
+        return DayInBrief(
+            bullets=[o.lede for o in others[:MAX_DAY_BULLETS] if o.lede], usage=Usage()
+        )
     leads = lead_sentences(stories)
     if not engine.writes_summaries:
-        return leads, Usage()
+        return DayInBrief(bullets=leads, usage=Usage())
+    facts = day_facts(stories[:MAX_DAY_BULLETS])
     try:
-        summary, usage = await engine.summarize(day_facts(stories[:MAX_DAY_BULLETS]))
+        summary, usage = await engine.summarize(facts)
     except ExtractionFailed as failure:
         log.warning("the day-in-brief call failed (%s); using lead sentences instead", failure)
-        return leads, Usage(failed_calls=1)
-    bullets = [bullet.text for bullet in summary.bullets[:MAX_DAY_BULLETS]]
+        return DayInBrief(bullets=leads, usage=Usage(failed_calls=1))
+    by_id = Facts(claims=facts.claims, figures=facts.figures, disputes=facts.disputes).by_id()
+    # The call's bullets cite facts, not sources: no source text is needed to check them.
+    checked = ground_summary(summary, by_id, SourceTexts([]))
+    bullets = [bullet.text for bullet in checked.summary.bullets[:MAX_DAY_BULLETS]]
     missing = MIN_DAY_BULLETS - len(bullets)
     if missing > 0:
         bullets += [lead for lead in leads if lead not in bullets][:missing]
-    return bullets, usage
+    return DayInBrief(bullets=bullets, usage=usage, dropped_bullets=checked.dropped_bullets)
 
 
 def lead_sentences(stories: list[Story]) -> list[str]:
@@ -501,7 +524,21 @@ def lead_sentences(stories: list[Story]) -> list[str]:
 
 
 def day_facts(stories: list[Story]) -> SummaryInput:
-    """What the day's summary call is given: the titles and a few top facts of each story."""
+    """What the day's summary call is given: the titles and a few top facts of each story,
+    numbered anew across the day (each story numbers its own facts from 1)."""
+    facts = assign_ids(
+        [
+            claim
+            for story in stories
+            for claim in _most_evidenced(story.claims)[:DAY_CLAIMS_PER_STORY]
+        ],
+        [
+            figure
+            for story in stories
+            for figure in _most_evidenced(story.figures)[:DAY_FIGURES_PER_STORY]
+        ],
+        [dispute for story in stories for dispute in story.disputes[:DAY_DISPUTES_PER_STORY]],
+    )
     return SummaryInput(
         titles=[story.title for story in stories],
         actors=[
@@ -509,18 +546,8 @@ def day_facts(stories: list[Story]) -> SummaryInput:
             for story in stories
             for actor in sorted(story.actors, key=lambda a: -len(a.sources))[:DAY_ACTORS_PER_STORY]
         ],
-        claims=[
-            claim
-            for story in stories
-            for claim in _most_evidenced(story.claims)[:DAY_CLAIMS_PER_STORY]
-        ],
-        figures=[
-            figure
-            for story in stories
-            for figure in _most_evidenced(story.figures)[:DAY_FIGURES_PER_STORY]
-        ],
-        disputes=[
-            dispute for story in stories for dispute in story.disputes[:DAY_DISPUTES_PER_STORY]
-        ],
+        claims=facts.claims,
+        figures=facts.figures,
+        disputes=facts.disputes,
         passages=[],
     )

@@ -24,7 +24,7 @@ from functools import cache
 
 from briefing.language.lexicon import lexicon
 from briefing.language.numbers import find_quantities
-from briefing.text import phrase_alternation
+from briefing.text import normalize_for_match, phrase_alternation
 
 _DIGITS = re.compile(r"\d+(?:[.,]\d+)*")
 _NAME = re.compile(r"\b[A-Z][\w'’.-]*[\w]|\b[A-Z]\b")
@@ -146,8 +146,17 @@ def _held_names(text: str) -> set[str]:
     return keys
 
 
+def _words_within(text: str, evidence: str) -> bool:
+    """True when `text` is a run of whole words of `evidence` (case and quote marks aside):
+    it then states nothing the evidence lacks, and the checks below need not run."""
+    needle = normalize_for_match(text).casefold()
+    return bool(needle) and f" {needle} " in f" {normalize_for_match(evidence).casefold()} "
+
+
 def unsupported(text: str, evidence: str, exempt: Iterable[str] = ()) -> list[str]:
     """The numbers and names `text` states that `evidence` does not hold (as written)."""
+    if _words_within(text, evidence):
+        return []
     numbers = _held_numbers(evidence)
     names = _held_names(evidence)
     countries = _countries_in(text)

@@ -24,7 +24,7 @@ from briefing.brief import best_quote
 from briefing.config import Detail
 from briefing.ingest.urls import host_of
 from briefing.memory import cycle_collector_paused
-from briefing.schema import Actor, Briefing, Bullet, Claim, Daily, Figure, Source
+from briefing.schema import Actor, Briefing, Bullet, Claim, Daily, Figure, Source, Stats
 from briefing.text import normalize_for_match
 
 Format = Literal["md", "html", "json"]
@@ -231,6 +231,34 @@ def plural(count: int, singular: str, many: str | None = None) -> str:
     return f"{count} {singular if count == 1 else many or singular + 's'}"
 
 
+# What verify and the summary check changed, as (count field, singular, plural) phrases.
+CHECK_COUNTS = (
+    ("repaired_evidence", "quote repaired", "quotes repaired"),
+    ("recited_evidence", "quote re-cited", "quotes re-cited"),
+    ("dropped_evidence", "quote dropped", "quotes dropped"),
+    ("dropped_claims", "claim dropped", "claims dropped"),
+    ("rewritten_claims", "claim text set to its quote", "claim texts set to their quotes"),
+    ("unattributed_claims", "speaker removed", "speakers removed"),
+    ("dropped_figures", "figure dropped", "figures dropped"),
+    ("dropped_bullets", "summary bullet dropped", "summary bullets dropped"),
+)
+
+
+def check_changes(stats: Stats) -> list[str]:
+    """What the checks against the sources changed, in words ("2 quotes repaired", "1 figure
+    dropped"): only the counts that are not zero."""
+    return [
+        plural(count, singular, many)
+        for name, singular, many in CHECK_COUNTS
+        if (count := getattr(stats, name))
+    ]
+
+
+def check_counts(stats: Stats) -> str:
+    """`check_changes` as one phrase, for a run's footer."""
+    return ", ".join(check_changes(stats)) or "every quote and fact held"
+
+
 def index_sources(sources: list[Source]) -> dict[str, Source]:
     """Sources by id, numbered in their order, for looking up the outlet behind a cited id."""
     return {
@@ -258,6 +286,7 @@ def _environment() -> Environment:
         key_view=key_view,
         highlight=highlight,
         story_of=story_of,
+        check_counts=check_counts,
         appendix_heading=APPENDIX_HEADING,
     )
     return env

@@ -73,28 +73,30 @@ class _WordIndex:
     of its word key, so that a key's offsets are one slice (a few bytes per token)."""
 
     def __init__(self, text: str) -> None:
-        self._ids: dict[str, int] = {}
+        ids: dict[str, int] = {}
         numbers = itertools.count()  # a fresh id for each new key (ids need not be dense)
-        ids: list[np.ndarray] = []
+        id_chunks: list[np.ndarray] = []
         offsets: list[np.ndarray] = []
         for low, high in _chunks(text, INDEX_CHUNK_CHARS):
             tokens = text[low:high].split(" ")
             lengths = np.fromiter(map(len, tokens), dtype=np.int64, count=len(tokens))
             offsets.append(low + np.concatenate(([0], np.cumsum(lengths[:-1] + 1))))
             keys = [token.lower().strip(_EDGE_PUNCTUATION) for token in tokens]
-            found = map(self._ids.setdefault, keys, numbers)
-            ids.append(np.fromiter(found, dtype=np.int64, count=len(keys)))
-        every_id = np.concatenate(ids)
+            found = map(ids.setdefault, keys, numbers)
+            id_chunks.append(np.fromiter(found, dtype=np.int64, count=len(keys)))
+        every_id = np.concatenate(id_chunks)
         order = np.argsort(every_id, kind="stable")
-        self._sorted_ids = every_id[order]
         self._offsets = np.concatenate(offsets)[order]
+        sorted_ids = every_id[order]
+        numbered = np.fromiter(ids.values(), dtype=np.int64, count=len(ids))
+        lows = np.searchsorted(sorted_ids, numbered).tolist()
+        highs = np.searchsorted(sorted_ids, numbered, side="right").tolist()
+        # Each key's slice of the offsets, found for all keys at once.
+        self._slices = dict(zip(ids, zip(lows, highs, strict=True), strict=True))
 
     def places(self, key: str) -> np.ndarray:
         """The ascending offsets of the tokens whose key is `key` (empty when none)."""
-        number = self._ids.get(key) if key else None
-        if number is None:
-            return self._offsets[:0]
-        low, high = np.searchsorted(self._sorted_ids, [number, number + 1])
+        low, high = self._slices.get(key, (0, 0)) if key else (0, 0)
         return self._offsets[low:high]
 
 
@@ -269,6 +271,8 @@ class SourceText:
         margin = RAW_SEARCH_MARGIN + len(span)
         low = max(0, int(local * scale) - margin)
         high = min(len(raw), int((local + len(span)) * scale) + margin)
+        if raw.find(span, low, high) >= 0:
+            return span  # the source's characters are the normalised ones: nothing to fold
         folded, where = fold_with_offsets(raw[low:high])
         found = folded.find(span)
         if found < 0:

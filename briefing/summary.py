@@ -25,6 +25,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from briefing.brief import Names, Statement, StatementSpace, contained, overlap
@@ -98,19 +99,32 @@ def _sentences(story: SummaryInput) -> list[_Sentence]:
 
 
 class _SentenceIndex:
-    """The passage sentences of each source, to find the whole sentence a quote is from."""
+    """The passage sentences of each source, to find the whole sentence a quote is from:
+    the sentences holding the quote's rarest inner word are the only ones looked at (a
+    quote's inner words are whole words of the sentence it is from)."""
 
     def __init__(self, sentences: list[_Sentence]) -> None:
         self._by_source: dict[str, list[tuple[str, _Sentence]]] = {}
+        self._holding: dict[tuple[str, str], list[int]] = {}
         for sentence in sentences:
             folded = normalize_for_match(sentence.text).casefold()
             for source_id in sentence.source_ids:
-                self._by_source.setdefault(source_id, []).append((folded, sentence))
+                own = self._by_source.setdefault(source_id, [])
+                for word in set(folded.split(" ")):
+                    self._holding.setdefault((source_id, word), []).append(len(own))
+                own.append((folded, sentence))
 
     def holding(self, quote: str, source_id: str) -> _Sentence | None:
-        """The sentence of `source_id` that holds `quote`, if one does."""
+        """The first sentence of `source_id` that holds `quote`, if one does."""
         folded = normalize_for_match(quote).casefold()
-        return next((s for text, s in self._by_source.get(source_id, []) if folded in text), None)
+        own = self._by_source.get(source_id, [])
+        inner = folded.split(" ")[1:-1]
+        candidates: Sequence[int] = (
+            min((self._holding.get((source_id, word), []) for word in inner), key=len)
+            if inner
+            else range(len(own))
+        )
+        return next((own[i][1] for i in candidates if folded in own[i][0]), None)
 
 
 def _weights(sentences: list[_Sentence]) -> dict[str, float]:

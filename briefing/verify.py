@@ -49,6 +49,7 @@ MIN_REPAIR_CHARS = 20
 # (measured by benchmarks/faithfulness.py: see benchmarks/README.md).
 REPAIR_CUTOFF = 90.0
 _ELLIPSIS = re.compile(r"\s*\.\.\.+\s*")
+_NAME_WORD = re.compile(r"[\w'’-]+")
 
 
 class SourceTexts:
@@ -250,15 +251,19 @@ class _Speakers:
     named in (or just before) the paragraph of one of the claim's quotes."""
 
     def __init__(self, actors: list[Actor]) -> None:
-        self._actors = actors
+        self._names = [
+            (actor, [_name_words(name) for name in (actor.name, *actor.aliases)])
+            for actor in actors
+        ]
+        # The pack's quotes lie in a few paragraphs, each looked at for many claims.
+        self._nearby: dict[tuple[SourceText, int], tuple[str, set[str]]] = {}
 
     def actor(self, speaker: str) -> Actor | None:
         """The extracted actor `speaker` names: by a full name or alias, or by the words
         of one ("Lavrov" for "Sergey Lavrov", "Foreign Minister Sergey Lavrov" too)."""
         wanted = _name_words(speaker)
-        for actor in self._actors:
-            for name in (actor.name, *actor.aliases):
-                words = _name_words(name)
+        for actor, names in self._names:
+            for words in names:
                 if words and (wanted <= words or words <= wanted):
                     return actor
         return None
@@ -266,20 +271,27 @@ class _Speakers:
     def named_near(self, actor: Actor, text: SourceText, paragraph: int) -> bool:
         """True when the paragraph, or one of the few before it (which a "he said" refers
         back to), names the actor or gives its role."""
-        first = max(0, paragraph - SPEAKER_LOOKBACK_PARAGRAPHS)
-        nearby = " ".join(text.paragraphs[first : paragraph + 1]).lower()
-        present = set(re.findall(r"[\w'’-]+", nearby))
+        nearby, present = self._around(text, paragraph)
         for name in (actor.name, *actor.aliases):
             if name.lower() in nearby or _distinctive(name) & present:
                 return True
         return actor.role is not None and actor.role.lower() in nearby
+
+    def _around(self, text: SourceText, paragraph: int) -> tuple[str, set[str]]:
+        """The paragraph and the few before it, lower-cased, and their words."""
+        key = (text, paragraph)
+        if key not in self._nearby:
+            first = max(0, paragraph - SPEAKER_LOOKBACK_PARAGRAPHS)
+            nearby = " ".join(text.paragraphs[first : paragraph + 1]).lower()
+            self._nearby[key] = nearby, set(_NAME_WORD.findall(nearby))
+        return self._nearby[key]
 
 
 SPEAKER_LOOKBACK_PARAGRAPHS = 3
 
 
 def _name_words(name: str) -> set[str]:
-    return {word.lower() for word in re.findall(r"[\w'’-]+", name)} - not_name_words()
+    return {word.lower() for word in _NAME_WORD.findall(name)} - not_name_words()
 
 
 def _distinctive(name: str) -> set[str]:

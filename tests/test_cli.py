@@ -14,6 +14,7 @@ from click.testing import CliRunner
 
 from briefing.cli import main
 from briefing.schema import Briefing, Stats
+from briefing.testing.drift import Drift
 from briefing.testing.fake_openai import (
     FakeOpenAI,
     Reply,
@@ -431,3 +432,23 @@ def test_shell_completion_as_the_readme_documents_it_completes_commands_and_opti
     assert "plain,--feeds" in complete("briefing daily --fe").split()
     readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
     assert "_BRIEFING_COMPLETE=bash_source briefing" in readme
+
+
+def test_what_the_checks_changed_is_one_line_on_stderr_and_in_the_footer(tmp_path):
+    drift = Drift()
+    with FakeOpenAI(then=drift.reply) as server:
+        result = run("build", str(EXAMPLE), "--base-url", server.base_url, "--no-cache")
+    assert result.exit_code == 0, result.stderr
+    line = next(line for line in result.stderr.splitlines() if line.startswith("checks: "))
+    assert "quotes repaired" in line and "quotes re-cited" in line
+    assert "1 summary bullet dropped" in line
+    footer = result.stdout.rstrip().splitlines()[-1]
+    assert line.removeprefix("checks: ") in footer
+
+
+def test_a_run_the_checks_left_alone_prints_no_checks_line(tmp_path):
+    (tmp_path / "a.txt").write_text("The bridge over the river reopened on Monday after repairs.")
+    result = run("build", str(tmp_path))
+    assert result.exit_code == 0, result.stderr
+    assert "checks:" not in result.stderr
+    assert "every quote and fact held" in result.stdout.rstrip().splitlines()[-1]

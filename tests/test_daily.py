@@ -38,7 +38,7 @@ from briefing.testing.clustering import (
     purity,
     story_folders,
 )
-from briefing.testing.fake_openai import FakeOpenAI, auto_reply, completion_reply
+from briefing.testing.fake_openai import FakeOpenAI, completion_reply
 
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO.parent / "shared" / "corpus"
@@ -349,23 +349,54 @@ def asks_for_summary(request) -> bool:
     return "Summary" in json.dumps(request.get("response_format"))
 
 
-def test_the_openai_engine_writes_the_day_in_brief_in_one_extra_call(folder):
+_LISTED_CLAIM = re.compile(r"^- \[(c\d+)\] [^:\n]*: (.*)$", re.MULTILINE)
+_BLOCK = re.compile(r'<src-(\w+) id="(S\d+)">\n(.*?)\n</src-\1>', re.DOTALL)
+
+
+def first_paragraphs_as_claims(request):
+    """An extraction answer: each source's first paragraph, as an unattributed claim."""
+    claims = [
+        {
+            "speaker": None,
+            "text": text.split("\n\n")[0],
+            "evidence": [{"source_id": label, "quote": text.split("\n\n")[0]}],
+        }
+        for _, label, text in _BLOCK.findall(request["messages"][-1]["content"])
+    ]
+    answer = {"actors": [], "claims": claims, "figures": []}
+    return completion_reply(json.dumps(answer))
+
+
+def day_call_answering(*bullets_for):
+    """A fake model: first paragraphs as claims, a lead bullet per story, and the day's
+    summary call (the one that sees every story) answered with `bullets_for(listed
+    claims)`, each claim as (id, text)."""
     numbers = itertools.count(1)
 
     def answer(request):
         facts = request["messages"][-1]["content"]
         if not asks_for_summary(request):
-            return auto_reply(request)
+            return first_paragraphs_as_claims(request)
         if "Story 1" in facts and "Story 2" in facts:  # the day's call sees every story
-            texts = ["Valmora floods.", "Petrova wins."]
-            summary = {"title": "The day", "bullets": [{"text": t, "facts": []} for t in texts]}
+            claims = _LISTED_CLAIM.findall(facts)
+            bullets = [bullet for make in bullets_for for bullet in make(claims)]
+            summary = {"title": "The day", "bullets": bullets}
         else:
             number = next(numbers)
             bullet = {"text": f"Lead of story {number}.", "facts": []}
             summary = {"title": f"Story {number}", "bullets": [bullet]}
         return completion_reply(json.dumps(summary))
 
-    with FakeOpenAI(then=answer) as server:
+    return answer
+
+
+def copied_claims(count):
+    """Bullets copying the first `count` claims listed, each citing its claim."""
+    return lambda claims: [{"text": text, "facts": [id_]} for id_, text in claims[:count]]
+
+
+def test_the_openai_engine_writes_the_day_in_brief_in_one_extra_call(folder):
+    with FakeOpenAI(then=day_call_answering(copied_claims(2))) as server:
         options = Options(engine="openai", base_url=server.base_url, use_cache=False)
         result = daily([folder], options)
     summaries = [request for request in server.requests if asks_for_summary(request)]
@@ -373,8 +404,37 @@ def test_the_openai_engine_writes_the_day_in_brief_in_one_extra_call(folder):
     assert len(summaries) == len(result.stories) + 1
     assert len(server.requests) == packs + len(result.stories) + 1
     assert result.stats.calls == len(server.requests)
-    # Two bullets from the call, topped up to three with the top story's lead.
-    assert result.summary == ["Valmora floods.", "Petrova wins.", result.stories[0].summary[0]]
+    # Two bullets from the call, topped up to three with a story's lead not yet there.
+    claims = _LISTED_CLAIM.findall(summaries[-1]["messages"][-1]["content"])
+    assert result.summary[:2] == [claims[0][1], claims[1][1]] and len(result.summary) == 3
+    assert result.summary[2] in {lead for story in result.stories for lead in story.summary}
+
+
+def test_a_day_bullet_its_facts_do_not_support_is_dropped_and_counted(folder):
+    def invented(claims):
+        first = claims[0][0]
+        return [
+            {"text": "87 percent of the funds were never accounted for.", "facts": [first]},
+            {"text": "Valmora counts its losses.", "facts": []},
+        ]
+
+    with FakeOpenAI(then=day_call_answering(copied_claims(1), invented)) as server:
+        options = Options(engine="openai", base_url=server.base_url, use_cache=False)
+        result = daily([folder], options)
+    day_call = [request for request in server.requests if asks_for_summary(request)][-1]
+    ids = [id_ for id_, _ in _LISTED_CLAIM.findall(day_call["messages"][-1]["content"])]
+    assert len(ids) == len(set(ids)) > 1  # numbered across the day, not per story
+    assert not any(
+        "87 percent" in bullet or "Valmora counts" in bullet for bullet in result.summary
+    )
+    from_stories = sum(story.stats.dropped_bullets for story in result.stories)
+    assert result.stats.dropped_bullets == from_stories + 2
+
+
+def test_offline_day_bullets_are_their_stories_checked_bullets(day):
+    story_bullets = {bullet for story in day.stories for bullet in story.summary}
+    assert day.summary and set(day.summary) <= story_bullets
+    assert day.stats.dropped_bullets == sum(story.stats.dropped_bullets for story in day.stories)
 
 
 def test_a_rerun_makes_no_calls_and_a_new_article_only_those_of_its_story(folder, tmp_path):

@@ -336,3 +336,30 @@ def test_a_day_bullet_is_linked_to_the_story_it_comes_from(sample_briefing):
     assert story_of(day, story.bullets[0].text) == 2
     assert story_of(day, "Harbour reopens on Monday") == 1
     assert story_of(day, "Comet seen over the bay tonight") is None
+
+
+def test_the_footer_says_what_the_checks_repaired_re_cited_and_dropped(sample_briefing):
+    counted = {
+        "repaired_evidence": 2,
+        "recited_evidence": 1,
+        "dropped_evidence": 3,
+        "dropped_claims": 1,
+        "dropped_figures": 1,
+        "dropped_bullets": 1,
+    }
+    briefing = ranked(sample_briefing)
+    briefing.stats = briefing.stats.model_copy(update=counted)
+    said = (
+        "2 quotes repaired, 1 quote re-cited, 3 quotes dropped, 1 claim dropped, "
+        "1 figure dropped, 1 summary bullet dropped"
+    )
+    assert said in render(briefing, "md").rstrip().splitlines()[-1]
+    html = render(briefing, "html")
+    assert said in html[html.index('<footer class="run"') :]
+    assert f"<dd>{said}</dd>" in render(briefing, "html", detail="full")
+    assert f"| {said} |" in render(briefing, "md", detail="full")
+
+
+def test_a_footer_with_nothing_changed_says_every_quote_held(sample_briefing):
+    footer = render(ranked(sample_briefing), "md").rstrip().splitlines()[-1]
+    assert "checks: every quote and fact held" in footer

@@ -5,13 +5,18 @@
         briefing = build(paths, Options(engine="openai", base_url=server.base_url))
     planted.items  # what was planted, by kind, to check the briefing against
 
-For every source of every pack it answers with claims whose quotes are, in turn: an exact
-sentence span (`exact`), the same with an inner word dropped (`dropped_word`), lower-cased
-in straight quote marks (`marks_case`), an invented sentence (`invented_quote`), a real
-span cited under another source of the pack (`wrong_source`), and a real span under a
-claim text carrying an invented number (`invented_number`); plus a figure with an invented
-value (`invented_figure`). The summary answer has one bullet copied from a fact and one
-with an invented figure (`invented_bullet`), both citing that fact.
+For every source of every pack (with at least one usable span per kind) it answers with
+one claim quoting an invented sentence (`invented_quote`), and goes through the source's
+usable spans (opening distinct sentences, free of digits and quote marks) giving each, in
+turn, one kind of drift: quoted exactly (`exact`), with an inner word dropped, a different
+one from span to span (`dropped_word`), lower-cased in straight quote marks
+(`marks_case`), cited under another source of the pack (`wrong_source`), or under a claim
+text carrying an invented number (`invented_number`) and a figure with an invented value
+(`invented_figure`). The summary answer has one bullet copied from a fact and one with an
+invented figure (`invented_bullet`), both citing that fact.
+
+`judge` tells what became of each planted item in the briefing (shipped, verbatim,
+repaired, re-cited), `tally` counts the items handled right per kind.
 """
 
 from __future__ import annotations
@@ -24,7 +29,7 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
-from briefing.schema import Briefing
+from briefing.schema import Briefing, Evidence
 from briefing.testing.fake_openai import Reply, auto_reply, completion_reply, rough_usage
 from briefing.text import normalize_for_match, split_sentences
 from briefing.verify import SourceTexts
@@ -40,13 +45,21 @@ _FACT = re.compile(r"^- \[(\w+)\] (.*)$", re.MULTILINE)
 
 @dataclass(frozen=True)
 class Planted:
-    """One drifted item: its kind, the source label and id it truly comes from, the real
-    span (empty for inventions) and what the answer said."""
+    """One drifted item: its kind, the label of the source it truly comes from, the real
+    span (empty for inventions), what the answer said, and the opening paragraph of the
+    block the answer cited it under (to tell the source it was cited to)."""
 
     kind: str
     label: str
     span: str
     said: str
+    cited: str
+
+
+# Kinds planted on the real spans of a source, in turn: one span per kind.
+SPAN_KINDS = ("exact", "dropped_word", "marks_case", "wrong_source", "invented_number")
+INVENTIONS = ("invented_quote", "invented_number", "invented_figure", "invented_bullet")
+KINDS = (*SPAN_KINDS[:4], *INVENTIONS)
 
 
 @dataclass
@@ -69,47 +82,38 @@ class Drift:
         content = json.dumps(answer, ensure_ascii=False)
         return completion_reply(content, usage=rough_usage(request, content))
 
-    def _plant(self, kind: str, label: str, span: str, said: str) -> None:
+    def _plant(self, kind: str, label: str, span: str, said: str, cited: str) -> None:
         with self._lock:
-            self.items.append(Planted(kind, label, span, said))
+            self.items.append(Planted(kind, label, span, said, cited))
 
     def _extraction(self, prompt: str) -> dict[str, Any]:
         blocks = _BLOCK.findall(prompt)
-        labels = [label for label, _ in blocks]
+        openings = [text.split("\n\n", 1)[0] for _, text in blocks]
         claims: list[dict[str, Any]] = []
         figures: list[dict[str, Any]] = []
         for number, (label, text) in enumerate(blocks):
+            other = (number + 1) % len(blocks)
+            kinds = [k for k in SPAN_KINDS if k != "wrong_source" or other != number]
             spans = _spans(text)
-            other = labels[(number + 1) % len(labels)] if len(labels) > 1 else None
-            if len(spans) < 5:
+            if len(spans) < len(kinds):
                 continue
-            words = spans[1].split()
-            dropped = " ".join(words[:5] + words[6:])
-            kinds = [
-                ("exact", spans[0], spans[0], label),
-                ("dropped_word", spans[1], dropped, label),
-                ("marks_case", spans[2], '"' + spans[2].lower() + '"', label),
-                ("invented_quote", "", INVENTED_QUOTE, label),
-            ]
-            if other:
-                kinds.append(("wrong_source", spans[3], spans[3], other))
-            for kind, span, said, cited in kinds:
-                self._plant(kind, label, span, said)
-                claims.append(_claim(said, said, cited))
-            self._plant("invented_number", label, spans[4], INVENTED_NUMBER_TEXT)
-            claims.append(_claim(INVENTED_NUMBER_TEXT, spans[4], label))
-            self._plant("invented_figure", label, spans[4], INVENTED_FIGURE_VALUE)
-            figures.append(
-                {
-                    "subject": "people affected",
-                    "value": INVENTED_FIGURE_VALUE,
-                    "number": 9876,
-                    "unit": None,
-                    "qualifier": None,
-                    "attributed_to": None,
-                    "evidence": [{"source_id": label, "quote": spans[4]}],
-                }
-            )
+            own = openings[number]
+            self._plant("invented_quote", label, "", INVENTED_QUOTE, own)
+            claims.append(_claim(INVENTED_QUOTE, INVENTED_QUOTE, label))
+            for index, span in enumerate(spans):
+                kind = kinds[index % len(kinds)]
+                if kind == "invented_number":
+                    self._plant(kind, label, span, INVENTED_NUMBER_TEXT, own)
+                    claims.append(_claim(INVENTED_NUMBER_TEXT, span, label))
+                    self._plant("invented_figure", label, span, INVENTED_FIGURE_VALUE, own)
+                    figures.append(_invented_figure(span, label))
+                elif kind == "wrong_source":
+                    self._plant(kind, label, span, span, openings[other])
+                    claims.append(_claim(span, span, blocks[other][0]))
+                else:
+                    said = _drifted(kind, span, index)
+                    self._plant(kind, label, span, said, own)
+                    claims.append(_claim(said, said, label))
         return {"actors": [], "claims": claims, "figures": figures}
 
     def _summary(self, prompt: str) -> dict[str, Any]:
@@ -118,7 +122,7 @@ class Drift:
             return {"title": "Briefing", "bullets": []}
         fact_id, line = facts[0]
         text = line.split(": ", 1)[-1]
-        self._plant("invented_bullet", "", "", INVENTED_BULLET)
+        self._plant("invented_bullet", "", "", INVENTED_BULLET, "")
         return {
             "title": "Briefing",
             "bullets": [
@@ -126,6 +130,30 @@ class Drift:
                 {"text": INVENTED_BULLET, "facts": [fact_id]},
             ],
         }
+
+
+def _drifted(kind: str, span: str, index: int) -> str:
+    """The span as the answer gives it: as it is, with an inner word dropped (a different
+    one from span to span), or lower-cased in straight quote marks."""
+    if kind == "dropped_word":
+        words = span.split()
+        gone = 1 + index % (len(words) - 2)
+        return " ".join(words[:gone] + words[gone + 1 :])
+    if kind == "marks_case":
+        return '"' + span.lower() + '"'
+    return span
+
+
+def _invented_figure(span: str, label: str) -> dict[str, Any]:
+    return {
+        "subject": "people affected",
+        "value": INVENTED_FIGURE_VALUE,
+        "number": 9876,
+        "unit": None,
+        "qualifier": None,
+        "attributed_to": None,
+        "evidence": [{"source_id": label, "quote": span}],
+    }
 
 
 def _claim(text: str, quote: str, label: str) -> dict[str, Any]:
@@ -152,21 +180,46 @@ def _same(span: str, quote: str) -> bool:
     return fuzz.ratio(a, b) >= SAME_SPAN_RATIO
 
 
-def outcome(item: Planted, briefing: Briefing, texts: SourceTexts) -> bool:
-    """True when the briefing handled a planted item right: inventions never ship; real
-    quotes ship as verbatim spans, only under sources that hold them."""
+@dataclass(frozen=True)
+class Verdict:
+    """What became of one planted item in the briefing. For an invention, `shipped` says
+    whether it reached the briefing; for a real span, whether a quote of it did, and how."""
+
+    shipped: bool
+    verbatim: bool = False  # every shipped quote of it is a span of the source it cites
+    repaired: bool = False  # it shipped as the source's own words, not as the answer said
+    recited: bool = False  # it never shipped under the source the answer cited
+
+    def right(self, kind: str) -> bool:
+        """True when the item was handled right: inventions never ship; real quotes ship
+        as verbatim spans, only under sources that hold them."""
+        return not self.shipped if kind in INVENTIONS else self.verbatim
+
+
+def _invention_shipped(item: Planted, briefing: Briefing, evidence: list[Evidence]) -> bool:
+    if item.kind == "invented_quote":
+        return any(_same(item.said, e.quote) for e in evidence)
+    if item.kind == "invented_number":
+        return any(INVENTED_NUMBER_TEXT.split()[0] in claim.text for claim in briefing.claims)
+    if item.kind == "invented_figure":
+        return any(figure.value == INVENTED_FIGURE_VALUE for figure in briefing.figures)
+    return any(INVENTED_BULLET.split(" of ")[0] in text for text in briefing.summary)
+
+
+def judge(item: Planted, briefing: Briefing, texts: SourceTexts) -> Verdict:
+    """What became of `item` in `briefing`, judged against the story's source texts."""
     evidence = [e for claim in briefing.claims for e in claim.evidence]
     evidence += [e for figure in briefing.figures for e in figure.evidence]
-    if item.kind == "invented_quote":
-        return not any(_same(item.said, e.quote) for e in evidence)
-    if item.kind == "invented_number":
-        return not any("4,321" in claim.text for claim in briefing.claims)
-    if item.kind == "invented_figure":
-        return not any(figure.value == INVENTED_FIGURE_VALUE for figure in briefing.figures)
-    if item.kind == "invented_bullet":
-        return not any("87 percent" in text for text in briefing.summary)
+    if item.kind in INVENTIONS:
+        return Verdict(shipped=_invention_shipped(item, briefing, evidence))
     shipped = [e for e in evidence if _same(item.span, e.quote)]
-    return bool(shipped) and all(texts.quotes(e.source_id, e.quote) for e in shipped)
+    said = normalize_for_match(item.said)
+    return Verdict(
+        shipped=bool(shipped),
+        verbatim=bool(shipped) and all(texts.quotes(e.source_id, e.quote) for e in shipped),
+        repaired=any(normalize_for_match(e.quote) != said for e in shipped),
+        recited=bool(shipped) and not any(texts.quotes(e.source_id, item.cited) for e in shipped),
+    )
 
 
 def tally(items: list[Planted], briefing: Briefing, texts: SourceTexts) -> dict[str, list[int]]:
@@ -174,6 +227,6 @@ def tally(items: list[Planted], briefing: Briefing, texts: SourceTexts) -> dict[
     counts: dict[str, list[int]] = {}
     for item in items:
         row = counts.setdefault(item.kind, [0, 0])
-        row[0] += outcome(item, briefing, texts)
+        row[0] += judge(item, briefing, texts).right(item.kind)
         row[1] += 1
     return counts
