@@ -357,6 +357,12 @@ def engine_options(command: Callable[..., Any]) -> Callable[..., Any]:
             help=f"Max prompt tokens per call [default {DEFAULT_BUDGET}].",
         ),
         click.option(
+            "--context",
+            type=click.IntRange(min=1),
+            help="The server's context in tokens, for servers that do not say it (llama.cpp's "
+            "server, Ollama and vLLM do): packs and answers are sized to fit it.",
+        ),
+        click.option(
             "--concurrency",
             type=click.IntRange(min=1),
             help=f"Calls in flight at once [default {DEFAULT_CONCURRENCY}].",
@@ -420,6 +426,7 @@ def _options(**flags: Any) -> Options:
         model=flags["model"],
         base_url=flags["base_url"],
         budget=flags["budget"],
+        context=flags["context"],
         concurrency=flags["concurrency"],
         timeout=flags["timeout"],
         retry_budget=flags["retry_budget"],

@@ -29,6 +29,8 @@ class Options(BaseModel):
     base_url: str | None = None
     api_key: SecretStr | None = Field(default=None, repr=False)
     budget: int = Field(default=DEFAULT_BUDGET, gt=0)
+    # The server's context in tokens, when it cannot be read from the server itself.
+    context: int | None = Field(default=None, gt=0)
     concurrency: int = Field(default=DEFAULT_CONCURRENCY, gt=0)
     timeout: float = Field(default=DEFAULT_TIMEOUT_SECONDS, gt=0)
     retry_budget: float = Field(default=DEFAULT_RETRY_BUDGET_SECONDS, ge=0)

@@ -258,6 +258,9 @@ class _SharedLimit:
     def prompt_overhead(self) -> int:
         return self._engine.prompt_overhead()
 
+    def prompt_budget(self, requested: int) -> int:
+        return self._engine.prompt_budget(requested)
+
     def estimate(self, packs: list[Pack]) -> Usage:
         return self._engine.estimate(packs)
 

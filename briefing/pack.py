@@ -182,3 +182,39 @@ def make_packs(passages: list[Passage], capacity: int, count: TokenCounter) -> l
         )
         for group in _trie_packs(units, capacity)
     ]
+
+
+def halves(pack: Pack) -> list[Pack]:
+    """`pack` cut in two of about equal text, between paragraphs (or, for a pack of one
+    paragraph, between sentences): for a pack too long for the model's context. Empty when
+    the pack is a single sentence, which cannot be cut."""
+    pieces = [(block.source_ids, text) for block in pack.blocks for text in block.paragraphs]
+    if len(pieces) == 1:
+        source_ids, text = pieces[0]
+        pieces = [(source_ids, sentence) for sentence in split_sentences(text)]
+    if len(pieces) < 2:
+        return []
+    sizes = [len(text) for _, text in pieces]
+    total = sum(sizes)
+    running = 0
+    cut = 1
+    for index, size in enumerate(sizes[:-1], 1):
+        # Cut after the piece that brings the first half nearest to half of the text.
+        if abs(total - 2 * (running + size)) > abs(total - 2 * running) and running:
+            break
+        running += size
+        cut = index
+    return [_pack_of(part, pack.tokens, total) for part in (pieces[:cut], pieces[cut:])]
+
+
+def _pack_of(pieces: list[tuple[list[str], str]], tokens: int, characters: int) -> Pack:
+    """A pack of consecutive paragraphs, each with its sources; its tokens estimated as its
+    share of the characters of a pack of `tokens` tokens."""
+    blocks: list[Block] = []
+    for source_ids, text in pieces:
+        if blocks and blocks[-1].source_ids == source_ids:
+            blocks[-1].paragraphs.append(text)
+        else:
+            blocks.append(Block(source_ids=list(source_ids), paragraphs=[text]))
+    share = sum(len(text) for _, text in pieces) / max(1, characters)
+    return Pack(blocks=blocks, tokens=max(1, round(tokens * share)))

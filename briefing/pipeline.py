@@ -23,6 +23,7 @@ from briefing.dedup import Passage, dedup
 from briefing.engines import (
     Engine,
     ExtractionFailed,
+    PackTooLong,
     SummaryInput,
     Usage,
     extract_by_batch,
@@ -32,7 +33,7 @@ from briefing.errors import BriefingError, NothingUsable
 from briefing.facts import Fact, assign_ids, with_fact_sources
 from briefing.ingest import FetchOptions, Paths, Selection, load
 from briefing.memory import cycle_collector_paused
-from briefing.pack import Pack, make_packs
+from briefing.pack import Pack, halves, make_packs
 from briefing.reconcile import reconcile
 from briefing.schema import Article, Briefing, Extraction, Skipped, Stats, Summary
 from briefing.summary import summarize_story
@@ -118,11 +119,13 @@ def prepare(
     """Dedup and pack clean articles for `engine` under the options' token budget."""
     if not articles:
         raise NothingUsable(skipped)
-    capacity = options.budget - engine.prompt_overhead()
+    budget = engine.prompt_budget(options.budget)
+    capacity = budget - engine.prompt_overhead()
     if capacity <= 0:
+        limit = f"--budget {options.budget}" if budget == options.budget else "the model's context"
         raise BriefingError(
-            f"--budget {options.budget} leaves no room for article text: the instructions alone "
-            f"take {engine.prompt_overhead()} tokens. Raise --budget."
+            f"{limit} leaves no room for article text: the instructions alone take "
+            f"{engine.prompt_overhead()} tokens. Raise --budget, or use a larger context."
         )
     passages = dedup(articles)
     count = functools.partial(count_tokens, model=engine.model)
@@ -152,22 +155,36 @@ def prepare(
 
 async def _extract_one(
     engine: Engine, pack: Pack, limit: asyncio.Semaphore, reporter: Reporter | None
-) -> PackResult:
+) -> list[PackResult]:
+    results = await _extract_fitting(engine, pack, limit)
+    if reporter:
+        reporter.pack_done()
+    return results
+
+
+async def _extract_fitting(
+    engine: Engine, pack: Pack, limit: asyncio.Semaphore
+) -> list[PackResult]:
+    """The pack's result; or, when it is too long for the model's context, the results of
+    its halves (each split again while it does not fit)."""
     async with limit:
         try:
             extraction, usage = await engine.extract(pack)
-            result = PackResult(pack=pack, extraction=extraction, error=None, usage=usage)
+            return [PackResult(pack=pack, extraction=extraction, error=None, usage=usage)]
         except ExtractionFailed as failure:
-            log.warning("a pack of %d sources failed: %s", len(pack.source_ids), failure)
-            result = PackResult(
-                pack=pack,
-                extraction=None,
-                error=str(failure),
-                usage=failure.usage + Usage(failed_calls=1),
-            )
-    if reporter:
-        reporter.pack_done()
-    return result
+            parts = halves(pack) if isinstance(failure, PackTooLong) else []
+            spent, problem = failure.usage, failure
+    if not parts:
+        log.warning("a pack of %d sources failed: %s", len(pack.source_ids), problem)
+        failed = spent + Usage(failed_calls=1)
+        return [PackResult(pack=pack, extraction=None, error=str(problem), usage=failed)]
+    log.info(
+        "a pack of %d sources is too long (%s); splitting it in two", len(pack.source_ids), problem
+    )
+    halves_done = await asyncio.gather(*(_extract_fitting(engine, part, limit) for part in parts))
+    results = [result for done in halves_done for result in done]
+    results[0].usage += spent
+    return results
 
 
 async def extract_all(
@@ -177,7 +194,8 @@ async def extract_all(
     if reporter:
         reporter.packs_planned(len(packs))
     limit = asyncio.Semaphore(concurrency)
-    return list(await asyncio.gather(*(_extract_one(engine, p, limit, reporter) for p in packs)))
+    done = await asyncio.gather(*(_extract_one(engine, p, limit, reporter) for p in packs))
+    return [result for results in done for result in results]
 
 
 def _uncovered(prepared: Prepared, results: list[PackResult]) -> list[Skipped]:

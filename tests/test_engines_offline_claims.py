@@ -294,3 +294,57 @@ def test_a_place_does_not_speak_and_a_time_word_is_not_part_of_the_speaker():
         "NATO today criticised Russia for its reckless nuclear rhetoric."
     )
     assert {c.speaker for c in extraction.claims} == {"NATO"}
+
+
+def test_a_capitalised_group_noun_opening_the_sentence_speaks_as_a_description():
+    (claim,) = extraction_of("Aides said the mayor would speak about the budget on Monday.").claims
+    assert claim.speaker == "Aides"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "speaker"),
+    [
+        ("Exports fell by a third last year, according to exit polls.", "exit polls"),
+        (
+            "Emissions fell by a tenth, according to the average of polls compiled by Ostend Data.",
+            "Ostend Data",
+        ),
+    ],
+)
+def test_according_to_any_source_names_it_or_its_body(sentence, speaker):
+    (claim,) = extraction_of(sentence).claims
+    assert claim.speaker == speaker
+
+
+def test_he_never_stands_for_a_capitalised_phrase_that_is_not_shown_to_be_a_person():
+    text = (
+        "Carl Dunn, the mayor, spoke on Monday.\n\n"
+        "Ostend Pharmaceutical International lost money, and Ostend shares fell, and he said the "
+        "fall was overdone."
+    )
+    assert claim_with(extraction_of(text), "fall was overdone").speaker == "Carl Dunn"
+
+
+def test_a_progressive_verb_is_an_attribution_not_a_passive():
+    text = "Tom Reyes, the treasurer, is telling voters in Ostend that the port will reopen."
+    assert claim_with(extraction_of(text), "port will reopen").speaker == "Tom Reyes"
+
+
+def test_but_told_shares_the_subject_of_its_sentence():
+    text = (
+        "Lena Wirth, the port chief, did not name her rivals, but told her staff that the "
+        "harbour would stay open."
+    )
+    assert claim_with(extraction_of(text), "harbour would stay open").speaker == "Lena Wirth"
+
+
+@pytest.mark.parametrize(
+    "second",
+    [
+        "She sharpened her criticism on Tuesday, telling reporters that the plan was a fraud.",
+        "The Ostend mayor sharpened her criticism, saying that the plan was a fraud.",
+    ],
+)
+def test_a_participle_after_a_pronoun_or_description_speaks_for_the_person_before(second):
+    text = f"Lena Wirth, the mayor, spoke on Monday.\n\n{second}"
+    assert claim_with(extraction_of(text), "plan was a fraud").speaker == "Lena Wirth"

@@ -576,15 +576,9 @@ def test_a_missing_key_stops_a_run_before_any_work_but_not_a_dry_run():
             error_reply(429, "You exceeded your current quota", code="insufficient_quota"),
             "quota is used up",
         ),
-        (
-            error_reply(
-                400, "maximum context length is 8192 tokens", code="context_length_exceeded"
-            ),
-            "lower --budget",
-        ),
         (error_reply(400, "Invalid schema for response_format"), "try --schema-mode json"),
     ],
-    ids=["401", "404", "403", "quota", "context", "400"],
+    ids=["401", "404", "403", "quota", "400"],
 )
 def test_errors_the_user_must_fix_stop_the_run_with_one_line(reply, message):
     secret = "sk-proj-abcdSECRETSECRETwxyz"

@@ -8,6 +8,7 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -346,9 +347,9 @@ def test_a_crash_while_storing_a_day_leaves_the_store_as_it_was(tmp_path):
         ]
 
 
-# A run that stores its day and is killed half-way: it replaces the stored 2024-05-14 and,
-# inside the transaction, says so and waits on its stdin until it is killed.
-KILLED_RUN = """
+# A run storing its day (replacing 2024-05-14) that stalls half-way: inside the transaction
+# it says so and waits for a line on its stdin (or to be killed).
+STALLING_RUN = """
 import sys
 from pathlib import Path
 from briefing.history import History, Snapshot
@@ -362,10 +363,11 @@ class Stalling(Snapshot):
 kept = dict(day="2024-05-14", actors=[], claims=[], figures=[], sources=[], outlets=[])
 with History.open(Path(sys.argv[1])) as store:
     store.save_day("2024-05-14", [
-        (Snapshot(id="b", title="Half", **kept), None),
-        (Stalling(id="c", title="Never stored", **kept), None),
+        (Snapshot(id="b", title="First", **kept), None),
+        (Stalling(id="c", title="Second", **kept), None),
     ])
 """
+STALLING = [sys.executable, "-c", STALLING_RUN]
 
 
 def test_a_run_killed_while_storing_its_day_leaves_the_store_as_it_was(tmp_path):
@@ -373,7 +375,7 @@ def test_a_run_killed_while_storing_its_day_leaves_the_store_as_it_was(tmp_path)
     with History.open(path) as store:
         store.save_day("2024-05-14", [(snapshot_of("a", "Before"), None)])
     with subprocess.Popen(
-        [sys.executable, "-c", KILLED_RUN, str(path)], stdin=subprocess.PIPE, stdout=subprocess.PIPE
+        [*STALLING, str(path)], stdin=subprocess.PIPE, stdout=subprocess.PIPE
     ) as child:
         assert child.stdout is not None
         assert child.stdout.readline() == b"writing\n"  # the day is half written
@@ -381,6 +383,40 @@ def test_a_run_killed_while_storing_its_day_leaves_the_store_as_it_was(tmp_path)
     with History.open(path) as store:
         assert [(day.day, [s.title for s in day.stories]) for day in store.listing()] == [
             ("2024-05-14", ["Before"])
+        ]
+
+
+def test_a_second_run_waits_for_the_first_to_store_its_day(tmp_path):
+    path = tmp_path / "h.sqlite3"
+    History.open(path).close()
+    stored: list[str] = []
+
+    def patient_run() -> None:
+        with History.open(path) as store:
+            store.save_day("2024-05-15", [(snapshot_of("d", "Patient"), None)])
+            stored.append("2024-05-15")
+
+    with subprocess.Popen(
+        [*STALLING, str(path)], stdin=subprocess.PIPE, stdout=subprocess.PIPE
+    ) as first:
+        assert first.stdin is not None and first.stdout is not None
+        assert first.stdout.readline() == b"writing\n"  # the first run holds the store
+        with (
+            History.open(path, busy_seconds=0.05) as hasty,
+            pytest.raises(HistoryError, match="locked by another briefing run"),
+        ):
+            hasty.save_day("2024-05-15", [(snapshot_of("d", "Hasty"), None)])
+        second = threading.Thread(target=patient_run)
+        second.start()
+        first.stdin.write(b"go on\n")
+        first.stdin.flush()
+        assert first.wait() == 0
+    second.join()
+    assert stored == ["2024-05-15"]
+    with History.open(path) as store:
+        assert [(day.day, [s.title for s in day.stories]) for day in store.listing()] == [
+            ("2024-05-14", ["First", "Second"]),
+            ("2024-05-15", ["Patient"]),
         ]
 
 

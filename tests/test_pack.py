@@ -1,5 +1,5 @@
 from briefing.dedup import Passage
-from briefing.pack import BLOCK_OVERHEAD_TOKENS, make_packs
+from briefing.pack import BLOCK_OVERHEAD_TOKENS, Block, Pack, halves, make_packs
 from briefing.pack import _split_long as split_long
 from briefing.text import split_sentences
 
@@ -125,3 +125,28 @@ def test_pieces_fit_under_the_models_own_token_counts():
     pieces = split_long(text, 120, count_tokens)
     assert all(count_tokens(piece) <= 120 for piece in pieces)
     assert "".join(pieces).replace(" ", "") == text.replace(" ", "")  # in order, nothing lost
+
+
+def test_halves_cut_a_pack_between_paragraphs_into_about_equal_text():
+    pack = Pack(
+        blocks=[
+            Block(source_ids=["a"], paragraphs=["x" * 100, "y" * 50, "z" * 60]),
+            Block(source_ids=["b", "a"], paragraphs=["w" * 200]),
+        ],
+        tokens=100,
+    )
+    first, second = halves(pack)
+    assert first.blocks == [Block(source_ids=["a"], paragraphs=["x" * 100, "y" * 50, "z" * 60])]
+    assert second.blocks == [Block(source_ids=["b", "a"], paragraphs=["w" * 200])]
+    assert first.tokens + second.tokens == 100
+
+
+def test_halves_cut_a_single_paragraph_between_sentences_and_give_up_on_one_sentence():
+    one = Pack(
+        blocks=[Block(source_ids=["a"], paragraphs=["First one. Second one here."])], tokens=8
+    )
+    assert [b.paragraphs for part in halves(one) for b in part.blocks] == [
+        ["First one."],
+        ["Second one here."],
+    ]
+    assert halves(Pack(blocks=[Block(source_ids=["a"], paragraphs=["Alone."])], tokens=2)) == []

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from briefing.config import Options
-from briefing.engines.base import Engine, ExtractionFailed, SummaryInput, Usage
+from briefing.engines.base import Engine, ExtractionFailed, PackTooLong, SummaryInput, Usage
 from briefing.engines.batch import BatchOutcome
 from briefing.errors import BriefingError
 from briefing.pack import Pack
@@ -11,6 +11,7 @@ from briefing.pack import Pack
 __all__ = [
     "Engine",
     "ExtractionFailed",
+    "PackTooLong",
     "SummaryInput",
     "Usage",
     "batch_status",

@@ -11,7 +11,7 @@ from briefing.dedup import Passage
 from briefing.pack import Pack
 from briefing.schema import Actor, Claim, Dispute, Extraction, Figure, Summary, Usage
 
-__all__ = ["Engine", "ExtractionFailed", "SummaryInput", "Usage"]
+__all__ = ["Engine", "ExtractionFailed", "PackTooLong", "SummaryInput", "Usage"]
 
 
 class SummaryInput(BaseModel):
@@ -34,6 +34,10 @@ class ExtractionFailed(Exception):
         self.usage = usage or Usage()
 
 
+class PackTooLong(ExtractionFailed):
+    """A pack whose prompt does not fit the model's context: it must be split to be read."""
+
+
 class Engine(Protocol):
     """Turns packs into extractions and a reconciled story into a summary."""
 
@@ -53,6 +57,11 @@ class Engine(Protocol):
 
     def prompt_overhead(self) -> int:
         """Tokens each extraction call spends before the pack text (instructions, schema)."""
+        ...
+
+    def prompt_budget(self, requested: int) -> int:
+        """The most prompt tokens one extraction call may take: `requested` (--budget), or
+        less when the model's context leaves less room beside its answer."""
         ...
 
     def estimate(self, packs: list[Pack]) -> Usage:

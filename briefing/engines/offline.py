@@ -37,6 +37,10 @@ class OfflineEngine:
         """No prompt: nothing is spent before the pack text."""
         return 0
 
+    def prompt_budget(self, requested: int) -> int:
+        """No model context to fit: the budget asked for."""
+        return requested
+
     def estimate(self, packs: list[Pack]) -> Usage:
         """Extraction by rule costs nothing."""
         return Usage()

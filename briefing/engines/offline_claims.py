@@ -37,6 +37,7 @@ _ACCORDING_TO = re.compile(r"\baccording\s+to\b", re.IGNORECASE)
 _GAP = re.compile(
     r"(?:,?\s+(?:also|later|then|again|previously|earlier|further|separately|repeatedly"
     r"|publicly|directly|reportedly|recently|once|has|have|had|would|will|has\s+also"
+    r"|is|are|was|were"
     r"|himself|herself|itself|(?:on|last|this|late|early)\s+[A-Z]\w+|(?:on|in)\s+[A-Z]\w+"
     r"|(?!(?:famil|assembl|all|rall|suppl|monopol|anomal|bell|bull|jell|homil)y\b)[a-z]{2,}ly"
     r"|today|yesterday|tonight|now"
@@ -152,6 +153,8 @@ _VERB = _compile_verbs()
 _WORD_BEFORE = re.compile(r"(\w+)\s*$")
 _CLOSING_MARK = re.compile(r"[”\"]")
 _OPENING_PRONOUN = re.compile(r"^\s*(He|She|They)\b")
+_OPENING_DESCRIPTION = re.compile(r"^\s*The\s+(?:[a-zA-Z'’-]+\s+){0,3}?[a-z]+(?=\s)")
+_COORDINATED = re.compile(r"(?:\band|,\s*but|\bbut)$")
 
 
 def _verbs(sentence: Sentence, quoted_until: int = 0) -> list[_Verb]:
@@ -164,7 +167,8 @@ def _verbs(sentence: Sentence, quoted_until: int = 0) -> list[_Verb]:
         if sentence.in_quote(match.start()):
             continue
         before = _WORD_BEFORE.search(text, max(0, match.start() - 20), match.start())
-        if before and before.group(1).lower() in _PASSIVE | _DETERMINERS:
+        passive = before and before.group(1).lower() in _PASSIVE and not _progressive(match)
+        if passive or (before and before.group(1).lower() in _DETERMINERS):
             continue
         word = match.group(0)
         found.append(_Verb(match.start(), match.end(), word, verbs[word]))
@@ -172,6 +176,11 @@ def _verbs(sentence: Sentence, quoted_until: int = 0) -> list[_Verb]:
         if not sentence.in_quote(match.start()):
             found.append(_Verb(match.start(), match.end(), "said", frozenset({"say"})))
     return sorted(found, key=lambda verb: verb.start)
+
+
+def _progressive(match: re.Match[str]) -> bool:
+    """ "is telling": a progressive, not a passive like "was told"."""
+    return match.group(0).endswith("ing")
 
 
 def _speaker_before(
@@ -299,6 +308,7 @@ def _joint_speakers(left: str, last: Mention, mentions: list[Mention]) -> list[M
 
 
 _CLAUSE_OPENING_WORDS = 3
+_NEXT_WORD = re.compile(r"\s+([a-z]+)\b")
 
 
 def _participle_subject(left: str, mentions: list[Mention]) -> Mention | None:
@@ -313,6 +323,9 @@ def _participle_subject(left: str, mentions: list[Mention]) -> Mention | None:
             return None
         if left[mention.end : mention.end + 2] in {"'s", "’s"}:
             return None
+        following = _NEXT_WORD.match(left, mention.end)
+        if following and following.group(1) in lexicon().roles:
+            return None  # "The Florida senator …": the name only says which senator
         return mention
     return None
 
@@ -533,6 +546,10 @@ def _subject_phrase(left: str) -> tuple[str, int] | None:
     return phrase, len(left.rstrip()) - len(" ".join(words))
 
 
+_SOURCE_PHRASE = re.compile(
+    r"\s+((?:(?:the|a|an|his|her|its|their)\s+)?[\w'’-]+(?:[ ](?![“”\"])[^\s,.;:“”\"]+){0,14})"
+    r"(?=\s*(?:[,.;:]|$))"
+)
 _GROUP_AFTER = re.compile(r"\s+(?:(?:the|a|an)\s+)?((?:[\w.'’-]+\s+){0,3}[\w'’-]+)\s*(?=[,.;]|$)")
 
 
@@ -678,11 +695,16 @@ class ClaimFinder:
         self.unnamed: set[str] = set()  # speakers that are descriptions or several actors
         self.people: set[str] = set()  # keys of the people named so far
         self.genders: dict[str, Gender | None] = {}
+        # People the text shows to be people (a role, a title, an age, or they speak), whom
+        # "he" and "she" may stand for; a capitalised phrase read as a name may not be one.
+        self.evidenced: set[str] = set()
         honorifics = lexicon().honorifics
         for mention in mentions:
             title = mention.tokens[0].rstrip(".") if mention.tokens else ""
             if mention.kind == "person" and title in honorifics and title_gender(title):
                 self.genders.setdefault(mention.key, title_gender(title))
+            if mention.kind == "person" and (mention.role or mention.evidence):
+                self.evidenced.add(mention.key)
 
     def attributions(self) -> list[Attribution]:
         """Every attributed statement in the document, in order. A quotation that runs on
@@ -765,6 +787,20 @@ class ClaimFinder:
             return not _CLOSING_MARK.search(sentence.view)
         return quote_left_open(sentence.view[carried_end:])
 
+    def _unnamed_subject(
+        self, index: int, sentence: Sentence, mentions: list[Mention]
+    ) -> str | None:
+        """Who a sentence opening with "He", "She" or a description ("The Florida senator")
+        is about, for a verb further on that shares its subject."""
+        pronoun = _OPENING_PRONOUN.match(sentence.view)
+        if pronoun is not None:
+            return self._pronoun(index, mentions, pronoun.end(), pronoun.group(1).lower())
+        opening = _OPENING_DESCRIPTION.match(sentence.view)
+        if opening is None:
+            return None
+        described = self._described_person(opening.group(0), index)
+        return described[0] if described else None
+
     def _note_colon(self, index: int, sentence: Sentence, speaker: str | None) -> None:
         """A sentence that ends on a colon after its speaker introduces what follows."""
         if speaker is not None and sentence.view.rstrip().endswith(":"):
@@ -786,6 +822,7 @@ class ClaimFinder:
     def _found(self, index: int, sentence: Sentence, speaker: str, text: str) -> Attribution:
         self.context.last_speaker = speaker
         self.context.last_speaker_index = index
+        self.evidenced.add(speaker)
         self.context.last_was_quotation = bool(sentence.quotes) and text in _quoted_text(sentence)
         return Attribution(sentence, index, speaker, text, named=speaker not in self.unnamed)
 
@@ -800,7 +837,7 @@ class ClaimFinder:
             if participle is not None:
                 confirm_speaker(participle)
             if participle is None or not participle.confirmed:
-                return None, verb.start, False
+                return self._unnamed_subject(index, sentence, mentions), verb.start, False
             return self._named([participle]), participle.start, False
         found, pronoun, start = _speaker_before(sentence, verb, mentions)
         for mention in found:
@@ -809,6 +846,8 @@ class ClaimFinder:
             return self._named(found), found[0].start, False
         if pronoun:
             return self._pronoun(index, mentions, verb.start, pronoun), start, False
+        if found:
+            start = found[-1].end  # "Aides said": a capitalised noun, read as a description
         left = sentence.view[: _core_end(sentence.view[:start], mentions, anchored=False)]
         left = left.rstrip()
         if "noun" in verb.tags and not _DEFINITE_NOUN.search(left):
@@ -819,10 +858,14 @@ class ClaimFinder:
                 confirm_speaker(after)
                 if after.confirmed:
                     return self._named([after]), verb.start, True
-        subject = _sentence_subject(mentions)
-        if subject is not None and subject.confirmed and re.search(r"\band$", left):
-            # "Lavrov spoke to the media … and said"
-            return self._named([subject]), subject.start, False
+        if _COORDINATED.search(left):
+            # "Lavrov spoke to the media … and said", "She did not name him, but told …"
+            subject = _sentence_subject(mentions)
+            if subject is not None and subject.confirmed:
+                return self._named([subject]), subject.start, False
+            opener = self._unnamed_subject(index, sentence, mentions)
+            if opener is not None:
+                return opener, 0, False
         owner = _document_owner(left, mentions)
         if owner is not None:
             return self._named([owner]), owner.start, False
@@ -927,10 +970,16 @@ class ClaimFinder:
         def fits(key: str | None) -> bool:
             return key is not None and key in self.people and compatible(gender, self._gender(key))
 
+        def human(key: str) -> bool:
+            return key in self.evidenced or self._gender(key) is not None
+
         here = [
             m
             for m in mentions
-            if m.kind == "person" and m.end <= position and not m.sentence.in_quote(m.start)
+            if m.kind == "person"
+            and m.end <= position
+            and not m.sentence.in_quote(m.start)
+            and human(m.key)
         ]
         for mention in reversed(here):
             if compatible(gender, self._gender(mention.key)):
@@ -943,7 +992,7 @@ class ClaimFinder:
         for key, seen in reversed(context.people):
             if index - seen > _PRONOUN_REACH:
                 break
-            if fits(key):
+            if fits(key) and human(key):
                 return key
         return None
 
@@ -979,6 +1028,23 @@ class ClaimFinder:
             return None
         return self._found(index, sentence, speaker, text)
 
+    def _source_phrase(
+        self, sentence: Sentence, mentions: list[Mention], start: int
+    ) -> tuple[str, int] | None:
+        """ "according to a study by economists at Duke University", "according to exit
+        polls": the body named in the source, else the source itself as a description."""
+        phrase = _SOURCE_PHRASE.match(sentence.view, start)
+        if phrase is None or sentence.in_quote(phrase.start(1)):
+            return None
+        inside = [m for m in mentions if phrase.start(1) <= m.start and m.end <= phrase.end(1)]
+        for mention in inside:
+            confirm_speaker(mention)
+        named = [m for m in inside if m.confirmed]
+        if named:
+            return self._named(named[-1:]), phrase.end(1)
+        self.unnamed.add(phrase.group(1))
+        return phrase.group(1), phrase.end(1)
+
     def _according_to(
         self, index: int, sentence: Sentence, mentions: list[Mention]
     ) -> Attribution | None:
@@ -997,7 +1063,12 @@ class ClaimFinder:
             ),
             None,
         )
-        speaker = (source.key, source.end) if source else _group_after(sentence.view, match.end())
+        speaker = (
+            (source.key, source.end)
+            if source
+            else _group_after(sentence.view, match.end())
+            or self._source_phrase(sentence, mentions, match.end())
+        )
         if speaker is None:
             return None
         clause_start = sentence.view.rfind(",", 0, match.start())

@@ -18,12 +18,15 @@ summary is one more small call, written from the reconciled facts, and cached th
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import functools
+import json
 import logging
 import math
 import re
-from collections.abc import AsyncIterator
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any, TypeVar
 
 import httpx2
@@ -37,7 +40,7 @@ from pydantic import BaseModel, ValidationError
 from briefing.cache import ResponseCache, cache_key
 from briefing.config import Options
 from briefing.engines import batch
-from briefing.engines.base import ExtractionFailed, SummaryInput, Usage
+from briefing.engines.base import ExtractionFailed, PackTooLong, SummaryInput, Usage
 from briefing.engines.pricing import cost_usd
 from briefing.engines.prompting import (
     PROMPT_VERSION,
@@ -53,8 +56,15 @@ from briefing.engines.prompting import (
     summary_messages,
 )
 from briefing.engines.rebuild import completed
-from briefing.engines.replay import cassette, is_cassette_miss
-from briefing.engines.retry import OutOfBudget, RetryPolicy, Transient, retry_after_seconds
+from briefing.engines.replay import COMPLETE, cassette, is_cassette_miss, note, recorded_notes
+from briefing.engines.retry import (
+    NOTICE_AFTER_SECONDS,
+    OutOfBudget,
+    RetryPolicy,
+    Transient,
+    retry_after_seconds,
+)
+from briefing.engines.servers import ServerFacts, is_openai, probe
 from briefing.errors import BriefingError
 from briefing.pack import Pack
 from briefing.schema import Bullet, Evidence, Extraction, Summary
@@ -77,11 +87,12 @@ REPLAY_KEY = "replay-needs-no-key"
 LOCAL_SERVER_KEY = "local-server-needs-no-key"
 
 # --dry-run rules for what cannot be counted before calling, calibrated on the wonsan
-# example: an extraction answer (JSON repeating names and short quotes, plus low-effort
-# reasoning) runs to about 1.25 times its pack's text; the summary reads a digest of the
+# example: an extraction answer (JSON repeating names and short quotes, without what code
+# rebuilds, plus low-effort reasoning) runs to about 1.16 times its pack's text (2,863
+# completion tokens for 2,460 of text in the cassette); the summary reads a digest of the
 # reconciled facts of about a sixth of the article text (capped, as the digest is) and
 # answers in about 450 tokens, reasoning included.
-EXTRACT_COMPLETION_RATIO = 1.25
+EXTRACT_COMPLETION_RATIO = 1.16
 SUMMARY_FACTS_RATIO = 0.16
 SUMMARY_FACTS_MAX_TOKENS = 1_200
 SUMMARY_COMPLETION_TOKENS = 450
@@ -90,6 +101,22 @@ _REASONING_MODEL = re.compile(r"^(o\d|gpt-5)(?!.*-chat)")
 _KEY_LIKE = re.compile(r"sk-[A-Za-z0-9_*\-]{4,}")
 _CODE_FENCE = re.compile(r"^\s*```(?:json)?\s*\n(.*?)\n?```\s*$", re.DOTALL)
 _FATAL_BAD_REQUEST_HINT = "if the server lacks strict structured outputs, try --schema-mode json"
+
+# Local servers count tokens with the model's own tokenizer, not tiktoken: keep this share
+# of their context free so a prompt tiktoken counts as fitting fits theirs too.
+TOKENIZER_MARGIN = 0.1
+# Room always left for an answer, even when the prompt fills most of the context.
+MIN_ANSWER_TOKENS = 256
+# A local server that did not answer within --timeout is tried once more, not for minutes.
+LOCAL_TIMEOUT_RETRIES = 1
+_SCHEMA_NAMED = re.compile(r"response_format|json_schema")
+_CONTEXT_OVERFLOW = re.compile(
+    r"context_length_exceeded|exceed_context_size|maximum context length"
+    r"|exceeds? (?:the )?(?:available )?context"
+    r"|context (?:window|size|length) (?:of|is )?\d*\s*exceeded",
+    re.IGNORECASE,
+)
+_CONTEXT_NAMED = re.compile(r"(?:maximum context length is|context window of|\"n_ctx\":)\s*(\d+)")
 
 Answer = TypeVar("Answer", bound=BaseModel)
 
@@ -213,6 +240,10 @@ class OpenAIEngine:
         self._summary_format = compact_response_model(Summary)
         self._client: AsyncOpenAI | None = None
         self._cache: ResponseCache | None = None
+        self._facts: ServerFacts | None = None
+        self._first_answer = asyncio.Lock()
+        self._slots: asyncio.Semaphore | None = None
+        self._failures = 0
         if not options.dry_run:
             self._api_key()  # a missing key stops the run before any work is done
 
@@ -229,10 +260,17 @@ class OpenAIEngine:
                 self._timeout, connect=min(self._timeout, CONNECT_TIMEOUT_SECONDS)
             ),
         )
+        server = self.server()
         with cassette(self.options.record, self.options.replay):
+            if self.options.record:
+                note(server=server.model_dump(), outcome="interrupted")
             self._client, self._cache = client, self._open_cache()
+            self._first_answer, self._failures = asyncio.Lock(), 0
+            self._slots = asyncio.Semaphore(server.slots) if server.slots else None
             try:
                 yield self
+                if self.options.record:
+                    note(outcome=f"{self._failures} failed calls" if self._failures else COMPLETE)
             finally:
                 await client.close()
                 if self._cache is not None:
@@ -257,22 +295,120 @@ class OpenAIEngine:
     def _secret(self) -> str | None:
         return self.options.api_key.get_secret_value() if self.options.api_key else None
 
+    # -- the server ------------------------------------------------------------------------
+
+    def server(self) -> ServerFacts:
+        """What the server is and can do (`briefing.engines.servers`): as recorded when
+        replaying, else probed once per base URL and model and remembered in the cache."""
+        if self._facts is None:
+            self._facts = self._find_facts()
+        return self._facts
+
+    def _find_facts(self) -> ServerFacts:
+        if self.options.replay:
+            recorded = recorded_notes(self.options.replay).get("server")
+            return ServerFacts.model_validate(recorded) if recorded else _OPENAI_FACTS
+        if is_openai(self.options.base_url):
+            return _OPENAI_FACTS
+        with self._facts_store() as store:
+            stored = store.get(self._facts_key()) if store else None
+            if stored is not None:
+                return ServerFacts.model_validate_json(stored)
+            facts = probe(self.options.base_url or DEFAULT_BASE_URL, self.model)
+            if store:
+                store.put(self._facts_key(), facts.model_dump_json())
+            return facts
+
+    @contextlib.contextmanager
+    def _facts_store(self) -> Any:
+        """The response cache, for the server's facts (None with --no-cache or a replay)."""
+        store = self._cache or self._open_cache()
+        try:
+            yield store
+        finally:
+            if store is not None and store is not self._cache:
+                store.close()
+
+    def _facts_key(self) -> str:
+        return cache_key({"kind": "server", "base_url": self.options.base_url, "model": self.model})
+
+    def _schema_taken(self) -> None:
+        """The server answered a strict schema: remember it if that was not known yet."""
+        if self.server().json_schema is None:
+            self._remember(self.server().model_copy(update={"json_schema": True}))
+
+    def _schema_refused(self, why: str) -> None:
+        """The server refused strict schemas: say so once, and use JSON mode from now on."""
+        log.warning(
+            "%s does not take strict JSON schemas (%s); using JSON mode with the schema in the "
+            "prompt from now on (remembered for this server)",
+            self._where(),
+            why,
+        )
+        self._remember(self.server().model_copy(update={"json_schema": False}))
+
+    def _remember(self, facts: ServerFacts) -> None:
+        """Use `facts` for the rest of the run and, through the cache, the next runs."""
+        self._facts = facts
+        if self.options.replay is None:
+            with self._facts_store() as store:
+                if store is not None:
+                    store.put(self._facts_key(), facts.model_dump_json())
+
+    def _schema_mode(self) -> str:
+        """strict unless --schema-mode json or the server refused strict schemas."""
+        if self.options.schema_mode == "json" or self.server().json_schema is False:
+            return "json"
+        return "strict"
+
+    def _schema_settled(self) -> bool:
+        return self.options.schema_mode == "json" or self.server().json_schema is not None
+
+    def _context(self) -> int | None:
+        """The server's context in tokens: --context, else as the server says, else unknown."""
+        return self.options.context or self.server().context
+
+    def _usable(self, context: int) -> int:
+        return context - math.ceil(context * TOKENIZER_MARGIN)
+
     # -- planning --------------------------------------------------------------------------
 
-    def _schema_prompt(self, model: type[BaseModel]) -> str | None:
+    def _schema_prompt(self, model: type[BaseModel], mode: str | None = None) -> str | None:
         """The schema text that goes in the system prompt: only in JSON mode."""
-        return schema_text(model) if self.options.schema_mode == "json" else None
+        return schema_text(model) if (mode or self._schema_mode()) == "json" else None
 
-    def _schema_tokens(self, model: type[BaseModel]) -> int:
-        if self.options.schema_mode == "json":
+    def _schema_tokens(self, model: type[BaseModel], mode: str | None = None) -> int:
+        if (mode or self._schema_mode()) == "json":
             return 0  # it is part of the system prompt, counted with the messages
         return billed_schema_tokens(strict_schema(model), self.model)
 
     def prompt_overhead(self) -> int:
-        """Tokens each extraction call spends besides the pack text (instructions, schema, key)."""
+        """Tokens each extraction call spends besides the pack text (instructions, schema, key).
+
+        Against a server that may turn out to refuse strict schemas, the larger of the two
+        modes' overheads, so the packs are the same before and after it is found out (and
+        their cached answers are found again).
+        """
         empty = Pack(blocks=[], tokens=0)
-        messages = extract_prompt(empty, self._schema_prompt(self._extraction_format)).messages
-        return message_tokens(messages, self.model) + self._schema_tokens(self._extraction_format)
+        may_change = self.options.schema_mode == "strict" and self.server().dialect != "openai"
+        modes = ["strict", "json"] if may_change else [self._schema_mode()]
+        return max(
+            message_tokens(
+                extract_prompt(empty, self._schema_prompt(self._extraction_format, mode)).messages,
+                self.model,
+            )
+            + self._schema_tokens(self._extraction_format, mode)
+            for mode in modes
+        )
+
+    def prompt_budget(self, requested: int) -> int:
+        """`requested`, or less when the server's context is known: the pack text then gets
+        at most half of what the instructions leave, the answer the other half."""
+        context = self._context()
+        if context is None:
+            return requested
+        overhead = self.prompt_overhead()
+        return min(requested, overhead + max(0, self._usable(context) - overhead) // 2)
 
     def static_prefix_tokens(self) -> int:
         """Tokens every extraction call sends before anything specific to its pack: the
@@ -320,42 +456,102 @@ class OpenAIEngine:
 
     async def extract(self, pack: Pack) -> tuple[Extraction, Usage]:
         """Extract actors, claims and figures from one pack (cached by content)."""
-        prompt = extract_prompt(pack, self._schema_prompt(self._extraction_format))
-        key = self._cache_key("extract", prompt.messages, self._extraction_format, prompt.sources)
-        cached = self._cached(key, Extraction)
-        if cached is not None:
-            return cached, Usage(cached_calls=1)
-        batched = self._batch_answer(key, self._extraction_format)
-        if batched is not None:
-            answer, usage = batched
-        else:
-            answer, usage = await self._ask(
+
+        async def ask() -> tuple[Extraction, Usage]:
+            prompt = extract_prompt(pack, self._schema_prompt(self._extraction_format))
+            extraction, usage = await self._answer(
+                "extract",
                 prompt.messages,
                 self._extraction_format,
+                prompt.sources,
                 EXTRACT_MAX_COMPLETION_TOKENS,
                 _pack_label(pack),
             )
-        extraction = completed(_relabel(answer, prompt.sources), pack)
-        self._store(key, extraction)
-        return extraction, usage
+            return completed(_relabel(extraction, prompt.sources), pack), usage
+
+        return await self._settled(ask)
 
     async def summarize(self, story: SummaryInput) -> tuple[Summary, Usage]:
         """Write a headline and bullets from the reconciled facts (cached by content)."""
-        messages = summary_messages(story, self._schema_prompt(self._summary_format))
-        key = self._cache_key("summarize", messages, self._summary_format, {})
-        cached = self._cached(key, Summary)
+
+        async def ask() -> tuple[Summary, Usage]:
+            messages = summary_messages(story, self._schema_prompt(self._summary_format))
+            answer, usage = await self._answer(
+                "summarize",
+                messages,
+                self._summary_format,
+                {},
+                SUMMARY_MAX_COMPLETION_TOKENS,
+                "the summary",
+            )
+            # A bullet's sources are those of the facts it cites, found by code, never the
+            # model's.
+            bullets = [Bullet(text=b.text, facts=b.facts, source_ids=[]) for b in answer.bullets]
+            return Summary(title=answer.title, bullets=bullets), usage
+
+        return await self._settled(ask)
+
+    async def _settled(self, ask: Callable[[], Awaitable[Result]]) -> Result:
+        """`ask()`, alone while nobody knows yet whether the server takes strict schemas (so a
+        server that refuses them refuses once, not once per pack), and asked again in JSON
+        mode when it turns out to refuse them."""
+        try:
+            if not self._schema_settled():
+                async with self._first_answer:
+                    if not self._schema_settled():
+                        return await ask()
+            return await ask()
+        except _SchemaRefused as refusal:
+            self._schema_refused(refusal.detail)
+            return await ask()
+
+    async def _answer(
+        self,
+        kind: str,
+        messages: list[Message],
+        response_format: type[Answer],
+        sources: dict[str, str],
+        max_tokens: int,
+        label: str,
+    ) -> tuple[Answer, Usage]:
+        """The cached answer to `messages`, else the server's (then cached); `PackTooLong`
+        without a call when the prompt is known not to fit the server's context."""
+        key = self._cache_key(kind, messages, response_format, sources)
+        too_long = self._cache_key(f"{kind} too long", messages, response_format, sources)
+        cached = self._cached(key, response_format)
         if cached is not None:
             return cached, Usage(cached_calls=1)
-        answer, usage = await self._ask(
-            messages, self._summary_format, SUMMARY_MAX_COMPLETION_TOKENS, "the summary"
-        )
-        # A bullet's sources are those of the facts it cites, found by code, never the model's.
-        summary = Summary(
-            title=answer.title,
-            bullets=[Bullet(text=b.text, facts=b.facts, source_ids=[]) for b in answer.bullets],
-        )
-        self._store(key, summary)
-        return summary, usage
+        batched = self._batch_answer(key, response_format)
+        if batched is not None:
+            self._store(key, batched[0])
+            return batched
+        if self._known_too_long(too_long, messages):
+            self._store_text(too_long, "true")
+            raise PackTooLong(f"{label} does not fit the server's context of {self._context()}")
+        try:
+            # A server that works on few requests at once gets no more: the others wait
+            # here (their retry budgets not started), not silently in its queue.
+            async with self._slots or contextlib.nullcontext():
+                answer, usage = await self._ask(messages, response_format, max_tokens, label)
+        except PackTooLong:
+            self._store_text(too_long, "true")
+            raise
+        except ExtractionFailed:
+            self._failures += 1
+            raise
+        if self._schema_mode() == "strict":
+            self._schema_taken()
+        self._store(key, answer)
+        return answer, usage
+
+    def _known_too_long(self, too_long: str, messages: list[Message]) -> bool:
+        """True when an earlier run found this prompt too long, or it cannot fit the context."""
+        if self._cache is not None and not self.options.record and self._cache.get(too_long):
+            return True
+        context = self._context()
+        if context is None:
+            return False
+        return message_tokens(messages, self.model) + MIN_ANSWER_TOKENS > self._usable(context)
 
     # -- batches ---------------------------------------------------------------------------
 
@@ -448,7 +644,7 @@ class OpenAIEngine:
                 "kind": kind,
                 "prompt_version": PROMPT_VERSION,
                 "model": self.model,
-                "schema_mode": self.options.schema_mode,
+                "schema_mode": self._schema_mode(),
                 "schema": strict_schema(response_format),
                 "sampling": sampling_options(self.model),
                 "messages": messages,
@@ -469,8 +665,11 @@ class OpenAIEngine:
             return None
 
     def _store(self, key: str, answer: BaseModel) -> None:
+        self._store_text(key, answer.model_dump_json())
+
+    def _store_text(self, key: str, value: str) -> None:
         if self._cache is not None:
-            self._cache.put(key, answer.model_dump_json())
+            self._cache.put(key, value)
 
     async def _ask(
         self, messages: list[Message], response_format: type[Answer], max_tokens: int, label: str
@@ -481,7 +680,9 @@ class OpenAIEngine:
         spent = Usage()
         conversation = messages
         for reask in range(MAX_REASKS + 1):
-            send = functools.partial(self._complete, conversation, response_format, max_tokens)
+            send = functools.partial(
+                self._complete, conversation, response_format, max_tokens, label
+            )
             try:
                 answer, usage = await attempts.call(send)
                 return answer, spent + usage + Usage(retries=attempts.retries, reasks=reask)
@@ -503,11 +704,20 @@ class OpenAIEngine:
         )
 
     def _cassette_miss(self, last_failure: str | None, reask: int) -> Exception:
-        """A request the replayed cassette cannot answer: after a transient failure, the
-        recording gave up there too (the pack failed then as now); else it is out of date."""
+        """A request the replayed cassette cannot answer: after a transient failure, or in a
+        recording of a run that was interrupted or had failures, the recording gave up there
+        too (the call failed then as now); else the cassette is out of date."""
         if last_failure is not None:
             return ExtractionFailed(
                 f"{last_failure}; the recording has no later answer (it gave up there)",
+                Usage(reasks=reask),
+            )
+        outcome = (
+            recorded_notes(self.options.replay).get("outcome") if self.options.replay else None
+        )
+        if outcome not in (None, COMPLETE):
+            return ExtractionFailed(
+                f"the recording has no answer for this request (its run ended: {outcome})",
                 Usage(reasks=reask),
             )
         return BriefingError(
@@ -516,19 +726,57 @@ class OpenAIEngine:
             "re-record it with --record"
         )
 
+    def request(
+        self, messages: list[Message], response_format: type[BaseModel], max_tokens: int
+    ) -> dict[str, Any]:
+        """One chat completions request, as keyword arguments of the SDK's `parse`, in the
+        server's dialect: the answer format (the pydantic model in strict mode), the output
+        limit (`max_tokens` too for other servers, capped by what their context leaves)."""
+        facts = self.server()
+        strict = self._schema_mode() == "strict"
+        if strict:
+            answer_format: Any = response_format
+        elif facts.dialect == "openai":
+            answer_format = {"type": "json_object"}
+        else:  # llama.cpp constrains its output to a schema given this way; others ignore it
+            answer_format = {"type": "json_object", "schema": response_format.model_json_schema()}
+        request: dict[str, Any] = {
+            "model": self.model,
+            "messages": messages,
+            "response_format": answer_format,
+            **sampling_options(self.model),
+        }
+        if facts.dialect == "openai":
+            request["max_completion_tokens"] = max_tokens
+            request["prompt_cache_key"] = prompt_cache_key(response_format.__name__.lower())
+            if self.options.service_tier is not None:
+                request["service_tier"] = self.options.service_tier
+            return request
+        context = self._context()
+        if context is not None:
+            room = self._usable(context) - message_tokens(messages, self.model)
+            max_tokens = max(MIN_ANSWER_TOKENS, min(max_tokens, room))
+        return {**request, "max_tokens": max_tokens, "max_completion_tokens": max_tokens}
+
     async def _complete(
-        self, messages: list[Message], response_format: type[Answer], max_tokens: int
+        self,
+        messages: list[Message],
+        response_format: type[Answer],
+        max_tokens: int,
+        label: str,
     ) -> tuple[Answer, Usage]:
         """One call: the validated answer and its usage, or `_Unusable` saying why not."""
-        raw = await self._post(messages, response_format, max_tokens)
+        request = self.request(messages, response_format, max_tokens)
+        if self.server().is_local:
+            return await self._complete_streamed(request, response_format, label)
+        raw = await self._post(request)
         usage = self._usage_of(raw.http_response)
         try:
             completion = raw.parse()
         except LengthFinishReasonError as error:
-            problem = "it was cut off at the output token limit"
-            raise _Unusable(problem, usage, [reask_message(problem, shorter=True)]) from error
+            raise _cut_off(usage) from error
         except ContentFilterFinishReasonError as error:
-            raise _Unusable("the provider's content filter stopped it", usage, []) from error
+            raise _filtered(usage) from error
         except ValidationError as error:
             content = _content_of(raw.http_response)
             raise _Unusable(
@@ -546,47 +794,77 @@ class OpenAIEngine:
             raise _Unusable(problem, usage, [reask_message(problem)])
         if message.parsed is not None:
             return message.parsed, usage
-        try:  # JSON mode, or an empty answer in strict mode
-            return response_format.model_validate_json(_unfenced(message.content or "")), usage
-        except ValidationError as error:
-            raise _Unusable(
-                _validation_problem(error), usage, _correction(message.content, error)
-            ) from error
+        return _validated(message.content, response_format, usage)
 
-    def request(
-        self, messages: list[Message], response_format: type[BaseModel], max_tokens: int
-    ) -> dict[str, Any]:
-        """One chat completions request, as keyword arguments of the SDK's `parse` (the
-        response format is the pydantic model in strict mode, JSON mode otherwise)."""
-        strict = self.options.schema_mode == "strict"
-        request: dict[str, Any] = {
-            "model": self.model,
-            "messages": messages,
-            "response_format": response_format if strict else {"type": "json_object"},
-            "max_completion_tokens": max_tokens,
-            "prompt_cache_key": prompt_cache_key(response_format.__name__.lower()),
-            **sampling_options(self.model),
-        }
-        if self.options.service_tier is not None:
-            request["service_tier"] = self.options.service_tier
-        return request
-
-    async def _post(
-        self, messages: list[Message], response_format: type[BaseModel], max_tokens: int
-    ) -> Any:
+    async def _post(self, request: dict[str, Any]) -> Any:
         """Send one request; API errors become ours (`Transient` if worth another try)."""
-        if self._client is None:
-            raise RuntimeError("OpenAIEngine used outside `async with engine.session()`")
         try:
-            return await self._client.chat.completions.with_raw_response.parse(
-                **self.request(messages, response_format, max_tokens)
-            )
+            return await self._live_client().chat.completions.with_raw_response.parse(**request)
         except openai.OpenAIError as error:
             raise self._translate(error) from None
         except Exception as error:
             if is_cassette_miss(error):
                 raise _CassetteMiss from None
             raise
+
+    async def _complete_streamed(
+        self, request: dict[str, Any], response_format: type[Answer], label: str
+    ) -> tuple[Answer, Usage]:
+        """One call whose answer streams in, so --timeout measures silence, not the time a
+        slow server takes to write it; the tokens received are announced while it does."""
+        if isinstance(request["response_format"], type):
+            request["response_format"] = type_to_response_format_param(response_format)
+        try:
+            stream = await self._live_client().chat.completions.create(
+                **request, stream=True, stream_options={"include_usage": True}
+            )
+            content, finish_reason, usage = await self._read_stream(stream, label)
+        except openai.OpenAIError as error:
+            raise self._translate(error) from None
+        except httpx2.TimeoutException:
+            raise self._timed_out() from None
+        except httpx2.TransportError as error:
+            raise Transient(
+                f"the connection broke ({one_line(str(error), 100)})", waits_for="a new connection"
+            ) from None
+        except Exception as error:
+            if is_cassette_miss(error):
+                raise _CassetteMiss from None
+            raise
+        if finish_reason == "length":
+            raise _cut_off(usage)
+        if finish_reason == "content_filter":
+            raise _filtered(usage)
+        return _validated(content, response_format, usage)
+
+    async def _read_stream(self, stream: Any, label: str) -> tuple[str, str | None, Usage]:
+        """The streamed answer's text, finish reason and usage."""
+        parts: list[str] = []
+        finish_reason: str | None = None
+        usage = Usage(calls=1)
+        started = last_notice = time.monotonic()
+        async for chunk in stream:
+            if chunk.usage is not None:
+                usage = usage_from(chunk.usage.model_dump(), self.model)
+            for choice in chunk.choices:
+                if choice.delta.content:
+                    parts.append(choice.delta.content)
+                finish_reason = choice.finish_reason or finish_reason
+            now = time.monotonic()
+            if now - last_notice >= NOTICE_AFTER_SECONDS:
+                last_notice = now
+                log.warning(
+                    "receiving the answer on %s: %d tokens so far, in %.0f s",
+                    label,
+                    len(parts),
+                    now - started,
+                )
+        return "".join(parts), finish_reason, usage
+
+    def _live_client(self) -> AsyncOpenAI:
+        if self._client is None:
+            raise RuntimeError("OpenAIEngine used outside `async with engine.session()`")
+        return self._client
 
     def _usage_of(self, response: httpx2.Response) -> Usage:
         """Tokens and cost from the response's `usage` block (zero tokens if it has none)."""
@@ -601,14 +879,19 @@ class OpenAIEngine:
     def _where(self) -> str:
         return self.options.base_url or "api.openai.com"
 
+    def _timed_out(self) -> Transient:
+        openai_api = self.server().dialect == "openai"
+        return Transient(
+            f"no answer within --timeout {self.options.timeout:g} s",
+            waits_for="another try after a timeout",
+            max_retries=None if openai_api else LOCAL_TIMEOUT_RETRIES,
+        )
+
     def _translate(self, error: openai.OpenAIError) -> Exception:
         """A `BriefingError` for what the user must fix, `Transient` for what may pass, else
         `ExtractionFailed` for this pack."""
         if isinstance(error, openai.APITimeoutError):
-            return Transient(
-                f"no answer within --timeout {self.options.timeout:g} s",
-                waits_for="another try after a timeout",
-            )
+            return self._timed_out()
         if isinstance(error, openai.APIConnectionError):
             cause = one_line(str(error.__cause__ or error) or type(error.__cause__).__name__, 100)
             if isinstance(error.__cause__, httpx2.ConnectError):
@@ -618,14 +901,24 @@ class OpenAIEngine:
                 )
             # The server was reached but the connection broke: this pack's trouble, not the run's.
             return Transient(f"the connection broke ({cause})", waits_for="a new connection")
-        if not isinstance(error, openai.APIStatusError):
-            return BriefingError(self._scrubbed(f"the OpenAI client failed: {error}"))
-        return self._translate_status(error)
+        if isinstance(error, openai.APIStatusError):
+            return self._translate_status(error)
+        if isinstance(error, openai.APIError) and error.body is not None:
+            # An error the server sent as an event of a streamed answer.
+            detail = self._scrubbed(one_line(_error_text(error), 200))
+            if _overflows_context(error):
+                return self._too_long(error, detail)
+            return ExtractionFailed(f"the server stopped the answer ({detail})")
+        return BriefingError(self._scrubbed(f"the OpenAI client failed: {error}"))
 
     def _translate_status(self, error: openai.APIStatusError) -> Exception:
         status, code = error.status_code, error.code
         detail = self._scrubbed(_server_message(error))
         where, model = self._where(), self.model
+        if _overflows_context(error):
+            return self._too_long(error, detail)
+        if self._refuses_schema(error):
+            return _SchemaRefused(f"HTTP {status}: {one_line(detail, 120)}")
         if status == 401:
             return BriefingError(
                 f"{where} rejected the API key (401): set a valid OPENAI_API_KEY, "
@@ -644,8 +937,6 @@ class OpenAIEngine:
             return BriefingError(
                 f"{where} says the quota is used up (429): check the account's billing"
             )
-        if code == "context_length_exceeded":
-            return BriefingError(f"the prompt is too long for {model} ({detail}): lower --budget")
         if status in (400, 422) and code != "invalid_prompt":
             return BriefingError(
                 f"{where} rejected the request ({status}: {detail}); {_FATAL_BAD_REQUEST_HINT}"
@@ -658,8 +949,72 @@ class OpenAIEngine:
         waits_for = "the rate limit" if status == 429 else f"the server (HTTP {status})"
         return Transient(kind, waits_for=waits_for, retry_after=retry_after_seconds(headers))
 
+    def _refuses_schema(self, error: openai.APIStatusError) -> bool:
+        """True when the server refused the strict JSON schema: its error names the response
+        format, or it is a 400/422 before it ever took one (never for the OpenAI API)."""
+        if self._schema_mode() != "strict" or self.server().dialect == "openai":
+            return False
+        if _SCHEMA_NAMED.search(_error_text(error)):
+            return True
+        return error.status_code in (400, 422) and self.server().json_schema is None
+
+    def _too_long(self, error: openai.APIError, detail: str) -> PackTooLong:
+        """The prompt did not fit: learn the context if the server named it (so the halves of
+        the pack are checked before they are sent)."""
+        named = _CONTEXT_NAMED.search(_error_text(error))
+        known = self._context()
+        if named and (known is None or int(named.group(1)) < known):
+            self._facts = self.server().model_copy(update={"context": int(named.group(1))})
+        return PackTooLong(f"the prompt is too long for {self.model} ({detail})")
+
     def _scrubbed(self, text: str) -> str:
         return scrub_secret(text, self._secret())
+
+
+_OPENAI_FACTS = ServerFacts(dialect="openai", json_schema=True)
+Result = TypeVar("Result")
+
+
+class _SchemaRefused(Exception):
+    """The server refused a strict JSON schema as the response format."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail
+
+
+def _error_text(error: openai.APIError) -> str:
+    """All the server said about an error: its body as JSON, else its message."""
+    return json.dumps(error.body) if error.body is not None else str(error.message)
+
+
+def _overflows_context(error: openai.APIError) -> bool:
+    """True when the server refused the prompt as longer than its context."""
+    if getattr(error, "status_code", 400) not in (400, 413, 422, 500):
+        return False
+    return error.code == "context_length_exceeded" or bool(
+        _CONTEXT_OVERFLOW.search(_error_text(error))
+    )
+
+
+def _cut_off(usage: Usage) -> _Unusable:
+    problem = "it was cut off at the output token limit"
+    return _Unusable(problem, usage, [reask_message(problem, shorter=True)])
+
+
+def _filtered(usage: Usage) -> _Unusable:
+    return _Unusable("the provider's content filter stopped it", usage, [])
+
+
+def _validated(
+    content: str | None, response_format: type[Answer], usage: Usage
+) -> tuple[Answer, Usage]:
+    """The answer in `content` (JSON mode, a streamed answer, or an empty one in strict mode),
+    or `_Unusable` saying what was wrong with it."""
+    try:
+        return response_format.model_validate_json(_unfenced(content or "")), usage
+    except ValidationError as error:
+        raise _Unusable(_validation_problem(error), usage, _correction(content, error)) from error
 
 
 class _CassetteMiss(Exception):

@@ -42,8 +42,8 @@ SCHEMA_FRAMING_TOKENS = 9
 # The answer budget grows with the distinct text a pack shows: a briefing is read instead of
 # the articles, and output tokens cost several times input tokens. Counted in words, not
 # tokens, so the request is the same whichever tokenizer is installed.
-WORDS_PER_CLAIM = 150
-WORDS_PER_FIGURE = 300
+WORDS_PER_CLAIM = 225
+WORDS_PER_FIGURE = 450
 MIN_CLAIMS = 8
 MIN_FIGURES = 4
 

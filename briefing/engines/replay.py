@@ -12,12 +12,19 @@ the engine retries on replay as it did when recording, without waiting: a record
 followed by its successful retry replays to the same success. Every recorded cassette
 says so in its header (`RECORDED_HEADER`).
 
+The header also carries the run's notes (`note`): what the server was found to be (its
+dialect and context, which shape the packs, so a replay packs as the recording did) and
+how the recording ended. A recording of a run that was interrupted, or in which packs
+failed, says so; replaying it, a request it has no answer for fails that pack as the
+recorded run failed it, instead of stopping the replay.
+
 vcrpy is imported only when a run records or replays: a plain run never loads it.
 """
 
 from __future__ import annotations
 
 import contextlib
+import json
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -61,6 +68,28 @@ RECORDED_HEADER = """\
 # the waits. Timeouts and connection resets left no recording.
 """
 SERIALIZER = "briefing-yaml"
+NOTES_PREFIX = "# briefing: "
+COMPLETE = "complete"  # the outcome of a recorded run in which every call was answered
+
+# The notes of the cassette being recorded, written into its header when vcrpy saves it.
+_notes: dict[str, Any] = {}
+
+
+def note(**facts: Any) -> None:
+    """Set notes (JSON values) for the header of the cassette being recorded."""
+    _notes.update(facts)
+
+
+def recorded_notes(path: Path) -> dict[str, Any]:
+    """The notes in the header of the cassette at `path` ({} for one recorded without)."""
+    with path.open(encoding="utf-8") as lines:
+        for line in lines:
+            if not line.startswith("#"):
+                break
+            if line.startswith(NOTES_PREFIX):
+                notes: dict[str, Any] = json.loads(line[len(NOTES_PREFIX) :])
+                return notes
+    return {}
 
 
 class _HeadedYaml:
@@ -70,7 +99,8 @@ class _HeadedYaml:
     def serialize(cassette: dict[str, Any]) -> str:
         from vcr.serializers import yamlserializer
 
-        return RECORDED_HEADER + yamlserializer.serialize(cassette)
+        notes = NOTES_PREFIX + json.dumps(_notes, sort_keys=True) + "\n" if _notes else ""
+        return RECORDED_HEADER + notes + yamlserializer.serialize(cassette)
 
     @staticmethod
     def deserialize(text: str) -> dict[str, Any]:
@@ -100,6 +130,7 @@ def cassette(record: Path | None = None, replay: Path | None = None) -> Iterator
     from `replay` without touching the network; with neither, do nothing."""
     if record is not None:
         record.unlink(missing_ok=True)
+        _notes.clear()
         with _recorder().use_cassette(str(record), record_mode="all"):
             yield
     elif replay is not None:

@@ -39,11 +39,21 @@ Result = TypeVar("Result")
 class Transient(Exception):
     """A failure worth trying again: why, and how long the server asked to wait (if it did)."""
 
-    def __init__(self, reason: str, *, waits_for: str, retry_after: float | None = None) -> None:
+    def __init__(
+        self,
+        reason: str,
+        *,
+        waits_for: str,
+        retry_after: float | None = None,
+        max_retries: int | None = None,
+    ) -> None:
         super().__init__(reason)
         self.reason = reason
         self.waits_for = waits_for
         self.retry_after = retry_after
+        # At most this many retries of the request after this kind of failure (None: as many
+        # as the budget allows): a slow local server that timed out will likely time out again.
+        self.max_retries = max_retries
 
 
 class OutOfBudget(Exception):
@@ -135,6 +145,10 @@ class Attempts:
                 # so a server asking for tiny waits is not hammered for the whole budget.
                 delay = max(failure.retry_after or 0.0, policy.backoff(self.retries + 1))
                 spent = policy.clock.now() - self.started
+                if failure.max_retries is not None and self.retries >= failure.max_retries:
+                    raise OutOfBudget(
+                        f"{failure.reason}, still after {self.retries} retries", self.retries
+                    ) from None
                 if spent + delay > policy.budget:
                     raise OutOfBudget(self._gave_up(failure, delay, spent), self.retries) from None
                 self.retries += 1

@@ -16,6 +16,11 @@ forgotten server never outlives its test. The lifetime runs on a `threading.Time
 `timer` makes another (`briefing.testing.clock.ManualTimer` fires only when told to). It
 also serves the Files and Batch endpoints (`briefing.testing.fake_batches`), answering each
 batch line as a chat completions request.
+
+It plays the OpenAI API by default, or a local server's dialect (`dialect=`, see
+`briefing.testing.dialects`): its endpoints, refusals and limits. A request with
+`"stream": true` is answered as server-sent events, one per `CHARS_PER_TOKEN` characters of
+the answer, `Reply.pace` seconds apart.
 """
 
 from __future__ import annotations
@@ -31,6 +36,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any, Protocol
 
+from briefing.testing.dialects import OPENAI, Dialect
 from briefing.testing.fake_batches import FakeBatches
 
 DEFAULT_MODEL = "gpt-5.4-mini"
@@ -55,6 +61,7 @@ class Reply:
     delay: float = 0.0
     reset: bool = False  # drop the connection with a TCP reset instead of (finishing) the answer
     cut_after: int | None = None  # send only this many bytes of the body, then hang up
+    pace: float = 0.0  # seconds between the events of a streamed answer
 
 
 Responder = Callable[[dict[str, Any]], Reply]
@@ -226,6 +233,28 @@ def reset_mid_body(reply: Reply | None = None, *, keep: float = 0.5) -> Reply:
     return replace(truncated_reply(reply, keep=keep), reset=True)
 
 
+def stream_events(completion: dict[str, Any]) -> list[bytes]:
+    """A chat.completion as the server-sent events of its streamed form: its content in
+    pieces of `CHARS_PER_TOKEN` characters, its finish reason, its usage, and [DONE]."""
+    choice = completion["choices"][0]
+    content = choice["message"].get("content") or ""
+    head = {key: completion[key] for key in ("id", "created", "model")}
+    head["object"] = "chat.completion.chunk"
+
+    def event(choices: list[dict[str, Any]], **extra: Any) -> bytes:
+        return b"data: " + json.dumps({**head, "choices": choices, **extra}).encode() + b"\n\n"
+
+    pieces = [content[at : at + CHARS_PER_TOKEN] for at in range(0, len(content), CHARS_PER_TOKEN)]
+    deltas = [{"index": 0, "delta": {"content": piece}, "finish_reason": None} for piece in pieces]
+    last = {"index": 0, "delta": {}, "finish_reason": choice["finish_reason"]}
+    return [
+        *(event([delta]) for delta in deltas),
+        event([last]),
+        event([], usage=completion.get("usage")),
+        b"data: [DONE]\n\n",
+    ]
+
+
 def hang(seconds: float = UNTIL_STOPPED) -> Reply:
     """A reply that only comes after `seconds`: longer than the client's timeout, a timeout.
     By default it never comes: the server drops it when it stops."""
@@ -291,7 +320,8 @@ class _Handler(BaseHTTPRequestHandler):
         """Quiet: tests read `FakeOpenAI.requests` instead of a log."""
 
     def do_GET(self) -> None:
-        """Retrieve a batch, or the content of a stored file."""
+        """Retrieve a batch or the content of a stored file; else say what the server is, as
+        its dialect does (404 where it has no such endpoint)."""
         batches = self.server.fake.batches
         parts = self.path.rstrip("/").split("/")
         found: object = None
@@ -302,6 +332,9 @@ class _Handler(BaseHTTPRequestHandler):
             if data is not None:
                 self._send(Reply(body=data, headers={"content-type": "application/octet-stream"}))
                 return
+        else:
+            self._describe({})
+            return
         if found is None:
             self._send(error_reply(404, f"no such object at {self.path}", code="not_found"))
             return
@@ -323,13 +356,13 @@ class _Handler(BaseHTTPRequestHandler):
             else:
                 self._send(_json_reply(200, created))
             return
-        if not self.path.endswith("/chat/completions"):
-            self._send(error_reply(404, f"no route {self.path}", code="unknown_url"))
-            return
         try:
             request = json.loads(raw)
         except ValueError:
             self._send(error_reply(400, "request body is not JSON"))
+            return
+        if not self.path.endswith("/chat/completions"):
+            self._describe(request)
             return
         reply = self.server.fake.reply_to(request, dict(self.headers))
         if reply.delay and self.server.fake.stopped.wait(reply.delay):
@@ -337,7 +370,33 @@ class _Handler(BaseHTTPRequestHandler):
         if reply.reset and reply.cut_after is None:
             self._reset()
             return
+        if request.get("stream") and reply.status == 200 and reply.cut_after is None:
+            self._stream(reply)
+            return
         self._send(reply)
+
+    def _describe(self, body: dict[str, Any]) -> None:
+        answer = self.server.fake.dialect.describe(self.command, self.path, body)
+        if answer is None:
+            self._send(error_reply(404, f"no route {self.path}", code="unknown_url"))
+        else:
+            self._send(_json_reply(*answer))
+
+    def _stream(self, reply: Reply) -> None:
+        """Send `reply`'s answer as server-sent events in a chunked body, `pace` apart."""
+        try:
+            self.send_response(200)
+            self.send_header("content-type", "text/event-stream")
+            self.send_header("transfer-encoding", "chunked")
+            self.end_headers()
+            for event in stream_events(json.loads(reply.body)):
+                if reply.pace and self.server.fake.stopped.wait(reply.pace):
+                    return
+                self.wfile.write(b"%x\r\n%s\r\n" % (len(event), event))
+                self.wfile.flush()
+            self.wfile.write(b"0\r\n\r\n")
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the client gave up
 
     def _reset(self) -> None:
         """Close the connection with RST (linger 0) so the client sees a connection reset."""
@@ -386,7 +445,9 @@ class FakeOpenAI:
         max_requests: int = 10_000,
         lifetime: float = 60.0,
         timer: TimerFactory = daemon_timer,
+        dialect: Dialect = OPENAI,
     ) -> None:
+        self.dialect = dialect
         self._script = list(script)
         self._then = then
         self._max_requests = max_requests
@@ -422,6 +483,9 @@ class FakeOpenAI:
                 )
             self.requests.append(request)
             self.headers.append(headers)
+            refusal = self.dialect.refuse(request)
+            if refusal is not None:
+                return _json_reply(*refusal)
             step = self._script.pop(0) if self._script else self._then
         return step if isinstance(step, Reply) else step(request)
 
