@@ -12,8 +12,17 @@ recorded error and its retry replay as they happened, without the waits. Problem
 the user can fix (no key, a rejected key, an unknown model, an unreachable base URL) stop
 the run with a one-line `BriefingError`.
 
+Other servers are spoken to in their dialect (`briefing.engines.servers` finds it): a
+refusal of strict schemas switches the run to JSON mode, once, for good (the schema in the
+prompt and in `response_format.schema`, which llama.cpp's servers turn into a grammar);
+`max_tokens` is sent and capped by the context; packs are sized to the context, and a
+prompt that does not fit raises `PackTooLong` (the pipeline splits the pack), before any
+call when the context is known; local servers stream their answers, get as many requests
+at once as they take, and a timed-out request is tried once more only.
+
 Answers are cached by content (see `briefing.cache`), so a re-run calls nothing; the
 summary is one more small call, written from the reconciled facts, and cached the same way.
+So are the server's facts and which prompts it found too long.
 """
 
 from __future__ import annotations
