@@ -406,6 +406,8 @@ def cite_carriers(verified: Verified, pack: Pack, texts: SourceTexts) -> Verifie
     said is dropped here, so nothing is counted.
     """
     spread = cite_every_carrier(verified.extraction, pack)
+    if spread is verified.extraction:
+        return verified  # no wire copy in the pack: nothing new to check
 
     def holding(evidence: list[Evidence]) -> list[Evidence]:
         return [item for item in evidence if texts.quotes(item.source_id, item.quote)]
