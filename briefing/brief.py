@@ -30,6 +30,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from briefing.language.lexicon import lexicon
 from briefing.language.numbers import find_quantities
@@ -118,6 +119,11 @@ class Statement:
         """Total weight of `tokens`."""
         return sum(self.weights.get(token, 1.0) for token in tokens)
 
+    @cached_property
+    def size(self) -> float:
+        """The weight of all its tokens, each number counting `NUMBER_WEIGHT`."""
+        return self.weight(self.tokens) + NUMBER_WEIGHT * len(self.numbers)
+
 
 class StatementSpace:
     """Turns claim texts into `Statement`s; token weights come from the story's claims."""
@@ -133,6 +139,9 @@ class StatementSpace:
         total = len(bags) + 1
         self._weights = {token: math.log(1 + total / count) for token, count in frequency.items()}
         self._default = math.log(1 + total)
+        self._bags = dict(zip(texts, bags, strict=True))
+        # Merging, ranking and the summary each compare the same claim texts.
+        self._statements: dict[str, Statement] = {}
 
     def _tokens(self, text: str) -> frozenset[str]:
         folded = self._names.fold(normalize_for_match(text))
@@ -146,10 +155,12 @@ class StatementSpace:
 
     def statement(self, text: str) -> Statement:
         """The comparable form of one claim text."""
-        tokens = self._tokens(text)
-        numbers = _numbers(text)
-        weights = {token: self._weights.get(token, self._default) for token in tokens}
-        return Statement(tokens, numbers, weights)
+        if text not in self._statements:
+            tokens = self._bags.get(text) or self._tokens(text)
+            numbers = _numbers(text)
+            weights = {token: self._weights.get(token, self._default) for token in tokens}
+            self._statements[text] = Statement(tokens, numbers, weights)
+        return self._statements[text]
 
 
 def _numbers(text: str) -> frozenset[float]:
@@ -168,12 +179,7 @@ def similarity(a: Statement, b: Statement) -> float:
     if not shared:
         return 0.0
     common = a.weight(shared) + NUMBER_WEIGHT * len(a.numbers & b.numbers)
-    small, large = sorted(
-        (
-            a.weight(a.tokens) + NUMBER_WEIGHT * len(a.numbers),
-            b.weight(b.tokens) + NUMBER_WEIGHT * len(b.numbers),
-        )
-    )
+    small, large = sorted((a.size, b.size))
     value = SMALL_SIDE * common / small + (1 - SMALL_SIDE) * common / large
     if a.numbers and b.numbers and not a.numbers & b.numbers:
         value *= 0.5

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from rapidfuzz import fuzz
+from rapidfuzz.distance import LCSseq
 
 from briefing.text import fold_with_offsets, normalize_for_match
 
@@ -40,6 +41,8 @@ VOTING_WORDS = 6
 MAX_WINDOWS = 3
 _EDGE_PUNCTUATION = string.punctuation + "“”‘’«»…–—"
 _WORD_CHAR = re.compile(r"\w")
+# How much more a span's covering the quote counts than its holding nothing else (F-beta).
+RECALL_WEIGHT = 2.0
 # How far around its estimated place a span's own characters are looked for.
 RAW_SEARCH_MARGIN = 256
 
@@ -228,8 +231,12 @@ class SourceText:
         begin = min(starts, key=lambda offset: abs(offset - rough_start))
         end = min(ends, key=lambda offset: abs(offset - rough_end))
         for _ in range(2):  # the best end for this start, then the best start for that end
-            end = max(ends, key=lambda e: self._ratio(needle, begin, e))
-            begin = max(starts, key=lambda b: self._ratio(needle, b, end))
+            end = max(ends, key=lambda e: self._fit(needle, begin, e))
+            begin = max(starts, key=lambda b: self._fit(needle, b, end))
+        while begin < end and self.text[begin] == " ":
+            begin += 1
+        while end > begin and self.text[end - 1] == " ":
+            end -= 1
         score = self._ratio(needle, begin, end)
         return Span(begin, end, score) if score >= cutoff else None
 
@@ -237,6 +244,20 @@ class SourceText:
         if end - begin < len(needle) // 2:
             return 0.0
         return fuzz.ratio(needle, self.folded[begin:end])
+
+    def _fit(self, needle: str, begin: int, end: int) -> float:
+        """How well the span [begin, end) stands for the quote: the F-score of the
+        characters they share in order, recall (the quote's characters the span holds)
+        weighted over precision. `fuzz.ratio` weighs both alike, so it would rather cut
+        the quote's first words than take in a word the quote dropped."""
+        if end - begin < len(needle) // 2:
+            return 0.0
+        shared = LCSseq.similarity(needle, self.folded[begin:end])
+        if not shared:
+            return 0.0
+        recall, precision = shared / len(needle), shared / (end - begin)
+        weight = RECALL_WEIGHT**2
+        return (1 + weight) * precision * recall / (weight * precision + recall)
 
     def _boundaries(self, low: int, high: int) -> list[int]:
         """Offsets in [low, high] where a span may start or end: the edges of words and of

@@ -176,7 +176,11 @@ class _Located:
 
 
 def _parts(needle: str) -> list[str]:
-    """The pieces of a quote an ellipsis separates, long enough to look for."""
+    """The pieces of a quote an ellipsis separates, long enough to look for, without the
+    pair of quote marks an engine may have wrapped around the whole quote (a quote the
+    source itself marks so is found verbatim before it is cut into parts)."""
+    if len(needle) > 1 and needle[0] == needle[-1] == '"':
+        needle = needle[1:-1].strip()
     return [part for part in _ELLIPSIS.split(needle) if len(part) >= MIN_QUOTE_CHARS]
 
 
@@ -402,6 +406,8 @@ def cite_carriers(verified: Verified, pack: Pack, texts: SourceTexts) -> Verifie
     said is dropped here, so nothing is counted.
     """
     spread = cite_every_carrier(verified.extraction, pack)
+    if spread is verified.extraction:
+        return verified  # no wire copy in the pack: nothing new to check
 
     def holding(evidence: list[Evidence]) -> list[Evidence]:
         return [item for item in evidence if texts.quotes(item.source_id, item.quote)]

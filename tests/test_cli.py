@@ -222,11 +222,16 @@ def test_an_interrupted_run_leaves_a_consistent_cache_and_a_rerun_resumes(tmp_pa
 
     with FakeOpenAI([auto_reply, auto_reply, hold_the_third]) as server:
         process = subprocess.Popen(
-            [*command, "--base-url", server.base_url], env=env, stderr=subprocess.PIPE, text=True
+            [*command, "--base-url", server.base_url],
+            env=env,
+            stderr=subprocess.PIPE,
+            text=True,
+            # A runner such as pytest-xdist may ignore SIGINT, and children inherit that.
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
         )
-        assert third_asked.wait(120), "the run never sent its third request"
+        assert third_asked.wait(300), "the run never sent its third request"
         process.send_signal(signal.SIGINT)
-        _, stderr = process.communicate(timeout=120)
+        _, stderr = process.communicate(timeout=300)
         interrupted_requests = len(server.requests)
     assert process.returncode == 130, stderr
     assert "running the same command again resumes" in stderr

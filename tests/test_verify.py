@@ -361,3 +361,16 @@ def test_a_figure_is_kept_only_when_its_value_is_in_its_quote(value, kept, evacu
     result = verify(Extraction(actors=[], claims=[], figures=[figure]), report_texts(), ["a"])
     assert bool(result.extraction.figures) is kept
     assert result.dropped_figures == (0 if kept else 1)
+
+
+@pytest.mark.parametrize("index_min_chars", [0, 20_000])
+def test_a_quote_missing_a_word_near_its_start_keeps_its_first_words(index_min_chars):
+    evidence, _ = verified_quote(
+        "The minister to reporters in the port city on Saturday", index_min_chars=index_min_chars
+    )
+    assert evidence[0].quote == "The minister spoke to reporters in the port city on Saturday"
+
+
+def test_quote_marks_an_engine_wrapped_around_a_quote_are_not_aligned_into_the_span():
+    evidence, _ = verified_quote('"the minister spoke to reporters in the port city on saturday"')
+    assert evidence[0].quote == "The minister spoke to reporters in the port city on Saturday"

@@ -26,15 +26,18 @@ from briefing.engines.retry import Clock
 class VirtualClock:
     """Monotonic time that jumps forward by each sleep instead of waiting it out."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, real_time: bool = True) -> None:
+        """With `real_time` False, only sleeps move the clock: a test of a time budget then
+        holds however long its requests take on a loaded machine."""
         self._lock = threading.Lock()
         self._offset = 0.0
+        self._real_time = real_time
         self.slept: list[float] = []
 
     def now(self) -> float:
-        """The real monotonic time plus everything slept so far."""
+        """The real monotonic time (unless `real_time` is off) plus everything slept so far."""
         with self._lock:
-            return time.monotonic() + self._offset
+            return (time.monotonic() if self._real_time else 0.0) + self._offset
 
     async def sleep(self, seconds: float) -> None:
         """Pass `seconds` at once (yielding to the event loop once, as a sleep does)."""
