@@ -662,9 +662,10 @@ def _link_short_name(
         mention.kind, mention.key = "person", key
 
 
-def confirm_speaker(mention: Mention) -> None:
-    """A name that a statement is attributed to is an actor even without other evidence;
-    a lone capitalised noun such as "Officials" is not a name."""
+def confirm_speaker(mention: Mention, kind: str = "person") -> None:
+    """A name that a statement is attributed to is an actor even without other evidence,
+    of `kind` when nothing else tells it; a lone capitalised noun such as "Officials" is not
+    a name."""
     words = _name_words(mention)
     if mention.kind is not None or not words or is_junk_name(words):
         return
@@ -676,7 +677,14 @@ def confirm_speaker(mention: Mention) -> None:
         & (lx.roles | lx.organization_nouns | lx.generic_nouns | lx.common_words)
     ):
         return
-    mention.kind, mention.key = "person", " ".join(words)
+    mention.kind, mention.key = kind, " ".join(words)
+
+
+def principal_kind(mention: Mention) -> str:
+    """The kind of a name others speak for ("Acme officials", "a spokeswoman for Acme"), when
+    nothing else tells it: a person for a given name and a surname, else an organisation."""
+    words = _name_words(mention)
+    return "person" if len(words) > 1 and _is_given_name(words[0]) else "organization"
 
 
 def build_actors(mentions: list[Mention], speakers: frozenset[str] = frozenset()) -> list[Actor]:
