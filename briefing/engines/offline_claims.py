@@ -901,9 +901,7 @@ class ClaimFinder:
             return group[0], group[1], False
         return None, start, False
 
-    def _principal(
-        self, left: str, index: int, mentions: list[Mention]
-    ) -> tuple[str, int] | None:
+    def _principal(self, left: str, index: int, mentions: list[Mention]) -> tuple[str, int] | None:
         """ "Clinton's campaign", "his aides", "Acme officials", "a spokeswoman for Acme": who
         the people speaking for someone speak for, and where the phrase starts."""
         stripped = left.rstrip()
