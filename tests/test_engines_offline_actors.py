@@ -4,15 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from briefing.engines.offline import extract_pack
-from briefing.pack import Block, Pack
-from briefing.schema import Extraction
-
-
-def extraction_of(text: str) -> Extraction:
-    """The offline extraction of one article given as blank-line separated paragraphs."""
-    paragraphs = [p for p in text.split("\n\n") if p.strip()]
-    return extract_pack(Pack(blocks=[Block(source_ids=["a"], paragraphs=paragraphs)], tokens=0))
+from .test_engines_offline_claims import extraction_of
 
 
 @pytest.mark.parametrize(
