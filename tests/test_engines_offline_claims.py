@@ -145,6 +145,32 @@ def test_unnamed_groups_speak_but_are_not_actors():
     assert extraction.actors == []
 
 
+@pytest.mark.parametrize(
+    ("sentence", "speaker", "kind"),
+    [
+        ("Holt’s campaign said the ads would run until March.", "Dana Holt", "person"),
+        ("Ms. Holt's top advisers said the ads would run until March.", "Dana Holt", "person"),
+        ("Her aides said the ads would run until March.", "Dana Holt", "person"),
+        ("Brightwave officials said the ads would run until March.", "Brightwave", "organization"),
+        ("A spokeswoman for Brightwave said the ads would run until March.", "Brightwave",
+         "organization"),
+    ],
+)  # fmt: skip
+def test_people_who_speak_for_someone_speak_for_them(sentence, speaker, kind):
+    text = f"Senator Dana Holt toured the plant in Ohio on Monday.\n\n{sentence}"
+    extraction = extraction_of(text)
+    assert claim_with(extraction, "ads would run").speaker == speaker
+    assert next(a.kind for a in extraction.actors if a.name == speaker) == kind
+
+
+def test_opponents_do_not_speak_for_the_one_they_oppose():
+    text = (
+        "Senator Dana Holt toured the plant in Ohio on Monday.\n\n"
+        "Holt's opponents said the ads would run until March."
+    )
+    assert claim_with(extraction_of(text), "ads would run").speaker != "Dana Holt"
+
+
 # ---------------------------------------------------------------- what was said
 
 

@@ -19,6 +19,7 @@ from briefing.engines.offline_actors import (
     confirm_speaker,
     is_junk_name,
     person_gender,
+    principal_kind,
 )
 from briefing.language.gender import PRONOUN_GENDER, Gender, compatible, title_gender
 from briefing.language.lexicon import lexicon
@@ -440,6 +441,15 @@ def _role_phrase_speaker(
 
 
 _DOCUMENT_PHRASE_WORDS = 10
+# "a spokeswoman for Acme", "a lawyer for the company's founder"
+_AGENT_FOR = re.compile(r"\b(?P<agent>[a-z]+)\s+(?:for|of|to)\s+(?:the\s+)?$")
+# "’s campaign", " officials", "’s top advisers" after the name they belong to
+_OWNED_AGENT = re.compile(r"(?:['’]s?)?(?:\s+[a-z][\w-]*){1,3}")
+# "his aides", "her longtime advisers", "their campaign"
+_OWNER_PRONOUN = re.compile(
+    r"(?:^|(?<=[\s,;:(“\"]))(?P<pronoun>[Hh]is|[Hh]er|[Tt]heir)(?:\s+[a-z][\w-]*){1,3}$"
+)
+_PRONOUN_OF_POSSESSIVE = {"his": "he", "her": "she", "their": "they"}
 
 
 def _document_owner(left: str, mentions: list[Mention]) -> Mention | None:
@@ -947,6 +957,9 @@ class ClaimFinder:
         owner = _document_owner(left, mentions)
         if owner is not None:
             return self._named([owner]), owner.start, False
+        principal = self._principal(left, index, mentions)
+        if principal is not None:
+            return principal[0], principal[1], False
         nominal = self._nominal(left, index)
         if nominal:
             return nominal
@@ -965,6 +978,31 @@ class ClaimFinder:
             self.context.last_group, self.context.last_group_index = group[0], index
             return group[0], group[1], False
         return None, start, False
+
+    def _principal(self, left: str, index: int, mentions: list[Mention]) -> tuple[str, int] | None:
+        """ "Clinton's campaign", "his aides", "Acme officials", "a spokeswoman for Acme": who
+        the people speaking for someone speak for, and where the phrase starts."""
+        stripped = left.rstrip()
+        agents = lexicon().agent_nouns
+        before = [m for m in mentions if m.end <= len(stripped)]
+        last = before[-1] if before else None
+        if last is not None and last.end == len(stripped):
+            agent = _AGENT_FOR.search(stripped, 0, last.start)
+            if agent and agent.group("agent") in agents:
+                confirm_speaker(last, principal_kind(last))
+                return (self._named([last]), agent.start("agent")) if last.confirmed else None
+        words = stripped.split()
+        if not words or words[-1].lower() not in agents:
+            return None
+        if last is not None and _OWNED_AGENT.fullmatch(stripped, last.end):
+            confirm_speaker(last, principal_kind(last))
+            return (self._named([last]), last.start) if last.confirmed else None
+        owner = _OWNER_PRONOUN.search(stripped)
+        if owner is None:
+            return None
+        pronoun = _PRONOUN_OF_POSSESSIVE[owner.group("pronoun").lower()]
+        speaker = self._pronoun(index, mentions, owner.start(), pronoun)
+        return (speaker, owner.start()) if speaker else None
 
     def _named(self, mentions: list[Mention]) -> str:
         """The speaker's name; for several ("Ortiz and Reyes") their names joined, a group
