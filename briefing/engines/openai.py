@@ -447,9 +447,9 @@ class OpenAIEngine:
         cached price), as the provider's prompt cache serves it.
         """
         schema = self._schema_prompt(self._extraction_format)
+        schema_tokens = self._schema_tokens(self._extraction_format)
         extract_prompts = [
-            message_tokens(extract_prompt(pack, schema).messages, self.model)
-            + self._schema_tokens(self._extraction_format)
+            message_tokens(extract_prompt(pack, schema).messages, self.model) + schema_tokens
             for pack in packs
         ]
         text_tokens = sum(pack.tokens for pack in packs)
