@@ -30,6 +30,18 @@ def test_the_fold_is_normalize_for_match_with_offsets_into_the_text(text):
     assert where == sorted(where)
 
 
+@pytest.mark.parametrize(
+    "alphabet", ["ab -\"'`\t\n.", "ab -\"'`\t\n.\u00a0\u2019\u201c\u2014\u2026\ufb01\u3000"]
+)
+def test_normalize_for_match_agrees_with_the_fold_on_any_mix_of_spaces_dashes_and_marks(
+    alphabet,
+):
+    rng = random.Random(7)
+    for _ in range(3000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12)))
+        assert normalize_for_match(text) == fold_with_offsets(text)[0], repr(text)
+
+
 def _plain_alternation(phrases: set[str]) -> str:
     return "|".join(map(re.escape, sorted(phrases, key=len, reverse=True)))
 

@@ -459,9 +459,9 @@ class OpenAIEngine:
         prefix of every extraction call after the first is counted as cached input (at the
         cached price), as the provider's prompt cache serves it.
         """
+        schema_tokens = self._schema_tokens(self._extraction_format)
         extract_prompts = [
-            message_tokens(self._extract_prompt(pack).messages, self.model)
-            + self._schema_tokens(self._extraction_format)
+            message_tokens(self._extract_prompt(pack).messages, self.model) + schema_tokens
             for pack in packs
         ]
         text_tokens = sum(pack.tokens for pack in packs)
