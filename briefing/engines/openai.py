@@ -36,16 +36,14 @@ import json
 import logging
 import math
 import re
-import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any, TypeVar
 
 import httpx2
 import openai
-from openai import AsyncOpenAI, ContentFilterFinishReasonError, LengthFinishReasonError
+from openai import AsyncOpenAI
 from openai.lib import type_to_response_format_param
 from openai.types import CompletionUsage
-from openai.types.chat import ChatCompletion
 from pydantic import BaseModel, ValidationError
 
 from briefing.cache import ResponseCache, cache_key
@@ -73,7 +71,6 @@ from briefing.engines.prompting import (
 from briefing.engines.rebuild import completed
 from briefing.engines.replay import COMPLETE, cassette, is_cassette_miss, note, recorded_notes
 from briefing.engines.retry import (
-    NOTICE_AFTER_SECONDS,
     OutOfBudget,
     RetryPolicy,
     Transient,
@@ -653,20 +650,25 @@ class OpenAIEngine:
 
     def _batch_answer(self, key: str, response_format: type[Answer]) -> tuple[Answer, Usage] | None:
         """A batch's answer to the request with cache key `key`, if it is kept and usable
-        (else the request is asked synchronously)."""
+        (else the request is asked synchronously), priced at the Batch API's rate."""
         stored = self._cache.get(batch.batch_answer_key(key)) if self._cache else None
         if stored is None:
             return None
         try:
-            completion = ChatCompletion.model_validate_json(stored)
-            choice = completion.choices[0]
-            if choice.finish_reason != "stop" or not choice.message.content:
-                return None
-            answer = response_format.model_validate_json(_unfenced(choice.message.content))
-        except (ValidationError, IndexError):
+            body = json.loads(stored)
+        except ValueError:
             return None
-        usage = completion.usage.model_dump() if completion.usage else {}
-        return answer, usage_from(usage, self.model, "batch")
+        if not isinstance(body, dict):
+            return None
+        try:
+            return _answer_in(
+                body, response_format, usage_from(body.get("usage"), self.model, "batch")
+            )
+        except _Unusable as problem:
+            log.info(
+                "a batch answer cannot be used (%s); asking for it synchronously", problem.reason
+            )
+            return None
 
     def _cache_key(
         self,
@@ -818,33 +820,10 @@ class OpenAIEngine:
         """One call: the validated answer and its usage, or `_Unusable` saying why not."""
         request = self.request(messages, response_format, max_tokens, items=items)
         if self.server().is_local:
-            return await self._complete_streamed(request, response_format, label)
-        raw = await self._post(request)
-        usage = self._usage_of(raw.http_response)
-        try:
-            completion = raw.parse()
-        except LengthFinishReasonError as error:
-            raise _cut_off(usage) from error
-        except ContentFilterFinishReasonError as error:
-            raise _filtered(usage) from error
-        except ValidationError as error:
-            content = _content_of(raw.http_response)
-            raise _Unusable(
-                _validation_problem(error), usage, _correction(content, error)
-            ) from error
-        except ValueError as error:  # the HTTP body itself is not JSON: cut short or garbled
-            raise Transient(
-                "the server sent a malformed response", waits_for="a well-formed response"
-            ) from error
-        if not completion.choices:
-            raise _Unusable("the response had no choices", usage, [])
-        message = completion.choices[0].message
-        if message.refusal:
-            problem = f"the model refused ({one_line(message.refusal, 80)})"
-            raise _Unusable(problem, usage, [reask_message(problem)])
-        if message.parsed is not None:
-            return message.parsed, usage
-        return _validated(message.content, response_format, usage)
+            body = await self._streamed(request, label)
+        else:
+            body = _json_body(await self._post(request))
+        return _answer_in(body, response_format, self._usage(body))
 
     async def _post(self, request: dict[str, Any]) -> Any:
         """Send one request; API errors become ours (`Transient` if worth another try)."""
@@ -857,18 +836,16 @@ class OpenAIEngine:
                 raise _CassetteMiss from None
             raise
 
-    async def _complete_streamed(
-        self, request: dict[str, Any], response_format: type[Answer], label: str
-    ) -> tuple[Answer, Usage]:
+    async def _streamed(self, request: dict[str, Any], label: str) -> dict[str, Any]:
         """One call whose answer streams in, so --timeout measures silence, not the time a
         slow server takes to write it; the tokens received are announced while it does."""
         if isinstance(request["response_format"], type):
-            request["response_format"] = type_to_response_format_param(response_format)
+            request["response_format"] = type_to_response_format_param(request["response_format"])
         try:
             stream = await self._live_client().chat.completions.create(
                 **request, stream=True, stream_options={"include_usage": True}
             )
-            content, finish_reason, usage = await self._read_stream(stream, label)
+            return await self._read_stream(stream, label)
         except openai.OpenAIError as error:
             raise self._translate(error) from None
         except httpx2.TimeoutException:
@@ -881,27 +858,24 @@ class OpenAIEngine:
             if is_cassette_miss(error):
                 raise _CassetteMiss from None
             raise
-        if finish_reason == "length":
-            raise _cut_off(usage)
-        if finish_reason == "content_filter":
-            raise _filtered(usage)
-        return _validated(content, response_format, usage)
 
-    async def _read_stream(self, stream: Any, label: str) -> tuple[str, str | None, Usage]:
-        """The streamed answer's text, finish reason and usage."""
+    async def _read_stream(self, stream: Any, label: str) -> dict[str, Any]:
+        """The streamed answer put together as the body of an answer sent whole: its text,
+        finish reason and usage. How long it takes is read on the engine's clock."""
         parts: list[str] = []
         finish_reason: str | None = None
-        usage = Usage(calls=1)
-        started = last_notice = time.monotonic()
+        usage: dict[str, Any] | None = None
+        clock = self._retry.clock
+        started = last_notice = clock.now()
         async for chunk in stream:
             if chunk.usage is not None:
-                usage = usage_from(chunk.usage.model_dump(), self.model)
+                usage = chunk.usage.model_dump()
             for choice in chunk.choices:
                 if choice.delta.content:
                     parts.append(choice.delta.content)
                 finish_reason = choice.finish_reason or finish_reason
-            now = time.monotonic()
-            if now - last_notice >= NOTICE_AFTER_SECONDS:
+            now = clock.now()
+            if now - last_notice >= self._retry.notice_after:
                 last_notice = now
                 log.warning(
                     "receiving the answer on %s: %d tokens so far, in %.0f s",
@@ -909,20 +883,18 @@ class OpenAIEngine:
                     len(parts),
                     now - started,
                 )
-        return "".join(parts), finish_reason, usage
+        message = {"role": "assistant", "content": "".join(parts)}
+        return {"choices": [{"message": message, "finish_reason": finish_reason}], "usage": usage}
 
     def _live_client(self) -> AsyncOpenAI:
         if self._client is None:
             raise RuntimeError("OpenAIEngine used outside `async with engine.session()`")
         return self._client
 
-    def _usage_of(self, response: httpx2.Response) -> Usage:
-        """Tokens and cost from the response's `usage` block (zero tokens if it has none)."""
-        try:
-            block = response.json()["usage"]
-        except (ValueError, KeyError, TypeError):
-            return Usage(calls=1)
-        return usage_from(block, self.model, self.options.service_tier or "default")
+    def _usage(self, body: dict[str, Any]) -> Usage:
+        """Tokens and cost from an answer's `usage` block (zero tokens if it has none),
+        priced at the service tier asked for."""
+        return usage_from(body.get("usage"), self.model, self.options.service_tier or "default")
 
     # -- errors --------------------------------------------------------------------------
 
@@ -1067,6 +1039,39 @@ def _validated(
         raise _Unusable(_validation_problem(error), usage, _correction(content, error)) from error
 
 
+def _json_body(raw: Any) -> dict[str, Any]:
+    """The JSON body of a raw response, or `Transient` if it is cut short or garbled."""
+    try:
+        body = raw.http_response.json()
+    except ValueError as error:
+        raise Transient(
+            "the server sent a malformed response", waits_for="a well-formed response"
+        ) from error
+    return body if isinstance(body, dict) else {}
+
+
+def _answer_in(
+    body: dict[str, Any], response_format: type[Answer], usage: Usage
+) -> tuple[Answer, Usage]:
+    """The answer in a chat completion body (sent whole, streamed, or a batch's), or
+    `_Unusable` saying why it cannot be used: cut off, filtered, refused, invalid."""
+    choices = body.get("choices")
+    choice = choices[0] if isinstance(choices, list) and choices else None
+    if not isinstance(choice, dict):
+        raise _Unusable("the response had no choices", usage, [])
+    finish_reason = choice.get("finish_reason")
+    if finish_reason == "length":
+        raise _cut_off(usage)
+    if finish_reason == "content_filter":
+        raise _filtered(usage)
+    message = choice.get("message")
+    message = message if isinstance(message, dict) else {}
+    if message.get("refusal"):
+        problem = f"the model refused ({one_line(str(message['refusal']), 80)})"
+        raise _Unusable(problem, usage, [reask_message(problem)])
+    return _validated(message.get("content"), response_format, usage)
+
+
 class _CassetteMiss(Exception):
     """The replayed cassette has no (further) response for a request."""
 
@@ -1087,14 +1092,6 @@ def _server_message(error: openai.APIStatusError) -> str:
     body = error.body
     message = body.get("message") if isinstance(body, dict) else None
     return one_line(str(message or error.message), 200)
-
-
-def _content_of(response: httpx2.Response) -> str | None:
-    """The first choice's message content from a raw response body, if there is one."""
-    try:
-        return response.json()["choices"][0]["message"]["content"]
-    except (ValueError, KeyError, IndexError, TypeError):
-        return None
 
 
 def _correction(content: str | None, error: ValidationError) -> list[Message]:
