@@ -30,6 +30,7 @@ _DIGITS = re.compile(r"\d+(?:[.,]\d+)*")
 _NAME = re.compile(r"\b[A-Z][\w'’.-]*[\w]|\b[A-Z]\b")
 _WORD = re.compile(r"[\w'’-]+")
 _POSSESSIVE = re.compile(r"['’]s?$")
+_NAME_PARTS = re.compile(r"[-.]")
 SIGNIFICANT_DIGITS = 9
 
 
@@ -113,22 +114,29 @@ def _countries_in(text: str) -> dict[str, str]:
 def name_key(word: str) -> str:
     """How a name word is compared: lower-cased, without quote marks around it or a
     possessive ending."""
-    return _POSSESSIVE.sub("", word.strip("'’-")).lower()
+    word = word.strip("'’-")
+    if "'" in word or "’" in word:
+        word = _POSSESSIVE.sub("", word)
+    return word.lower()
 
 
 def stated_names(text: str, exempt: Iterable[str] = ()) -> list[str]:
     """The capitalised words of a text that name someone or something (see the module)."""
     exempt_text = " ".join(exempt)
-    skipped = not_name_words() | {name_key(word) for word in _WORD.findall(exempt_text)}
+    not_names = not_name_words()
+    exempt_words = {name_key(word) for word in _WORD.findall(exempt_text)}
     exempt_countries = set(_countries_in(exempt_text).values())
     in_countries = _countries_in(text)
     acronyms_not_names = {word.lower() for word in lexicon().acronym_stoplist}
     names = []
     for match in _NAME.finditer(text):
-        for word in re.split(r"[-.]", match.group()):
+        for word in _NAME_PARTS.split(match.group()):
             key = name_key(word)
             acronym = len(key) > 1 and _POSSESSIVE.sub("", word).isupper()
-            common = key in acronyms_not_names if acronym else key in skipped
+            if acronym:
+                common = key in acronyms_not_names
+            else:
+                common = key in not_names or key in exempt_words
             if in_countries.get(key) in exempt_countries:
                 common = True  # the speaker's own country ("Russia" for a Russian minister)
             if key and not common and not key.isdigit():
@@ -140,7 +148,13 @@ def _held_names(text: str) -> set[str]:
     """The name keys a text holds, and for each country it mentions in any form, the words
     of the country's name and a `country:` key."""
     keys = {name_key(word) for word in _WORD.findall(text)}
-    keys |= {part for key in list(keys) for part in re.split(r"[-.]", key) if part}
+    keys |= {
+        part
+        for key in list(keys)
+        if "-" in key or "." in key
+        for part in _NAME_PARTS.split(key)
+        if part
+    }
     for country in set(_countries_in(text).values()):
         keys |= {name_key(word) for word in _WORD.findall(country)} | {f"country:{country}"}
     return keys
@@ -157,15 +171,17 @@ def unsupported(text: str, evidence: str, exempt: Iterable[str] = ()) -> list[st
     """The numbers and names `text` states that `evidence` does not hold (as written)."""
     if _words_within(text, evidence):
         return []
-    numbers = _held_numbers(evidence)
-    names = _held_names(evidence)
-    countries = _countries_in(text)
     missing: list[str] = []
-    for value in stated_numbers(text):
-        if value not in numbers:
-            missing.append(f"{value:g}")
-    for word in stated_names(text, exempt):
-        key = name_key(word)
-        if key not in names and f"country:{countries.get(key)}" not in names:
-            missing.append(word)
+    stated = stated_numbers(text)
+    if stated:  # what the evidence holds is read only when the text states something
+        numbers = _held_numbers(evidence)
+        missing += [f"{value:g}" for value in stated if value not in numbers]
+    named = stated_names(text, exempt)
+    if named:
+        names = _held_names(evidence)
+        countries = _countries_in(text)
+        for word in named:
+            key = name_key(word)
+            if key not in names and f"country:{countries.get(key)}" not in names:
+                missing.append(word)
     return missing

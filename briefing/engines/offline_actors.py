@@ -537,7 +537,7 @@ def _name_words(mention: Mention) -> list[str]:
     return list(_name_words_of(mention.tokens))
 
 
-@functools.cache
+@functools.lru_cache(maxsize=4096)
 def _name_words_of(tokens: tuple[str, ...]) -> tuple[str, ...]:
     """A name's words without honorifics, generational suffixes and initials."""
     lx = lexicon()
