@@ -72,6 +72,29 @@ def test_the_object_of_an_accusation_is_not_the_speaker():
     assert claim.text.startswith("accused Iran")
 
 
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Dana Holt, during a town hall in Dayton, Ohio, said the plant would close in May.",
+        "Dana Holt, who was hurt in the storm in Aurora, Colorado, in July, said the plant "
+        "would close in May.",
+        "Dana Holt, later claiming - wrongly - that the mayor wanted 300 Syrians, said the "
+        "plant would close in May.",
+        "“The plant would close in May,” said Ohio-based strategist Dana Holt.",
+    ],
+)
+def test_a_place_inside_an_apposition_or_a_compound_is_not_the_speaker(sentence):
+    assert claim_with(extraction_of(sentence), "would close in May").speaker == "Dana Holt"
+
+
+def test_the_object_after_a_pronoun_subject_is_not_the_speaker():
+    text = (
+        "Peter Holt spoke in Ohio on Monday.\n\n"
+        "He denounced the United Nations and said the talks would fail by March."
+    )
+    assert claim_with(extraction_of(text), "talks would fail").speaker == "Peter Holt"
+
+
 def test_im_told_makes_no_speaker_and_no_actor():
     extraction = extraction_of("The plan will fail, I'm told, because nobody funds it.")
     assert all(c.speaker != "I'm" for c in extraction.claims)

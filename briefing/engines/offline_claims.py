@@ -153,7 +153,9 @@ def _compile_verbs() -> re.Pattern[str]:
 _VERB = _compile_verbs()
 _WORD_BEFORE = re.compile(r"(\w+)\s*$")
 _CLOSING_MARK = re.compile(r"[”\"]")
-_OPENING_PRONOUN = re.compile(r"^\s*(He|She|They)\b")
+_OPENING_PRONOUN = re.compile(
+    r"^\s*(?:(?:Then|But|And|Later|Yet|So|Now)\s+)?([Hh]e|[Ss]he|[Tt]hey)\b"
+)
 _OPENING_DESCRIPTION = re.compile(r"^\s*The\s+(?:[a-zA-Z'’-]+\s+){0,3}?[a-z]+(?=\s)")
 _COORDINATED = re.compile(r"(?:\band|,\s*but|\bbut)$")
 
@@ -221,7 +223,8 @@ def _speaker_before(
 _TRAILING_PARENTHESIS = re.compile(r"\s*\([^()]{1,60}\)\s*$")
 _APPOSITIVE_START = re.compile(
     r"^(?:(?:who|whose|which|whom|a|an|the|his|her|its|their|former|then|now|also|once"
-    r"|both|himself|herself|one\s+of|aged?)\b|[DRI]-[A-Z][A-Za-z.]*$|\d{1,3}$)",
+    r"|both|himself|herself|one\s+of|aged?|in|on|at|during|while|after|before|since)\b"
+    r"|[DRI]-[A-Z][A-Za-z.]*$|\d{1,3}$|(?:later|again|still|[a-z]+ly)\s+[a-z]+ing\b)",
     re.IGNORECASE,
 )
 _APPOSITIVE_MAX_WORDS = 25
@@ -270,15 +273,32 @@ def _core_end(left: str, mentions: list[Mention], anchored: bool = True) -> int:
     if not stripped.endswith(","):
         return len(left)
     cut = len(stripped) - 1
-    while (comma := left.rfind(",", 0, cut)) >= 0 and _is_appositive(left[comma + 1 : cut]):
+    while (comma := left.rfind(",", 0, cut)) >= 0 and (
+        _is_appositive(left[comma + 1 : cut]) or _continues_place(left, comma, cut)
+    ):
         cut = comma
         head = left[:cut].rstrip()
         parenthesis = _TRAILING_PARENTHESIS.search(head)
         if parenthesis:
             head = head[: parenthesis.start()].rstrip()
-        if len(head) in ends:
+        if len(head) in ends and not _ENDS_IN_PLACE.search(head):
             return len(head)
     return len(left) if anchored or cut == len(stripped) - 1 else len(left[:cut].rstrip())
+
+
+# "… in Aurora, Colorado,": a place after a preposition, its parts split by commas.
+_ENDS_IN_PLACE = re.compile(
+    r"\b(?:in|at|from|near)\s+(?:the\s+)?(?:[A-Z][\w.'’-]*,?\s+){0,3}[A-Z][\w.'’-]*$"
+)
+_PLACE_PART = re.compile(r"\s*(?:[A-Z][\w.'’-]*\s*){1,3}")
+
+
+def _continues_place(left: str, comma: int, cut: int) -> bool:
+    """ "Colorado" in "the shooting in Aurora, Colorado, in July, said": the rest of a place
+    named after a preposition, not a speaker."""
+    return bool(_PLACE_PART.fullmatch(left, comma + 1, cut)) and bool(
+        _ENDS_IN_PLACE.search(left, 0, comma)
+    )
 
 
 _JOINER = re.compile(r"(?:,\s*(?:and\s+)?|\s+(?:and|&)\s+)$")
@@ -378,10 +398,16 @@ def _speaker_after(sentence: Sentence, verb: _Verb, mentions: list[Mention]) -> 
     unknown = 0
     for token in tokenize(sentence.view, verb.end, verb.end + _AFTER_VERB_CHARS):
         between = sentence.view[position : token.start]
+        if between == "-":
+            position = token.end  # "Florida-based": the tail of a compound modifier
+            continue
         if between.strip():
             break
         mention = next((m for m in mentions if m.start == token.start), None)
         lowered = token.text.lower()
+        if mention and sentence.view.startswith("-", mention.end):
+            position = mention.end  # "Florida-based strategist …": a modifier, not the name
+            continue
         if mention:
             chosen = mention
             position = mention.end
@@ -609,6 +635,8 @@ def _sentence_subject(mentions: list[Mention]) -> Mention | None:
     opening = first.sentence.view[: first.start]
     if len(opening) > _SUBJECT_REACH or re.search(r"[,;:“\"]", opening):
         return None
+    if _OPENING_PRONOUN.match(opening):
+        return None  # "He denounced the United Nations": the name is the object
     return first if first.confirmed else None
 
 
