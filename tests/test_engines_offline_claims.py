@@ -451,3 +451,37 @@ def test_a_quotation_a_colon_introduces_belongs_to_the_name_before_it(sentence, 
 def test_a_quotation_answered_or_shouted_is_attributed(verb):
     text = f'"Not before the next budget is passed," Marta Ellis {verb}.'
     assert claim_with(extraction_of(text), "next budget").speaker == "Marta Ellis"
+
+
+def test_a_quotation_left_open_ends_with_its_paragraph():
+    text = (
+        'The flyer ended with a stray mark: "Vote early.\n\n'
+        "Klara Moss said the count would start on Monday evening."
+    )
+    assert claim_with(extraction_of(text), "count would start").speaker == "Klara Moss"
+
+
+def test_a_short_quotation_continued_in_the_next_sentence_is_one_claim():
+    text = '"Simply baffling," Greenberg said. "Nobody in the party is speaking to them anymore."'
+    claim = claim_with(extraction_of(text), "Simply baffling")
+    assert (claim.speaker, claim.text) == (
+        "Greenberg",
+        "Simply baffling. Nobody in the party is speaking to them anymore",
+    )
+
+
+def test_a_quotation_inside_a_participle_clause_belongs_to_the_sentence_subject():
+    text = (
+        "Tracy Marlow, the father, issued a statement on Thursday, saying the foundation "
+        'would "keep working for safer streets."'
+    )
+    assert claim_with(extraction_of(text), "safer streets").speaker == "Tracy Marlow"
+
+
+def test_a_quotation_far_into_an_unattributed_statement_is_still_found():
+    text = (
+        "Someone at the back kept insisting that the new tax on imported steel and aluminium "
+        'would be "a disaster for the workers."'
+    )
+    claim = claim_with(extraction_of(text), "disaster for the workers")
+    assert claim.speaker is None

@@ -356,6 +356,15 @@ def _participle_subject(left: str, mentions: list[Mention]) -> Mention | None:
     return None
 
 
+def _subject_before(sentence: Sentence, verb: _Verb, mentions: list[Mention]) -> Mention | None:
+    """ "Tracy Marlow, the father, issued a statement, saying …": the name the sentence opens
+    with, for a participle whose own clause names nobody (not an owner: "Marlow's lawyer")."""
+    subject = _sentence_subject([m for m in mentions if m.end <= verb.start])
+    if subject is None or sentence.view[subject.end : subject.end + 2] in {"'s", "’s"}:
+        return None
+    return subject
+
+
 def _apposition_owner(left: str, mention: Mention, mentions: list[Mention]) -> Mention | None:
     """ "Feng Zijian, former deputy director of China's Center for Disease Control, said": the
     organisation is part of the person's description, the person speaks."""
@@ -725,13 +734,14 @@ _COLON_QUOTE = re.compile(r":\s*(?=[“\"])")
 
 
 def _quotes_next_to(sentence: Sentence, verb: _Verb) -> bool:
-    """Whether a quotation comes within a few words of the verb, before or after it
-    (`"…," says the ad's narrator`, `he added, "…"`, `called the plan "a disaster"`)."""
+    """Whether the verb's statement quotes someone: a quotation ends within a few words
+    before the verb (`"…," says the ad's narrator`) or comes after it (`he added, "…"`,
+    `saying the judge was "biased" against him`)."""
     text = sentence.view
     return any(
         len(text[end : verb.start].split()) <= _NEXT_TO_QUOTE_WORDS
         if end <= verb.start
-        else start >= verb.end and len(text[verb.end : start].split()) <= _NEXT_TO_QUOTE_WORDS
+        else start >= verb.end
         for start, end in sentence.quotes
     )
 
@@ -824,8 +834,13 @@ class ClaimFinder:
             else:
                 found.extend(attributions)
             self._remember_people(index, here)
-            self.context.quote_open = self._quote_still_open(sentence)
-        return found
+            following = self.document.sentences[index + 1 : index + 2]
+            # a quotation left open ends with its paragraph: news copy opens the next
+            # paragraph with a quotation mark when the quotation goes on
+            self.context.quote_open = self._quote_still_open(sentence) and (
+                not following or following[0].paragraph == sentence.paragraph
+            )
+        return [a for a in found if len(a.text.split()) >= _MIN_CLAIM_WORDS]
 
     def _remember_people(self, index: int, mentions: list[Mention]) -> None:
         for mention in mentions:
@@ -860,9 +875,12 @@ class ClaimFinder:
             end = following[0] if following else len(sentence.view)
             text = _clean(_content(sentence, verb, start, inverted, end))
             said_that = not inverted and _THAT.match(sentence.view[verb.end : end])
-            if len(text.split()) < _MIN_CLAIM_WORDS or (
-                not said_that and _PREPOSITION_START.match(text)
-            ):
+            # a short quotation ("“It's mind-boggling,” Greenberg said.") is kept for now: the
+            # next sentence may go on quoting; it is left out at the end if it does not
+            short = len(text.split()) < _MIN_CLAIM_WORDS and not (
+                text and text in _quoted_text(sentence)
+            )
+            if short or (not said_that and _PREPOSITION_START.match(text)):
                 self._note_colon(index, sentence, speaker)
                 continue  # "told reporters on Friday": where, not what
             attributions.append(self._found(index, sentence, speaker, text))
@@ -974,6 +992,8 @@ class ClaimFinder:
             participle = _participle_subject(left, mentions) or _opening_subject(mentions)
             if participle is not None:
                 confirm_speaker(participle)
+            if participle is None:
+                participle = _subject_before(sentence, verb, mentions)
             if participle is None or not participle.confirmed:
                 return self._unnamed_subject(index, sentence, mentions), verb.start, False
             return self._named([participle]), participle.start, False
