@@ -14,7 +14,9 @@ the run with a one-line `BriefingError`.
 
 Other servers are spoken to in their dialect (`briefing.engines.servers` finds it): a
 refusal of strict schemas switches the run to JSON mode, once, for good (the schema in the
-prompt and in `response_format.schema`, which llama.cpp's servers turn into a grammar);
+prompt and in `response_format.schema`, which llama.cpp's servers turn into a grammar, so
+every string and list in it is given a limit where a looping model has to stop); the
+prompt leaves out the worked example, which is there only for OpenAI's prompt cache;
 `max_tokens` is sent and capped by the context; packs are sized to the context, and a
 prompt that does not fit raises `PackTooLong` (the pipeline splits the pack), before any
 call when the context is known; local servers stream their answers, get as many requests
@@ -51,11 +53,14 @@ from briefing.engines.base import ExtractionFailed, PackTooLong, SummaryInput, U
 from briefing.engines.pricing import cost_usd
 from briefing.engines.prompting import (
     PROMPT_VERSION,
+    ExtractPrompt,
     Message,
     billed_schema_tokens,
     cacheable_tokens,
     compact_response_model,
     extract_prompt,
+    extraction_items,
+    limited_schema,
     message_tokens,
     pack_budget,
     prompt_cache_key,
@@ -71,7 +76,7 @@ from briefing.engines.retry import (
     Transient,
     retry_after_seconds,
 )
-from briefing.engines.servers import ServerFacts, is_openai, probe
+from briefing.engines.servers import FACTS_VERSION, ServerFacts, is_openai, probe
 from briefing.errors import BriefingError
 from briefing.pack import Pack
 from briefing.schema import Bullet, Evidence, Extraction, Summary
@@ -347,7 +352,8 @@ class OpenAIEngine:
                 store.close()
 
     def _facts_key(self) -> str:
-        return cache_key({"kind": "server", "base_url": self.options.base_url, "model": self.model})
+        where = {"base_url": self.options.base_url, "model": self.model}
+        return cache_key({"kind": "server", "version": FACTS_VERSION, **where})
 
     def _schema_taken(self) -> None:
         """The server answered a strict schema: remember it if that was not known yet."""
@@ -394,6 +400,13 @@ class OpenAIEngine:
         """The schema text that goes in the system prompt: only in JSON mode."""
         return schema_text(model) if (mode or self._schema_mode()) == "json" else None
 
+    def _extract_prompt(self, pack: Pack, mode: str | None = None) -> ExtractPrompt:
+        """The extraction prompt of `pack` for this server: with the worked example only for
+        the OpenAI API, where it makes the static prefix long enough to be cached; elsewhere
+        it would only take context from the pack text."""
+        schema = self._schema_prompt(self._extraction_format, mode)
+        return extract_prompt(pack, schema, example=self.server().dialect == "openai")
+
     def _schema_tokens(self, model: type[BaseModel], mode: str | None = None) -> int:
         if (mode or self._schema_mode()) == "json":
             return 0  # it is part of the system prompt, counted with the messages
@@ -411,7 +424,7 @@ class OpenAIEngine:
         modes = ["strict", "json"] if may_change else [self._schema_mode()]
         return max(
             message_tokens(
-                extract_prompt(empty, self._schema_prompt(self._extraction_format, mode)).messages,
+                self._extract_prompt(empty, mode).messages,
                 self.model,
             )
             + self._schema_tokens(self._extraction_format, mode)
@@ -431,7 +444,7 @@ class OpenAIEngine:
         """Tokens every extraction call sends before anything specific to its pack: the
         schema and the system message (what the provider's prompt cache can serve)."""
         empty = Pack(blocks=[], tokens=0)
-        system = extract_prompt(empty, self._schema_prompt(self._extraction_format)).messages[0]
+        system = self._extract_prompt(empty).messages[0]
         return message_tokens([system], self.model) + self._schema_tokens(self._extraction_format)
 
     def estimate(self, packs: list[Pack]) -> Usage:
@@ -443,10 +456,9 @@ class OpenAIEngine:
         prefix of every extraction call after the first is counted as cached input (at the
         cached price), as the provider's prompt cache serves it.
         """
-        schema = self._schema_prompt(self._extraction_format)
         schema_tokens = self._schema_tokens(self._extraction_format)
         extract_prompts = [
-            message_tokens(extract_prompt(pack, schema).messages, self.model) + schema_tokens
+            message_tokens(self._extract_prompt(pack).messages, self.model) + schema_tokens
             for pack in packs
         ]
         text_tokens = sum(pack.tokens for pack in packs)
@@ -476,7 +488,7 @@ class OpenAIEngine:
         """Extract actors, claims and figures from one pack (cached by content)."""
 
         async def ask() -> tuple[Extraction, Usage]:
-            prompt = extract_prompt(pack, self._schema_prompt(self._extraction_format))
+            prompt = self._extract_prompt(pack)
             extraction, usage = await self._answer(
                 "extract",
                 prompt.messages,
@@ -484,6 +496,7 @@ class OpenAIEngine:
                 prompt.sources,
                 EXTRACT_MAX_COMPLETION_TOKENS,
                 _pack_label(pack),
+                extraction_items(pack),
             )
             return completed(_relabel(extraction, prompt.sources), pack), usage
 
@@ -501,6 +514,7 @@ class OpenAIEngine:
                 {},
                 SUMMARY_MAX_COMPLETION_TOKENS,
                 "the summary",
+                {},
             )
             # A bullet's sources are those of the facts it cites, found by code, never the
             # model's.
@@ -531,9 +545,11 @@ class OpenAIEngine:
         sources: dict[str, str],
         max_tokens: int,
         label: str,
+        items: dict[str, int],
     ) -> tuple[Answer, Usage]:
         """The cached answer to `messages`, else the server's (then cached); `PackTooLong`
-        without a call when the prompt is known not to fit the server's context."""
+        without a call when the prompt is known not to fit the server's context. `items`
+        caps the answer's lists where the server decodes under a grammar."""
         key = self._cache_key(kind, messages, response_format, sources)
         too_long = self._cache_key(f"{kind} too long", messages, response_format, sources)
         cached = self._cached(key, response_format)
@@ -550,7 +566,7 @@ class OpenAIEngine:
             # A server that works on few requests at once gets no more: the others wait
             # here (their retry budgets not started), not silently in its queue.
             async with self._slots or contextlib.nullcontext():
-                answer, usage = await self._ask(messages, response_format, max_tokens, label)
+                answer, usage = await self._ask(messages, response_format, max_tokens, label, items)
         except PackTooLong:
             self._store_text(too_long, "true")
             raise
@@ -575,10 +591,9 @@ class OpenAIEngine:
 
     def pending_requests(self, packs: list[Pack]) -> dict[str, dict[str, Any]]:
         """The extraction requests of the packs with no answer cached yet, by cache key."""
-        schema = self._schema_prompt(self._extraction_format)
         pending: dict[str, dict[str, Any]] = {}
         for pack in packs:
-            prompt = extract_prompt(pack, schema)
+            prompt = self._extract_prompt(pack)
             key = self._cache_key(
                 "extract", prompt.messages, self._extraction_format, prompt.sources
             )
@@ -695,7 +710,12 @@ class OpenAIEngine:
             self._cache.put(key, value)
 
     async def _ask(
-        self, messages: list[Message], response_format: type[Answer], max_tokens: int, label: str
+        self,
+        messages: list[Message],
+        response_format: type[Answer],
+        max_tokens: int,
+        label: str,
+        items: dict[str, int],
     ) -> tuple[Answer, Usage]:
         """One answer: transient failures retried under the retry budget, unusable answers
         asked for again with the problem stated up to MAX_REASKS times."""
@@ -704,7 +724,7 @@ class OpenAIEngine:
         conversation = messages
         for reask in range(MAX_REASKS + 1):
             send = functools.partial(
-                self._complete, conversation, response_format, max_tokens, label
+                self._complete, conversation, response_format, max_tokens, label, items
             )
             try:
                 answer, usage = await attempts.call(send)
@@ -750,11 +770,18 @@ class OpenAIEngine:
         )
 
     def request(
-        self, messages: list[Message], response_format: type[BaseModel], max_tokens: int
+        self,
+        messages: list[Message],
+        response_format: type[BaseModel],
+        max_tokens: int,
+        *,
+        items: dict[str, int] | None = None,
     ) -> dict[str, Any]:
         """One chat completions request, as keyword arguments of the SDK's `parse`, in the
-        server's dialect: the answer format (the pydantic model in strict mode), the output
-        limit (`max_tokens` too for other servers, capped by what their context leaves)."""
+        server's dialect: the answer format (the pydantic model in strict mode; in JSON mode
+        for other servers, the schema with its strings and lists closed, `items` capping
+        lists by name), the output limit (`max_tokens` too for other servers, capped by what
+        their context leaves)."""
         facts = self.server()
         strict = self._schema_mode() == "strict"
         if strict:
@@ -762,7 +789,8 @@ class OpenAIEngine:
         elif facts.dialect == "openai":
             answer_format = {"type": "json_object"}
         else:  # llama.cpp constrains its output to a schema given this way; others ignore it
-            answer_format = {"type": "json_object", "schema": response_format.model_json_schema()}
+            schema = limited_schema(response_format.model_json_schema(), items or {})
+            answer_format = {"type": "json_object", "schema": schema}
         request: dict[str, Any] = {
             "model": self.model,
             "messages": messages,
@@ -787,9 +815,10 @@ class OpenAIEngine:
         response_format: type[Answer],
         max_tokens: int,
         label: str,
+        items: dict[str, int],
     ) -> tuple[Answer, Usage]:
         """One call: the validated answer and its usage, or `_Unusable` saying why not."""
-        request = self.request(messages, response_format, max_tokens)
+        request = self.request(messages, response_format, max_tokens, items=items)
         if self.server().is_local:
             body = await self._streamed(request, label)
         else:
