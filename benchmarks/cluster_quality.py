@@ -8,16 +8,19 @@
    under names that carry no label, read as `briefing daily` reads them (ingest + clean) and
    clustered by `briefing.cluster.cluster`, the step `daily` takes next; every article left
    alone counts as its own story, as under "Other reports". Scored with purity, ARI and
-   completeness on the odd topics (used to tune), the even ones (held out) and all.
+   completeness on the odd topics (used to tune), the even ones (held out) and all; with
+   ``--errors``, each split's stories that mix two events and events that come out in pieces.
 3. Feeds: the three 2023-11-24 feed snapshots (``../shared/ingest/feeds``), listing the
    stories that more than one outlet covers.
 4. Speed: `briefing.cluster.cluster` alone on synthetic days of 1,000 and 10,000 articles
    (Zipf-distributed filler words plus story-specific names and words, story sizes from a
-   Pareto law capped at 200), with how many pairs it compared against all pairs.
+   Pareto law capped at 200), with how many pairs it compared against all pairs; wall and
+   CPU seconds (CPU time is the fairer number on a machine other jobs share).
 
 Prints Markdown for benchmarks/README.md. Run from the repository root:
 
     .venv/bin/python benchmarks/cluster_quality.py [--corpus ../shared/corpus] [--ecbplus DIR]
+        [--errors] [--sizes 1000 10000]
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ import re
 import shutil
 import tempfile
 import time
+from collections import Counter, defaultdict
 from pathlib import Path
 
 import briefing.cluster as clustering
@@ -86,8 +90,9 @@ ECB_SPLITS = {
 _ECB_FOLDER = re.compile(r"(\d+)ecb(?:plus)?")
 
 
-def ecbplus_quality(folder: Path, topics: range = range(1, 36)) -> list[str]:
-    """Purity, ARI and completeness of the stories found in ECB+ topics, per split."""
+def ecbplus_quality(folder: Path, topics: range = range(1, 36), errors: bool = False) -> list[str]:
+    """Purity, ARI and completeness of the stories found in ECB+ topics, per split; with
+    `errors`, then each split's mixed stories and events found in pieces."""
     with tempfile.TemporaryDirectory() as mixed:
         truth: dict[str, str] = {}
         for event in sorted(folder.iterdir()):
@@ -103,6 +108,7 @@ def ecbplus_quality(folder: Path, topics: range = range(1, 36)) -> list[str]:
         "| topics | articles | events | stories found | purity | ARI | completeness | seconds |",
         "|---|---|---|---|---|---|---|---|",
     ]
+    listed: list[str] = []
     for split, chosen in ECB_SPLITS.items():
         subset = [a for a in articles if chosen(_ecb_topic(truth[Path(a.source.path).name]))]
         started = time.perf_counter()
@@ -116,7 +122,29 @@ def ecbplus_quality(folder: Path, topics: range = range(1, 36)) -> list[str]:
             f"| {purity(expected, predicted):.3f} | {adjusted_rand_index(expected, predicted):.3f} "
             f"| {purity(predicted, expected):.3f} | {seconds:.1f} |"
         )
-    return lines
+        listed += [f"{split}:", *_ecb_errors(expected, predicted)]
+    return [*lines, "", *listed] if errors else lines
+
+
+def _ecb_errors(events: list[str], stories: list[int]) -> list[str]:
+    """The stories holding articles of more than one event, and the events spread over more
+    than one story (with their pieces' sizes), largest first."""
+    by_story: defaultdict[int, Counter[str]] = defaultdict(Counter)
+    by_event: defaultdict[str, Counter[int]] = defaultdict(Counter)
+    for event, story in zip(events, stories, strict=True):
+        by_story[story][event] += 1
+        by_event[event][story] += 1
+    mixed = [
+        " + ".join(f"{event} {count}" for event, count in held.most_common())
+        for held in sorted(by_story.values(), key=lambda held: -held.total())
+        if len(held) > 1
+    ]
+    pieces = [
+        f"{event} {' + '.join(str(count) for _, count in spread.most_common())}"
+        for event, spread in sorted(by_event.items(), key=lambda item: -item[1].total())
+        if len(spread) > 1
+    ]
+    return [f"- mixed: {'; '.join(mixed) or 'none'}", f"- in pieces: {'; '.join(pieces) or 'none'}"]
 
 
 def _ecb_topic(event: str) -> int:
@@ -175,14 +203,15 @@ def synthetic_day(count: int, seed: int = 7) -> list[Article]:
     return articles[:count]
 
 
-def speed() -> list[str]:
-    """Wall time of `cluster` on synthetic days, and pairs compared against all pairs."""
+def speed(sizes: tuple[int, ...] = SYNTHETIC_SIZES) -> list[str]:
+    """Wall and CPU time of `cluster` on synthetic days, and pairs compared against all pairs."""
     lines = [
-        "| articles | stories (2+ articles) | seconds | articles/s | pairs compared | all pairs |",
-        "|---|---|---|---|---|---|",
+        "| articles | stories (2+ articles) | seconds | CPU seconds | articles/CPU s "
+        "| pairs compared | all pairs |",
+        "|---|---|---|---|---|---|---|",
     ]
     similarity = clustering._similarity
-    for count in SYNTHETIC_SIZES:
+    for count in sizes:
         articles = synthetic_day(count)
         compared = 0
 
@@ -192,13 +221,13 @@ def speed() -> list[str]:
             return similarity(first, second)  # type: ignore[arg-type]
 
         clustering._similarity = counting  # type: ignore[assignment]
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         groups = clustering.cluster(articles)
-        seconds = time.perf_counter() - started
+        seconds, cpu = time.perf_counter() - started, time.process_time() - cpu_started
         clustering._similarity = similarity
         stories = sum(len(group) > 1 for group in groups)
         lines.append(
-            f"| {count:,} | {stories:,} | {seconds:.1f} | {count / seconds:,.0f} "
+            f"| {count:,} | {stories:,} | {seconds:.1f} | {cpu:.1f} | {count / cpu:,.0f} "
             f"| {compared:,} | {count * (count - 1) // 2:,} |"
         )
     return lines
@@ -212,12 +241,18 @@ def main() -> None:
         "--ecbplus", type=Path, default=REPO.parent / "shared" / "clustering" / "ecbplus"
     )
     parser.add_argument("--feeds", type=Path, default=REPO.parent / "shared" / "ingest" / "feeds")
+    parser.add_argument(
+        "--errors", action="store_true", help="list ECB+ stories that mix events, and events split"
+    )
+    parser.add_argument(
+        "--sizes", type=int, nargs="*", default=SYNTHETIC_SIZES, help="synthetic day sizes"
+    )
     arguments = parser.parse_args()
     print("\n".join(corpus_quality(arguments.corpus)), end="\n\n")
     if arguments.ecbplus.is_dir():
-        print("\n".join(ecbplus_quality(arguments.ecbplus)), end="\n\n")
+        print("\n".join(ecbplus_quality(arguments.ecbplus, errors=arguments.errors)), end="\n\n")
     print("\n".join(feed_stories(arguments.feeds)), end="\n\n")
-    print("\n".join(speed()))
+    print("\n".join(speed(tuple(arguments.sizes))))
 
 
 if __name__ == "__main__":

@@ -116,8 +116,9 @@ class Statement:
     weights: dict[str, float] = field(default_factory=dict)
 
     def weight(self, tokens: Iterable[str]) -> float:
-        """Total weight of `tokens`."""
-        return sum(self.weights.get(token, 1.0) for token in tokens)
+        """Total weight of `tokens`, the same whatever order a set gives them in (a plain
+        float sum follows the order, which follows string hashing)."""
+        return math.fsum(self.weights.get(token, 1.0) for token in tokens)
 
     @cached_property
     def size(self) -> float:
@@ -208,11 +209,11 @@ def centrality(statements: Sequence[Statement]) -> list[float]:
     total: Counter[str] = Counter()
     for statement in statements:
         total.update({token: statement.weights[token] for token in statement.tokens})
-    norm = math.sqrt(sum(v * v for v in total.values())) or 1.0
+    norm = math.sqrt(math.fsum(v * v for v in total.values())) or 1.0
     result = []
     for statement in statements:
-        dot = sum(statement.weights[t] * total[t] for t in statement.tokens)
-        length = math.sqrt(sum(statement.weights[t] ** 2 for t in statement.tokens)) or 1.0
+        dot = math.fsum(statement.weights[t] * total[t] for t in statement.tokens)
+        length = math.sqrt(math.fsum(statement.weights[t] ** 2 for t in statement.tokens)) or 1.0
         result.append(dot / (norm * length))
     return result
 

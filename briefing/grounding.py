@@ -131,7 +131,10 @@ def _countries_in(text: str) -> Mapping[str, str]:
 def name_key(word: str) -> str:
     """How a name word is compared: lower-cased, without quote marks around it or a
     possessive ending."""
-    return _POSSESSIVE.sub("", word.strip("'’-")).lower()
+    word = word.strip("'’-")
+    if "'" in word or "’" in word:
+        word = _POSSESSIVE.sub("", word)
+    return word.lower()
 
 
 def stated_names(text: str, exempt: Iterable[str] = ()) -> list[str]:
@@ -162,7 +165,13 @@ def _held_names(text: str) -> frozenset[str]:
     """The name keys a text holds, and for each country it mentions in any form, the words
     of the country's name and a `country:` key."""
     keys = {name_key(word) for word in _WORD.findall(text)}
-    keys |= {part for key in list(keys) for part in _NAME_PARTS.split(key) if part}
+    keys |= {
+        part
+        for key in list(keys)
+        if "-" in key or "." in key
+        for part in _NAME_PARTS.split(key)
+        if part
+    }
     for country in set(_countries_in(text).values()):
         keys |= {name_key(word) for word in _WORD.findall(country)} | {f"country:{country}"}
     return frozenset(keys)

@@ -16,7 +16,7 @@ from briefing.engines.openai import OpenAIEngine, usage_from
 from briefing.engines.pricing import cost_usd
 from briefing.pipeline import prepare, read_articles
 from briefing.schema import Briefing
-from briefing.testing.fake_openai import FakeOpenAI, error_reply, usage_block
+from briefing.testing.fake_openai import FakeOpenAI, error_reply, refusal_reply, usage_block
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "wonsan-2025-07"
 # Small enough that the example's five articles need several packs.
@@ -94,6 +94,16 @@ def test_a_failed_line_is_asked_again_synchronously():
     assert briefing is not None and briefing.stats.uncovered_articles == 0
     packs = _packs()
     assert server.batches.lines_answered == packs - 1 and _extractions(server) == packs + 1
+
+
+def test_a_batch_answer_that_cannot_be_used_is_asked_again_synchronously():
+    with FakeOpenAI([refusal_reply()]) as server:
+        result, briefing = _build(server, "--batch", "--budget", str(SEVERAL_PACKS))
+    assert result.exit_code == 0, result.output
+    assert briefing is not None and briefing.stats.uncovered_articles == 0
+    packs = _packs()
+    # The refusal came back as a batch line; that pack was then asked once more.
+    assert server.batches.lines_answered == packs and _extractions(server) == packs + 1
 
 
 def test_progress_is_shown_while_the_batch_runs(caplog):

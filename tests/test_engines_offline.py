@@ -455,7 +455,7 @@ def test_wonsan_evidence_quotes_are_verbatim_in_their_sources(wonsan):
         ),
         (
             "The talks stalled after White House officials said the deadline had passed.",
-            "White House officials",
+            "White House",
             "the deadline had passed",
         ),
     ],

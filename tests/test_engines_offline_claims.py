@@ -145,6 +145,32 @@ def test_unnamed_groups_speak_but_are_not_actors():
     assert extraction.actors == []
 
 
+@pytest.mark.parametrize(
+    ("sentence", "speaker", "kind"),
+    [
+        ("Holt’s campaign said the ads would run until March.", "Dana Holt", "person"),
+        ("Ms. Holt's top advisers said the ads would run until March.", "Dana Holt", "person"),
+        ("Her aides said the ads would run until March.", "Dana Holt", "person"),
+        ("Brightwave officials said the ads would run until March.", "Brightwave", "organization"),
+        ("A spokeswoman for Brightwave said the ads would run until March.", "Brightwave",
+         "organization"),
+    ],
+)  # fmt: skip
+def test_people_who_speak_for_someone_speak_for_them(sentence, speaker, kind):
+    text = f"Senator Dana Holt toured the plant in Ohio on Monday.\n\n{sentence}"
+    extraction = extraction_of(text)
+    assert claim_with(extraction, "ads would run").speaker == speaker
+    assert next(a.kind for a in extraction.actors if a.name == speaker) == kind
+
+
+def test_opponents_do_not_speak_for_the_one_they_oppose():
+    text = (
+        "Senator Dana Holt toured the plant in Ohio on Monday.\n\n"
+        "Holt's opponents said the ads would run until March."
+    )
+    assert claim_with(extraction_of(text), "ads would run").speaker != "Dana Holt"
+
+
 # ---------------------------------------------------------------- what was said
 
 
@@ -348,3 +374,40 @@ def test_but_told_shares_the_subject_of_its_sentence():
 def test_a_participle_after_a_pronoun_or_description_speaks_for_the_person_before(second):
     text = f"Lena Wirth, the mayor, spoke on Monday.\n\n{second}"
     assert claim_with(extraction_of(text), "plan was a fraud").speaker == "Lena Wirth"
+
+
+# ---------------------------------------------------------------- direct quotations found
+
+
+def test_a_quotation_whose_speaker_is_not_named_is_still_a_statement():
+    text = '"We will rebuild the bridge by spring," said a longtime adviser to the governor.'
+    claim = claim_with(extraction_of(text), "rebuild the bridge")
+    assert (claim.speaker, claim.text) == (None, "We will rebuild the bridge by spring")
+
+
+def test_a_job_word_the_role_list_lacks_does_not_hide_the_name_after_the_verb():
+    text = '"The numbers are moving our way," said Democratic pollster Dana Whitfield.'
+    assert claim_with(extraction_of(text), "moving our way").speaker == "Dana Whitfield"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "speaker"),
+    [
+        ('Holt: "The mission is to win the vote, not to delay it."', "Holt"),
+        (
+            "The timing does not surprise Republican pollster Dana Whitfield: "
+            "“Lesser-known candidates often get the biggest boost.”",
+            "Dana Whitfield",
+        ),
+        ('As Senator Mark Ruiz put it: "Nobody will confirm this nominee this year."', "Mark Ruiz"),
+    ],
+)
+def test_a_quotation_a_colon_introduces_belongs_to_the_name_before_it(sentence, speaker):
+    extraction = extraction_of(sentence)
+    assert [c.speaker for c in extraction.claims] == [speaker]
+
+
+@pytest.mark.parametrize("verb", ["answered", "retorted", "shouted", "exclaimed"])
+def test_a_quotation_answered_or_shouted_is_attributed(verb):
+    text = f'"Not before the next budget is passed," Marta Ellis {verb}.'
+    assert claim_with(extraction_of(text), "next budget").speaker == "Marta Ellis"

@@ -40,7 +40,7 @@ from briefing.engines.prompting import (
     message_tokens,
     pack_key,
 )
-from briefing.engines.retry import RetryPolicy
+from briefing.engines.retry import Clock, RetryPolicy
 from briefing.errors import BriefingError
 from briefing.pack import Block, Pack
 from briefing.schema import (
@@ -54,6 +54,7 @@ from briefing.schema import (
     Summary,
 )
 from briefing.testing.clock import ManualTimer, VirtualClock
+from briefing.testing.dialects import OLLAMA
 from briefing.testing.fake_openai import (
     PATIENT_TIMEOUT,
     FakeOpenAI,
@@ -533,6 +534,34 @@ def test_json_mode_accepts_an_answer_in_a_code_fence():
     with FakeOpenAI([completion_reply(fenced)]) as server:
         extraction, usage = extract(engine_for(server, schema_mode="json"))
     assert extraction.actors and usage.calls == 1
+
+
+# -- answers streamed by local servers ----------------------------------------------------
+
+
+def test_a_streamed_answer_is_priced_at_the_service_tier_asked_for():
+    with FakeOpenAI(dialect=OLLAMA) as server:
+        _, standard = extract(engine_for(server, model="gpt-5.4-mini"))
+        _, flex = extract(engine_for(server, model="gpt-5.4-mini", service_tier="flex"))
+    assert {request["stream"] for request in server.requests} == {True}
+    assert flex.completion_tokens == standard.completion_tokens > 0
+    assert flex.cost_usd == pytest.approx(standard.cost_usd / 2)
+
+
+def test_receiving_a_streamed_answer_is_announced_on_the_engines_clock(caplog):
+    ticks = iter(range(0, 1_000_000, 10))  # every reading of the clock is 10 s later
+    clock = Clock(now=lambda: float(next(ticks)))
+    with FakeOpenAI(dialect=OLLAMA) as server, caplog.at_level(logging.WARNING):
+        extract(engine_for(server, retry=RetryPolicy(clock=clock, notice_after=30)))
+    assert "receiving the answer on the pack of wire-a, wire-b:" in caplog.text
+
+
+def test_a_streamed_answer_cut_off_is_asked_again_for_something_shorter():
+    script = [completion_reply('{"act', finish_reason="length"), good_reply()]
+    with FakeOpenAI(script, dialect=OLLAMA) as server:
+        extraction, usage = extract(engine_for(server))
+    assert usage.reasks == 1 and extraction.claims
+    assert "shorter" in server.requests[1]["messages"][-1]["content"]
 
 
 # -- errors the user must fix ---------------------------------------------------------------

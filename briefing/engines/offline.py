@@ -63,7 +63,7 @@ def _add_evidence(evidence: list[Evidence], sentence: Sentence) -> None:
 
 
 def _claims(attributions: list[Attribution]) -> list[Claim]:
-    merged: dict[tuple[str, str], Claim] = {}
+    merged: dict[tuple[str | None, str], Claim] = {}
     for attribution in attributions:
         key = (attribution.speaker, attribution.text)
         claim = merged.setdefault(
@@ -101,8 +101,9 @@ def _speaker_actors(attributions: list[Attribution], actors: list[Actor]) -> lis
     known = {name for actor in actors for name in (actor.name, *actor.aliases)}
     sources: dict[str, dict[str, None]] = defaultdict(dict)
     for attribution in attributions:
-        if attribution.named and attribution.speaker not in known:
-            sources[attribution.speaker].update(dict.fromkeys(attribution.sentence.source_ids))
+        speaker = attribution.speaker
+        if attribution.named and speaker is not None and speaker not in known:
+            sources[speaker].update(dict.fromkeys(attribution.sentence.source_ids))
     return [
         Actor(name=name, aliases=[], kind="organization", role=None, sources=list(ids))
         for name, ids in sources.items()
@@ -118,7 +119,7 @@ def _analyse(
     figures: list[FoundFigure] = []
     for index, document in enumerate(documents):
         found = ClaimFinder(document, mentions_by_document[index]).attributions()
-        speakers = {a.index: a.speaker for a in found}
+        speakers = {a.index: a.speaker for a in found if a.speaker is not None}
         attributions.extend(found)
         figures.extend(document_figures(document, speakers))
     mentions = [m for ms in mentions_by_document.values() for m in ms]
@@ -129,6 +130,6 @@ def _analyse(
 def extract_pack(pack: Pack) -> Extraction:
     """Actors, claims and figures of one pack, by rule."""
     mentions, attributions, figures = _analyse(documents_of(pack))
-    actors = build_actors(mentions, frozenset(a.speaker for a in attributions))
+    actors = build_actors(mentions, frozenset(a.speaker for a in attributions if a.speaker))
     actors += _speaker_actors(attributions, actors)
     return Extraction(actors=actors, claims=_claims(attributions), figures=_figures(figures))

@@ -148,7 +148,12 @@ def _split_connectors(tokens: list[Token]) -> list[list[Token]]:
     for joiner, part in zip(joiners, parts[1:], strict=False):
         left_is_organization = _has_organization_word([t.bare for t in merged[-1]])
         right_is_organization = _has_organization_word([t.bare for t in part])
-        if left_is_organization or (joiner.text in {"and", "&"} and right_is_organization):
+        role_of = joiner.text in _ROLE_OF and _is_role(merged[-1][-1].bare.lower())
+        if (
+            left_is_organization
+            or (joiner.text in {"and", "&"} and right_is_organization)
+            or (role_of and _name_after_complement([t.bare for t in part]) > 0)
+        ):
             merged[-1] = [*merged[-1], joiner, *part]
         else:
             merged.append(part)
@@ -156,7 +161,8 @@ def _split_connectors(tokens: list[Token]) -> list[list[Token]]:
 
 
 def _role_prefix_length(words: list[str]) -> int:
-    """How many leading words form a title ("Russian Foreign Minister" in a longer run)."""
+    """How many leading words form a title ("Russian Foreign Minister" in a longer run,
+    "Secretary of State" before "Madeleine Albright")."""
     lx = lexicon()
     lowered = [word.lower().rstrip(".") for word in words]
     last_role = -1
@@ -168,7 +174,24 @@ def _role_prefix_length(words: list[str]) -> int:
             last_role = index + 1
         elif _is_role(word) or words[index].rstrip(".") in lx.honorifics:
             last_role = max(last_role, index)
+        if last_role == index and lowered[index + 1] in _ROLE_OF:
+            name = _name_after_complement(words[index + 2 :])
+            if name > 0:
+                return index + 2 + name
     return last_role + 1
+
+
+_ROLE_OF = frozenset({"of", "for"})
+
+
+def _name_after_complement(words: list[str]) -> int:
+    """Where the name starts in the words after a role's "of" ("State Madeleine Albright"
+    → 1, "Homeland Security Jeh Johnson" → 2, "State Kerry" → 1): at its first given name,
+    else at the last word; 0 when the words are the role's complement alone."""
+    given = next((i for i, w in enumerate(words) if i and _is_given_name(w)), None)
+    if given is not None:
+        return given
+    return len(words) - 1 if len(words) > 1 else 0
 
 
 def _is_role(word: str) -> bool:
@@ -514,7 +537,7 @@ def _name_words(mention: Mention) -> list[str]:
     return list(_name_words_of(mention.tokens))
 
 
-@functools.cache
+@functools.lru_cache(maxsize=4096)
 def _name_words_of(tokens: tuple[str, ...]) -> tuple[str, ...]:
     """A name's words without honorifics, generational suffixes and initials."""
     lx = lexicon()
@@ -639,9 +662,10 @@ def _link_short_name(
         mention.kind, mention.key = "person", key
 
 
-def confirm_speaker(mention: Mention) -> None:
-    """A name that a statement is attributed to is an actor even without other evidence;
-    a lone capitalised noun such as "Officials" is not a name."""
+def confirm_speaker(mention: Mention, kind: str = "person") -> None:
+    """A name that a statement is attributed to is an actor even without other evidence,
+    of `kind` when nothing else tells it; a lone capitalised noun such as "Officials" is not
+    a name."""
     words = _name_words(mention)
     if mention.kind is not None or not words or is_junk_name(words):
         return
@@ -653,7 +677,14 @@ def confirm_speaker(mention: Mention) -> None:
         & (lx.roles | lx.organization_nouns | lx.generic_nouns | lx.common_words)
     ):
         return
-    mention.kind, mention.key = "person", " ".join(words)
+    mention.kind, mention.key = kind, " ".join(words)
+
+
+def principal_kind(mention: Mention) -> str:
+    """The kind of a name others speak for ("Acme officials", "a spokeswoman for Acme"), when
+    nothing else tells it: a person for a given name and a surname, else an organisation."""
+    words = _name_words(mention)
+    return "person" if len(words) > 1 and _is_given_name(words[0]) else "organization"
 
 
 def build_actors(mentions: list[Mention], speakers: frozenset[str] = frozenset()) -> list[Actor]:

@@ -19,6 +19,7 @@ from briefing.engines.offline_actors import (
     confirm_speaker,
     is_junk_name,
     person_gender,
+    principal_kind,
 )
 from briefing.language.gender import PRONOUN_GENDER, Gender, compatible, title_gender
 from briefing.language.lexicon import lexicon
@@ -113,9 +114,9 @@ class Attribution:
 
     sentence: Sentence
     index: int
-    speaker: str
+    speaker: str | None  # None: a quotation whose speaker the text does not say here
     text: str
-    named: bool = True  # False for a description ("local officials") or several actors
+    named: bool = True  # False for a description ("local officials"), several actors or none
     more: list[Sentence] = field(default_factory=list)  # the sentences a quotation runs on into
 
 
@@ -348,12 +349,24 @@ def _apposition_owner(left: str, mention: Mention, mentions: list[Mention]) -> M
     )
 
 
+_UNKNOWN_ROLE_WORDS = 2  # "said Democratic pollster Dana Whitfield": a job word not listed
+_NOT_A_ROLE_WORD = frozenset(
+    {"to", "of", "for", "at", "in", "on", "with", "from", "by", "about", "as", "and", "or", "but",
+     "who", "whom", "whose", "which", "that", "while", "when", "after", "before", "during",
+     "not", "also", "then"}
+)  # fmt: skip
+
+
 def _speaker_after(sentence: Sentence, verb: _Verb, mentions: list[Mention]) -> Mention | None:
-    """ "…,” said NATO spokesperson Oana Lungescu": the last name in the chain after the verb."""
+    """ "…,” said NATO spokesperson Oana Lungescu": the last name in the chain after the verb.
+    A lower-case word or two the role list lacks may stand before the name ("said Democratic
+    pollster Dana Whitfield"); a preposition or a clause word may not ("said a longtime
+    adviser to the governor" names nobody)."""
     lx = lexicon()
     chosen = None
     position = verb.end
     in_role = skip_next = False
+    unknown = 0
     for token in tokenize(sentence.view, verb.end, verb.end + _AFTER_VERB_CHARS):
         between = sentence.view[position : token.start]
         if between.strip():
@@ -379,8 +392,16 @@ def _speaker_after(sentence: Sentence, verb: _Verb, mentions: list[Mention]) -> 
         if skip_next:
             position, skip_next = token.end, False
             continue
+        if chosen is None and _unknown_role_word(token.text) and unknown < _UNKNOWN_ROLE_WORDS:
+            position, unknown = token.end, unknown + 1
+            continue
         break
     return chosen
+
+
+def _unknown_role_word(word: str) -> bool:
+    """A lower-case word that may be a job the role list lacks ("pollster", "organizer")."""
+    return word.isalpha() and word.islower() and word not in _NOT_A_ROLE_WORD | lexicon().verbs
 
 
 def _role_phrase_speaker(
@@ -420,6 +441,15 @@ def _role_phrase_speaker(
 
 
 _DOCUMENT_PHRASE_WORDS = 10
+# "a spokeswoman for Acme", "a lawyer for the company's founder"
+_AGENT_FOR = re.compile(r"\b(?P<agent>[a-z]+)\s+(?:for|of|to)\s+(?:the\s+)?$")
+# "’s campaign", " officials", "’s top advisers" after the name they belong to
+_OWNED_AGENT = re.compile(r"(?:['’]s?)?(?:\s+[a-z][\w-]*){1,3}")
+# "his aides", "her longtime advisers", "their campaign"
+_OWNER_PRONOUN = re.compile(
+    r"(?:^|(?<=[\s,;:(“\"]))(?P<pronoun>[Hh]is|[Hh]er|[Tt]heir)(?:\s+[a-z][\w-]*){1,3}$"
+)
+_PRONOUN_OF_POSSESSIVE = {"his": "he", "her": "she", "their": "they"}
 
 
 def _document_owner(left: str, mentions: list[Mention]) -> Mention | None:
@@ -640,6 +670,22 @@ def _content(sentence: Sentence, verb: _Verb, speaker_start: int, inverted: bool
     return after
 
 
+_NEXT_TO_QUOTE_WORDS = 6
+_COLON_QUOTE = re.compile(r":\s*(?=[“\"])")
+
+
+def _quotes_next_to(sentence: Sentence, verb: _Verb) -> bool:
+    """Whether a quotation comes within a few words of the verb, before or after it
+    (`"…," says the ad's narrator`, `he added, "…"`, `called the plan "a disaster"`)."""
+    text = sentence.view
+    return any(
+        len(text[end : verb.start].split()) <= _NEXT_TO_QUOTE_WORDS
+        if end <= verb.start
+        else start >= verb.end and len(text[verb.end : start].split()) <= _NEXT_TO_QUOTE_WORDS
+        for start, end in sentence.quotes
+    )
+
+
 def _quotation_before(sentence: Sentence, speaker_start: int) -> str | None:
     """`"We will "never" give up," he said`: a sentence that opens with a quotation whose
     last closing mark comes just before the speaker. The whole span is the statement, with
@@ -746,13 +792,18 @@ class ClaimFinder:
     ) -> list[Attribution]:
         """The statements of one sentence: one per attribution verb whose speaker differs
         ("Ortiz said …, while Reyes argued …"), each cut before the next speaker."""
-        found: list[tuple[_Verb, str, int, bool]] = []
+        found: list[tuple[_Verb, str | None, int, bool]] = []
+        unknown: tuple[_Verb, str | None, int, bool] | None = None
         for verb in _verbs(sentence, self._carried_quote_end(sentence)):
             if found and verb.start < found[-1][0].end:
                 continue
             speaker, start, inverted = self._speaker(index, sentence, verb, mentions)
             if speaker is not None and all(speaker != other for _, other, _, _ in found):
                 found.append((verb, speaker, start, inverted))
+            elif speaker is None and unknown is None and _quotes_next_to(sentence, verb):
+                unknown = (verb, None, start, inverted)
+        if not found and unknown is not None:
+            found = [unknown]  # "…," said a longtime adviser: a statement all the same
         attributions = []
         for position, (verb, speaker, start, inverted) in enumerate(found):
             following = [s for v, _, s, _ in found[position + 1 :] if s > verb.end]
@@ -767,7 +818,8 @@ class ClaimFinder:
             attributions.append(self._found(index, sentence, speaker, text))
         if not attributions:
             according = self._according_to(index, sentence, mentions)
-            attributions = [according] if according else []
+            introduced = according or self._colon_quote(index, sentence, mentions)
+            attributions = [introduced] if introduced else []
         if not found:
             self._note_colon(index, sentence, self._colon_subject(index, sentence, mentions))
         return attributions
@@ -801,16 +853,50 @@ class ClaimFinder:
         described = self._described_person(opening.group(0), index)
         return described[0] if described else None
 
+    def _colon_quote(
+        self, index: int, sentence: Sentence, mentions: list[Mention]
+    ) -> Attribution | None:
+        """`Bush: "The mission is …"`, `As Cornyn put it: "…"`: a quotation that a colon
+        introduces is the statement of the name just before the colon, else of the name or
+        pronoun the sentence opens with, else of someone the text does not name here."""
+        colon = next(
+            (
+                match
+                for match in _COLON_QUOTE.finditer(sentence.view)
+                if not sentence.in_quote(match.start())
+            ),
+            None,
+        )
+        if colon is None:
+            return None
+        quotes = [span for span in sentence.quotes if span[0] >= colon.end()]
+        text = _clean(_quoted_text(sentence, quotes))
+        if len(text.split()) < _MIN_CLAIM_WORDS:
+            return None
+        left = sentence.view[: colon.start()]
+        named = [m for m in mentions if m.end <= colon.start() and not left[m.end :].strip()]
+        for mention in named:
+            confirm_speaker(mention)
+        if named and named[-1].confirmed:
+            speaker: str | None = self._named(named[-1:])
+        else:
+            speaker = self._colon_subject(index, sentence, mentions, colon.start())
+        return self._found(index, sentence, speaker, text)
+
     def _note_colon(self, index: int, sentence: Sentence, speaker: str | None) -> None:
         """A sentence that ends on a colon after its speaker introduces what follows."""
         if speaker is not None and sentence.view.rstrip().endswith(":"):
             self.context.colon_speaker, self.context.colon_index = speaker, index
 
-    def _colon_subject(self, index: int, sentence: Sentence, mentions: list[Mention]) -> str | None:
+    def _colon_subject(
+        self, index: int, sentence: Sentence, mentions: list[Mention], colon: int | None = None
+    ) -> str | None:
         """ "He then listed the qualities he wanted:": the name or pronoun the sentence opens
-        with, when it ends on a colon and quotes nothing itself."""
-        if sentence.quotes or not sentence.view.rstrip().endswith(":"):
+        with, when it ends on a colon and quotes nothing itself (or, given the `colon` that
+        introduces a quotation in the sentence, when the name opens the text before it)."""
+        if colon is None and (sentence.quotes or not sentence.view.rstrip().endswith(":")):
             return None
+        mentions = [m for m in mentions if colon is None or m.end <= colon]
         subject = _sentence_subject(mentions)
         if subject is not None:
             return self._named([subject])
@@ -819,12 +905,14 @@ class ClaimFinder:
             return None
         return self._pronoun(index, mentions, pronoun.end(), pronoun.group(1).lower())
 
-    def _found(self, index: int, sentence: Sentence, speaker: str, text: str) -> Attribution:
+    def _found(self, index: int, sentence: Sentence, speaker: str | None, text: str) -> Attribution:
         self.context.last_speaker = speaker
         self.context.last_speaker_index = index
-        self.evidenced.add(speaker)
+        if speaker is not None:
+            self.evidenced.add(speaker)
         self.context.last_was_quotation = bool(sentence.quotes) and text in _quoted_text(sentence)
-        return Attribution(sentence, index, speaker, text, named=speaker not in self.unnamed)
+        named = speaker is not None and speaker not in self.unnamed
+        return Attribution(sentence, index, speaker, text, named=named)
 
     def _speaker(
         self, index: int, sentence: Sentence, verb: _Verb, mentions: list[Mention]
@@ -869,6 +957,9 @@ class ClaimFinder:
         owner = _document_owner(left, mentions)
         if owner is not None:
             return self._named([owner]), owner.start, False
+        principal = self._principal(left, index, mentions)
+        if principal is not None:
+            return principal[0], principal[1], False
         nominal = self._nominal(left, index)
         if nominal:
             return nominal
@@ -887,6 +978,31 @@ class ClaimFinder:
             self.context.last_group, self.context.last_group_index = group[0], index
             return group[0], group[1], False
         return None, start, False
+
+    def _principal(self, left: str, index: int, mentions: list[Mention]) -> tuple[str, int] | None:
+        """ "Clinton's campaign", "his aides", "Acme officials", "a spokeswoman for Acme": who
+        the people speaking for someone speak for, and where the phrase starts."""
+        stripped = left.rstrip()
+        agents = lexicon().agent_nouns
+        before = [m for m in mentions if m.end <= len(stripped)]
+        last = before[-1] if before else None
+        if last is not None and last.end == len(stripped):
+            agent = _AGENT_FOR.search(stripped, 0, last.start)
+            if agent and agent.group("agent") in agents:
+                confirm_speaker(last, principal_kind(last))
+                return (self._named([last]), agent.start("agent")) if last.confirmed else None
+        words = stripped.split()
+        if not words or words[-1].lower() not in agents:
+            return None
+        if last is not None and _OWNED_AGENT.fullmatch(stripped, last.end):
+            confirm_speaker(last, principal_kind(last))
+            return (self._named([last]), last.start) if last.confirmed else None
+        owner = _OWNER_PRONOUN.search(stripped)
+        if owner is None:
+            return None
+        pronoun = _PRONOUN_OF_POSSESSIVE[owner.group("pronoun").lower()]
+        speaker = self._pronoun(index, mentions, owner.start(), pronoun)
+        return (speaker, owner.start()) if speaker else None
 
     def _named(self, mentions: list[Mention]) -> str:
         """The speaker's name; for several ("Ortiz and Reyes") their names joined, a group
@@ -1000,7 +1116,7 @@ class ClaimFinder:
         """A sentence right after a statement that goes on quoting: it opens a quotation, or
         the quotation of the sentence before is still open."""
         context = self.context
-        if context.last_speaker is None or index - context.last_speaker_index != 1:
+        if index - context.last_speaker_index != 1:
             return False
         if context.quote_open and context.last_was_quotation:
             return True

@@ -14,7 +14,9 @@ the run with a one-line `BriefingError`.
 
 Other servers are spoken to in their dialect (`briefing.engines.servers` finds it): a
 refusal of strict schemas switches the run to JSON mode, once, for good (the schema in the
-prompt and in `response_format.schema`, which llama.cpp's servers turn into a grammar);
+prompt and in `response_format.schema`, which llama.cpp's servers turn into a grammar, so
+every string and list in it is given a limit where a looping model has to stop); the
+prompt leaves out the worked example, which is there only for OpenAI's prompt cache;
 `max_tokens` is sent and capped by the context; packs are sized to the context, and a
 prompt that does not fit raises `PackTooLong` (the pipeline splits the pack), before any
 call when the context is known; local servers stream their answers, get as many requests
@@ -34,16 +36,14 @@ import json
 import logging
 import math
 import re
-import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any, TypeVar
 
 import httpx2
 import openai
-from openai import AsyncOpenAI, ContentFilterFinishReasonError, LengthFinishReasonError
+from openai import AsyncOpenAI
 from openai.lib import type_to_response_format_param
 from openai.types import CompletionUsage
-from openai.types.chat import ChatCompletion
 from pydantic import BaseModel, ValidationError
 
 from briefing.cache import ResponseCache, cache_key
@@ -53,11 +53,14 @@ from briefing.engines.base import ExtractionFailed, PackTooLong, SummaryInput, U
 from briefing.engines.pricing import cost_usd
 from briefing.engines.prompting import (
     PROMPT_VERSION,
+    ExtractPrompt,
     Message,
     billed_schema_tokens,
     cacheable_tokens,
     compact_response_model,
     extract_prompt,
+    extraction_items,
+    limited_schema,
     message_tokens,
     pack_budget,
     prompt_cache_key,
@@ -68,13 +71,12 @@ from briefing.engines.prompting import (
 from briefing.engines.rebuild import completed
 from briefing.engines.replay import COMPLETE, cassette, is_cassette_miss, note, recorded_notes
 from briefing.engines.retry import (
-    NOTICE_AFTER_SECONDS,
     OutOfBudget,
     RetryPolicy,
     Transient,
     retry_after_seconds,
 )
-from briefing.engines.servers import ServerFacts, is_openai, probe
+from briefing.engines.servers import FACTS_VERSION, ServerFacts, is_openai, probe
 from briefing.errors import BriefingError
 from briefing.pack import Pack
 from briefing.schema import Bullet, Evidence, Extraction, Summary
@@ -350,7 +352,8 @@ class OpenAIEngine:
                 store.close()
 
     def _facts_key(self) -> str:
-        return cache_key({"kind": "server", "base_url": self.options.base_url, "model": self.model})
+        where = {"base_url": self.options.base_url, "model": self.model}
+        return cache_key({"kind": "server", "version": FACTS_VERSION, **where})
 
     def _schema_taken(self) -> None:
         """The server answered a strict schema: remember it if that was not known yet."""
@@ -397,6 +400,13 @@ class OpenAIEngine:
         """The schema text that goes in the system prompt: only in JSON mode."""
         return schema_text(model) if (mode or self._schema_mode()) == "json" else None
 
+    def _extract_prompt(self, pack: Pack, mode: str | None = None) -> ExtractPrompt:
+        """The extraction prompt of `pack` for this server: with the worked example only for
+        the OpenAI API, where it makes the static prefix long enough to be cached; elsewhere
+        it would only take context from the pack text."""
+        schema = self._schema_prompt(self._extraction_format, mode)
+        return extract_prompt(pack, schema, example=self.server().dialect == "openai")
+
     def _schema_tokens(self, model: type[BaseModel], mode: str | None = None) -> int:
         if (mode or self._schema_mode()) == "json":
             return 0  # it is part of the system prompt, counted with the messages
@@ -414,7 +424,7 @@ class OpenAIEngine:
         modes = ["strict", "json"] if may_change else [self._schema_mode()]
         return max(
             message_tokens(
-                extract_prompt(empty, self._schema_prompt(self._extraction_format, mode)).messages,
+                self._extract_prompt(empty, mode).messages,
                 self.model,
             )
             + self._schema_tokens(self._extraction_format, mode)
@@ -434,7 +444,7 @@ class OpenAIEngine:
         """Tokens every extraction call sends before anything specific to its pack: the
         schema and the system message (what the provider's prompt cache can serve)."""
         empty = Pack(blocks=[], tokens=0)
-        system = extract_prompt(empty, self._schema_prompt(self._extraction_format)).messages[0]
+        system = self._extract_prompt(empty).messages[0]
         return message_tokens([system], self.model) + self._schema_tokens(self._extraction_format)
 
     def estimate(self, packs: list[Pack]) -> Usage:
@@ -446,10 +456,9 @@ class OpenAIEngine:
         prefix of every extraction call after the first is counted as cached input (at the
         cached price), as the provider's prompt cache serves it.
         """
-        schema = self._schema_prompt(self._extraction_format)
+        schema_tokens = self._schema_tokens(self._extraction_format)
         extract_prompts = [
-            message_tokens(extract_prompt(pack, schema).messages, self.model)
-            + self._schema_tokens(self._extraction_format)
+            message_tokens(self._extract_prompt(pack).messages, self.model) + schema_tokens
             for pack in packs
         ]
         text_tokens = sum(pack.tokens for pack in packs)
@@ -479,7 +488,7 @@ class OpenAIEngine:
         """Extract actors, claims and figures from one pack (cached by content)."""
 
         async def ask() -> tuple[Extraction, Usage]:
-            prompt = extract_prompt(pack, self._schema_prompt(self._extraction_format))
+            prompt = self._extract_prompt(pack)
             extraction, usage = await self._answer(
                 "extract",
                 prompt.messages,
@@ -487,6 +496,7 @@ class OpenAIEngine:
                 prompt.sources,
                 EXTRACT_MAX_COMPLETION_TOKENS,
                 _pack_label(pack),
+                extraction_items(pack),
             )
             return completed(_relabel(extraction, prompt.sources), pack), usage
 
@@ -504,6 +514,7 @@ class OpenAIEngine:
                 {},
                 SUMMARY_MAX_COMPLETION_TOKENS,
                 "the summary",
+                {},
             )
             # A bullet's sources are those of the facts it cites, found by code, never the
             # model's.
@@ -534,9 +545,11 @@ class OpenAIEngine:
         sources: dict[str, str],
         max_tokens: int,
         label: str,
+        items: dict[str, int],
     ) -> tuple[Answer, Usage]:
         """The cached answer to `messages`, else the server's (then cached); `PackTooLong`
-        without a call when the prompt is known not to fit the server's context."""
+        without a call when the prompt is known not to fit the server's context. `items`
+        caps the answer's lists where the server decodes under a grammar."""
         key = self._cache_key(kind, messages, response_format, sources)
         too_long = self._cache_key(f"{kind} too long", messages, response_format, sources)
         cached = self._cached(key, response_format)
@@ -553,7 +566,7 @@ class OpenAIEngine:
             # A server that works on few requests at once gets no more: the others wait
             # here (their retry budgets not started), not silently in its queue.
             async with self._slots or contextlib.nullcontext():
-                answer, usage = await self._ask(messages, response_format, max_tokens, label)
+                answer, usage = await self._ask(messages, response_format, max_tokens, label, items)
         except PackTooLong:
             self._store_text(too_long, "true")
             raise
@@ -578,10 +591,9 @@ class OpenAIEngine:
 
     def pending_requests(self, packs: list[Pack]) -> dict[str, dict[str, Any]]:
         """The extraction requests of the packs with no answer cached yet, by cache key."""
-        schema = self._schema_prompt(self._extraction_format)
         pending: dict[str, dict[str, Any]] = {}
         for pack in packs:
-            prompt = extract_prompt(pack, schema)
+            prompt = self._extract_prompt(pack)
             key = self._cache_key(
                 "extract", prompt.messages, self._extraction_format, prompt.sources
             )
@@ -638,20 +650,25 @@ class OpenAIEngine:
 
     def _batch_answer(self, key: str, response_format: type[Answer]) -> tuple[Answer, Usage] | None:
         """A batch's answer to the request with cache key `key`, if it is kept and usable
-        (else the request is asked synchronously)."""
+        (else the request is asked synchronously), priced at the Batch API's rate."""
         stored = self._cache.get(batch.batch_answer_key(key)) if self._cache else None
         if stored is None:
             return None
         try:
-            completion = ChatCompletion.model_validate_json(stored)
-            choice = completion.choices[0]
-            if choice.finish_reason != "stop" or not choice.message.content:
-                return None
-            answer = response_format.model_validate_json(_unfenced(choice.message.content))
-        except (ValidationError, IndexError):
+            body = json.loads(stored)
+        except ValueError:
             return None
-        usage = completion.usage.model_dump() if completion.usage else {}
-        return answer, usage_from(usage, self.model, "batch")
+        if not isinstance(body, dict):
+            return None
+        try:
+            return _answer_in(
+                body, response_format, usage_from(body.get("usage"), self.model, "batch")
+            )
+        except _Unusable as problem:
+            log.info(
+                "a batch answer cannot be used (%s); asking for it synchronously", problem.reason
+            )
+            return None
 
     def _cache_key(
         self,
@@ -693,7 +710,12 @@ class OpenAIEngine:
             self._cache.put(key, value)
 
     async def _ask(
-        self, messages: list[Message], response_format: type[Answer], max_tokens: int, label: str
+        self,
+        messages: list[Message],
+        response_format: type[Answer],
+        max_tokens: int,
+        label: str,
+        items: dict[str, int],
     ) -> tuple[Answer, Usage]:
         """One answer: transient failures retried under the retry budget, unusable answers
         asked for again with the problem stated up to MAX_REASKS times."""
@@ -702,7 +724,7 @@ class OpenAIEngine:
         conversation = messages
         for reask in range(MAX_REASKS + 1):
             send = functools.partial(
-                self._complete, conversation, response_format, max_tokens, label
+                self._complete, conversation, response_format, max_tokens, label, items
             )
             try:
                 answer, usage = await attempts.call(send)
@@ -748,11 +770,18 @@ class OpenAIEngine:
         )
 
     def request(
-        self, messages: list[Message], response_format: type[BaseModel], max_tokens: int
+        self,
+        messages: list[Message],
+        response_format: type[BaseModel],
+        max_tokens: int,
+        *,
+        items: dict[str, int] | None = None,
     ) -> dict[str, Any]:
         """One chat completions request, as keyword arguments of the SDK's `parse`, in the
-        server's dialect: the answer format (the pydantic model in strict mode), the output
-        limit (`max_tokens` too for other servers, capped by what their context leaves)."""
+        server's dialect: the answer format (the pydantic model in strict mode; in JSON mode
+        for other servers, the schema with its strings and lists closed, `items` capping
+        lists by name), the output limit (`max_tokens` too for other servers, capped by what
+        their context leaves)."""
         facts = self.server()
         strict = self._schema_mode() == "strict"
         if strict:
@@ -760,7 +789,8 @@ class OpenAIEngine:
         elif facts.dialect == "openai":
             answer_format = {"type": "json_object"}
         else:  # llama.cpp constrains its output to a schema given this way; others ignore it
-            answer_format = {"type": "json_object", "schema": response_format.model_json_schema()}
+            schema = limited_schema(response_format.model_json_schema(), items or {})
+            answer_format = {"type": "json_object", "schema": schema}
         request: dict[str, Any] = {
             "model": self.model,
             "messages": messages,
@@ -785,37 +815,15 @@ class OpenAIEngine:
         response_format: type[Answer],
         max_tokens: int,
         label: str,
+        items: dict[str, int],
     ) -> tuple[Answer, Usage]:
         """One call: the validated answer and its usage, or `_Unusable` saying why not."""
-        request = self.request(messages, response_format, max_tokens)
+        request = self.request(messages, response_format, max_tokens, items=items)
         if self.server().is_local:
-            return await self._complete_streamed(request, response_format, label)
-        raw = await self._post(request)
-        usage = self._usage_of(raw.http_response)
-        try:
-            completion = raw.parse()
-        except LengthFinishReasonError as error:
-            raise _cut_off(usage) from error
-        except ContentFilterFinishReasonError as error:
-            raise _filtered(usage) from error
-        except ValidationError as error:
-            content = _content_of(raw.http_response)
-            raise _Unusable(
-                _validation_problem(error), usage, _correction(content, error)
-            ) from error
-        except ValueError as error:  # the HTTP body itself is not JSON: cut short or garbled
-            raise Transient(
-                "the server sent a malformed response", waits_for="a well-formed response"
-            ) from error
-        if not completion.choices:
-            raise _Unusable("the response had no choices", usage, [])
-        message = completion.choices[0].message
-        if message.refusal:
-            problem = f"the model refused ({one_line(message.refusal, 80)})"
-            raise _Unusable(problem, usage, [reask_message(problem)])
-        if message.parsed is not None:
-            return message.parsed, usage
-        return _validated(message.content, response_format, usage)
+            body = await self._streamed(request, label)
+        else:
+            body = _json_body(await self._post(request))
+        return _answer_in(body, response_format, self._usage(body))
 
     async def _post(self, request: dict[str, Any]) -> Any:
         """Send one request; API errors become ours (`Transient` if worth another try)."""
@@ -828,18 +836,16 @@ class OpenAIEngine:
                 raise _CassetteMiss from None
             raise
 
-    async def _complete_streamed(
-        self, request: dict[str, Any], response_format: type[Answer], label: str
-    ) -> tuple[Answer, Usage]:
+    async def _streamed(self, request: dict[str, Any], label: str) -> dict[str, Any]:
         """One call whose answer streams in, so --timeout measures silence, not the time a
         slow server takes to write it; the tokens received are announced while it does."""
         if isinstance(request["response_format"], type):
-            request["response_format"] = type_to_response_format_param(response_format)
+            request["response_format"] = type_to_response_format_param(request["response_format"])
         try:
             stream = await self._live_client().chat.completions.create(
                 **request, stream=True, stream_options={"include_usage": True}
             )
-            content, finish_reason, usage = await self._read_stream(stream, label)
+            return await self._read_stream(stream, label)
         except openai.OpenAIError as error:
             raise self._translate(error) from None
         except httpx2.TimeoutException:
@@ -852,27 +858,24 @@ class OpenAIEngine:
             if is_cassette_miss(error):
                 raise _CassetteMiss from None
             raise
-        if finish_reason == "length":
-            raise _cut_off(usage)
-        if finish_reason == "content_filter":
-            raise _filtered(usage)
-        return _validated(content, response_format, usage)
 
-    async def _read_stream(self, stream: Any, label: str) -> tuple[str, str | None, Usage]:
-        """The streamed answer's text, finish reason and usage."""
+    async def _read_stream(self, stream: Any, label: str) -> dict[str, Any]:
+        """The streamed answer put together as the body of an answer sent whole: its text,
+        finish reason and usage. How long it takes is read on the engine's clock."""
         parts: list[str] = []
         finish_reason: str | None = None
-        usage = Usage(calls=1)
-        started = last_notice = time.monotonic()
+        usage: dict[str, Any] | None = None
+        clock = self._retry.clock
+        started = last_notice = clock.now()
         async for chunk in stream:
             if chunk.usage is not None:
-                usage = usage_from(chunk.usage.model_dump(), self.model)
+                usage = chunk.usage.model_dump()
             for choice in chunk.choices:
                 if choice.delta.content:
                     parts.append(choice.delta.content)
                 finish_reason = choice.finish_reason or finish_reason
-            now = time.monotonic()
-            if now - last_notice >= NOTICE_AFTER_SECONDS:
+            now = clock.now()
+            if now - last_notice >= self._retry.notice_after:
                 last_notice = now
                 log.warning(
                     "receiving the answer on %s: %d tokens so far, in %.0f s",
@@ -880,20 +883,18 @@ class OpenAIEngine:
                     len(parts),
                     now - started,
                 )
-        return "".join(parts), finish_reason, usage
+        message = {"role": "assistant", "content": "".join(parts)}
+        return {"choices": [{"message": message, "finish_reason": finish_reason}], "usage": usage}
 
     def _live_client(self) -> AsyncOpenAI:
         if self._client is None:
             raise RuntimeError("OpenAIEngine used outside `async with engine.session()`")
         return self._client
 
-    def _usage_of(self, response: httpx2.Response) -> Usage:
-        """Tokens and cost from the response's `usage` block (zero tokens if it has none)."""
-        try:
-            block = response.json()["usage"]
-        except (ValueError, KeyError, TypeError):
-            return Usage(calls=1)
-        return usage_from(block, self.model, self.options.service_tier or "default")
+    def _usage(self, body: dict[str, Any]) -> Usage:
+        """Tokens and cost from an answer's `usage` block (zero tokens if it has none),
+        priced at the service tier asked for."""
+        return usage_from(body.get("usage"), self.model, self.options.service_tier or "default")
 
     # -- errors --------------------------------------------------------------------------
 
@@ -1038,6 +1039,39 @@ def _validated(
         raise _Unusable(_validation_problem(error), usage, _correction(content, error)) from error
 
 
+def _json_body(raw: Any) -> dict[str, Any]:
+    """The JSON body of a raw response, or `Transient` if it is cut short or garbled."""
+    try:
+        body = raw.http_response.json()
+    except ValueError as error:
+        raise Transient(
+            "the server sent a malformed response", waits_for="a well-formed response"
+        ) from error
+    return body if isinstance(body, dict) else {}
+
+
+def _answer_in(
+    body: dict[str, Any], response_format: type[Answer], usage: Usage
+) -> tuple[Answer, Usage]:
+    """The answer in a chat completion body (sent whole, streamed, or a batch's), or
+    `_Unusable` saying why it cannot be used: cut off, filtered, refused, invalid."""
+    choices = body.get("choices")
+    choice = choices[0] if isinstance(choices, list) and choices else None
+    if not isinstance(choice, dict):
+        raise _Unusable("the response had no choices", usage, [])
+    finish_reason = choice.get("finish_reason")
+    if finish_reason == "length":
+        raise _cut_off(usage)
+    if finish_reason == "content_filter":
+        raise _filtered(usage)
+    message = choice.get("message")
+    message = message if isinstance(message, dict) else {}
+    if message.get("refusal"):
+        problem = f"the model refused ({one_line(str(message['refusal']), 80)})"
+        raise _Unusable(problem, usage, [reask_message(problem)])
+    return _validated(message.get("content"), response_format, usage)
+
+
 class _CassetteMiss(Exception):
     """The replayed cassette has no (further) response for a request."""
 
@@ -1058,14 +1092,6 @@ def _server_message(error: openai.APIStatusError) -> str:
     body = error.body
     message = body.get("message") if isinstance(body, dict) else None
     return one_line(str(message or error.message), 200)
-
-
-def _content_of(response: httpx2.Response) -> str | None:
-    """The first choice's message content from a raw response body, if there is one."""
-    try:
-        return response.json()["choices"][0]["message"]["content"]
-    except (ValueError, KeyError, IndexError, TypeError):
-        return None
 
 
 def _correction(content: str | None, error: ValidationError) -> list[Message]:

@@ -40,7 +40,7 @@ def title_gender(title: str) -> Gender | None:
     return _TITLE_GENDER.get(title.rstrip(".").lower())
 
 
-@functools.cache
+@functools.lru_cache(maxsize=4096)
 def first_name_gender(name: str) -> Gender | None:
     """The gender of a given name when the name list is sure of it, else None."""
     if len(name) < 2 or not name[0].isupper() or name.isupper():

@@ -35,9 +35,23 @@ _FEW_SCALES = {"dozen": 12, "hundred": 100, "thousand": 1000, "million": 10**6, 
 # or one of these nouns is a rate ("$5 a share"), not any noun ("$3bn a fund").
 _RATE_NOUNS = frozenset({"head", "share", "person", "piece", "capita", "unit", "household"})
 _RATE = re.compile(r"\s?(?:(?P<link>per|a|an)\s+|/)(?P<per>[A-Za-z][a-z-]*)\b")
-_TIME_RELATIVE = re.compile(r"^\s*(?:ago|later|earlier|before|after|old|since|from now)\b")
+_TIME_RELATIVE = re.compile(r"\s*(?:ago|later|earlier|before|after|old|since|from now)\b")
 _TIME_WINDOW = re.compile(r"\b(?:past|last|next|previous|coming|first|final|recent|within)\s*$")
 _NUMBER_SPLIT = re.compile(r"\s|-")
+# What tells a number that is no quantity, matched right after it or at the end of the text
+# before it. The text before is read only this far back: every pattern needs a word or two.
+_LOOK_BEHIND_CHARS = 64
+_YEAR = re.compile(r"1[89]\d\d|20\d\d")
+_SCORE_OR_CODE = re.compile(r"[-–]\d+(?![\d%.,]|\s?(?:per|percent))")
+_CLOCK_AFTER = re.compile(r":\d|\s*(?:a\.m\.|p\.m\.|am\b|pm\b|GMT|EST|local time)")
+_NUMBERED_BEFORE = re.compile(r"\d\s*(?:-|–)$|\d:$|\b(?:No|no|Nos|#)\.?\s*$")
+_DURATION_AFTER = re.compile(r"-(?:year|month|week|day|hour|minute)s?(?:-old)?\b", re.IGNORECASE)
+_ORDINAL_AFTER = re.compile(r"(?:st|nd|rd|th)\b")
+_WORD_BEFORE = re.compile(r"([A-Za-z]+)\.?\s*$")
+_WORD_AFTER = re.compile(r"\s*([A-Za-z]+)")
+_NAME_COMMA_BEFORE = re.compile(r"[A-Z][\w.]*,\s*$")
+_COMMA_OR_AND_AFTER = re.compile(r"\s*(?:,|and\b)")
+_AGED_BEFORE = re.compile(r"\baged?\s*$", re.IGNORECASE)
 
 
 def _alternation(words: list[str]) -> str:
@@ -135,35 +149,40 @@ def _number_of(match: re.Match[str]) -> float | None:
 
 def _is_noise(sentence: str, match: re.Match[str], unit: Unit | None) -> bool:
     """Dates, years, times, ages, scores, ordinals, codes: numbers that are not quantities."""
-    before, after = sentence[: match.start()], sentence[match.end() :]
+    start, end = match.span()
+    low = max(0, start - _LOOK_BEHIND_CHARS)
     digits = match.group("digits")
     bare = not (match.group("cur") or match.group("scale") or match.group("short") or unit)
     if match.group("short") and not match.group("cur"):
         return True
-    if digits and bare and re.fullmatch(r"1[89]\d\d|20\d\d", digits):
+    if digits and bare and _YEAR.fullmatch(digits):
         return True  # a year
-    if bare and re.match(r"^[-–]\d+(?![\d%.,]|\s?(?:per|percent))", after):
+    if bare and _SCORE_OR_CODE.match(sentence, end):
         return True  # a score or a code: "3-0", "416-383-2300"
-    if re.match(r"^:\d|^\s*(?:a\.m\.|p\.m\.|am\b|pm\b|GMT|EST|local time)", after):
+    if _CLOCK_AFTER.match(sentence, end):
         return True  # clock time
-    if re.search(r"\d\s*(?:-|–)$|\d:$|\b(?:No|no|Nos|#)\.?\s*$", before):
+    if _NUMBERED_BEFORE.search(sentence, low, start):
         return True
-    if re.match(r"^-(?:year|month|week|day|hour|minute)s?(?:-old)?\b", after, re.IGNORECASE):
-        return True  # "61-year-old", "three-day visit"
-    if re.match(r"^(?:st|nd|rd|th)\b", after):
-        return True
-    word_before = re.search(r"([A-Za-z]+)\.?\s*$", before)
+    if _DURATION_AFTER.match(sentence, end) or _ORDINAL_AFTER.match(sentence, end):
+        return True  # "61-year-old", "three-day visit", "21st"
+    word_before = _WORD_BEFORE.search(sentence, low, start)
     if word_before and word_before.group(1).lower() in _MONTHS and bare:
         return True  # "July 12", "Dec. 15"
-    word_after = re.match(r"^\s*([A-Za-z]+)", after)
+    word_after = _WORD_AFTER.match(sentence, end)
     if word_after and word_after.group(1).lower() in _MONTHS and bare:
         return True  # "12 December"
-    if bare and re.search(r"[A-Z][\w.]*,\s*$", before) and re.match(r"^\s*(?:,|and\b)", after):
+    if (
+        bare
+        and _NAME_COMMA_BEFORE.search(sentence, low, start)
+        and _COMMA_OR_AND_AFTER.match(sentence, end)
+    ):
         return True  # an age in apposition: "Mario Quintanillo, 30,"
-    if re.search(r"\baged?\s*$", before, re.IGNORECASE):
+    if _AGED_BEFORE.search(sentence, low, start):
         return True
     if unit is not None and unit.measure == "time":
-        return bool(_TIME_RELATIVE.match(after) or _TIME_WINDOW.search(before))
+        return bool(
+            _TIME_RELATIVE.match(sentence, end) or _TIME_WINDOW.search(sentence, low, start)
+        )
     return False
 
 
@@ -186,7 +205,7 @@ def _rate(sentence: str, end: int, unit: Unit | None) -> re.Match[str] | None:
         return None
     if match.group("link") in {"a", "an"} and word not in units and word not in _RATE_NOUNS:
         return None
-    if _TIME_RELATIVE.match(sentence[match.end() :]):
+    if _TIME_RELATIVE.match(sentence, match.end()):
         return None  # "a day after the vote" dates, it does not divide
     return match
 
@@ -235,7 +254,7 @@ def _merge_range(sentence: str, first: Quantity, second: Quantity) -> Quantity |
     joiner = sentence[first.end : second.start]
     if not _RANGE_JOINER.match(joiner) or first.number is None or second.number is None:
         return None
-    opener = _RANGE_OPENER.search(sentence[: first.start])
+    opener = _RANGE_OPENER.search(sentence, max(0, first.start - _LOOK_BEHIND_CHARS), first.start)
     if joiner.strip().lower() == "and" and not opener:
         return None
     if first.unit and first.unit != second.unit:
@@ -273,7 +292,8 @@ def _with_ranges(sentence: str, atoms: list[Quantity]) -> list[Quantity]:
 
 
 def _qualify(sentence: str, quantity: Quantity) -> Quantity:
-    match = _QUALIFIER.search(sentence[: quantity.start])
+    low = max(0, quantity.start - _LOOK_BEHIND_CHARS)
+    match = _QUALIFIER.search(sentence, low, quantity.start)
     if match and quantity.number is not None:
         quantity.qualifier = match.group("q")
         quantity.start = match.start("q")

@@ -275,35 +275,45 @@ def _merge_short_forms(actors: list[Actor], groups: _UnionFind) -> None:
     name is in the story (never "Post" with two Posts). An organisation's short form needs
     two words unless it starts a company name; "Commission" alone says too little."""
     bodies = [(i, a, fold(a.name).split()) for i, a in enumerate(actors) if a.kind != "person"]
+    longer = _LongerNames(bodies)
     for index, actor in enumerate(actors):
         words = fold(actor.name).split()
         if actor.kind == "person" and len(actor.name.split()) == 1 and not actor.role:
-            starts = {groups.find(j) for j, _, name in bodies if _starts_company_name(words, name)}
+            starts = {groups.find(j) for j in longer.companies_starting(words)}
             if len(starts) == 1:
                 groups.union(starts.pop(), index)  # "Wal-Mart" said: the company speaks
     for index, actor, words in bodies:
-        if actor.kind == "organization" and len(words) < 2 and not _starts_company(words, bodies):
+        if actor.kind == "organization" and len(words) < 2 and not longer.companies_starting(words):
             continue
-        longer = {
-            groups.find(j)
-            for j, other, other_words in bodies
-            if len(other_words) > len(words)
-            and other.kind == actor.kind
-            and (
-                other_words[-len(words) :] == words
-                or (other_words[: len(words)] == words and _names_a_company(other_words))
-            )
-        }
-        if len(longer) == 1:
-            groups.union(longer.pop(), index)
+        roots = {groups.find(j) for j in longer.of_kind(actor.kind, words)}
+        if len(roots) == 1:
+            groups.union(roots.pop(), index)
 
 
-def _starts_company(words: list[str], bodies: list[tuple[int, Actor, list[str]]]) -> bool:
-    return any(_starts_company_name(words, other) for _, _, other in bodies)
+class _LongerNames:
+    """The bodies whose name is longer than a given run of words and ends with it (any
+    body) or starts with it (a company): an index of every name's proper starts and ends,
+    so that finding them costs the length of a name, not the number of bodies."""
 
+    def __init__(self, bodies: list[tuple[int, Actor, list[str]]]) -> None:
+        self._ending: dict[tuple[str, tuple[str, ...]], list[int]] = defaultdict(list)
+        self._company_start: dict[tuple[str, ...], list[tuple[int, str]]] = defaultdict(list)
+        for index, actor, words in bodies:
+            for size in range(1, len(words)):
+                self._ending[(actor.kind, tuple(words[-size:]))].append(index)
+            if words and _names_a_company(words):
+                for size in range(len(words)):
+                    self._company_start[tuple(words[:size])].append((index, actor.kind))
 
-def _starts_company_name(words: list[str], other: list[str]) -> bool:
-    return len(other) > len(words) and other[: len(words)] == words and _names_a_company(other)
+    def companies_starting(self, words: list[str]) -> list[int]:
+        """The companies whose longer name starts with `words`."""
+        return [index for index, _ in self._company_start.get(tuple(words), ())]
+
+    def of_kind(self, kind: str, words: list[str]) -> list[int]:
+        """The bodies of `kind` whose longer name ends with `words`, or starts with them
+        and names a company."""
+        starting = [i for i, other in self._company_start.get(tuple(words), ()) if other == kind]
+        return self._ending.get((kind, tuple(words)), []) + starting
 
 
 def _names_a_company(words: list[str]) -> bool:
