@@ -226,15 +226,19 @@ class SourceText:
             begin = self.folded.find(head, begin + 1)
         return None
 
-    def holds(self, keys: set[str]) -> int:
-        """How many of these word keys occur in the text."""
+    def holds_words(self, quote: str, share: float) -> bool:
+        """True when at least `share` of the normalised quote's distinct words (lower-cased,
+        punctuation and all) are words of the text."""
+        words = set(quote.lower().split(" "))
         if self.index is not None:
-            return sum(len(self.index.places(key)) > 0 for key in keys)
-        return len(keys & self._word_keys)
+            present = sum(len(self.index.places(word_key(word))) > 0 for word in words)
+        else:
+            present = len(words & self._words)
+        return present >= share * len(words)
 
     @cached_property
-    def _word_keys(self) -> frozenset[str]:
-        return frozenset(word_keys(self.text))
+    def _words(self) -> frozenset[str]:
+        return frozenset(self.text.lower().split(" "))
 
     def _windows(self, quote: str, start: int) -> list[tuple[int, int]]:
         """Stretches of the text (from `start` on) where the quote may lie: the places of

@@ -6,10 +6,10 @@ its source's cleaned text after quotes, dashes and whitespace are folded
 verbatim in the pack's other sources (then cited to the one that holds it), and by fuzzy
 alignment in the cited source and then the others (`briefing.spans`): a span close enough
 to it (a word dropped, case or quote marks changed) replaces it, so the shipped quote is
-that source's own text. Another source is searched only when it holds the quote's inner
-words (verbatim) or half its words (alignment). A quote with an ellipsis must match part
-by part, in order. The rest is dropped and counted. Claims and figures left without
-evidence are dropped; actors keep only source ids that exist.
+that source's own text. Another source is aligned with a quote only when it holds half
+the quote's words. A quote with an ellipsis must match part by part, in order. The rest
+is dropped and counted. Claims and figures left without evidence are dropped; actors keep
+only source ids that exist.
 
 Then the text: a claim's numbers and names must be in its quotes (`briefing.grounding`),
 else its text becomes its longest quote; its speaker must be an extracted actor named in
@@ -40,7 +40,7 @@ from briefing.schema import (
     Figure,
     Summary,
 )
-from briefing.spans import INDEX_MIN_CHARS, SourceText, Span, word_keys
+from briefing.spans import INDEX_MIN_CHARS, SourceText, Span
 from briefing.text import normalize_for_match
 
 MIN_QUOTE_CHARS = 8
@@ -213,23 +213,18 @@ def _locate(needle: str, cited: str | None, texts: SourceTexts, pack: list[str])
     """Find a normalised quote: verbatim in the cited source, verbatim in another of the
     pack's sources, then aligned in the cited source, then in the others."""
     order = ([cited] if cited else []) + [s for s in pack if s != cited]
-    # The quote's first and last words may be cut; the others are whole words of its source.
-    inner = set(word_keys(" ".join(needle.split(" ")[1:-1])))
     for source_id in order:
         text = texts.get(source_id)
-        if text is None or (source_id != cited and text.holds(inner) < len(inner)):
-            continue
-        found = text.find(needle)
+        found = text.find(needle) if text else None
         if found is not None:
             return _Located(source_id, [Span(found, found + len(needle), 100.0)], exact=True)
     parts = _parts(needle)
     if not parts:
         return None
-    words = set(word_keys(" ".join(parts)))
     for source_id in order:
         text = texts.get(source_id)
         if text is None or (
-            source_id != cited and text.holds(words) < OTHER_SOURCE_WORDS * len(words)
+            source_id != cited and not text.holds_words(" ".join(parts), OTHER_SOURCE_WORDS)
         ):
             continue
         spans = _match_parts(text, parts)
