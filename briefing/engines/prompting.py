@@ -3,7 +3,9 @@
 Layout, for provider prompt caching: the system message is static (instructions, a worked
 example, plus the schema in JSON mode), so every call shares it as a prefix, and with the
 schema it is over the 1,024 tokens a provider needs before it caches anything; the pack
-text comes last, in the user message, after the per-pack key. Each block of article text
+text comes last, in the user message, after the per-pack key. The worked example is there
+for OpenAI's cache: other servers get the same instructions without it, as on a local
+server it would only take context from the pack text. Each block of article text
 sits between tags named with a key derived from a hash of the pack, which article text
 cannot predict and so cannot forge. Sources are shown as short labels (S1, S2 …), which
 the engine maps back to source ids.
@@ -46,6 +48,21 @@ WORDS_PER_CLAIM = 225
 WORDS_PER_FIGURE = 450
 MIN_CLAIMS = 8
 MIN_FIGURES = 4
+
+# Servers that turn the schema into a grammar (llama.cpp's) let a model write until the
+# grammar allows it to stop: a small model looping inside a string or a list fills the whole
+# context. So the schema they get closes every string and list the answer fills, each
+# limit well above what the instructions ask for (quotes of 4 to 15 words, short sentences).
+STRING_CHARACTERS = {
+    "quote": 160,
+    "text": 240,
+    "title": 160,
+    "value": 60,
+    "source_id": 8,
+    "facts": 8,
+}
+DEFAULT_STRING_CHARACTERS = 80
+LIST_ITEMS = {"aliases": 3, "evidence": 3, "bullets": 5, "facts": 6}
 
 MAX_SUMMARY_TITLES = 5
 MAX_SUMMARY_ACTORS = 10
@@ -158,6 +175,38 @@ def compact_response_model(model: type[Model]) -> type[Model]:
     return type(model.__name__, (model,), namespace)
 
 
+def limited_schema(schema: dict[str, Any], items: dict[str, int]) -> dict[str, Any]:
+    """`schema` with every string and list closed (see `STRING_CHARACTERS`): strings by
+    their property's name, lists by `items` or `LIST_ITEMS`, for servers that decode under a
+    grammar made from the schema."""
+    return _limited(schema, "", {**LIST_ITEMS, **items})
+
+
+def _limited(node: Any, name: str, items: dict[str, int]) -> Any:
+    if isinstance(node, list):
+        return [_limited(item, name, items) for item in node]
+    if not isinstance(node, dict):
+        return node
+    kept: dict[str, Any] = {}
+    for key, value in node.items():
+        if key in ("properties", "$defs"):
+            kept[key] = {child: _limited(sub, child, items) for child, sub in value.items()}
+        else:
+            kept[key] = _limited(value, name, items)
+    if kept.get("type") == "string" and "enum" not in kept:
+        kept["maxLength"] = STRING_CHARACTERS.get(name, DEFAULT_STRING_CHARACTERS)
+    if kept.get("type") == "array" and name in items:
+        kept["maxItems"] = items[name]
+    return kept
+
+
+def extraction_items(pack: Pack) -> dict[str, int]:
+    """The most actors, claims and figures the grammar lets an answer about `pack` hold:
+    its BUDGET line's, and as many actors as claims."""
+    budget = pack_budget(pack)
+    return {"actors": budget.claims, "claims": budget.claims, "figures": budget.figures}
+
+
 def schema_text(model: type[BaseModel]) -> str:
     """The model's JSON schema as compact text, for JSON mode where it goes in the prompt."""
     return json.dumps(model.model_json_schema(), separators=(",", ":"))
@@ -233,16 +282,18 @@ def pack_budget(pack: Pack) -> AnswerBudget:
     return answer_budget(_labelled_articles(pack, source_labels(pack)))
 
 
-def extract_prompt(pack: Pack, schema: str | None = None) -> ExtractPrompt:
-    """The messages that ask for an `Extraction` of `pack` (`schema` only in JSON mode)."""
+def extract_prompt(pack: Pack, schema: str | None = None, *, example: bool = True) -> ExtractPrompt:
+    """The messages that ask for an `Extraction` of `pack` (`schema` only in JSON mode; the
+    worked example only where it pays, see the module docstring)."""
     labels = source_labels(pack)
     blocks = _labelled_articles(pack, labels)
     user = _render(
         "extract.user.j2", key=_key_of(blocks), budget=answer_budget(blocks), blocks=blocks
     )
+    system = _render("extract.system.j2", schema=schema, example=example)
     return ExtractPrompt(
         messages=[
-            {"role": "system", "content": _render("extract.system.j2", schema=schema)},
+            {"role": "system", "content": system},
             {"role": "user", "content": user},
         ],
         sources={label: source_id for source_id, label in labels.items()},

@@ -20,7 +20,9 @@ own way (checked against each project's documentation):
 A server on this machine or the local network that is not known to take many requests
 at once (llama.cpp's server says how many slots it has) is sent one request at a time:
 others wait their turn in the engine rather than in the server's queue, where a streamed
-answer would stay silent past --timeout.
+answer would stay silent past --timeout. Its answers are streamed, as the local dialects'
+are, even when it speaks no dialect this module knows: it is most likely a model on a CPU
+(llama-cpp-python writes 10 to 30 tokens a second on two cores).
 
 Whether the server takes strict JSON schemas is learned from its first answer (see the
 openai engine). The facts are remembered per base URL and model in the response cache,
@@ -47,24 +49,31 @@ OPENAI_HOST = "api.openai.com"
 OPENAI_OWNERS = frozenset({"openai", "system", "openai-internal"})
 OLLAMA_DEFAULT_CONTEXT = 4_096
 PROBE_TIMEOUT_SECONDS = 5.0
+# Part of the cache key a server's facts are remembered under: bump it when the probe
+# learns something new, so servers probed before are probed again.
+FACTS_VERSION = 2
 
 _NUM_CTX = re.compile(r"^\s*num_ctx\s+(\d+)\s*$", re.MULTILINE)
 
 
 class ServerFacts(BaseModel):
     """What a server is and can do: its dialect, its context in tokens (None: unknown),
-    whether it takes strict JSON schemas (None: not known until its first answer) and how
-    many requests it works on at once (None: as many as --concurrency sends)."""
+    whether it takes strict JSON schemas (None: not known until its first answer), how
+    many requests it works on at once (None: as many as --concurrency sends) and whether
+    it is one box on this machine or network rather than a service."""
 
     dialect: Dialect = "compatible"
     context: int | None = None
     json_schema: bool | None = None
     slots: int | None = None
+    one_box: bool = False
 
     @property
     def is_local(self) -> bool:
-        """True for servers that run models on the user's machine (streamed, fewer retries)."""
-        return self.dialect in LOCAL_DIALECTS
+        """True for servers that run models on the user's machine (streamed, fewer retries):
+        the local dialects', and any compatible server on this machine or network
+        (llama-cpp-python, LM Studio)."""
+        return self.dialect in LOCAL_DIALECTS or self.one_box
 
 
 def is_openai(base_url: str | None) -> bool:
@@ -99,9 +108,8 @@ def probe(base_url: str, model: str, *, timeout: float = PROBE_TIMEOUT_SECONDS) 
     if is_openai(base_url):
         return ServerFacts(dialect="openai", json_schema=True)
     facts = _asked(base_url, model, timeout) or ServerFacts()
-    one_box = facts.dialect not in ("vllm", "openai") and is_on_this_network(base_url)
-    if facts.slots is None and one_box:
-        facts = facts.model_copy(update={"slots": 1})
+    if facts.dialect not in ("vllm", "openai") and is_on_this_network(base_url):
+        facts = facts.model_copy(update={"one_box": True, "slots": facts.slots or 1})
     log.info("%s: %s", base_url, facts)
     return facts
 
