@@ -29,3 +29,10 @@ def test_a_title_with_of_before_a_name_is_the_role_not_part_of_the_name(sentence
     assert actor.name == name
     assert role is None or actor.role == role
     assert extraction.claims[0].speaker == name
+
+
+def test_a_title_before_an_owner_is_not_the_role_of_what_it_owns():
+    extraction = extraction_of(
+        "Senator Dana Holt wants to repeal President Ortiz's Clean Rivers Act by March."
+    )
+    assert all(a.role is None for a in extraction.actors if a.name == "Clean Rivers Act")

@@ -72,6 +72,29 @@ def test_the_object_of_an_accusation_is_not_the_speaker():
     assert claim.text.startswith("accused Iran")
 
 
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Dana Holt, during a town hall in Dayton, Ohio, said the plant would close in May.",
+        "Dana Holt, who was hurt in the storm in Aurora, Colorado, in July, said the plant "
+        "would close in May.",
+        "Dana Holt, later claiming - wrongly - that the mayor wanted 300 Syrians, said the "
+        "plant would close in May.",
+        "“The plant would close in May,” said Ohio-based strategist Dana Holt.",
+    ],
+)
+def test_a_place_inside_an_apposition_or_a_compound_is_not_the_speaker(sentence):
+    assert claim_with(extraction_of(sentence), "would close in May").speaker == "Dana Holt"
+
+
+def test_the_object_after_a_pronoun_subject_is_not_the_speaker():
+    text = (
+        "Peter Holt spoke in Ohio on Monday.\n\n"
+        "He denounced the United Nations and said the talks would fail by March."
+    )
+    assert claim_with(extraction_of(text), "talks would fail").speaker == "Peter Holt"
+
+
 def test_im_told_makes_no_speaker_and_no_actor():
     extraction = extraction_of("The plan will fail, I'm told, because nobody funds it.")
     assert all(c.speaker != "I'm" for c in extraction.claims)
@@ -411,3 +434,37 @@ def test_a_quotation_a_colon_introduces_belongs_to_the_name_before_it(sentence, 
 def test_a_quotation_answered_or_shouted_is_attributed(verb):
     text = f'"Not before the next budget is passed," Marta Ellis {verb}.'
     assert claim_with(extraction_of(text), "next budget").speaker == "Marta Ellis"
+
+
+def test_a_quotation_left_open_ends_with_its_paragraph():
+    text = (
+        'The flyer ended with a stray mark: "Vote early.\n\n'
+        "Klara Moss said the count would start on Monday evening."
+    )
+    assert claim_with(extraction_of(text), "count would start").speaker == "Klara Moss"
+
+
+def test_a_short_quotation_continued_in_the_next_sentence_is_one_claim():
+    text = '"Simply baffling," Greenberg said. "Nobody in the party is speaking to them anymore."'
+    claim = claim_with(extraction_of(text), "Simply baffling")
+    assert (claim.speaker, claim.text) == (
+        "Greenberg",
+        "Simply baffling. Nobody in the party is speaking to them anymore",
+    )
+
+
+def test_a_quotation_inside_a_participle_clause_belongs_to_the_sentence_subject():
+    text = (
+        "Tracy Marlow, the father, issued a statement on Thursday, saying the foundation "
+        'would "keep working for safer streets."'
+    )
+    assert claim_with(extraction_of(text), "safer streets").speaker == "Tracy Marlow"
+
+
+def test_a_quotation_far_into_an_unattributed_statement_is_still_found():
+    text = (
+        "Someone at the back kept insisting that the new tax on imported steel and aluminium "
+        'would be "a disaster for the workers."'
+    )
+    claim = claim_with(extraction_of(text), "disaster for the workers")
+    assert claim.speaker is None

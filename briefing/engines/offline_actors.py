@@ -221,6 +221,8 @@ def _role_before(sentence: Sentence, name_start: int) -> str | None:
     gap = text[tokens[j].end : name_start].strip()
     if gap and (gap != "," or tokens[j].bare.lower() not in lx.roles):
         return None  # only "Ukraine's military intelligence chief, Kyrylo Budanov" may use a comma
+    if tokens[j].possessive:
+        return None  # "President Obama's Affordable Care Act": the role is the owner's
     owner_seen = False
     while j >= 0 and len(words) < _MAX_ROLE_WORDS:
         token = tokens[j]

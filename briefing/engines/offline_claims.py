@@ -153,7 +153,9 @@ def _compile_verbs() -> re.Pattern[str]:
 _VERB = _compile_verbs()
 _WORD_BEFORE = re.compile(r"(\w+)\s*$")
 _CLOSING_MARK = re.compile(r"[”\"]")
-_OPENING_PRONOUN = re.compile(r"^\s*(He|She|They)\b")
+_OPENING_PRONOUN = re.compile(
+    r"^\s*(?:(?:Then|But|And|Later|Yet|So|Now)\s+)?([Hh]e|[Ss]he|[Tt]hey)\b"
+)
 _OPENING_DESCRIPTION = re.compile(r"^\s*The\s+(?:[a-zA-Z'’-]+\s+){0,3}?[a-z]+(?=\s)")
 _COORDINATED = re.compile(r"(?:\band|,\s*but|\bbut)$")
 
@@ -221,7 +223,8 @@ def _speaker_before(
 _TRAILING_PARENTHESIS = re.compile(r"\s*\([^()]{1,60}\)\s*$")
 _APPOSITIVE_START = re.compile(
     r"^(?:(?:who|whose|which|whom|a|an|the|his|her|its|their|former|then|now|also|once"
-    r"|both|himself|herself|one\s+of|aged?)\b|[DRI]-[A-Z][A-Za-z.]*$|\d{1,3}$)",
+    r"|both|himself|herself|one\s+of|aged?|in|on|at|during|while|after|before|since)\b"
+    r"|[DRI]-[A-Z][A-Za-z.]*$|\d{1,3}$|(?:later|again|still|[a-z]+ly)\s+[a-z]+ing\b)",
     re.IGNORECASE,
 )
 _APPOSITIVE_MAX_WORDS = 25
@@ -270,15 +273,32 @@ def _core_end(left: str, mentions: list[Mention], anchored: bool = True) -> int:
     if not stripped.endswith(","):
         return len(left)
     cut = len(stripped) - 1
-    while (comma := left.rfind(",", 0, cut)) >= 0 and _is_appositive(left[comma + 1 : cut]):
+    while (comma := left.rfind(",", 0, cut)) >= 0 and (
+        _is_appositive(left[comma + 1 : cut]) or _continues_place(left, comma, cut)
+    ):
         cut = comma
         head = left[:cut].rstrip()
         parenthesis = _TRAILING_PARENTHESIS.search(head)
         if parenthesis:
             head = head[: parenthesis.start()].rstrip()
-        if len(head) in ends:
+        if len(head) in ends and not _ENDS_IN_PLACE.search(head):
             return len(head)
     return len(left) if anchored or cut == len(stripped) - 1 else len(left[:cut].rstrip())
+
+
+# "… in Aurora, Colorado,": a place after a preposition, its parts split by commas.
+_ENDS_IN_PLACE = re.compile(
+    r"\b(?:in|at|from|near)\s+(?:the\s+)?(?:[A-Z][\w.'’-]*,?\s+){0,3}[A-Z][\w.'’-]*$"
+)
+_PLACE_PART = re.compile(r"\s*(?:[A-Z][\w.'’-]*\s*){1,3}")
+
+
+def _continues_place(left: str, comma: int, cut: int) -> bool:
+    """ "Colorado" in "the shooting in Aurora, Colorado, in July, said": the rest of a place
+    named after a preposition, not a speaker."""
+    return bool(_PLACE_PART.fullmatch(left, comma + 1, cut)) and bool(
+        _ENDS_IN_PLACE.search(left, 0, comma)
+    )
 
 
 _JOINER = re.compile(r"(?:,\s*(?:and\s+)?|\s+(?:and|&)\s+)$")
@@ -331,6 +351,15 @@ def _participle_subject(left: str, mentions: list[Mention]) -> Mention | None:
     return None
 
 
+def _subject_before(sentence: Sentence, verb: _Verb, mentions: list[Mention]) -> Mention | None:
+    """ "Tracy Marlow, the father, issued a statement, saying …": the name the sentence opens
+    with, for a participle whose own clause names nobody (not an owner: "Marlow's lawyer")."""
+    subject = _sentence_subject([m for m in mentions if m.end <= verb.start])
+    if subject is None or sentence.view[subject.end : subject.end + 2] in {"'s", "’s"}:
+        return None
+    return subject
+
+
 def _apposition_owner(left: str, mention: Mention, mentions: list[Mention]) -> Mention | None:
     """ "Feng Zijian, former deputy director of China's Center for Disease Control, said": the
     organisation is part of the person's description, the person speaks."""
@@ -369,10 +398,16 @@ def _speaker_after(sentence: Sentence, verb: _Verb, mentions: list[Mention]) -> 
     unknown = 0
     for token in tokenize(sentence.view, verb.end, verb.end + _AFTER_VERB_CHARS):
         between = sentence.view[position : token.start]
+        if between == "-":
+            position = token.end  # "Florida-based": the tail of a compound modifier
+            continue
         if between.strip():
             break
         mention = next((m for m in mentions if m.start == token.start), None)
         lowered = token.text.lower()
+        if mention and sentence.view.startswith("-", mention.end):
+            position = mention.end  # "Florida-based strategist …": a modifier, not the name
+            continue
         if mention:
             chosen = mention
             position = mention.end
@@ -600,6 +635,8 @@ def _sentence_subject(mentions: list[Mention]) -> Mention | None:
     opening = first.sentence.view[: first.start]
     if len(opening) > _SUBJECT_REACH or re.search(r"[,;:“\"]", opening):
         return None
+    if _OPENING_PRONOUN.match(opening):
+        return None  # "He denounced the United Nations": the name is the object
     return first if first.confirmed else None
 
 
@@ -675,13 +712,14 @@ _COLON_QUOTE = re.compile(r":\s*(?=[“\"])")
 
 
 def _quotes_next_to(sentence: Sentence, verb: _Verb) -> bool:
-    """Whether a quotation comes within a few words of the verb, before or after it
-    (`"…," says the ad's narrator`, `he added, "…"`, `called the plan "a disaster"`)."""
+    """Whether the verb's statement quotes someone: a quotation ends within a few words
+    before the verb (`"…," says the ad's narrator`) or comes after it (`he added, "…"`,
+    `saying the judge was "biased" against him`)."""
     text = sentence.view
     return any(
         len(text[end : verb.start].split()) <= _NEXT_TO_QUOTE_WORDS
         if end <= verb.start
-        else start >= verb.end and len(text[verb.end : start].split()) <= _NEXT_TO_QUOTE_WORDS
+        else start >= verb.end
         for start, end in sentence.quotes
     )
 
@@ -774,8 +812,13 @@ class ClaimFinder:
             else:
                 found.extend(attributions)
             self._remember_people(index, here)
-            self.context.quote_open = self._quote_still_open(sentence)
-        return found
+            following = self.document.sentences[index + 1 : index + 2]
+            # a quotation left open ends with its paragraph: news copy opens the next
+            # paragraph with a quotation mark when the quotation goes on
+            self.context.quote_open = self._quote_still_open(sentence) and (
+                not following or following[0].paragraph == sentence.paragraph
+            )
+        return [a for a in found if len(a.text.split()) >= _MIN_CLAIM_WORDS]
 
     def _remember_people(self, index: int, mentions: list[Mention]) -> None:
         for mention in mentions:
@@ -810,9 +853,12 @@ class ClaimFinder:
             end = following[0] if following else len(sentence.view)
             text = _clean(_content(sentence, verb, start, inverted, end))
             said_that = not inverted and _THAT.match(sentence.view[verb.end : end])
-            if len(text.split()) < _MIN_CLAIM_WORDS or (
-                not said_that and _PREPOSITION_START.match(text)
-            ):
+            # a short quotation ("“It's mind-boggling,” Greenberg said.") is kept for now: the
+            # next sentence may go on quoting; it is left out at the end if it does not
+            short = len(text.split()) < _MIN_CLAIM_WORDS and not (
+                text and text in _quoted_text(sentence)
+            )
+            if short or (not said_that and _PREPOSITION_START.match(text)):
                 self._note_colon(index, sentence, speaker)
                 continue  # "told reporters on Friday": where, not what
             attributions.append(self._found(index, sentence, speaker, text))
@@ -924,6 +970,8 @@ class ClaimFinder:
             participle = _participle_subject(left, mentions)
             if participle is not None:
                 confirm_speaker(participle)
+            if participle is None:
+                participle = _subject_before(sentence, verb, mentions)
             if participle is None or not participle.confirmed:
                 return self._unnamed_subject(index, sentence, mentions), verb.start, False
             return self._named([participle]), participle.start, False
