@@ -5,9 +5,10 @@ Exact copies are found by hashing normalised text. Near copies are found by MinH
 word shingles with locality-sensitive hashing (banding): a paragraph is compared only with
 earlier passages that agree with it on a whole band of its signature, and merged with the
 first whose shingle set overlaps its own (Jaccard) by the threshold. Shingle hashes and
-signatures are computed for all paragraphs at once with numpy, so the work grows linearly
-with the input. Every hash is derived from CRC-32 word ids and fixed constants, never from
-Python's per-process salted string hashing, so the same input always gives the same passages.
+signatures are computed with numpy a chunk of paragraphs at a time, so the work grows
+linearly with the input; only band values that several paragraphs share are indexed. Every
+hash is derived from CRC-32 word ids and fixed constants, never from Python's per-process
+salted string hashing, so the same input always gives the same passages.
 """
 
 from __future__ import annotations
@@ -41,7 +42,10 @@ MIN_AGREEING_VALUES = 14
 # (hundreds of variants of one paragraph) every newcomer would otherwise be checked
 # against all of them. A variant still finds the earliest ones, through any of its bands.
 MAX_BUCKET = 8
-_BAND_BYTES = ROWS_PER_BAND * 8
+_FINGERPRINT_BYTES = 12
+# Paragraphs are hashed this many words at a time, so the word ids and intermediate hashes
+# of the whole input never exist at once (about 8 MB per array at a time).
+_CHUNK_WORDS = 1 << 20
 
 
 def _constant(label: str) -> int:
@@ -68,80 +72,135 @@ class Passage(BaseModel):
         return self.source_ids[0]
 
 
-def _fingerprint(tokens: list[str]) -> str:
-    return hashlib.blake2b(" ".join(tokens).encode(), digest_size=12).hexdigest()
+def _fingerprint(tokens: list[str]) -> bytes:
+    return hashlib.blake2b(" ".join(tokens).encode(), digest_size=_FINGERPRINT_BYTES).digest()
 
 
 class _Shingles:
-    """The word-shingle hashes of every paragraph, computed in one pass over all of them.
+    """The word-shingle hashes and MinHash signatures of every paragraph.
 
-    Paragraphs arrive one at a time and only their word ids are kept (8 bytes a word), so
-    the words themselves, several times the text's size as Python strings, never all exist
-    at once.
+    Paragraphs arrive one at a time and are hashed in chunks, so only their shingle hashes
+    (8 bytes a word) and the signatures of the long ones (8 bytes a value) outlive a chunk:
+    neither their words nor their word ids ever all exist at once.
     """
 
     def __init__(self, paragraphs: Iterable[list[str]]) -> None:
+        hashes = array("Q")
+        signatures = array("Q")
+        lengths = array("q")
+        chunk: list[list[str]] = []
+        words_in_chunk = 0
+        for tokens in paragraphs:
+            chunk.append(tokens)
+            words_in_chunk += len(tokens)
+            if words_in_chunk >= _CHUNK_WORDS:
+                self._hash_chunk(chunk, hashes, signatures, lengths)
+                chunk, words_in_chunk = [], 0
+        self._hash_chunk(chunk, hashes, signatures, lengths)
+        self.hashes = np.frombuffer(hashes, dtype=np.uint64)
+        self.lengths = np.frombuffer(lengths, dtype=np.int64)
+        self.signatures = np.frombuffer(signatures, dtype=np.uint64).reshape(-1, NUM_PERM)
+        self.ends = np.cumsum(self.lengths)
+        self.starts = self.ends - self.lengths
+
+    @staticmethod
+    def _hash_chunk(
+        chunk: list[list[str]], hashes: array[int], signatures: array[int], lengths: array[int]
+    ) -> None:
+        """Append a chunk's shingle hashes (one per word: the shingle starting there, zero
+        where it would run past the chunk), its lengths and its long paragraphs' signatures."""
         vocabulary: dict[str, int] = {}
         word_ids = array("Q")
-        lengths = array("q")
-        for tokens in paragraphs:
+        for tokens in chunk:
             for word in set(tokens).difference(vocabulary):
                 vocabulary[word] = zlib.crc32(word.encode())
             word_ids.extend(map(vocabulary.__getitem__, tokens))
-            lengths.append(len(tokens))
         ids = np.frombuffer(word_ids, dtype=np.uint64)
-        self.lengths = np.frombuffer(lengths, dtype=np.int64)
+        chunk_hashes = np.zeros(len(ids), dtype=np.uint64)
         count = max(0, len(ids) - SHINGLE_WORDS + 1)
-        self.hashes = np.zeros(count, dtype=np.uint64)
         for offset, weight in enumerate(_WORD_WEIGHTS):
-            self.hashes += ids[offset : offset + count] * weight
-        self.ends = np.cumsum(self.lengths)
-        self.starts = self.ends - self.lengths
+            chunk_hashes[:count] += ids[offset : offset + count] * weight
+        chunk_lengths = np.fromiter(map(len, chunk), dtype=np.int64, count=len(chunk))
+        ends = np.cumsum(chunk_lengths)
+        long_enough = chunk_lengths >= MIN_WORDS_FOR_NEAR_MATCH
+        chunk_signatures = _signatures(
+            chunk_hashes, ends[long_enough] - chunk_lengths[long_enough], ends[long_enough]
+        )
+        hashes.frombytes(chunk_hashes.tobytes())
+        lengths.frombytes(chunk_lengths.tobytes())
+        signatures.frombytes(chunk_signatures.tobytes())
 
     def of(self, paragraph: int) -> set[int]:
         """The shingle hashes of one paragraph (the shingles that do not cross its end)."""
         start, end = self.starts[paragraph], self.ends[paragraph] - SHINGLE_WORDS + 1
         return set(self.hashes[start:end].tolist())
 
-    def signatures(self, paragraphs: list[int]) -> np.ndarray:
-        """MinHash signatures of `paragraphs` (one row each; each has at least one shingle)."""
-        if not paragraphs:
-            return np.empty((0, NUM_PERM), dtype=np.uint64)
-        return self._signatures(np.array(paragraphs))
 
-    def _signatures(self, paragraphs: np.ndarray) -> np.ndarray:
-        starts = self.starts[paragraphs]
-        stops = self.ends[paragraphs] - SHINGLE_WORDS + 1
-        # reduceat over [start, stop, start, stop, …] gives each paragraph's minimum at the
-        # even positions; a final stop at the end of the array is implied.
-        bounds = np.column_stack([starts, stops]).ravel()
-        if bounds[-1] == len(self.hashes):
-            bounds = bounds[:-1]
-        signatures = np.empty((len(paragraphs), NUM_PERM), dtype=np.uint64)
-        for column, (multiplier, offset) in enumerate(zip(_MULTIPLIERS, _OFFSETS, strict=True)):
-            hashed = self.hashes * multiplier + offset
-            signatures[:, column] = np.minimum.reduceat(hashed, bounds)[::2]
+def _signatures(hashes: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """MinHash signatures of the paragraphs at `starts`…`ends` of `hashes` (one row each;
+    each has at least one shingle)."""
+    signatures = np.empty((len(starts), NUM_PERM), dtype=np.uint64)
+    if not len(starts):
         return signatures
+    # reduceat over [start, stop, start, stop, …] gives each paragraph's minimum at the
+    # even positions (every stop is inside `hashes`, which holds one hash per word).
+    bounds = np.column_stack([starts, ends - SHINGLE_WORDS + 1]).ravel()
+    for column, (multiplier, offset) in enumerate(zip(_MULTIPLIERS, _OFFSETS, strict=True)):
+        hashed = hashes * multiplier + offset
+        signatures[:, column] = np.minimum.reduceat(hashed, bounds)[::2]
+    return signatures
+
+
+def _shared_band_values(signatures: np.ndarray) -> np.ndarray:
+    """Per signature row and band, a number naming the band's value (the same number for
+    the same band and value), or -1 where no other row has that value in that band: such
+    a value can never make two paragraphs candidates, so it need not be indexed."""
+    groups = np.full((len(signatures), BANDS), -1, dtype=np.int64)
+    named = 0
+    for band in range(BANDS):
+        values = signatures[:, band * ROWS_PER_BAND : (band + 1) * ROWS_PER_BAND]
+        value_of_row, counts = _distinct_rows(values)
+        shared = counts[value_of_row] > 1
+        groups[shared, band] = value_of_row[shared] + named
+        named += len(counts)
+    return groups
+
+
+def _distinct_rows(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For each row of `values`, a number naming its distinct value, and how many rows
+    have each value (what `np.unique(axis=0)` gives, through a cheaper lexsort)."""
+    order = np.lexsort(values.T[::-1])
+    ordered = values[order]
+    starts_value = np.ones(len(values), dtype=bool)
+    starts_value[1:] = np.any(ordered[1:] != ordered[:-1], axis=1)
+    value_in_order = np.cumsum(starts_value) - 1
+    value_of_row = np.empty(len(values), dtype=np.int64)
+    value_of_row[order] = value_in_order
+    return value_of_row, np.bincount(value_in_order, minlength=1)
 
 
 class _NearIndex:
     """Finds an earlier passage whose word shingles overlap a new one by the threshold."""
 
-    def __init__(self, shingles: _Shingles, rows: dict[int, int], signatures: np.ndarray) -> None:
+    def __init__(self, shingles: _Shingles, rows: np.ndarray) -> None:
         self._shingles = shingles
-        self._rows = rows  # paragraph → its row in `signatures`
-        self._signatures = signatures
-        self._bands: list[list[bytes]] = signatures.view(f"V{_BAND_BYTES}").tolist()
-        # Per band: value → passage, or passages once several share it. Plain ints for the
-        # usual unshared value keep millions of small lists away from the garbage collector.
-        self._buckets: list[dict[bytes, int | list[int]]] = [{} for _ in range(BANDS)]
+        self._rows = rows  # paragraph → its row in the signatures, -1 if it has none
+        self._signatures = shingles.signatures
+        self._bands = _shared_band_values(shingles.signatures)
+        # Band value → passage, or passages once several share it. Plain ints for the
+        # usual unshared value keep many small lists away from the garbage collector.
+        self._buckets: dict[int, int | list[int]] = {}
         self._paragraph_of: dict[int, int] = {}
 
     def find_or_add(self, passage: int, paragraph: int) -> int | None:
         """The earlier passage `paragraph` nearly repeats, or None after indexing it as
         `passage`. Candidates are checked in passage order, so the earliest match wins."""
-        row = self._rows[paragraph]
-        bands = self._bands[row]
+        row = int(self._rows[paragraph])
+        if row < 0:
+            return None
+        bands = [value for value in self._bands[row].tolist() if value >= 0]
+        if not bands:
+            return None  # nothing earlier or later shares a band value with it
         candidates = self._likely(self._colliding(bands), self._signatures[row])
         if candidates:
             shingles = self._shingles.of(paragraph)
@@ -153,24 +212,24 @@ class _NearIndex:
         self._paragraph_of[passage] = paragraph
         return None
 
-    def _colliding(self, bands: list[bytes]) -> list[int]:
+    def _colliding(self, bands: list[int]) -> list[int]:
         """Earlier passages that share a band value with `bands`, in passage order."""
         found: set[int] = set()
-        for bucket, value in zip(self._buckets, bands, strict=True):
-            entry = bucket.get(value)
+        for value in bands:
+            entry = self._buckets.get(value)
             if isinstance(entry, int):
                 found.add(entry)
             elif entry is not None:
                 found.update(entry)
         return sorted(found)
 
-    def _index(self, passage: int, bands: list[bytes]) -> None:
-        for bucket, value in zip(self._buckets, bands, strict=True):
-            entry = bucket.get(value)
+    def _index(self, passage: int, bands: list[int]) -> None:
+        for value in bands:
+            entry = self._buckets.get(value)
             if entry is None:
-                bucket[value] = passage
+                self._buckets[value] = passage
             elif isinstance(entry, int):
-                bucket[value] = [entry, passage]
+                self._buckets[value] = [entry, passage]
             elif len(entry) < MAX_BUCKET:
                 entry.append(passage)
 
@@ -178,7 +237,7 @@ class _NearIndex:
         """The candidates whose signatures agree with `signature` in enough values."""
         if not candidates:
             return candidates
-        rows = [self._rows[self._paragraph_of[candidate]] for candidate in candidates]
+        rows = self._rows[[self._paragraph_of[candidate] for candidate in candidates]]
         agreeing = np.count_nonzero(self._signatures[rows] == signature, axis=1)
         return [
             c for c, count in zip(candidates, agreeing, strict=True) if count >= MIN_AGREEING_VALUES
@@ -193,30 +252,35 @@ def _jaccard(first: set[int], second: set[int]) -> float:
 @cycle_collector_paused()
 def dedup(articles: list[Article]) -> list[Passage]:
     """Merge repeated paragraphs across articles into passages, in article order."""
-    paragraphs = [(article.id, text) for article in articles for text in article.paragraphs]
-    fingerprints: list[str] = []
+    fingerprints = bytearray()
 
     def tokenised() -> Iterator[list[str]]:
-        for _, text in paragraphs:
-            tokens = words(text)
-            fingerprints.append(_fingerprint(tokens))
-            yield tokens
+        for article in articles:
+            for text in article.paragraphs:
+                tokens = words(text)
+                fingerprints.extend(_fingerprint(tokens))
+                yield tokens
 
     shingles = _Shingles(tokenised())
-    lengths = shingles.lengths.tolist()
-    long_enough = [i for i, length in enumerate(lengths) if length >= MIN_WORDS_FOR_NEAR_MATCH]
-    rows = {paragraph: row for row, paragraph in enumerate(long_enough)}
-    near = _NearIndex(shingles, rows, shingles.signatures(long_enough))
+    long_enough = shingles.lengths >= MIN_WORDS_FOR_NEAR_MATCH
+    rows = np.full(len(long_enough), -1, dtype=np.int64)
+    rows[long_enough] = np.arange(np.count_nonzero(long_enough))
+    near = _NearIndex(shingles, rows)
     passages: list[Passage] = []
-    exact: dict[str, int] = {}
-    for position, (source_id, text) in enumerate(paragraphs):
-        fingerprint = fingerprints[position]
-        match = exact.get(fingerprint)
-        if match is None and position in rows:
-            match = near.find_or_add(len(passages), position)
-        if match is None:
-            exact[fingerprint] = len(passages)
-            passages.append(Passage(text=text, source_ids=[source_id]))
-        elif source_id not in passages[match].source_ids:
-            passages[match].source_ids.append(source_id)
+    exact: dict[bytes, int] = {}
+    position = 0
+    for article in articles:
+        for text in article.paragraphs:
+            fingerprint = bytes(
+                fingerprints[position * _FINGERPRINT_BYTES : (position + 1) * _FINGERPRINT_BYTES]
+            )
+            match = exact.get(fingerprint)
+            if match is None:
+                match = near.find_or_add(len(passages), position)
+            if match is None:
+                exact[fingerprint] = len(passages)
+                passages.append(Passage(text=text, source_ids=[article.id]))
+            elif article.id not in passages[match].source_ids:
+                passages[match].source_ids.append(article.id)
+            position += 1
     return passages
