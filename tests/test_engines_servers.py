@@ -256,7 +256,13 @@ def test_a_pack_that_overflows_is_split_and_every_article_covered(tmp_path):
     assert first.exit_code == 0, first.stderr
     briefing = json.loads(first.stdout)
     assert briefing["stats"]["uncovered_articles"] == 0 and not briefing["skipped"]
-    assert any(dialect.prompt_tokens(r) >= 2_048 for r in server.requests)  # it did overflow
+    overflowed = [
+        r
+        for r in server.requests
+        if dialect.prompt_tokens(r) >= 2_048 and r["response_format"]["type"] == "json_object"
+    ]
+    # It did overflow, and streamed nothing for it: asked again whole, it said why.
+    assert [r.get("stream", False) for r in overflowed] == [True, False]
     assert again.exit_code == 0 and len(server.requests) == requests  # the rerun calls nothing
 
 

@@ -30,7 +30,7 @@ from briefing.language.sentences import (
     quote_left_open,
     tokenize,
 )
-from briefing.text import balance_quotes
+from briefing.text import balance_quotes, phrase_alternation
 
 _PASSIVE = frozenset({"is", "are", "was", "were", "be", "been", "being"})
 _QUOTED_AS = re.compile(r"\b(?:was|were|is|are)\s+quoted\s+(?:as\s+saying|by)\b")
@@ -146,8 +146,7 @@ class _Context:
 
 
 def _compile_verbs() -> re.Pattern[str]:
-    verbs = sorted(lexicon().speech_verbs, key=len, reverse=True)
-    return re.compile(r"\b(?:" + "|".join(re.escape(v) for v in verbs) + r")\b")
+    return re.compile(rf"\b(?:{phrase_alternation(lexicon().speech_verbs)})\b")
 
 
 _VERB = _compile_verbs()

@@ -819,9 +819,8 @@ class OpenAIEngine:
     ) -> tuple[Answer, Usage]:
         """One call: the validated answer and its usage, or `_Unusable` saying why not."""
         request = self.request(messages, response_format, max_tokens, items=items)
-        if self.server().is_local:
-            body = await self._streamed(request, label)
-        else:
+        body = await self._streamed(request, label) if self.server().is_local else None
+        if body is None:  # not streamed, or a stream that ended without a word: ask whole
             body = _json_body(await self._post(request))
         return _answer_in(body, response_format, self._usage(body))
 
@@ -836,14 +835,18 @@ class OpenAIEngine:
                 raise _CassetteMiss from None
             raise
 
-    async def _streamed(self, request: dict[str, Any], label: str) -> dict[str, Any]:
+    async def _streamed(self, request: dict[str, Any], label: str) -> dict[str, Any] | None:
         """One call whose answer streams in, so --timeout measures silence, not the time a
-        slow server takes to write it; the tokens received are announced while it does."""
-        if isinstance(request["response_format"], type):
-            request["response_format"] = type_to_response_format_param(request["response_format"])
+        slow server takes to write it; the tokens received are announced while it does.
+        None when the stream ended without a word (see `_read_stream`)."""
+        answer_format = request["response_format"]
+        if isinstance(answer_format, type):
+            answer_format = type_to_response_format_param(answer_format)
         try:
             stream = await self._live_client().chat.completions.create(
-                **request, stream=True, stream_options={"include_usage": True}
+                **{**request, "response_format": answer_format},
+                stream=True,
+                stream_options={"include_usage": True},
             )
             return await self._read_stream(stream, label)
         except openai.OpenAIError as error:
@@ -859,9 +862,13 @@ class OpenAIEngine:
                 raise _CassetteMiss from None
             raise
 
-    async def _read_stream(self, stream: Any, label: str) -> dict[str, Any]:
+    async def _read_stream(self, stream: Any, label: str) -> dict[str, Any] | None:
         """The streamed answer put together as the body of an answer sent whole: its text,
-        finish reason and usage. How long it takes is read on the engine's clock."""
+        finish reason and usage. How long it takes is read on the engine's clock.
+
+        None for a stream that ended without a word or a finish reason: llama-cpp-python
+        fails that way, after its 200, on a prompt longer than its context; asked whole, it
+        says so with a status and a message."""
         parts: list[str] = []
         finish_reason: str | None = None
         usage: dict[str, Any] | None = None
@@ -883,6 +890,9 @@ class OpenAIEngine:
                     len(parts),
                     now - started,
                 )
+        if not parts and finish_reason is None:
+            log.info("the answer on %s streamed nothing; asking for it whole", label)
+            return None
         message = {"role": "assistant", "content": "".join(parts)}
         return {"choices": [{"message": message, "finish_reason": finish_reason}], "usage": usage}
 
