@@ -468,3 +468,22 @@ def test_a_quotation_far_into_an_unattributed_statement_is_still_found():
     )
     claim = claim_with(extraction_of(text), "disaster for the workers")
     assert claim.speaker is None
+
+
+def test_a_curly_opening_mark_where_a_quotation_ends_closes_it():
+    text = (
+        "Senator Ted Moss called the plan “reckless“ in a post on Sunday. "
+        "Carla Ruiz said the vote would go ahead on Monday."
+    )
+    extraction = extraction_of(text)
+    assert claim_with(extraction, "vote would go ahead").speaker == "Carla Ruiz"
+    assert claim_with(extraction, "plan").text == "called the plan “reckless” in a post on Sunday"
+
+
+def test_a_statement_opening_with_a_preposition_is_kept_when_it_quotes():
+    text = "Carla Moss has boasted of her willingness to spend “whatever it takes” to win."
+    claim = claim_with(extraction_of(text), "whatever it takes")
+    assert (claim.speaker, claim.text) == (
+        "Carla Moss",
+        "boasted of her willingness to spend “whatever it takes” to win",
+    )

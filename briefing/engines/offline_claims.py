@@ -26,6 +26,7 @@ from briefing.language.lexicon import lexicon
 from briefing.language.sentences import (
     Document,
     Sentence,
+    mend_quote_marks,
     opens_with_quote,
     quote_left_open,
     tokenize,
@@ -707,6 +708,7 @@ def _content(sentence: Sentence, verb: _Verb, speaker_start: int, inverted: bool
 
 
 _NEXT_TO_QUOTE_WORDS = 6
+_QUOTE_MARKS = re.compile(r"[“”\"]")
 _COLON_QUOTE = re.compile(r":\s*(?=[“\"])")
 
 
@@ -762,7 +764,7 @@ def _clean(text: str) -> str:
     text = text.strip("“”\"‘’'").strip(" ,;:")
     if text.endswith((".", ",")) and not text.endswith(("..", "…")):
         text = text[:-1]
-    return balance_quotes(text.strip())
+    return balance_quotes(mend_quote_marks(text.strip()))
 
 
 class ClaimFinder:
@@ -857,6 +859,8 @@ class ClaimFinder:
             short = len(text.split()) < _MIN_CLAIM_WORDS and not (
                 text and text in _quoted_text(sentence)
             )
+            if not said_that and _PREPOSITION_START.match(text) and _QUOTE_MARKS.search(text):
+                text = f"{verb.word} {text}"  # "boasted of his will to spend “whatever it takes”"
             if short or (not said_that and _PREPOSITION_START.match(text)):
                 self._note_colon(index, sentence, speaker)
                 continue  # "told reporters on Friday": where, not what
