@@ -154,8 +154,7 @@ _VERB = _compile_verbs()
 _WORD_BEFORE = re.compile(r"(\w+)\s*$")
 _CLOSING_MARK = re.compile(r"[”\"]")
 _OPENING_PRONOUN = re.compile(
-    r"^\s*(?:(?:Then|But|And|Later|Yet|So|Now)\s+|(?:On|In|At|After|Last|This)\s[^,“”\"]{1,30},\s*)?"
-    r"([Hh]e|[Ss]he|[Tt]hey)\b"
+    r"^\s*(?:(?:Then|But|And|Later|Yet|So|Now)\s+)?([Hh]e|[Ss]he|[Tt]hey)\b"
 )
 _OPENING_DESCRIPTION = re.compile(r"^\s*The\s+(?:[a-zA-Z'’-]+\s+){0,3}?[a-z]+(?=\s)")
 _COORDINATED = re.compile(r"(?:\band|,\s*but|\bbut)$")
@@ -1151,9 +1150,6 @@ class ClaimFinder:
         "they" and "it" stand for the latest group or body that spoke."""
         context = self.context
         if pronoun in {"they", "it"}:
-            subject = _sentence_subject(mentions)
-            if subject is not None and subject.kind != "person" and subject.end <= position:
-                return self._named([subject])  # "Acme cut jobs because it said …"
             group = context.last_group
             if group is None or index - context.last_group_index > _GROUP_REACH:
                 return None
