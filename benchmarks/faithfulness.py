@@ -12,21 +12,25 @@ with an invented number, figures with an invented value, and an invented summary
    as verbatim spans of the sources they cite, repaired, re-cited, dropped, shipped under a
    source that does not hold them, and inventions that shipped (must be 0).
 2. On synthetic sets of `--verify-sizes` articles (`corpus.synthetic_set`, the throughput
-   benchmark's; 0 to skip): the verify stage's time (as `pipeline.brief` runs it) with
-   repair and re-citing as they are, and with verify reduced to what it did before them (a
-   quote counts only when found verbatim in the source it cites), on two sets of answers
-   for the same packs: the drifting model's and the offline engine's (every quote exact).
+   benchmark's; 0 to skip): the verify stage's CPU time three ways, rounds taken in turn:
+   as filed (`briefing/verify.py` of commit BEFORE_REPAIR, read from git, run as the
+   pipeline ran it then: no repair, no re-citing, no grounding of claim texts), verbatim
+   only (today's verify with its lookup reduced to a verbatim match in the cited source, so
+   without repair and re-citing, grounding kept), and today's, on two sets of answers for
+   the same packs: the drifting model's and the offline engine's (every quote exact).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import subprocess
 import sys
 import tempfile
 import time
+import types
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -49,6 +53,8 @@ EXACT_TARGET = 0.95
 DRIFTED_TARGET = 0.80
 DRIFTED = ("dropped_word", "marks_case")
 TIMING_ROUNDS = 2
+# Main just before quote repair and the grounding of claim texts landed (a404311).
+BEFORE_REPAIR = "09b239991ef6cbe606d09e0a274f9b7785557d19"
 SERVER_LIFETIME = 3_600.0
 
 
@@ -172,16 +178,60 @@ def _without_repair() -> Iterator[None]:
         verify_module._locate = original
 
 
-def _verify_stage(results: list[PackResult], articles: list[Article]) -> float:
-    """Seconds of the pipeline's verify stage on these answers (as `pipeline.brief` runs it)."""
-    started = time.perf_counter()
+def _verify_stage(results: list[PackResult], articles: list[Article]) -> None:
+    """The pipeline's verify stage on these answers (as `pipeline.brief` runs it)."""
     texts = SourceTexts(articles)
     for result in results:
         if result.extraction is not None:
             cite_carriers(
                 verify(result.extraction, texts, result.pack.source_ids), result.pack, texts
             )
-    return time.perf_counter() - started
+
+
+def _verbatim_stage(results: list[PackResult], articles: list[Article]) -> None:
+    with _without_repair():
+        _verify_stage(results, articles)
+
+
+def as_filed() -> types.ModuleType:
+    """`briefing/verify.py` as it was at BEFORE_REPAIR, read from git (it runs on today's
+    schema and text helpers)."""
+    name = "verify_as_filed"
+    source = subprocess.run(
+        ["git", "show", f"{BEFORE_REPAIR}:briefing/verify.py"],
+        cwd=Path(__file__).resolve().parent,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    module = types.ModuleType(name)
+    sys.modules[name] = module  # pydantic resolves the module's annotations through it
+    exec(compile(source, f"{BEFORE_REPAIR[:7]}:briefing/verify.py", "exec"), module.__dict__)
+    return module
+
+
+def _as_filed_stage(
+    old: types.ModuleType,
+) -> Callable[[list[PackResult], list[Article]], None]:
+    def stage(results: list[PackResult], articles: list[Article]) -> None:
+        """The verify stage as `pipeline.brief` ran it at BEFORE_REPAIR."""
+        texts = old.SourceTexts(articles)
+        for result in results:
+            if result.extraction is not None:
+                extraction = old.cite_every_carrier(result.extraction, result.pack)
+                old.verify(extraction, texts, result.pack.source_ids)
+
+    return stage
+
+
+def _cpu_seconds(
+    stage: Callable[[list[PackResult], list[Article]], None],
+    results: list[PackResult],
+    articles: list[Article],
+) -> float:
+    started = time.process_time()
+    stage(results, articles)
+    return time.process_time() - started
 
 
 def answer_sets(folder: Path) -> tuple[list[Article], dict[str, list[PackResult]]]:
@@ -204,56 +254,71 @@ def answer_sets(folder: Path) -> tuple[list[Article], dict[str, list[PackResult]
     return prepared.articles, answers
 
 
-def _timed_both(results: list[PackResult], articles: list[Article]) -> tuple[float, float]:
-    """The best of a few rounds with repair and without, taken in turn so that the load
-    of a shared machine weighs on both alike."""
-    with_repair, verbatim = [], []
-    for _ in range(TIMING_ROUNDS):
-        with_repair.append(_verify_stage(results, articles))
-        with _without_repair():
-            verbatim.append(_verify_stage(results, articles))
-    return min(with_repair), min(verbatim)
+def timed(results: list[PackResult], articles: list[Article]) -> list[float]:
+    """CPU seconds of the verify stage as filed, verbatim only and today's: the best of a
+    few rounds, the three taken in turn so that the load of a shared machine weighs on
+    each alike."""
+    stages = [_as_filed_stage(as_filed()), _verbatim_stage, _verify_stage]
+    rounds = [
+        [_cpu_seconds(stage, results, articles) for stage in stages] for _ in range(TIMING_ROUNDS)
+    ]
+    return [min(seconds) for seconds in zip(*rounds, strict=True)]
+
+
+def time_rows(
+    size: int, articles: list[Article], answers: dict[str, list[PackResult]]
+) -> list[list[object]]:
+    """One row per set of answers: packs, quotes, CPU seconds three ways, the ratios."""
+    rows: list[list[object]] = []
+    for name, results in answers.items():
+        filed, verbatim, today = timed(results, articles)
+        quotes = sum(
+            len(item.evidence)
+            for result in results
+            if result.extraction is not None
+            for item in (*result.extraction.claims, *result.extraction.figures)
+        )
+        rows.append(
+            [
+                f"{size:,}",
+                name,
+                len(results),
+                f"{quotes:,}",
+                f"{filed:.2f}",
+                f"{verbatim:.2f}",
+                f"{today:.2f}",
+                f"**{today / filed:.2f}×**",
+                f"{today / verbatim:.2f}×",
+                f"{1000 * today / size:.2f}",
+            ]
+        )
+        print(" | ".join(map(str, rows[-1])), file=sys.stderr, flush=True)
+    return rows
+
+
+TIME_HEADER = [
+    "articles",
+    "answers",
+    "packs",
+    "quotes",
+    f"CPU s, as filed ({BEFORE_REPAIR[:7]})",
+    "CPU s, verbatim only",
+    "CPU s, today",
+    "today / as filed",
+    "today / verbatim only",
+    "CPU s per 1,000 articles, today",
+]
 
 
 def verify_times(sizes: list[int]) -> str:
-    """Part 2: the verify stage's time with and without repair, as Markdown."""
+    """Part 2: the verify stage's CPU time as filed, verbatim only and today, as Markdown."""
     rows: list[list[object]] = []
     with tempfile.TemporaryDirectory() as scratch:
         for size in sizes:
             folder = corpus.synthetic_set(size, Path(scratch) / str(size))
             articles, answers = answer_sets(folder)
-            for name, results in answers.items():
-                with_repair, verbatim = _timed_both(results, articles)
-                quotes = sum(
-                    len(item.evidence)
-                    for result in results
-                    if result.extraction is not None
-                    for item in (*result.extraction.claims, *result.extraction.figures)
-                )
-                rows.append(
-                    [
-                        f"{size:,}",
-                        name,
-                        len(results),
-                        f"{quotes:,}",
-                        f"{verbatim:.2f}",
-                        f"{with_repair:.2f}",
-                        f"**{with_repair / verbatim:.2f}×**",
-                        f"{1000 * with_repair / size:.2f}",
-                    ]
-                )
-                print(" | ".join(map(str, rows[-1])), file=sys.stderr, flush=True)
-    header = [
-        "articles",
-        "answers",
-        "packs",
-        "quotes",
-        "verify s, verbatim only (before repair)",
-        "verify s, with repair and re-citing",
-        "ratio",
-        "s per 1,000 articles, with repair",
-    ]
-    return table(header, rows)
+            rows += time_rows(size, articles, answers)
+    return table(TIME_HEADER, rows)
 
 
 def main() -> None:

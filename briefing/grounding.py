@@ -19,11 +19,12 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable
-from functools import cache
+from collections.abc import Iterable, Mapping, Sequence
+from functools import cache, lru_cache
 
 from briefing.language.lexicon import lexicon
 from briefing.language.numbers import find_quantities
+from briefing.spans import word_keys
 from briefing.text import normalize_for_match, phrase_alternation
 
 _DIGITS = re.compile(r"\d+(?:[.,]\d+)*")
@@ -32,6 +33,9 @@ _WORD = re.compile(r"[\w'’-]+")
 _POSSESSIVE = re.compile(r"['’]s?$")
 _NAME_PARTS = re.compile(r"[-.]")
 SIGNIFICANT_DIGITS = 9
+# The same quotes are checked for many claims and figures of a pack, and wire copy for each
+# of its carriers: what a text holds is read once while it is in use (texts at a time).
+HOLDINGS_CACHED = 4096
 
 
 def _rounded(value: float) -> float:
@@ -67,14 +71,21 @@ def stated_numbers(text: str) -> list[float]:
     return list(dict.fromkeys(_rounded(value) for value in values))
 
 
-def _held_numbers(text: str) -> set[float]:
-    """Every number a text can be said to hold: its quantities and all its digits."""
-    held = set(stated_numbers(text))
-    for match in _DIGITS.finditer(text):
-        value = _digit_value(match.group())
-        if value is not None:
-            held.add(_rounded(value))
-    return held
+@lru_cache(maxsize=HOLDINGS_CACHED)
+def _digits_held(text: str) -> frozenset[float]:
+    """The numbers a text's digits say as written (cheap: no quantity is read)."""
+    values = (_digit_value(match.group()) for match in _DIGITS.finditer(text))
+    return frozenset(_rounded(value) for value in values if value is not None)
+
+
+@lru_cache(maxsize=HOLDINGS_CACHED)
+def _quantities_held(text: str) -> frozenset[float]:
+    return frozenset(stated_numbers(text))
+
+
+def _holds_number(text: str, value: float) -> bool:
+    """True when a text holds the number: as its digits say it, or as one of its quantities."""
+    return value in _digits_held(text) or value in _quantities_held(text)
 
 
 @cache
@@ -85,6 +96,11 @@ def not_name_words() -> frozenset[str]:
     return frozenset(
         word.lower() for word in (*lx.common_words, *lx.roles, *lx.role_modifiers, *lx.honorifics)
     )
+
+
+@cache
+def _acronyms_not_names() -> frozenset[str]:
+    return frozenset(word.lower() for word in lexicon().acronym_stoplist)
 
 
 @cache
@@ -100,7 +116,8 @@ def _country_phrases() -> tuple[re.Pattern[str], dict[str, str]]:
     return re.compile(rf"\b(?:{phrase_alternation(countries)})\b", re.IGNORECASE), countries
 
 
-def _countries_in(text: str) -> dict[str, str]:
+@lru_cache(maxsize=HOLDINGS_CACHED)
+def _countries_in(text: str) -> Mapping[str, str]:
     """The words of every country phrase in `text` (lower-cased), each to its country."""
     pattern, countries = _country_phrases()
     found: dict[str, str] = {}
@@ -123,20 +140,19 @@ def name_key(word: str) -> str:
 def stated_names(text: str, exempt: Iterable[str] = ()) -> list[str]:
     """The capitalised words of a text that name someone or something (see the module)."""
     exempt_text = " ".join(exempt)
-    not_names = not_name_words()
-    exempt_words = {name_key(word) for word in _WORD.findall(exempt_text)}
-    exempt_countries = set(_countries_in(exempt_text).values())
+    exempt_keys = {name_key(word) for word in _WORD.findall(exempt_text)}
+    exempt_countries = set(_countries_in(exempt_text).values()) if exempt_text else set()
     in_countries = _countries_in(text)
-    acronyms_not_names = {word.lower() for word in lexicon().acronym_stoplist}
+    common_words = not_name_words()
     names = []
     for match in _NAME.finditer(text):
         for word in _NAME_PARTS.split(match.group()):
             key = name_key(word)
             acronym = len(key) > 1 and _POSSESSIVE.sub("", word).isupper()
             if acronym:
-                common = key in acronyms_not_names
+                common = key in _acronyms_not_names()
             else:
-                common = key in not_names or key in exempt_words
+                common = key in common_words or key in exempt_keys
             if in_countries.get(key) in exempt_countries:
                 common = True  # the speaker's own country ("Russia" for a Russian minister)
             if key and not common and not key.isdigit():
@@ -144,7 +160,8 @@ def stated_names(text: str, exempt: Iterable[str] = ()) -> list[str]:
     return list(dict.fromkeys(names))
 
 
-def _held_names(text: str) -> set[str]:
+@lru_cache(maxsize=HOLDINGS_CACHED)
+def _held_names(text: str) -> frozenset[str]:
     """The name keys a text holds, and for each country it mentions in any form, the words
     of the country's name and a `country:` key."""
     keys = {name_key(word) for word in _WORD.findall(text)}
@@ -157,31 +174,40 @@ def _held_names(text: str) -> set[str]:
     }
     for country in set(_countries_in(text).values()):
         keys |= {name_key(word) for word in _WORD.findall(country)} | {f"country:{country}"}
-    return keys
+    return frozenset(keys)
 
 
-def _words_within(text: str, evidence: str) -> bool:
-    """True when `text` is a run of whole words of `evidence` (case and quote marks aside):
-    it then states nothing the evidence lacks, and the checks below need not run."""
-    needle = normalize_for_match(text).casefold()
-    return bool(needle) and f" {needle} " in f" {normalize_for_match(evidence).casefold()} "
+def _word_run(text: str) -> str:
+    """The text's words, lower-cased, without the punctuation at their edges (quote marks
+    split words too), one space apart."""
+    return " ".join(word_keys(normalize_for_match(text).replace('"', " ")))
 
 
-def unsupported(text: str, evidence: str, exempt: Iterable[str] = ()) -> list[str]:
-    """The numbers and names `text` states that `evidence` does not hold (as written)."""
-    if _words_within(text, evidence):
+_evidence_words = lru_cache(maxsize=HOLDINGS_CACHED)(_word_run)
+
+
+def _words_within(text: str, evidence: list[str]) -> bool:
+    """True when `text` is a run of whole words of the evidence (case and the punctuation
+    around words aside): it then states nothing the evidence lacks, so nothing else need
+    be read. Numbers keep their inner punctuation ("4,321" is not "4.321")."""
+    needle = _word_run(text)
+    joined = " ".join(map(_evidence_words, evidence))
+    return bool(needle) and f" {needle} " in f" {joined} "
+
+
+def unsupported(text: str, evidence: str | Sequence[str], exempt: Iterable[str] = ()) -> list[str]:
+    """The numbers and names `text` states that its evidence (a text, or several such as a
+    claim's quotes, each read on its own) does not hold, as written."""
+    texts = [evidence] if isinstance(evidence, str) else list(evidence)
+    if _words_within(text, texts):
         return []
+    countries = _countries_in(text)
     missing: list[str] = []
-    stated = stated_numbers(text)
-    if stated:  # what the evidence holds is read only when the text states something
-        numbers = _held_numbers(evidence)
-        missing += [f"{value:g}" for value in stated if value not in numbers]
-    named = stated_names(text, exempt)
-    if named:
-        names = _held_names(evidence)
-        countries = _countries_in(text)
-        for word in named:
-            key = name_key(word)
-            if key not in names and f"country:{countries.get(key)}" not in names:
-                missing.append(word)
+    for value in stated_numbers(text):
+        if not any(_holds_number(item, value) for item in texts):
+            missing.append(f"{value:g}")
+    for word in stated_names(text, exempt):
+        keys = (name_key(word), f"country:{countries.get(name_key(word))}")
+        if not any(key in _held_names(item) for item in texts for key in keys):
+            missing.append(word)
     return missing

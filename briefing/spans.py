@@ -8,8 +8,10 @@ the starts that the quote's two rarest inner words agree on, so its cost follows
 those words occur, not the size of the source; short sources are simply scanned.
 
 Fuzzy alignment (for quotes a model copied with a word dropped, case or quote marks
-changed) votes with the quote's indexed words for where it would start, aligns the quote
-inside the best few candidate windows only (`rapidfuzz.fuzz.partial_ratio_alignment`,
+changed) first tries two cheap lookups in a short source: the quote with case aside, and a
+span from its first words to its last words close enough to it. Otherwise it votes with
+the quote's indexed words for where it would start (a short source is one window), aligns
+the quote inside the best few candidate windows only (`rapidfuzz.fuzz.partial_ratio_alignment`,
 whose span is as long as the quote), then moves the span's ends to the word edges near
 it that give the best case-insensitive `fuzz.ratio` to the quote: the true span is
 longer when a word was dropped, shorter when one was added. A global edit alignment
@@ -24,6 +26,7 @@ import itertools
 import re
 import string
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 from rapidfuzz import fuzz
@@ -39,17 +42,31 @@ INDEX_CHUNK_CHARS = 1_000_000
 VOTING_WORDS = 6
 # At most this many candidate windows are aligned per quote and source.
 MAX_WINDOWS = 3
-_EDGE_PUNCTUATION = string.punctuation + "“”‘’«»…–—"
+EDGE_PUNCTUATION = string.punctuation + "“”‘’«»…–—"
 _WORD_CHAR = re.compile(r"\w")
 # How much more a span's covering the quote counts than its holding nothing else (F-beta).
 RECALL_WEIGHT = 2.0
 # How far around its estimated place a span's own characters are looked for.
 RAW_SEARCH_MARGIN = 256
+# A quote of a short source is first looked for between its first and last words, this
+# many each, before it is aligned with the whole text.
+ANCHOR_WORDS = 2
+# At most this many places of a quote's first words are tried.
+MAX_ANCHORS = 8
 
 
 def word_key(token: str) -> str:
     """How a word is indexed: lower-cased, without punctuation at its edges."""
-    return token.lower().strip(_EDGE_PUNCTUATION)
+    return token.lower().strip(EDGE_PUNCTUATION)
+
+
+_EDGE_RUN = f"[{re.escape(EDGE_PUNCTUATION)}]+"
+_WORD_EDGES = re.compile(rf"(?<!\S){_EDGE_RUN}|{_EDGE_RUN}(?!\S)")
+
+
+def word_keys(text: str) -> list[str]:
+    """The `word_key` of each word of normalised text, in order, empty ones left out."""
+    return _WORD_EDGES.sub("", text.lower()).split()
 
 
 @dataclass(frozen=True)
@@ -84,7 +101,7 @@ class _WordIndex:
             tokens = text[low:high].split(" ")
             lengths = np.fromiter(map(len, tokens), dtype=np.int64, count=len(tokens))
             offsets.append(low + np.concatenate(([0], np.cumsum(lengths[:-1] + 1))))
-            keys = [token.lower().strip(_EDGE_PUNCTUATION) for token in tokens]
+            keys = [token.lower().strip(EDGE_PUNCTUATION) for token in tokens]
             found = map(ids.setdefault, keys, numbers)
             id_chunks.append(np.fromiter(found, dtype=np.int64, count=len(keys)))
         every_id = np.concatenate(id_chunks)
@@ -174,12 +191,54 @@ class SourceText:
         if not quote:
             return None
         needle = quote.lower() if self.case_folded else quote
+        found = self.folded.find(needle, start) if self.index is None else -1
+        if found >= 0:  # only case differs: the span is the quote's own length
+            return Span(found, found + len(needle), 100.0)
+        anchored = self._anchored(needle, cutoff, start) if self.index is None else None
+        if anchored is not None:
+            return anchored
         best: Span | None = None
         for low, high in self._windows(quote, start):
             span = self._align_in(needle, low, high, cutoff)
             if span is not None and (best is None or span.score > best.score):
                 best = span
         return best
+
+    def _anchored(self, needle: str, cutoff: float, start: int) -> Span | None:
+        """A span from a place of the quote's first words to the next place of its last
+        words, close enough to the quote: a model that dropped or changed a word inside a
+        quote kept its ends, and this costs two lookups instead of an alignment."""
+        words = needle.split(" ")
+        if len(words) < 2 * ANCHOR_WORDS + 1:
+            return None
+        head, tail = " ".join(words[:ANCHOR_WORDS]), " ".join(words[-ANCHOR_WORDS:])
+        reach = len(needle) + len(needle) // 4 + 16
+        begin = self.folded.find(head, start)
+        for _ in range(MAX_ANCHORS):
+            if begin < 0:
+                return None
+            last = self.folded.find(tail, begin + len(head), begin + reach)
+            if last >= 0:
+                end = last + len(tail)
+                score = fuzz.ratio(needle, self.folded[begin:end])
+                if score >= cutoff:
+                    return Span(begin, end, score)
+            begin = self.folded.find(head, begin + 1)
+        return None
+
+    def holds_words(self, quote: str, share: float) -> bool:
+        """True when at least `share` of the normalised quote's distinct words (lower-cased,
+        punctuation and all) are words of the text."""
+        words = set(quote.lower().split(" "))
+        if self.index is not None:
+            present = sum(len(self.index.places(word_key(word))) > 0 for word in words)
+        else:
+            present = len(words & self._words)
+        return present >= share * len(words)
+
+    @cached_property
+    def _words(self) -> frozenset[str]:
+        return frozenset(self.text.lower().split(" "))
 
     def _windows(self, quote: str, start: int) -> list[tuple[int, int]]:
         """Stretches of the text (from `start` on) where the quote may lie: the places of

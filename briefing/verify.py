@@ -6,9 +6,10 @@ its source's cleaned text after quotes, dashes and whitespace are folded
 verbatim in the pack's other sources (then cited to the one that holds it), and by fuzzy
 alignment in the cited source and then the others (`briefing.spans`): a span close enough
 to it (a word dropped, case or quote marks changed) replaces it, so the shipped quote is
-that source's own text. A quote with an ellipsis must match part by part, in order. The
-rest is dropped and counted. Claims and figures left without evidence are dropped; actors
-keep only source ids that exist.
+that source's own text. Another source is aligned with a quote only when it holds half
+the quote's words. A quote with an ellipsis must match part by part, in order. The rest
+is dropped and counted. Claims and figures left without evidence are dropped; actors keep
+only source ids that exist.
 
 Then the text: a claim's numbers and names must be in its quotes (`briefing.grounding`),
 else its text becomes its longest quote; its speaker must be an extracted actor named in
@@ -48,6 +49,10 @@ MIN_REPAIR_CHARS = 20
 # The least case-insensitive `fuzz.ratio` between a quote and the span replacing it
 # (measured by benchmarks/faithfulness.py: see benchmarks/README.md).
 REPAIR_CUTOFF = 90.0
+# A source other than the cited one is aligned with a quote only when it holds at least this
+# share of the quote's words: a drifted copy keeps most of its passage's words, and aligning
+# every source of the pack with every quote that is nowhere verbatim costs the most.
+OTHER_SOURCE_WORDS = 0.5
 _ELLIPSIS = re.compile(r"\s*\.\.\.+\s*")
 _NAME_WORD = re.compile(r"[\w'’-]+")
 
@@ -218,7 +223,11 @@ def _locate(needle: str, cited: str | None, texts: SourceTexts, pack: list[str])
         return None
     for source_id in order:
         text = texts.get(source_id)
-        spans = _match_parts(text, parts) if text else None
+        if text is None or (
+            source_id != cited and not text.holds_words(" ".join(parts), OTHER_SOURCE_WORDS)
+        ):
+            continue
+        spans = _match_parts(text, parts)
         if spans is not None:
             return _Located(source_id, spans, exact=False)
     return None
@@ -244,10 +253,32 @@ def _check(
         assert text is not None
         for span in located.spans:
             quote = item.quote if located.exact else text.original(span.start, span.end)
-            key = (located.source_id, normalize_for_match(quote))
+            key = (located.source_id, text.text[span.start : span.end])
             held = Evidence(source_id=located.source_id, quote=quote)
             unique.setdefault(key, _Held(held, text.paragraph_at(span.start)))
     return list(unique.values())
+
+
+@dataclass(frozen=True)
+class _Known:
+    """An extracted actor, with the word sets of its names, the lower-cased names and role
+    that mention it, and the words that identify it alone."""
+
+    actor: Actor
+    names: list[set[str]]
+    phrases: list[str]
+    words: set[str]
+
+    @classmethod
+    def of(cls, actor: Actor) -> _Known:
+        """The actor, with what tells that a text names it."""
+        names = (actor.name, *actor.aliases)
+        return cls(
+            actor,
+            [_name_words(name) for name in names],
+            [phrase.lower() for phrase in (*names, actor.role or "") if phrase],
+            set().union(*map(_distinctive, names)),
+        )
 
 
 class _Speakers:
@@ -255,39 +286,44 @@ class _Speakers:
     named in (or just before) the paragraph of one of the claim's quotes."""
 
     def __init__(self, actors: list[Actor]) -> None:
-        self._names = [
-            (actor, [_name_words(name) for name in (actor.name, *actor.aliases)])
-            for actor in actors
-        ]
-        # The pack's quotes lie in a few paragraphs, each looked at for many claims.
+        self._known = [_Known.of(actor) for actor in actors]
+        # Many claims name the same speaker and quote the same few paragraphs.
+        self._speakers: dict[str, _Known | None] = {}
         self._nearby: dict[tuple[SourceText, int], tuple[str, set[str]]] = {}
 
-    def actor(self, speaker: str) -> Actor | None:
+    def actor(self, speaker: str) -> _Known | None:
         """The extracted actor `speaker` names: by a full name or alias, or by the words
         of one ("Lavrov" for "Sergey Lavrov", "Foreign Minister Sergey Lavrov" too)."""
-        wanted = _name_words(speaker)
-        for actor, names in self._names:
-            for words in names:
-                if words and (wanted <= words or words <= wanted):
-                    return actor
-        return None
+        if speaker not in self._speakers:
+            wanted = _name_words(speaker)
+            self._speakers[speaker] = next(
+                (
+                    known
+                    for known in self._known
+                    for words in known.names
+                    if words and (wanted <= words or words <= wanted)
+                ),
+                None,
+            )
+        return self._speakers[speaker]
 
-    def named_near(self, actor: Actor, text: SourceText, paragraph: int) -> bool:
+    def named_near(self, known: _Known, text: SourceText, paragraph: int) -> bool:
         """True when the paragraph, or one of the few before it (which a "he said" refers
         back to), names the actor or gives its role."""
-        nearby, present = self._around(text, paragraph)
-        for name in (actor.name, *actor.aliases):
-            if name.lower() in nearby or _distinctive(name) & present:
+        first = max(0, paragraph - SPEAKER_LOOKBACK_PARAGRAPHS)
+        for lowered, present in map(
+            self._paragraph, [text] * (paragraph + 1 - first), range(first, paragraph + 1)
+        ):
+            if not known.words.isdisjoint(present) or any(p in lowered for p in known.phrases):
                 return True
-        return actor.role is not None and actor.role.lower() in nearby
+        return False
 
-    def _around(self, text: SourceText, paragraph: int) -> tuple[str, set[str]]:
-        """The paragraph and the few before it, lower-cased, and their words."""
-        key = (text, paragraph)
+    def _paragraph(self, text: SourceText, number: int) -> tuple[str, set[str]]:
+        """A paragraph lower-cased, and its words."""
+        key = (text, number)
         if key not in self._nearby:
-            first = max(0, paragraph - SPEAKER_LOOKBACK_PARAGRAPHS)
-            nearby = " ".join(text.paragraphs[first : paragraph + 1]).lower()
-            self._nearby[key] = nearby, set(_NAME_WORD.findall(nearby))
+            lowered = text.paragraphs[number].lower()
+            self._nearby[key] = lowered, set(_NAME_WORD.findall(lowered))
         return self._nearby[key]
 
 
@@ -310,19 +346,20 @@ def _checked_claim(
     numbers and names its quotes hold (else the longest quote)."""
     speaker, exempt = claim.speaker, []
     if speaker:
-        actor = speakers.actor(speaker)
-        if actor is not None and any(
-            speakers.named_near(actor, source, item.paragraph)
+        known = speakers.actor(speaker)
+        if known is not None and any(
+            speakers.named_near(known, source, item.paragraph)
             for item in held
             if (source := texts.get(item.evidence.source_id)) is not None
         ):
+            actor = known.actor
             exempt = [speaker, actor.name, *actor.aliases, actor.role or ""]
         else:
             speaker = None
             tally.unattributed_claims += 1
     quotes = [item.evidence.quote for item in held]
     text = claim.text
-    if unsupported(text, " ".join(quotes), exempt):
+    if unsupported(text, quotes, exempt):
         text = max(quotes, key=len)
         tally.rewritten_claims += 1
     return claim.model_copy(
@@ -333,11 +370,11 @@ def _checked_claim(
 def _value_is_quoted(figure: Figure, quotes: list[str]) -> bool:
     """True when each number of the figure's value is in its quotes (or, for a value with no
     number, such as "dozens", the value itself is)."""
-    joined = " ".join(quotes)
     if stated_numbers(figure.value):
         return not [
-            missing for missing in unsupported(figure.value, joined) if missing[0].isdigit()
+            missing for missing in unsupported(figure.value, quotes) if missing[0].isdigit()
         ]
+    joined = " ".join(quotes)
     return normalize_for_match(figure.value).lower() in normalize_for_match(joined).lower()
 
 
@@ -408,9 +445,15 @@ def cite_carriers(verified: Verified, pack: Pack, texts: SourceTexts) -> Verifie
     spread = cite_every_carrier(verified.extraction, pack)
     if spread is verified.extraction:
         return verified  # no wire copy in the pack: nothing new to check
+    facts: list[Claim | Figure] = [*verified.extraction.claims, *verified.extraction.figures]
+    held = {(item.source_id, item.quote) for fact in facts for item in fact.evidence}
 
     def holding(evidence: list[Evidence]) -> list[Evidence]:
-        return [item for item in evidence if texts.quotes(item.source_id, item.quote)]
+        return [
+            item
+            for item in evidence
+            if (item.source_id, item.quote) in held or texts.quotes(item.source_id, item.quote)
+        ]
 
     extraction = Extraction(
         actors=spread.actors,
@@ -444,7 +487,7 @@ def _is_grounded(bullet: Bullet, facts: dict[str, Fact], texts: SourceTexts) -> 
     if any(texts.quotes(source_id, bullet.text) for source_id in bullet.source_ids):
         return True
     cited = [facts[fact_id] for fact_id in bullet.facts if fact_id in facts]
-    return bool(cited) and not unsupported(bullet.text, " ".join(map(fact_text, cited)))
+    return bool(cited) and not unsupported(bullet.text, [fact_text(fact) for fact in cited])
 
 
 def ground_summary(summary: Summary, facts: dict[str, Fact], texts: SourceTexts) -> GroundedSummary:

@@ -59,3 +59,13 @@ def test_the_speakers_own_country_is_exempt_through_the_role():
     text = "Lavrov said Russia respects the talks"
     assert unsupported(text, "we respect the talks", ["Lavrov", "Russian Foreign Minister"]) == []
     assert unsupported(text, "we respect the talks", ["Lavrov"]) == ["Russia"]
+
+
+def test_a_run_of_the_evidence_words_holds_whatever_the_punctuation_around_them():
+    evidence = 'She added: "The federation has chosen 4,321 coaches."'
+    assert unsupported("the Federation has chosen 4,321 coaches", evidence) == []
+    assert unsupported("The federation has chosen 4.321 coaches", evidence) == ["4.321"]
+
+
+def test_each_quote_of_the_evidence_is_read_on_its_own():
+    assert unsupported("25 people", ["they counted twenty", "five people came"]) == ["25"]
