@@ -73,8 +73,12 @@ class _Candidate:
 
 
 def _terms(text: str) -> Counter[str]:
+    return _terms_of(words(text))
+
+
+def _terms_of(found: list[str]) -> Counter[str]:
     common = lexicon().common_words
-    return Counter(w for w in words(text) if w not in common and not w.isdigit() and len(w) > 2)
+    return Counter(w for w in found if w not in common and not w.isdigit() and len(w) > 2)
 
 
 def _is_usable(sentence: str) -> bool:
@@ -92,9 +96,11 @@ def _sentences(story: SummaryInput) -> list[_Sentence]:
         if is_heading(passage.text):
             continue
         for sentence in sentences_of(passage.text):
-            key = " ".join(words(sentence))
+            found_words = words(sentence)
+            key = " ".join(found_words)
             if key not in found:
-                found[key] = _Sentence(sentence, _terms(sentence), passage.source_ids, len(found))
+                terms = _terms_of(found_words)
+                found[key] = _Sentence(sentence, terms, passage.source_ids, len(found))
     return list(found.values())
 
 

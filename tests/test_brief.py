@@ -8,6 +8,7 @@ from briefing.brief import (
     MAX_KEY_ACTORS,
     MAX_KEY_CLAIMS,
     Names,
+    Statement,
     StatementSpace,
     brief_story,
     merge_paraphrases,
@@ -214,3 +215,10 @@ def test_the_merge_count_is_reported():
     ]
     briefed, merged = brief_story(story([MAYOR], claims), SOURCES, TEXTS)
     assert merged == 1 and len(briefed.claims) == 1
+
+
+def test_a_statements_weight_does_not_depend_on_the_order_of_its_tokens():
+    # A set's order follows string hashing, which changes between runs: a plain float sum
+    # over it gave 0.0 in one order and 1.0 in another, and so ranked ties differently.
+    statement = Statement(frozenset(), frozenset(), {"a": 1e16, "b": 1.0, "c": -1e16})
+    assert statement.weight(["a", "b", "c"]) == statement.weight(["a", "c", "b"]) == 1.0

@@ -84,3 +84,17 @@ def test_a_change_and_a_level_are_two_quantities_not_a_range():
 )
 def test_scores_rulings_dates_and_times_are_not_quantities(text):
     assert find_quantities(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "low"),
+    [
+        ("Twenty-Five protesters came", "Twenty-Five", 25),
+        ("SCORES OF people came", "SCORES", 20),
+        ("A Hundred people came", "A Hundred", 100),
+        ("Über 40 Menschen kamen", "40", 40),
+    ],
+)
+def test_numbers_are_found_whatever_the_case_and_the_letters_around_them(text, value, low):
+    [quantity] = find_quantities(text)
+    assert (quantity.value, quantity.low) == (value, low)

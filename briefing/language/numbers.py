@@ -86,6 +86,11 @@ def _compile() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
 
 
 _ATOM, _QUALIFIER, _VAGUE_PATTERN = _compile()
+# Words every number, and every vague amount, is written with; looked for in lower-cased
+# text before the patterns above, which cost several times more to run.
+_SCALE_WORDS = "dozen|hundred|thousand|million|billion"
+_NUMBER_HINT = re.compile(rf"\d|\b(?:{'|'.join(_TENS + _ONES + _TEENS)}|{_SCALE_WORDS})")
+_VAGUE_HINT = re.compile(rf"score|{_SCALE_WORDS}")
 _MONTHS = frozenset(m.lower() for m in lexicon().calendar)
 _RANGE_JOINER = re.compile(r"^\s*(?:-|–|to|and)\s*$", re.IGNORECASE)
 _RANGE_OPENER = re.compile(r"\b(?:between|from)\s+$", re.IGNORECASE)
@@ -337,10 +342,22 @@ def _vague(sentence: str) -> list[Quantity]:
     return found
 
 
+def _hints(sentence: str) -> tuple[bool, bool]:
+    """Whether the sentence may state a number, and a vague amount: it has the digits or
+    words they are written with. Only ASCII text is ruled out so (the patterns' case
+    folding matches a few other letters too, such as "ſ" for "s")."""
+    if not sentence.isascii():
+        return True, True
+    lowered = sentence.lower()
+    return bool(_NUMBER_HINT.search(lowered)), bool(_VAGUE_HINT.search(lowered))
+
+
 def find_quantities(sentence: str) -> list[Quantity]:
     """Every quantity the sentence states, in order, ranges and qualifiers included."""
-    quantities = [_qualify(sentence, q) for q in _with_ranges(sentence, _atoms(sentence))]
-    quantities += _vague(sentence)
+    may_count, may_be_vague = _hints(sentence)
+    atoms = _atoms(sentence) if may_count else []
+    quantities = [_qualify(sentence, q) for q in _with_ranges(sentence, atoms)]
+    quantities += _vague(sentence) if may_be_vague else []
     return sorted(quantities, key=lambda quantity: quantity.start)
 
 

@@ -127,10 +127,30 @@ def as_read(text: str) -> str:
 def quote_spans(text: str) -> list[tuple[int, int]]:
     """Spans of the quotations in `text` (marks included), pairing marks in order whatever
     their shape: a straight opening mark may close on a curly one and the other way round.
-    A curly opening mark inside an open quotation starts a new one, a curly closing mark
-    with none open is a stray; a quotation left open runs to the end of the text."""
+    A curly opening mark inside an open quotation starts a new one, unless it stands where
+    a quotation ends (`called it “abhorrent“ on Sunday`); a curly closing mark with none
+    open is a stray, unless it stands where one begins (`”Sorry,” she said`); a quotation
+    left open runs to the end of the text."""
     spans, opened = _scan_quotes(text)
     return [*spans, (opened, len(text))] if opened is not None else spans
+
+
+_AFTER_CLOSING = frozenset(" \t\n.,;:!?)]—–-…")
+_BEFORE_OPENING = frozenset(" \t\n([—–-")
+
+
+def _closes_here(text: str, position: int) -> bool:
+    """A mark right after a word and before a space, a punctuation mark or the end."""
+    before = text[position - 1 : position]
+    after = text[position + 1 : position + 2]
+    return bool(before) and before not in _BEFORE_OPENING and (not after or after in _AFTER_CLOSING)
+
+
+def _opens_here(text: str, position: int) -> bool:
+    """A mark at the start or after a space, right before a word."""
+    before = text[position - 1 : position]
+    after = text[position + 1 : position + 2]
+    return (not before or before in _BEFORE_OPENING) and after.isalnum()
 
 
 def _scan_quotes(text: str) -> tuple[list[tuple[int, int]], int | None]:
@@ -140,15 +160,29 @@ def _scan_quotes(text: str) -> tuple[list[tuple[int, int]], int | None]:
     for match in _QUOTE_MARK.finditer(text):
         mark, position = match.group(0), match.start()
         if opened is None:
-            if mark != "”":
+            if mark != "”" or _opens_here(text, position):
                 opened = position
-        elif mark == "“":
+        elif mark == "“" and not _closes_here(text, position):
             spans.append((opened, position))
             opened = position
         else:
             spans.append((opened, position + 1))
             opened = None
     return spans, opened
+
+
+def mend_quote_marks(text: str) -> str:
+    """`text` with each curly mark turned the way it is used (`“abhorrent“` →
+    `“abhorrent”`, `”Sorry,”` → `“Sorry,”`), so that the marks pair up when shown."""
+    if "“" not in text and "”" not in text:
+        return text
+    chars = list(text)
+    for start, end in _scan_quotes(text)[0]:
+        if chars[start] == "”":
+            chars[start] = "“"
+        if end - start > 1 and chars[end - 1] == "“":
+            chars[end - 1] = "”"
+    return "".join(chars)
 
 
 def quote_left_open(text: str) -> bool:

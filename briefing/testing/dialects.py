@@ -81,6 +81,8 @@ class Dialect:
         if self.name == "vllm" and prompt + wanted > self.context:
             return 400, _vllm_overflow(prompt, wanted, self.context)
         if self.name == "llama-cpp-python" and prompt >= self.context:
+            if request.get("stream"):
+                return 200, {}  # it fails after its headers: an event stream with no event
             return 400, _llama_cpp_python_overflow(prompt, wanted, self.context)
         return None
 
@@ -141,7 +143,8 @@ LLAMA_CPP = Dialect(
     tokenizer_ratio=1.05,
 )
 # llama-cpp-python's server: no way to read its context (2,048 tokens unless started with
-# another), which it names when it refuses a prompt as too long.
+# another), which it names when it refuses a prompt as too long; asked to stream, it ends
+# the event stream of such a prompt without an event instead.
 LLAMA_CPP_PYTHON = Dialect(
     "llama-cpp-python",
     context=2_048,

@@ -235,7 +235,10 @@ def reset_mid_body(reply: Reply | None = None, *, keep: float = 0.5) -> Reply:
 
 def stream_events(completion: dict[str, Any]) -> list[bytes]:
     """A chat.completion as the server-sent events of its streamed form: its content in
-    pieces of `CHARS_PER_TOKEN` characters, its finish reason, its usage, and [DONE]."""
+    pieces of `CHARS_PER_TOKEN` characters, its finish reason, its usage, and [DONE]; no
+    event at all for a body without choices (a server that failed after its headers)."""
+    if not completion.get("choices"):
+        return []
     choice = completion["choices"][0]
     content = choice["message"].get("content") or ""
     head = {key: completion[key] for key in ("id", "created", "model")}
