@@ -120,9 +120,10 @@ class CountingModel:
         return replace(reply, delay=max(0.0, self.latency - (time.perf_counter() - started)))
 
 
-def serve(model: CountingModel) -> FakeOpenAI:
-    """A fake OpenAI server answered by `model`, on 127.0.0.1, bounded in requests and time."""
-    return FakeOpenAI(then=model, max_requests=MAX_REQUESTS, lifetime=LIFETIME_SECONDS)
+def serve(model: CountingModel, lifetime: float = LIFETIME_SECONDS) -> FakeOpenAI:
+    """A fake OpenAI server answered by `model`, on 127.0.0.1, bounded in requests and time
+    (`lifetime` seconds)."""
+    return FakeOpenAI(then=model, max_requests=MAX_REQUESTS, lifetime=lifetime)
 
 
 def _schema_name(request: Mapping[str, Any]) -> str | None:

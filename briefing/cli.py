@@ -406,8 +406,9 @@ def engine_options(command: Callable[..., Any]) -> Callable[..., Any]:
         click.option(
             "--batch",
             is_flag=True,
-            help="Extract through the OpenAI Batch API: half price, answers within 24 hours "
-            "(progress shown while it waits; `briefing batch resume ID` picks it up later).",
+            help="Extract, then summarise, through the OpenAI Batch API: half price, answers "
+            "within 24 hours (progress shown while it waits; the same command, or `briefing "
+            "batch resume ID`, picks an unfinished batch up later).",
         ),
         click.option(
             "--service-tier",

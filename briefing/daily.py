@@ -33,7 +33,6 @@ from briefing.engines import (
     ExtractionFailed,
     SummaryInput,
     Usage,
-    extract_by_batch,
     select_engine,
 )
 from briefing.errors import BriefingError, NothingUsable
@@ -42,7 +41,14 @@ from briefing.ingest import Paths
 from briefing.ingest.feedlist import FeedEntry
 from briefing.ingest.urls import host_of
 from briefing.pack import Pack
-from briefing.pipeline import Prepared, Reporter, brief, check_cost, prepare, read_articles
+from briefing.pipeline import (
+    Prepared,
+    Reporter,
+    brief_all,
+    check_cost,
+    prepare,
+    read_articles,
+)
 from briefing.render import index_sources, source_label
 from briefing.schema import (
     Article,
@@ -295,11 +301,7 @@ async def _brief_day(
     limited = _SharedLimit(engine, options.concurrency)
     progress = _DayProgress(reporter)
     async with engine.session():
-        if options.batch:
-            await extract_by_batch(engine, [pack for story in day.stories for pack in story.packs])
-        briefings = await asyncio.gather(
-            *(brief(story, limited, options, progress) for story in day.stories)
-        )
+        briefings = await brief_all(day.stories, engine, options, progress, calls=limited)
         stories = rank(
             [
                 with_coverage(briefing, story.articles)

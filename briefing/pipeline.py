@@ -12,6 +12,7 @@ import functools
 import logging
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import BinaryIO, Protocol
 
 from pydantic import BaseModel
@@ -28,17 +29,18 @@ from briefing.engines import (
     Usage,
     extract_by_batch,
     select_engine,
+    summarize_by_batch,
 )
 from briefing.errors import BriefingError, NothingUsable
-from briefing.facts import Fact, assign_ids, with_fact_sources
+from briefing.facts import Fact, Facts, assign_ids, with_fact_sources
 from briefing.ingest import FetchOptions, Paths, Selection, load
 from briefing.memory import cycle_collector_paused
 from briefing.pack import Pack, halves, make_packs
-from briefing.reconcile import reconcile
+from briefing.reconcile import Reconciled, reconcile
 from briefing.schema import Article, Briefing, Extraction, Skipped, Stats, Summary
 from briefing.summary import summarize_story
 from briefing.tokens import count_tokens
-from briefing.verify import SourceTexts, cite_carriers, ground_summary, verify
+from briefing.verify import SourceTexts, Verified, cite_carriers, ground_summary, verify
 
 log = logging.getLogger(__name__)
 
@@ -240,10 +242,61 @@ def _total(usages: Sequence[Usage]) -> Usage:
     return sum(usages, Usage())
 
 
+@dataclass
+class Gathered:
+    """A story between its extractions and its summary: the pack results, their verified
+    extractions reconciled into facts, and the summary's input."""
+
+    results: list[PackResult]
+    verified: list[Verified]
+    story: Reconciled
+    merged_claims: int
+    facts: Facts
+    texts: SourceTexts
+    summary_input: SummaryInput
+
+
 async def brief(
     prepared: Prepared, engine: Engine, options: Options, reporter: Reporter | None = None
 ) -> Briefing:
     """Extract, verify, reconcile and summarise prepared articles into a briefing."""
+    gathered = await extract_and_reconcile(prepared, engine, options, reporter)
+    return await summarize_and_assemble(prepared, engine, gathered)
+
+
+async def brief_all(
+    stories: list[Prepared],
+    engine: Engine,
+    options: Options,
+    reporter: Reporter | None = None,
+    *,
+    calls: Engine | None = None,
+) -> list[Briefing]:
+    """Brief each story inside `engine`'s open session, asking through `calls` (default
+    `engine`). With `--batch`, every story's extractions go to the Batch API as one batch,
+    and once they are verified and reconciled, every story's summary as a second one."""
+    calls = calls or engine
+    if not options.batch:
+        return list(await asyncio.gather(*(brief(s, calls, options, reporter) for s in stories)))
+    await extract_by_batch(engine, [pack for story in stories for pack in story.packs])
+    gathered = await asyncio.gather(
+        *(extract_and_reconcile(story, calls, options, reporter) for story in stories)
+    )
+    await summarize_by_batch(engine, [story.summary_input for story in gathered])
+    return list(
+        await asyncio.gather(
+            *(
+                summarize_and_assemble(story, calls, done)
+                for story, done in zip(stories, gathered, strict=True)
+            )
+        )
+    )
+
+
+async def extract_and_reconcile(
+    prepared: Prepared, engine: Engine, options: Options, reporter: Reporter | None = None
+) -> Gathered:
+    """Extract every pack, verify each extraction and reconcile them into a story's facts."""
     results = await extract_all(engine, prepared.packs, options.concurrency, reporter)
     with cycle_collector_paused():
         texts = SourceTexts(prepared.articles)
@@ -271,7 +324,7 @@ async def brief(
         len(facts.figures),
         len(facts.disputes),
     )
-    story_input = SummaryInput(
+    summary_input = SummaryInput(
         actors=story.actors,
         claims=facts.claims,
         figures=facts.figures,
@@ -279,9 +332,19 @@ async def brief(
         passages=prepared.passages,
         titles=[a.source.title for a in prepared.articles if a.source.title],
     )
+    return Gathered(results, verified, story, merged_claims, facts, texts, summary_input)
+
+
+async def summarize_and_assemble(
+    prepared: Prepared, engine: Engine, gathered: Gathered
+) -> Briefing:
+    """Write the story's summary, check its bullets against the facts, and assemble the
+    briefing."""
+    story_input, facts, verified = gathered.summary_input, gathered.facts, gathered.verified
+    story, results = gathered.story, gathered.results
     summary, summary_usage = await _summarize(engine, story_input)
     by_id = facts.by_id()
-    summary, dropped_bullets = _grounded(summary, story_input, by_id, texts)
+    summary, dropped_bullets = _grounded(summary, story_input, by_id, gathered.texts)
     bullets = [with_fact_sources(bullet, by_id) for bullet in summary.bullets]
     usage = _total([result.usage for result in results] + [summary_usage])
     uncovered = _uncovered(prepared, results)
@@ -309,7 +372,7 @@ async def brief(
             rewritten_claims=sum(item.rewritten_claims for item in verified),
             unattributed_claims=sum(item.unattributed_claims for item in verified),
             uncovered_articles=len(uncovered),
-            merged_claims=merged_claims,
+            merged_claims=gathered.merged_claims,
             dropped_bullets=dropped_bullets,
             **usage.model_dump(),
         ),
@@ -320,9 +383,8 @@ async def _brief_in_session(
     prepared: Prepared, engine: Engine, options: Options, reporter: Reporter | None
 ) -> Briefing:
     async with engine.session():
-        if options.batch:
-            await extract_by_batch(engine, prepared.packs)
-        return await brief(prepared, engine, options, reporter)
+        [briefing] = await brief_all([prepared], engine, options, reporter)
+        return briefing
 
 
 def estimate(prepared: Prepared, engine: Engine) -> Stats:

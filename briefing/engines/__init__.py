@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from briefing.config import Options
 from briefing.engines.base import Engine, ExtractionFailed, PackTooLong, SummaryInput, Usage
 from briefing.engines.batch import BatchOutcome
 from briefing.errors import BriefingError
 from briefing.pack import Pack
+
+if TYPE_CHECKING:
+    from briefing.engines.openai import OpenAIEngine
 
 __all__ = [
     "Engine",
@@ -18,6 +23,7 @@ __all__ = [
     "extract_by_batch",
     "resume_batch",
     "select_engine",
+    "summarize_by_batch",
 ]
 
 
@@ -35,11 +41,21 @@ def select_engine(options: Options) -> Engine:
 async def extract_by_batch(engine: Engine, packs: list[Pack]) -> None:
     """With `--batch`: ask for the packs' extractions as one Batch API batch first, inside
     the engine's session, so the run then finds them answered (see `briefing.engines.batch`)."""
+    await _batch_engine(engine).extract_by_batch(packs)
+
+
+async def summarize_by_batch(engine: Engine, stories: list[SummaryInput]) -> None:
+    """With `--batch`: ask for the stories' summaries as a second batch, once their facts are
+    reconciled, so the run then finds them answered."""
+    await _batch_engine(engine).summarize_by_batch(stories)
+
+
+def _batch_engine(engine: Engine) -> OpenAIEngine:
     from briefing.engines.openai import OpenAIEngine
 
     if not isinstance(engine, OpenAIEngine):
         raise BriefingError("--batch needs the openai engine: the Batch API is OpenAI's")
-    await engine.extract_by_batch(packs)
+    return engine
 
 
 async def batch_status(options: Options, batch_id: str) -> str:

@@ -1,15 +1,21 @@
-"""`--batch`: the extraction calls of a run through the OpenAI Batch API, at half price.
+"""`--batch`: the calls of a run through the OpenAI Batch API, at half price, in two
+batches: the extraction packs, then (once their answers are verified and reconciled) the
+stories' summaries.
 
-Every pack whose answer is not cached yet becomes one line of a JSONL file (its
-`custom_id` is the pack's cache key, its body the request the engine would send), which
+Every request whose answer is not cached yet becomes one line of a JSONL file (its
+`custom_id` is the request's cache key, its body the request the engine would send), which
 is uploaded (`files`, purpose `batch`) and run as one batch (`/v1/chat/completions`, 24 h
-window). The batch's id and keys are kept in the cache dir (`batches/<id>.json`), so
-`briefing batch status|resume ID` can pick it up after the process has ended. While it
-runs, each poll logs how many lines are done. When it ends, each answer in the output file
-is stored in the response cache beside its key (`batch_answer_key`); the run then goes on
-as without `--batch`, so each answer goes through the same reading, verify and reconcile,
-and is cached like any other. A line that failed (the error file) or did not run before
-the batch expired or was cancelled is simply asked synchronously by that run.
+window). The batch's id, kind and keys are kept in the cache dir (`batches/<id>.json`), so
+`briefing batch status|resume ID` can pick it up after the process has ended, and a run
+with `--batch` whose requests a kept, unfinished batch covers picks that batch up instead
+of starting another. While it runs, each poll logs how many lines are done. When it ends,
+each answer in the output file is stored in the response cache beside its key
+(`batch_answer_key`) and the batch is marked as ended; the run then goes on as without
+`--batch`, so each answer goes through the same reading, verify and reconcile, and is
+cached like any other. A line that failed (the error file), whose answer cannot be used,
+or that did not run before the batch expired or was cancelled (the error file again, with
+code `batch_expired`; what did run is in the output file) is asked synchronously by that
+run.
 """
 
 from __future__ import annotations
@@ -18,7 +24,7 @@ import asyncio
 import json
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Collection
 from pathlib import Path
 from typing import Any, Final
 
@@ -44,12 +50,17 @@ Sleep = Callable[[float], Awaitable[None]]
 
 
 class BatchState(BaseModel):
-    """What is kept of a submitted batch, to pick it up again from another process."""
+    """What is kept of a submitted batch, to pick it up again from another process: its
+    kind ("extraction" or "summary" requests), the cache keys of its requests, and how it ended
+    (None until its answers are kept in the cache)."""
 
     id: str
     keys: list[str]
     model: str
     created: float
+    kind: str = "extraction"
+    base_url: str | None = None
+    ended: str | None = None
 
 
 class BatchOutcome(BaseModel):
@@ -114,10 +125,34 @@ def load_state(batch_id: str, cache_dir: Path | None) -> BatchState:
         ) from error
 
 
+def unfinished(
+    keys: Collection[str], model: str, base_url: str | None, cache_dir: Path | None
+) -> BatchState | None:
+    """The newest kept batch whose answers were never collected that asks for every one of
+    `keys` (same model, same server), if there is one."""
+    wanted = set(keys)
+    found: list[BatchState] = []
+    for path in state_dir(cache_dir).glob("*.json"):
+        try:
+            state = BatchState.model_validate_json(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        same_run = state.model == model and state.base_url == base_url
+        if same_run and state.ended is None and wanted <= set(state.keys):
+            found.append(state)
+    return max(found, key=lambda state: state.created, default=None)
+
+
 async def submit(
-    client: AsyncOpenAI, requests: dict[str, dict[str, Any]], model: str, cache_dir: Path | None
+    client: AsyncOpenAI,
+    requests: dict[str, dict[str, Any]],
+    *,
+    kind: str,
+    model: str,
+    base_url: str | None,
+    cache_dir: Path | None,
 ) -> BatchState:
-    """Upload the requests and start a batch over them; its state is kept at once."""
+    """Upload the requests and start a batch of `kind` over them; its state is kept at once."""
     try:
         uploaded = await client.files.create(
             file=("briefing-batch.jsonl", jsonl(requests)), purpose="batch"
@@ -126,17 +161,25 @@ async def submit(
             input_file_id=uploaded.id,
             endpoint=ENDPOINT,
             completion_window=COMPLETION_WINDOW,
-            metadata={"made_by": "briefing"},
+            metadata={"made_by": "briefing", "kind": kind},
         )
     except openai.OpenAIError as error:
         raise BriefingError(f"the batch could not be started: {error}") from None
-    state = BatchState(id=batch.id, keys=list(requests), model=model, created=time.time())
+    state = BatchState(
+        id=batch.id,
+        keys=list(requests),
+        model=model,
+        created=time.time(),
+        kind=kind,
+        base_url=base_url,
+    )
     save_state(state, cache_dir)
     log.warning(
-        "batch %s started with %d requests; if this process ends, pick it up with "
-        "`briefing batch resume %s`",
+        "batch %s started with %d %s requests; if this process ends, pick it up with "
+        "`briefing batch resume %s` or the same command again",
         batch.id,
         len(requests),
+        kind,
         batch.id,
     )
     return state
@@ -146,7 +189,9 @@ def progress_line(batch: Batch) -> str:
     """One line saying where a batch stands."""
     counts = batch.request_counts
     done = f"{counts.completed}/{counts.total} done, {counts.failed} failed" if counts else ""
-    return f"batch {batch.id}: {batch.status}{', ' + done if done else ''}"
+    kind = (batch.metadata or {}).get("kind")
+    name = f"batch {batch.id}{f' ({kind} requests)' if kind else ''}"
+    return f"{name}: {batch.status}{', ' + done if done else ''}"
 
 
 async def wait(client: AsyncOpenAI, batch_id: str, sleep: Sleep) -> Batch:
@@ -168,7 +213,7 @@ async def wait(client: AsyncOpenAI, batch_id: str, sleep: Sleep) -> Batch:
 
 
 async def _lines(client: AsyncOpenAI, file_id: str | None) -> list[dict[str, Any]]:
-    if file_id is None:
+    if not file_id:  # None, or "" as some servers say of a batch with no such file
         return []
     content = await client.files.content(file_id)
     return [json.loads(line) for line in content.text.splitlines() if line.strip()]
@@ -193,11 +238,16 @@ async def run(
     client: AsyncOpenAI,
     cache: ResponseCache,
     state: BatchState,
+    cache_dir: Path | None,
     sleep: Sleep = asyncio.sleep,
 ) -> BatchOutcome:
-    """Wait for a submitted batch and store its answers; say what was left to ask again."""
+    """Wait for a submitted batch, store its answers and mark it as ended; say what was left
+    to ask again."""
     batch = await wait(client, state.id, sleep)
     outcome = await collect(client, batch, cache)
+    save_state(state.model_copy(update={"ended": batch.status}), cache_dir)
+    if batch.status == "failed" and batch.errors and batch.errors.data:
+        log.warning("batch %s failed: %s", batch.id, batch.errors.data[0].message)
     missing = len(state.keys) - outcome.answered
     if missing:
         log.warning(

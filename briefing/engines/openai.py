@@ -36,8 +36,10 @@ import json
 import logging
 import math
 import re
-from collections.abc import AsyncIterator, Awaitable, Callable
-from typing import Any, TypeVar
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Generic, TypeVar
 
 import httpx2
 import openai
@@ -144,6 +146,21 @@ class _Unusable(Exception):
         self.reason = reason
         self.usage = usage
         self.followup = followup
+
+
+@dataclass(frozen=True)
+class _Question(Generic[Answer]):
+    """One request the engine may send: its kind (part of the cache key), messages, answer
+    format and output cap, the source labels its prompt uses, how announcements name it,
+    and the caps on its answer's lists (where a server decodes under a grammar)."""
+
+    kind: str
+    messages: list[Message]
+    response_format: type[Answer]
+    sources: dict[str, str]
+    max_tokens: int
+    label: str
+    items: dict[str, int]
 
 
 def usage_from(block: object, model: str, tier: str = "default") -> Usage:
@@ -454,7 +471,8 @@ class OpenAIEngine:
         pack's answer budget) and the summary's input follow the rules documented at the top
         of this module. The static
         prefix of every extraction call after the first is counted as cached input (at the
-        cached price), as the provider's prompt cache serves it.
+        cached price), as the provider's prompt cache serves it; the price is that of the
+        tier the calls are asked at (`--batch`, `--service-tier`).
         """
         schema_tokens = self._schema_tokens(self._extraction_format)
         extract_prompts = [
@@ -479,8 +497,12 @@ class OpenAIEngine:
             prompt_tokens=prompt,
             cached_prompt_tokens=cached,
             completion_tokens=completion,
-            cost_usd=cost_usd(self.model, prompt, cached, completion),
+            cost_usd=cost_usd(self.model, prompt, cached, completion, tier=self._planned_tier()),
         )
+
+    def _planned_tier(self) -> str:
+        """The price tier the calls of this run are asked at: the Batch API's with --batch."""
+        return "batch" if self.options.batch else self.options.service_tier or "default"
 
     # -- calls ---------------------------------------------------------------------------
 
@@ -488,17 +510,9 @@ class OpenAIEngine:
         """Extract actors, claims and figures from one pack (cached by content)."""
 
         async def ask() -> tuple[Extraction, Usage]:
-            prompt = self._extract_prompt(pack)
-            extraction, usage = await self._answer(
-                "extract",
-                prompt.messages,
-                self._extraction_format,
-                prompt.sources,
-                EXTRACT_MAX_COMPLETION_TOKENS,
-                _pack_label(pack),
-                extraction_items(pack),
-            )
-            return completed(_relabel(extraction, prompt.sources), pack), usage
+            question = self._extraction_question(pack)
+            extraction, usage = await self._answer(question)
+            return completed(_relabel(extraction, question.sources), pack), usage
 
         return await self._settled(ask)
 
@@ -506,22 +520,36 @@ class OpenAIEngine:
         """Write a headline and bullets from the reconciled facts (cached by content)."""
 
         async def ask() -> tuple[Summary, Usage]:
-            messages = summary_messages(story, self._schema_prompt(self._summary_format))
-            answer, usage = await self._answer(
-                "summarize",
-                messages,
-                self._summary_format,
-                {},
-                SUMMARY_MAX_COMPLETION_TOKENS,
-                "the summary",
-                {},
-            )
+            answer, usage = await self._answer(self._summary_question(story))
             # A bullet's sources are those of the facts it cites, found by code, never the
             # model's.
             bullets = [Bullet(text=b.text, facts=b.facts, source_ids=[]) for b in answer.bullets]
             return Summary(title=answer.title, bullets=bullets), usage
 
         return await self._settled(ask)
+
+    def _extraction_question(self, pack: Pack) -> _Question[Extraction]:
+        prompt = self._extract_prompt(pack)
+        return _Question(
+            kind="extract",
+            messages=prompt.messages,
+            response_format=self._extraction_format,
+            sources=prompt.sources,
+            max_tokens=EXTRACT_MAX_COMPLETION_TOKENS,
+            label=_pack_label(pack),
+            items=extraction_items(pack),
+        )
+
+    def _summary_question(self, story: SummaryInput) -> _Question[Summary]:
+        return _Question(
+            kind="summarize",
+            messages=summary_messages(story, self._schema_prompt(self._summary_format)),
+            response_format=self._summary_format,
+            sources={},
+            max_tokens=SUMMARY_MAX_COMPLETION_TOKENS,
+            label="the summary",
+            items={},
+        )
 
     async def _settled(self, ask: Callable[[], Awaitable[Result]]) -> Result:
         """`ask()`, alone while nobody knows yet whether the server takes strict schemas (so a
@@ -537,21 +565,12 @@ class OpenAIEngine:
             self._schema_refused(refusal.detail)
             return await ask()
 
-    async def _answer(
-        self,
-        kind: str,
-        messages: list[Message],
-        response_format: type[Answer],
-        sources: dict[str, str],
-        max_tokens: int,
-        label: str,
-        items: dict[str, int],
-    ) -> tuple[Answer, Usage]:
-        """The cached answer to `messages`, else the server's (then cached); `PackTooLong`
-        without a call when the prompt is known not to fit the server's context. `items`
-        caps the answer's lists where the server decodes under a grammar."""
-        key = self._cache_key(kind, messages, response_format, sources)
-        too_long = self._cache_key(f"{kind} too long", messages, response_format, sources)
+    async def _answer(self, question: _Question[Answer]) -> tuple[Answer, Usage]:
+        """The cached answer to the question, else the server's (then cached); `PackTooLong`
+        without a call when the prompt is known not to fit the server's context."""
+        messages, response_format = question.messages, question.response_format
+        key = self._key_of(question)
+        too_long = self._key_of(question, f"{question.kind} too long")
         cached = self._cached(key, response_format)
         if cached is not None:
             return cached, Usage(cached_calls=1)
@@ -561,12 +580,16 @@ class OpenAIEngine:
             return batched
         if self._known_too_long(too_long, messages):
             self._store_text(too_long, "true")
-            raise PackTooLong(f"{label} does not fit the server's context of {self._context()}")
+            raise PackTooLong(
+                f"{question.label} does not fit the server's context of {self._context()}"
+            )
         try:
             # A server that works on few requests at once gets no more: the others wait
             # here (their retry budgets not started), not silently in its queue.
             async with self._slots or contextlib.nullcontext():
-                answer, usage = await self._ask(messages, response_format, max_tokens, label, items)
+                answer, usage = await self._ask(
+                    messages, response_format, question.max_tokens, question.label, question.items
+                )
         except PackTooLong:
             self._store_text(too_long, "true")
             raise
@@ -589,38 +612,72 @@ class OpenAIEngine:
 
     # -- batches ---------------------------------------------------------------------------
 
-    def pending_requests(self, packs: list[Pack]) -> dict[str, dict[str, Any]]:
-        """The extraction requests of the packs with no answer cached yet, by cache key."""
+    def pending_requests(self, questions: Sequence[_Question[Any]]) -> dict[str, dict[str, Any]]:
+        """The requests of the questions with no answer cached (nor kept from a batch) yet,
+        by cache key."""
         pending: dict[str, dict[str, Any]] = {}
-        for pack in packs:
-            prompt = self._extract_prompt(pack)
-            key = self._cache_key(
-                "extract", prompt.messages, self._extraction_format, prompt.sources
-            )
+        for question in questions:
+            key = self._key_of(question)
             stored = self._cache.get(key) if self._cache else None
-            if stored is None and self._batch_answer(key, self._extraction_format) is None:
+            if stored is None and self._batch_answer(key, question.response_format) is None:
                 pending[key] = self.request(
-                    prompt.messages, self._extraction_format, EXTRACT_MAX_COMPLETION_TOKENS
+                    question.messages,
+                    question.response_format,
+                    question.max_tokens,
+                    items=question.items,
                 )
         return pending
 
     async def extract_by_batch(self, packs: list[Pack]) -> batch.BatchOutcome | None:
         """Ask for the packs' extractions as one batch and keep the answers in the cache,
         where `extract` finds them; None when every pack is answered already."""
-        state = await self.start_batch(packs)
-        if state is None:
-            return None
-        client, cache = self._batch_session()
-        return await batch.run(client, cache, state)
+        return await self._by_batch("extraction", [self._extraction_question(p) for p in packs])
 
-    async def start_batch(self, packs: list[Pack]) -> batch.BatchState | None:
-        """Submit the extractions of the packs not answered yet as one batch, its state
-        kept in the cache dir; None when every pack is answered already."""
-        client, _ = self._batch_session()
-        requests = self.pending_requests(packs)
+    async def summarize_by_batch(self, stories: list[SummaryInput]) -> batch.BatchOutcome | None:
+        """Ask for the stories' summaries as one batch and keep the answers in the cache,
+        where `summarize` finds them; None when every summary is answered already."""
+        return await self._by_batch("summary", [self._summary_question(s) for s in stories])
+
+    async def _by_batch(
+        self, kind: str, questions: Sequence[_Question[Any]]
+    ) -> batch.BatchOutcome | None:
+        """The questions not answered yet, asked as one batch of `kind` (or by the kept,
+        unfinished batch that asks them all, picked up instead of starting another), its
+        answers kept in the cache; None when every question is answered already."""
+        client, cache = self._batch_session()
+        requests = self.pending_requests(questions)
         if not requests:
             return None
-        return await batch.submit(client, requests, self.model, self.options.cache_dir)
+        base_url, cache_dir = self.options.base_url, self.options.cache_dir
+        state = batch.unfinished(requests, self.model, base_url, cache_dir)
+        if state is None:
+            state = await batch.submit(
+                client,
+                requests,
+                kind=kind,
+                model=self.model,
+                base_url=base_url,
+                cache_dir=cache_dir,
+            )
+        else:
+            started = datetime.fromtimestamp(state.created, UTC).strftime("%Y-%m-%d %H:%M UTC")
+            log.warning(
+                "picking up batch %s (%d %s requests, started %s) instead of starting another: "
+                "it asks for all %d of this run's",
+                state.id,
+                len(state.keys),
+                state.kind,
+                started,
+                len(requests),
+            )
+        return await self._run_batch(client, cache, state)
+
+    async def _run_batch(
+        self, client: AsyncOpenAI, cache: ResponseCache, state: batch.BatchState
+    ) -> batch.BatchOutcome:
+        return await batch.run(
+            client, cache, state, self.options.cache_dir, self._retry.clock.sleep
+        )
 
     def _batch_session(self) -> tuple[AsyncOpenAI, ResponseCache]:
         if self._client is None:
@@ -636,8 +693,9 @@ class OpenAIEngine:
         """Wait for a batch started earlier (its state kept in the cache dir) and keep its
         answers in the cache."""
         client, cache = self._batch_session()
-        state = batch.load_state(batch_id, self.options.cache_dir)
-        return await batch.run(client, cache, state)
+        return await self._run_batch(
+            client, cache, batch.load_state(batch_id, self.options.cache_dir)
+        )
 
     async def batch_status(self, batch_id: str) -> str:
         """Where a batch started earlier stands, on one line."""
@@ -688,6 +746,12 @@ class OpenAIEngine:
                 "messages": messages,
                 "sources": sources,
             }
+        )
+
+    def _key_of(self, question: _Question[Any], kind: str | None = None) -> str:
+        """The cache key of the question's answer (or of another `kind` of fact about it)."""
+        return self._cache_key(
+            kind or question.kind, question.messages, question.response_format, question.sources
         )
 
     def _cached(self, key: str, model: type[Answer]) -> Answer | None:

@@ -34,6 +34,7 @@ class _Batch:
     input_file_id: str
     endpoint: str
     lines: list[dict[str, Any]]
+    metadata: dict[str, str] | None = None
     done: int = 0
     failed: int = 0
     status: str = "validating"
@@ -113,6 +114,7 @@ class FakeBatches:
                 input_file_id=str(request["input_file_id"]),
                 endpoint=str(request.get("endpoint")),
                 lines=lines,
+                metadata=request.get("metadata"),
             )
             self._batches[batch.id] = batch
             self.created += 1
@@ -184,6 +186,7 @@ class FakeBatches:
             "created_at": CREATED,
             "output_file_id": batch.output_file_id,
             "error_file_id": batch.error_file_id,
+            "metadata": batch.metadata,
             "request_counts": {
                 "total": len(batch.lines),
                 "completed": batch.done,
