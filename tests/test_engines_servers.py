@@ -26,7 +26,7 @@ from briefing.engines.servers import (
 )
 from briefing.pack import Block, Pack
 from briefing.testing.dialects import LLAMA_CPP, LLAMA_CPP_PYTHON, OLLAMA, OPENAI, VLLM
-from briefing.testing.fake_openai import FakeOpenAI, auto_reply, error_reply, hang
+from briefing.testing.fake_openai import FakeOpenAI, auto_reply, error_reply, hang, stream_events
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "wonsan-2025-07"
 PACK = Pack(
@@ -300,9 +300,12 @@ def test_a_llama_cpp_server_briefs_the_seed_story_with_default_flags_in_at_most_
 
 
 def test_a_streamed_answer_slower_than_the_timeout_arrives_while_tokens_flow():
-    paced = lambda request: replace(auto_reply(request), pace=0.05)  # noqa: E731
+    pace, timeout = 0.25, 1.5  # each gap far inside the timeout, even on a loaded machine
+    paced = lambda request: replace(auto_reply(request), pace=pace)  # noqa: E731
     with FakeOpenAI(dialect=OLLAMA, then=paced) as server:
-        _, usage = asyncio.run(_extract(engine_for(server, timeout=0.3, use_cache=False)))
+        _, usage = asyncio.run(_extract(engine_for(server, timeout=timeout, use_cache=False)))
+    events = stream_events(json.loads(auto_reply(server.requests[0]).body))
+    assert len(events) * pace > timeout
     assert server.requests[0]["stream"] is True
     assert usage.calls == 1 and usage.retries == 0 and usage.completion_tokens > 0
 
