@@ -81,10 +81,27 @@ def test_the_object_of_an_accusation_is_not_the_speaker():
         "Dana Holt, later claiming - wrongly - that the mayor wanted 300 Syrians, said the "
         "plant would close in May.",
         "“The plant would close in May,” said Ohio-based strategist Dana Holt.",
+        "Dana Holt, 44, of Dayton, Ohio, said the plant would close in May.",
     ],
 )
 def test_a_place_inside_an_apposition_or_a_compound_is_not_the_speaker(sentence):
     assert claim_with(extraction_of(sentence), "would close in May").speaker == "Dana Holt"
+
+
+def test_a_participle_speaks_for_the_name_that_opens_the_sentence():
+    text = (
+        "Dana Holt, the state's longest-serving mayor, repeated claims that Ortiz reads "
+        "the same lines, calling him “a gifted actor” on every stage."
+    )
+    assert claim_with(extraction_of(text), "gifted actor").speaker == "Dana Holt"
+
+
+def test_a_surname_that_is_also_a_demonym_stays_the_person():
+    text = (
+        "The investor Paul Cuban spoke on Sunday.\n\n"
+        "“Nobody has to be a perfect candidate any more,” Cuban said in an interview."
+    )
+    assert claim_with(extraction_of(text), "perfect candidate").speaker == "Paul Cuban"
 
 
 def test_the_object_after_a_pronoun_subject_is_not_the_speaker():

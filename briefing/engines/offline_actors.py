@@ -388,6 +388,9 @@ def _person_mention(
     lx = lexicon()
     honorific = tokens[0].text.rstrip(".") in lx.honorifics and len(tokens) > 1
     name_tokens = tokens[1:] if honorific else tokens
+    if len(name_tokens) == 1 and name_tokens[0].bare in lx.demonyms:
+        # "Cuban said" after "Mark Cuban": a surname to link, never a name by itself
+        return _mention(document, index, sentence, name_tokens, None)
     if not name_tokens or is_junk_name([t.bare for t in name_tokens]):
         return None
     if len(name_tokens) > 1 and any(t.bare.isupper() and _is_acronym(t.bare) for t in name_tokens):

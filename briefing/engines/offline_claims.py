@@ -223,7 +223,7 @@ def _speaker_before(
 _TRAILING_PARENTHESIS = re.compile(r"\s*\([^()]{1,60}\)\s*$")
 _APPOSITIVE_START = re.compile(
     r"^(?:(?:who|whose|which|whom|a|an|the|his|her|its|their|former|then|now|also|once"
-    r"|both|himself|herself|one\s+of|aged?|in|on|at|during|while|after|before|since)\b"
+    r"|both|himself|herself|one\s+of|aged?|in|on|at|of|from|during|while|after|before|since)\b"
     r"|[DRI]-[A-Z][A-Za-z.]*$|\d{1,3}$|(?:later|again|still|[a-z]+ly)\s+[a-z]+ing\b)",
     re.IGNORECASE,
 )
@@ -273,6 +273,7 @@ def _core_end(left: str, mentions: list[Mention], anchored: bool = True) -> int:
     if not stripped.endswith(","):
         return len(left)
     cut = len(stripped) - 1
+    place_end = None  # "Senator Ortiz of New Mexico, the whip,": kept if nothing better
     while (comma := left.rfind(",", 0, cut)) >= 0 and (
         _is_appositive(left[comma + 1 : cut]) or _continues_place(left, comma, cut)
     ):
@@ -281,14 +282,18 @@ def _core_end(left: str, mentions: list[Mention], anchored: bool = True) -> int:
         parenthesis = _TRAILING_PARENTHESIS.search(head)
         if parenthesis:
             head = head[: parenthesis.start()].rstrip()
-        if len(head) in ends and not _ENDS_IN_PLACE.search(head):
+        if len(head) in ends and _ENDS_IN_PLACE.search(head):
+            place_end = place_end or len(head)
+        elif len(head) in ends:
             return len(head)
+    if place_end is not None:
+        return place_end
     return len(left) if anchored or cut == len(stripped) - 1 else len(left[:cut].rstrip())
 
 
 # "… in Aurora, Colorado,": a place after a preposition, its parts split by commas.
 _ENDS_IN_PLACE = re.compile(
-    r"\b(?:in|at|from|near)\s+(?:the\s+)?(?:[A-Z][\w.'’-]*,?\s+){0,3}[A-Z][\w.'’-]*$"
+    r"\b(?:in|at|from|near|of)\s+(?:the\s+)?(?:[A-Z][\w.'’-]*,?\s+){0,3}[A-Z][\w.'’-]*$"
 )
 _PLACE_PART = re.compile(r"\s*(?:[A-Z][\w.'’-]*\s*){1,3}")
 
@@ -628,7 +633,24 @@ def _group_after(text: str, position: int) -> tuple[str, int] | None:
 
 
 def _sentence_subject(mentions: list[Mention]) -> Mention | None:
-    """The name a sentence opens with, roles and titles before it allowed."""
+    """The name a sentence opens with, roles and titles before it allowed, once confirmed."""
+    first = _opening_name(mentions)
+    return first if first is not None and first.confirmed else None
+
+
+def _opening_subject(mentions: list[Mention]) -> Mention | None:
+    """The name a sentence opens with, when it is the subject: not an owner ("Holt's aides")
+    nor a word saying which one ("The Ostend mayor")."""
+    first = _opening_name(mentions)
+    if first is None or first.sentence.view.startswith(("'s", "’s"), first.end):
+        return None
+    following = _NEXT_WORD.match(first.sentence.view, first.end)
+    return None if following and following.group(1) in lexicon().roles else first
+
+
+def _opening_name(mentions: list[Mention]) -> Mention | None:
+    """The name a sentence opens with ("Christie, the governor, repeated …"), roles and
+    titles before it allowed."""
     if not mentions:
         return None
     first = mentions[0]
@@ -637,7 +659,7 @@ def _sentence_subject(mentions: list[Mention]) -> Mention | None:
         return None
     if _OPENING_PRONOUN.match(opening):
         return None  # "He denounced the United Nations": the name is the object
-    return first if first.confirmed else None
+    return first
 
 
 def _quoted_text(sentence: Sentence, spans: list[tuple[int, int]] | None = None) -> str:
@@ -970,7 +992,7 @@ class ClaimFinder:
         if verb.word.endswith("ing") and left.rstrip().endswith(","):
             # "…, Trump hewed to Obama's line, noting that …": the clause's subject speaks,
             # never the name that happens to stand before the comma
-            participle = _participle_subject(left, mentions)
+            participle = _participle_subject(left, mentions) or _opening_subject(mentions)
             if participle is not None:
                 confirm_speaker(participle)
             if participle is None:
