@@ -27,7 +27,10 @@ Measures, each over the whole split:
   month nor a weekday, and a short all-caps token occurs at least twice.
 
 Errors are grouped into kinds (what went wrong and the gold cue or source type), and the
-ten most common are listed with one example each. Run from the repository root:
+ten most common are listed with one example each; missed direct quotations are also
+grouped by the shape of the text around them (`direct_miss_kind`). The claims scored are
+all the briefing's claims, key or not: the brief stage ranks and marks, it drops none.
+Run from the repository root:
 
     .venv/bin/python benchmarks/attribution.py --split dev [--errors 10] [--json FILE]
 """
@@ -136,10 +139,16 @@ class Tally:
     seconds: float = 0.0
     errors: Counter[str] = field(default_factory=Counter)
     examples: dict[str, str] = field(default_factory=dict)
+    direct_missed: Counter[str] = field(default_factory=Counter)
+    direct_examples: dict[str, str] = field(default_factory=dict)
 
     def error(self, kind: str, example: str) -> None:
         self.errors[kind] += 1
         self.examples.setdefault(kind, example)
+
+    def direct_miss(self, kind: str, example: str) -> None:
+        self.direct_missed[kind] += 1
+        self.direct_examples.setdefault(kind, example)
 
 
 def _spans(field_text: str) -> list[tuple[int, int]]:
@@ -374,6 +383,11 @@ def score_article(text: str, gold: list[Gold], briefing: Briefing, tally: Tally)
             tally.direct += 1
             tally.direct_covered += covered
         kind = "direct" if g.direct else "indirect"
+        if g.direct and not covered:
+            tally.direct_miss(
+                direct_miss_kind(text, g, best),
+                f"[{_short(g.source_text, 40)}] [{g.cue_text}] {_short(g.content_text)}",
+            )
         if not covered:
             tally.error(
                 f"missed {kind}, cue {_cue_kind(g.cue_text)}, source {_source_type(g)}",
@@ -404,6 +418,40 @@ def score_article(text: str, gold: list[Gold], briefing: Briefing, tally: Tally)
             tally.actors_supported += 1
         else:
             tally.error(f"actor not a source nor a name ({actor.kind})", repr(actor.name))
+
+
+_QUOTED = re.compile(r"[\"“”]([^\"“”]*)[\"“”]")
+
+
+def _paragraph_of(text: str, position: int) -> int:
+    return text.count("\n\n", 0, position)
+
+
+def direct_miss_kind(text: str, gold: Gold, best: float) -> str:
+    """Why a gold direct quotation was missed, by the shape of the text around it (the first
+    that applies): evidence covering part of it, a quotation over several paragraphs, its
+    speaker in another paragraph, a colon before it, quote marks that do not pair, a quoted
+    word or two, a partial quotation inside indirect speech, else a whole quotation with its
+    speaker in its paragraph (lost to the attribution rules themselves)."""
+    start, end = gold.content[0][0], gold.content[-1][1]
+    content = gold.content_text.strip()
+    marks = [c for c in content if c in _QUOTE_MARKS]
+    quoted = _QUOTED.findall(content)
+    if best > 0:
+        return "evidence covers part of it"
+    if "\n" in text[start:end]:
+        return "quotation over several paragraphs"
+    if gold.source and _paragraph_of(text, gold.source[0][0]) != _paragraph_of(text, start):
+        return "speaker in another paragraph"
+    if text[:start].rstrip(' “"').endswith(":"):
+        return "introduced by a colon"
+    if len(marks) % 2 or re.search(r"“[^”\"]*“\s|\s”\w", content):
+        return "quote marks that do not pair"
+    if quoted and max(len(q.split()) for q in quoted) <= 2:
+        return "a quoted word or two"
+    if content[:1] not in _QUOTE_MARKS:
+        return "partial quotation inside indirect speech"
+    return "whole quotation, speaker in its paragraph"
 
 
 def is_named_entity(name: str, text: str) -> bool:
@@ -475,6 +523,10 @@ def report(tally: Tally, split: str, errors: int) -> str:
     ]
     for kind, count in tally.errors.most_common(errors):
         example = tally.examples[kind].replace("|", "\\|")
+        lines.append(f"| {kind} | {count} | {example} |")
+    lines += ["", "| missed direct quotation, by shape | count | example |", "|---|---|---|"]
+    for kind, count in tally.direct_missed.most_common():
+        example = tally.direct_examples[kind].replace("|", "\\|")
         lines.append(f"| {kind} | {count} | {example} |")
     return "\n".join(lines)
 

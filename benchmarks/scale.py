@@ -42,7 +42,9 @@ def _input_bytes(folder: Path) -> int:
 
 def _dry_run(command: str, folder: Path) -> dict[str, float]:
     """One dry run in a child process: wall and CPU seconds, peak RSS in bytes."""
+    articles = str(sum(1 for _ in folder.iterdir()))  # above the default cap of 20,000
     argv = [str(BRIEFING), command, str(folder), "--dry-run", "--engine", "openai"]
+    argv += ["--max-articles", articles]
     started = time.perf_counter()
     child = subprocess.Popen(argv, stdout=subprocess.DEVNULL)
     _, status, usage = os.wait4(child.pid, 0)
