@@ -36,3 +36,34 @@ def test_a_title_before_an_owner_is_not_the_role_of_what_it_owns():
         "Senator Dana Holt wants to repeal President Ortiz's Clean Rivers Act by March."
     )
     assert all(a.role is None for a in extraction.actors if a.name == "Clean Rivers Act")
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Will Doyle, the county treasurer, said the fund had run dry by the end of summer.",
+        "The fund had run dry by the end of summer, said Will Doyle, the county treasurer.",
+    ],
+)
+def test_a_given_name_that_is_also_a_common_word_stays_in_a_speakers_name(sentence):
+    extraction = extraction_of(sentence)
+    assert [a.name for a in extraction.actors] == ["Will Doyle"]
+    assert extraction.claims[0].speaker == "Will Doyle"
+
+
+def test_a_sentence_opening_modal_is_not_read_as_a_given_name():
+    extraction = extraction_of("Will Congress pass the budget before the summer recess ends?")
+    assert all(a.name != "Will Congress" for a in extraction.actors)
+
+
+def test_an_institution_and_the_plural_for_its_members_are_one_group():
+    extraction = extraction_of(
+        "Senate Democrats said the bill would raise costs for millions of families."
+    )
+    assert [a.name for a in extraction.actors] == ["Senate Democrats"]
+    assert extraction.claims[0].speaker == "Senate Democrats"
+
+
+def test_a_headline_verb_after_an_institution_does_not_join_its_name():
+    extraction = extraction_of("Senate Votes To Extend Budget Talks\n\nThe talks went on.")
+    assert all(a.name != "Senate Votes" for a in extraction.actors)

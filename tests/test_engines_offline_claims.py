@@ -504,3 +504,20 @@ def test_a_statement_opening_with_a_preposition_is_kept_when_it_quotes():
         "Carla Moss",
         "boasted of her willingness to spend “whatever it takes” to win",
     )
+
+
+def test_a_past_speech_verb_after_and_is_the_second_clause_verb_not_a_noun():
+    text = "Jane Porter looked over the budget plan on Monday and called it a reckless gamble."
+    assert claim_with(extraction_of(text), "reckless gamble").speaker == "Jane Porter"
+
+
+@pytest.mark.parametrize("mark", ["'''", '"""'])
+def test_a_tripled_quote_mark_is_one_mark_and_he_after_it_finds_the_speaker(mark):
+    text = (
+        "Mayor Carl Dunn spoke at the town hall on Monday.\n\n"
+        f"{mark}We will rebuild the bridge by spring,{mark} he said. "
+        f"{mark}The river is too high now.{mark}"
+    )
+    claim = claim_with(extraction_of(text), "rebuild the bridge")
+    assert claim.speaker == "Carl Dunn"
+    assert "'" not in claim.text

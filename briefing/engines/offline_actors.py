@@ -199,14 +199,36 @@ def _is_role(word: str) -> bool:
     return word in roles or (word.endswith("s") and word[:-1] in roles)
 
 
-def _leading_common_words(tokens: list[Token]) -> int:
+def _leading_common_words(tokens: list[Token], text: str) -> int:
+    """How many common words open a run of capitals ("But", "Will"), a given name that is
+    also a common word kept where the run stands as a speaker ("Will Doyle said")."""
     common = lexicon().common_words
     count = 0
     for token in tokens:
         if token.text.lower() not in common:
             break
         count += 1
+    if count == 1 and len(tokens) > 1 and _is_named_speaker(tokens, text):
+        return 0
     return count
+
+
+_SPEECH_VERB_AFTER = re.compile(r"(?:,|\s+(?:said|says|told|added|wrote)\b)")
+_SPEECH_VERB_BEFORE = re.compile(r"\b(?:said|says|told|added|wrote)\s+$")
+
+
+def _is_named_speaker(tokens: list[Token], text: str) -> bool:
+    """ "Will Doyle, the treasurer," / "said Rob Stone": a first name, then a surname, in the
+    place where a speaker stands."""
+    if tokens[0].text.lower() not in lexicon().common_given_names:
+        return False
+    surname = tokens[1].text.lower()
+    if surname in lexicon().common_words or not tokens[1].capitalised:
+        return False
+    end = tokens[-1].end
+    return bool(
+        _SPEECH_VERB_AFTER.match(text, end) or _SPEECH_VERB_BEFORE.search(text, 0, tokens[0].start)
+    )
 
 
 def _role_before(sentence: Sentence, name_start: int) -> str | None:
@@ -425,6 +447,39 @@ def _is_given_name(word: str) -> bool:
     return first_name_gender(word) is not None
 
 
+def _institution_group(
+    document: str, index: int, sentence: Sentence, tokens: list[Token], known: list[Mention]
+) -> Mention | None:
+    """ "Senate Democrats", "Pentagon Officials": an institution the lists know and one
+    capitalised plural after it name one group of its members, not two actors."""
+    if len(tokens) < 2:
+        return None
+    if not _is_member_plural(tokens[-1].bare):
+        return None
+    institution = [
+        m
+        for m in known
+        if m.kind == "organization" and m.start == tokens[0].start and m.end == tokens[-2].end
+    ]
+    if not institution:
+        return None
+    mention = _mention(document, index, sentence, tokens, "organization")
+    mention.kind, mention.key = "organization", mention.surface
+    return mention
+
+
+def _is_member_plural(word: str) -> bool:
+    """ "Democrats", "Republicans", "Officials": a capitalised plural for people of a party or
+    a post, not a verb of a title-case headline ("Senate Votes")."""
+    lx = lexicon()
+    lowered = word.lower()
+    if not word[:1].isupper() or not lowered.endswith("s") or lowered.endswith("ss"):
+        return False
+    single = lowered[:-1]
+    people = lx.roles | lx.role_modifiers | lx.agent_nouns
+    return single in people or f"{single}ic" in people or lowered in lx.group_speakers
+
+
 def _split_at_known(
     tokens: list[Token], known: list[Mention]
 ) -> tuple[list[list[Token]], list[Mention]]:
@@ -449,7 +504,7 @@ def sentence_mentions(document: str, index: int, sentence: Sentence) -> list[Men
     found: list[Mention] = []
     used_known: set[int] = set()
     for run in _runs(sentence, regions):
-        run = run[_leading_common_words(run) :]
+        run = run[_leading_common_words(run, sentence.text) :]
         if not run:
             continue
         exact = [m for m in known if m.start == run[0].start and m.end >= run[-1].end - 2]
@@ -528,6 +583,10 @@ def _mentions_of_part(
     if prefix and words[prefix - 1].rstrip(".") in lexicon().honorifics:
         prefix -= 1  # "Mr" stays with the name it introduces
     role_text = sentence.text[part[0].start : part[prefix - 1].end] if prefix else None
+    group = _institution_group(document, index, sentence, part[prefix:], known)
+    if group is not None:
+        used_known.update(id(m) for m in known if group.start <= m.start and m.end <= group.end)
+        return [group]
     pieces, inside = _split_at_known(part[prefix:], known)
     mentions = list(inside)
     used_known.update(id(m) for m in inside)

@@ -181,6 +181,12 @@ def _verbs(sentence: Sentence, quoted_until: int = 0) -> list[_Verb]:
     return sorted(found, key=lambda verb: verb.start)
 
 
+def _past_after_and(verb: _Verb, left: str) -> bool:
+    """ "… read the plan and called it a gamble": a past form after "and"/"but" is the verb
+    of a second clause, never the noun the word can also be."""
+    return verb.word.endswith("ed") and bool(_COORDINATED.search(left))
+
+
 def _progressive(match: re.Match[str]) -> bool:
     """ "is telling": a progressive, not a passive like "was told"."""
     return match.group(0).endswith("ing")
@@ -1011,7 +1017,11 @@ class ClaimFinder:
             start = found[-1].end  # "Aides said": a capitalised noun, read as a description
         left = sentence.view[: _core_end(sentence.view[:start], mentions, anchored=False)]
         left = left.rstrip()
-        if "noun" in verb.tags and not _DEFINITE_NOUN.search(left):
+        if (
+            "noun" in verb.tags
+            and not _DEFINITE_NOUN.search(left)
+            and not _past_after_and(verb, left)
+        ):
             return None, start, False  # "the claims …", but "the ad claims …" is a verb
         if not left or left.endswith((",", "”", '"', ":")):
             after = _speaker_after(sentence, verb, mentions)

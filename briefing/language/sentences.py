@@ -22,9 +22,10 @@ _INITIALS = re.compile(r"(?:[A-Z]\.)+")
 _ABBREVIATIONS = frozenset({"Inc", "Ltd", "Co", "Corp", "St", "Ark", "Calif", "Gen", "Sen", "Rep"})
 _OPEN_QUOTES = '“"'
 # Double quotation marks as news copy writes them: curly, straight, or typed as two
-# apostrophes or backticks (''like this'', ``like this''). The two-character forms are read
-# as a straight mark and a space, which keeps every offset.
-_DOUBLED_QUOTE = re.compile(r"''|``|‘‘|’’")
+# apostrophes or backticks (''like this'', ``like this''), or tripled by a scraper
+# ('''like this'''). These forms are read as a straight mark and spaces, which keeps
+# every offset.
+_DOUBLED_QUOTE = re.compile(r"'''?|\"\"\"|``|‘‘|’’")
 _QUOTE_MARK = re.compile(r"[“”\"]")
 # A sentence that ends on a closing quotation, and a short attribution after it that the
 # splitter cut off: `"Will it ever be finished?" Abbasov said.`
@@ -118,10 +119,10 @@ class Document:
 
 
 def as_read(text: str) -> str:
-    """`text` with two-character quotation marks as a straight mark and a space."""
-    if "''" not in text and "`" not in text and "‘‘" not in text and "’’" not in text:
+    """`text` with two- and three-character quotation marks as a straight mark and spaces."""
+    if not any(mark in text for mark in ("''", "`", "‘‘", "’’", '"""')):
         return text
-    return _DOUBLED_QUOTE.sub('" ', text)
+    return _DOUBLED_QUOTE.sub(lambda mark: '"'.ljust(len(mark.group(0))), text)
 
 
 def quote_spans(text: str) -> list[tuple[int, int]]:

@@ -58,6 +58,7 @@ class Lexicon:
     place_words: frozenset[str]
     regions: frozenset[str]
     common_words: frozenset[str]
+    common_given_names: frozenset[str]
     acronym_stoplist: frozenset[str]
     speech_verbs: dict[str, frozenset[str]]
     qualifiers: dict[str, str]
@@ -156,6 +157,9 @@ def lexicon() -> Lexicon:
         place_words=_words("place_words.txt", lower=False),
         regions=_words("regions.txt", lower=False),
         common_words=_words("common_words.txt"),
+        common_given_names=frozenset(
+            row[0] for row in _rows("common_words.txt") if "name" in row[1:]
+        ),
         acronym_stoplist=_words("acronym_stoplist.txt", lower=False),
         speech_verbs={
             row[0]: frozenset(_split(row[1]) if len(row) > 1 else ("say",))
