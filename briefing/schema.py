@@ -223,6 +223,10 @@ class Usage(BaseModel):
     cached_prompt_tokens: int = 0
     completion_tokens: int = 0
     cost_usd: float = 0.0
+    estimated_calls: int = Field(
+        default=0,
+        description="Calls whose server reported no token usage: their tokens are counted here.",
+    )
 
     def __add__(self, other: Usage) -> Usage:
         return Usage(

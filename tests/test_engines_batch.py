@@ -137,6 +137,8 @@ def test_a_batch_answer_that_cannot_be_used_is_asked_again_synchronously():
     # The refusal came back as a batch line; that pack was then asked once more.
     assert server.batches.lines_answered == packs + 1  # and the summary
     assert _extractions(server) == packs + 1
+    # The refused line was paid for too: every answer received is counted.
+    assert briefing.stats.calls == server.batches.lines_answered + 1
 
 
 def _stories(count: int) -> list[SummaryInput]:

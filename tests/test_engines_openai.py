@@ -8,6 +8,7 @@ import json
 import logging
 import re
 import threading
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -69,6 +70,7 @@ from briefing.testing.fake_openai import (
     reset_reply,
     usage_block,
 )
+from briefing.tokens import count_tokens
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "wonsan-2025-07"
 PACK = Pack(
@@ -554,6 +556,46 @@ def test_receiving_a_streamed_answer_is_announced_on_the_engines_clock(caplog):
     with FakeOpenAI(dialect=OLLAMA) as server, caplog.at_level(logging.WARNING):
         extract(engine_for(server, retry=RetryPolicy(clock=clock, notice_after=30)))
     assert "receiving the answer on the pack of wire-a, wire-b:" in caplog.text
+
+
+def test_a_streamed_answer_without_usage_is_counted_here_and_marked_estimated():
+    body = json.loads(good_reply().body)
+    del body["usage"]  # llama-cpp-python sends none when streaming
+    silent = Reply(body=json.dumps(body).encode(), headers={"content-type": "application/json"})
+    with FakeOpenAI([silent], dialect=OLLAMA) as server:
+        engine = engine_for(server)
+        _, usage = extract(engine)
+    sent = message_tokens(server.requests[0]["messages"], engine.model)
+    assert usage.completion_tokens == count_tokens(GOOD_JSON, engine.model)
+    assert usage.prompt_tokens >= sent > 0
+    assert usage.calls == usage.estimated_calls == 1
+
+
+def test_a_streamed_answer_with_usage_is_not_marked_estimated():
+    with FakeOpenAI(dialect=OLLAMA) as server:
+        _, usage = extract(engine_for(server))
+    assert usage.calls == 1 and usage.estimated_calls == 0 and usage.completion_tokens > 0
+
+
+def test_receiving_a_streamed_answer_is_never_announced_before_its_first_token(caplog):
+    # Every reading of the clock is 10 s later: the role-only first event comes 10 s in.
+    ticks = iter(range(0, 1_000_000, 10))
+    clock = Clock(now=lambda: float(next(ticks)))
+    with FakeOpenAI(dialect=OLLAMA) as server, caplog.at_level(logging.WARNING):
+        extract(engine_for(server, retry=RetryPolicy(clock=clock, notice_after=10)))
+    receiving = [r.getMessage() for r in caplog.records if "receiving the answer" in r.getMessage()]
+    assert receiving and not [notice for notice in receiving if ": 0 tokens" in notice]
+
+
+def test_once_a_streamed_answer_flows_only_its_tokens_are_announced(caplog):
+    ticks = iter(range(0, 1_000_000, 10))
+    clock = Clock(now=lambda: float(next(ticks)))
+    paced = replace(good_reply(), pace=0.005)
+    with FakeOpenAI([paced], dialect=OLLAMA) as server, caplog.at_level(logging.WARNING):
+        extract(engine_for(server, retry=RetryPolicy(clock=clock, notice_after=0.001)))
+    notices = [r.getMessage() for r in caplog.records]
+    first = next(n for n, notice in enumerate(notices) if notice.startswith("receiving"))
+    assert not [notice for notice in notices[first:] if notice.startswith("still waiting")]
 
 
 def test_a_streamed_answer_cut_off_is_asked_again_for_something_shorter():

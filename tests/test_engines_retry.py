@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import email.utils
 import json
+import logging
 from collections.abc import Callable
 from pathlib import Path
 
@@ -90,6 +91,28 @@ def test_the_budget_counts_from_the_first_try_and_the_retries_are_counted(virtua
         asyncio.run(attempts.call(_flaky(failures)))
     assert virtual_clock.slept == [1.0, 2.0, 4.0]  # the next wait, 8 s, would end at 15 s
     assert out.value.retries == attempts.retries == 3
+
+
+def test_the_wait_is_no_longer_announced_once_the_answer_arrives(caplog):
+    # No time passes between notices (notice_after 0): each turn of the event loop is one.
+    attempts = RetryPolicy(notice_after=0).start("a request")
+    waiting_notices: list[int] = []
+
+    def count_waiting_notices() -> int:
+        return sum(r.getMessage().startswith("still waiting") for r in caplog.records)
+
+    async def answer_arriving_after_a_while() -> str:
+        for _ in range(5):
+            await asyncio.sleep(0)
+        waiting_notices.append(count_waiting_notices())
+        attempts.answer_arriving()
+        for _ in range(20):
+            await asyncio.sleep(0)
+        return "answer"
+
+    with caplog.at_level(logging.WARNING, logger="briefing"):
+        assert asyncio.run(attempts.call(answer_arriving_after_a_while)) == "answer"
+    assert waiting_notices[0] > 0 and count_waiting_notices() == waiting_notices[0]
 
 
 def test_a_replayed_request_retries_without_waiting(virtual_clock):

@@ -363,3 +363,15 @@ def test_the_footer_says_what_the_checks_repaired_re_cited_and_dropped(sample_br
 def test_a_footer_with_nothing_changed_says_every_quote_held(sample_briefing):
     footer = render(ranked(sample_briefing), "md").rstrip().splitlines()[-1]
     assert "checks: every quote and fact held" in footer
+
+
+def test_the_footer_says_when_tokens_were_counted_here_for_want_of_the_servers_usage(
+    sample_briefing,
+):
+    briefing = ranked(sample_briefing)
+    assert "counted here" not in render(briefing, "md").rstrip().splitlines()[-1]
+    briefing.stats = briefing.stats.model_copy(update={"estimated_calls": 2})
+    said = "completion tokens (counted here for 2 calls: no usage sent)"
+    assert said in render(briefing, "md").rstrip().splitlines()[-1]
+    html = render(briefing, "html")
+    assert said in html[html.index('<footer class="run"') :]

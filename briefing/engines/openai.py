@@ -74,6 +74,7 @@ from briefing.engines.prompting import (
 from briefing.engines.rebuild import completed
 from briefing.engines.replay import COMPLETE, cassette, is_cassette_miss, note, recorded_notes
 from briefing.engines.retry import (
+    Attempts,
     OutOfBudget,
     RetryPolicy,
     Transient,
@@ -84,6 +85,7 @@ from briefing.errors import BriefingError
 from briefing.pack import Pack
 from briefing.schema import Bullet, Evidence, Extraction, Summary
 from briefing.text import one_line
+from briefing.tokens import count_tokens
 
 log = logging.getLogger(__name__)
 
@@ -585,14 +587,16 @@ class OpenAIEngine:
         cached = self._cached(key, response_format)
         if cached is not None:
             return cached, Usage(cached_calls=1)
-        batched = self._batch_answer(key, response_format)
+        # A batch answer that cannot be used was paid for all the same: its usage is counted.
+        batched, batch_usage = self._batch_answer(key, response_format)
         if batched is not None:
-            self._store(key, batched[0])
-            return batched
+            self._store(key, batched)
+            return batched, batch_usage
         if self._known_too_long(too_long, messages):
             self._store_text(too_long, "true")
             raise PackTooLong(
-                f"{question.label} does not fit the server's context of {self._context()}"
+                f"{question.label} does not fit the server's context of {self._context()}",
+                batch_usage,
             )
         try:
             # A server that works on few requests at once gets no more: the others wait
@@ -601,16 +605,17 @@ class OpenAIEngine:
                 answer, usage = await self._ask(
                     messages, response_format, question.max_tokens, question.label, question.items
                 )
-        except PackTooLong:
-            self._store_text(too_long, "true")
-            raise
-        except ExtractionFailed:
-            self._failures += 1
+        except ExtractionFailed as failure:
+            failure.usage += batch_usage
+            if isinstance(failure, PackTooLong):
+                self._store_text(too_long, "true")
+            else:
+                self._failures += 1
             raise
         if self._schema_mode() == "strict":
             self._schema_taken()
         self._store(key, answer)
-        return answer, usage
+        return answer, batch_usage + usage
 
     def _known_too_long(self, too_long: str, messages: list[Message]) -> bool:
         """True when an earlier run found this prompt too long, or it cannot fit the context."""
@@ -630,7 +635,7 @@ class OpenAIEngine:
         for question in questions:
             key = self._key_of(question)
             stored = self._cache.get(key) if self._cache else None
-            if stored is None and self._batch_answer(key, question.response_format) is None:
+            if stored is None and self._batch_answer(key, question.response_format)[0] is None:
                 pending[key] = self.request(
                     question.messages,
                     question.response_format,
@@ -717,18 +722,19 @@ class OpenAIEngine:
         except openai.OpenAIError as error:
             raise self._translate(error) from None
 
-    def _batch_answer(self, key: str, response_format: type[Answer]) -> tuple[Answer, Usage] | None:
-        """A batch's answer to the request with cache key `key`, if it is kept and usable
-        (else the request is asked synchronously), priced at the Batch API's rate."""
+    def _batch_answer(self, key: str, response_format: type[Answer]) -> tuple[Answer | None, Usage]:
+        """A batch's answer to the request with cache key `key` and its usage, priced at the
+        Batch API's rate; no answer (the request is asked synchronously) when none is kept,
+        or the one kept cannot be used: then the usage is what that answer cost."""
         stored = self._cache.get(batch.batch_answer_key(key)) if self._cache else None
         if stored is None:
-            return None
+            return None, Usage()
         try:
             body = json.loads(stored)
         except ValueError:
-            return None
+            return None, Usage()
         if not isinstance(body, dict):
-            return None
+            return None, Usage()
         try:
             return _answer_in(
                 body, response_format, usage_from(body.get("usage"), self.model, "batch")
@@ -737,7 +743,7 @@ class OpenAIEngine:
             log.info(
                 "a batch answer cannot be used (%s); asking for it synchronously", problem.reason
             )
-            return None
+            return None, problem.usage
 
     def _cache_key(
         self,
@@ -799,7 +805,7 @@ class OpenAIEngine:
         conversation = messages
         for reask in range(MAX_REASKS + 1):
             send = functools.partial(
-                self._complete, conversation, response_format, max_tokens, label, items
+                self._complete, conversation, response_format, max_tokens, attempts, items
             )
             try:
                 answer, usage = await attempts.call(send)
@@ -889,15 +895,15 @@ class OpenAIEngine:
         messages: list[Message],
         response_format: type[Answer],
         max_tokens: int,
-        label: str,
+        attempts: Attempts,
         items: dict[str, int],
     ) -> tuple[Answer, Usage]:
-        """One call: the validated answer and its usage, or `_Unusable` saying why not."""
+        """One try: the validated answer and its usage, or `_Unusable` saying why not."""
         request = self.request(messages, response_format, max_tokens, items=items)
-        body = await self._streamed(request, label) if self.server().is_local else None
+        body = await self._streamed(request, attempts) if self.server().is_local else None
         if body is None:  # not streamed, or a stream that ended without a word: ask whole
             body = _json_body(await self._post(request))
-        return _answer_in(body, response_format, self._usage(body))
+        return _answer_in(body, response_format, self._usage(body, messages, response_format))
 
     async def _post(self, request: dict[str, Any]) -> Any:
         """Send one request; API errors become ours (`Transient` if worth another try)."""
@@ -910,7 +916,7 @@ class OpenAIEngine:
                 raise _CassetteMiss from None
             raise
 
-    async def _streamed(self, request: dict[str, Any], label: str) -> dict[str, Any] | None:
+    async def _streamed(self, request: dict[str, Any], attempts: Attempts) -> dict[str, Any] | None:
         """One call whose answer streams in, so --timeout measures silence, not the time a
         slow server takes to write it; the tokens received are announced while it does.
         None when the stream ended without a word (see `_read_stream`)."""
@@ -923,7 +929,7 @@ class OpenAIEngine:
                 stream=True,
                 stream_options={"include_usage": True},
             )
-            return await self._read_stream(stream, label)
+            return await self._read_stream(stream, attempts)
         except openai.OpenAIError as error:
             raise self._translate(error) from None
         except httpx2.TimeoutException:
@@ -937,9 +943,10 @@ class OpenAIEngine:
                 raise _CassetteMiss from None
             raise
 
-    async def _read_stream(self, stream: Any, label: str) -> dict[str, Any] | None:
+    async def _read_stream(self, stream: Any, attempts: Attempts) -> dict[str, Any] | None:
         """The streamed answer put together as the body of an answer sent whole: its text,
-        finish reason and usage. How long it takes is read on the engine's clock.
+        finish reason and usage. Once its words flow, the tokens received are announced
+        instead of the wait (`attempts`); how long it takes is read on the engine's clock.
 
         None for a stream that ended without a word or a finish reason: llama-cpp-python
         fails that way, after its 200, on a prompt longer than its context; asked whole, it
@@ -955,18 +962,19 @@ class OpenAIEngine:
             for choice in chunk.choices:
                 if choice.delta.content:
                     parts.append(choice.delta.content)
+                    attempts.answer_arriving()
                 finish_reason = choice.finish_reason or finish_reason
             now = clock.now()
-            if now - last_notice >= self._retry.notice_after:
+            if parts and now - last_notice >= self._retry.notice_after:
                 last_notice = now
                 log.warning(
                     "receiving the answer on %s: %d tokens so far, in %.0f s",
-                    label,
+                    attempts.label,
                     len(parts),
                     now - started,
                 )
         if not parts and finish_reason is None:
-            log.info("the answer on %s streamed nothing; asking for it whole", label)
+            log.info("the answer on %s streamed nothing; asking for it whole", attempts.label)
             return None
         message = {"role": "assistant", "content": "".join(parts)}
         return {"choices": [{"message": message, "finish_reason": finish_reason}], "usage": usage}
@@ -976,10 +984,24 @@ class OpenAIEngine:
             raise RuntimeError("OpenAIEngine used outside `async with engine.session()`")
         return self._client
 
-    def _usage(self, body: dict[str, Any]) -> Usage:
-        """Tokens and cost from an answer's `usage` block (zero tokens if it has none),
-        priced at the service tier asked for."""
-        return usage_from(body.get("usage"), self.model, self.options.service_tier or "default")
+    def _usage(
+        self, body: dict[str, Any], messages: list[Message], response_format: type[BaseModel]
+    ) -> Usage:
+        """Tokens and cost from an answer's `usage` block, priced at the service tier asked
+        for. A server that sends none (llama-cpp-python, streaming) has its tokens counted
+        here, as `estimate` counts them, and the call marked `estimated_calls`."""
+        tier = self.options.service_tier or "default"
+        if body.get("usage") is not None:
+            return usage_from(body["usage"], self.model, tier)
+        prompt = message_tokens(messages, self.model) + self._schema_tokens(response_format)
+        completion = count_tokens(_content_of(body), self.model)
+        return Usage(
+            calls=1,
+            estimated_calls=1,
+            prompt_tokens=prompt,
+            completion_tokens=completion,
+            cost_usd=cost_usd(self.model, prompt, 0, completion, tier=tier),
+        )
 
     # -- errors --------------------------------------------------------------------------
 
@@ -1133,6 +1155,15 @@ def _json_body(raw: Any) -> dict[str, Any]:
             "the server sent a malformed response", waits_for="a well-formed response"
         ) from error
     return body if isinstance(body, dict) else {}
+
+
+def _content_of(body: dict[str, Any]) -> str:
+    """The text of the first answer in a chat completion body ("" if it has none)."""
+    choices = body.get("choices")
+    choice = choices[0] if isinstance(choices, list) and choices else None
+    message = choice.get("message") if isinstance(choice, dict) else None
+    content = message.get("content") if isinstance(message, dict) else None
+    return content if isinstance(content, str) else ""
 
 
 def _answer_in(

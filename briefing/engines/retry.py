@@ -131,6 +131,7 @@ class Attempts:
     retries: int = 0
     last_failure: str | None = None
     _waited: float = 0.0
+    _arriving: bool = False
 
     async def call(self, send: Callable[[], Awaitable[Result]]) -> Result:
         """`send()`'s result, sending again after each `Transient` failure while the budget
@@ -169,20 +170,28 @@ class Attempts:
             )
         await self.policy.clock.sleep(delay)
 
+    def answer_arriving(self) -> None:
+        """The answer of the current try has begun to arrive: whoever reads it announces its
+        progress from now on, so the "still waiting" notices stop."""
+        self._arriving = True
+
     async def _announced(self, answer: Awaitable[Result]) -> Result:
         """Await `answer`, saying on stderr every `notice_after` seconds that it is still
-        awaited (in the event loop's own time: that is where the answer arrives)."""
+        awaited (in the event loop's own time: that is where the answer arrives) until it
+        begins to arrive (`answer_arriving`)."""
         task = asyncio.ensure_future(answer)
         waited = 0.0
+        self._arriving = False
         try:
             while True:
                 done, _ = await asyncio.wait({task}, timeout=self.policy.notice_after)
                 if done:
                     return task.result()
                 waited += self.policy.notice_after
-                log.warning(
-                    "still waiting for the answer on %s (%.0f s so far)", self.label, waited
-                )
+                if not self._arriving:
+                    log.warning(
+                        "still waiting for the answer on %s (%.0f s so far)", self.label, waited
+                    )
         finally:
             task.cancel()
 

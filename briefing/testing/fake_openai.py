@@ -234,9 +234,10 @@ def reset_mid_body(reply: Reply | None = None, *, keep: float = 0.5) -> Reply:
 
 
 def stream_events(completion: dict[str, Any]) -> list[bytes]:
-    """A chat.completion as the server-sent events of its streamed form: its content in
-    pieces of `CHARS_PER_TOKEN` characters, its finish reason, its usage, and [DONE]; no
-    event at all for a body without choices (a server that failed after its headers)."""
+    """A chat.completion as the server-sent events of its streamed form: the role (as the
+    first event of OpenAI's and llama.cpp's streams), its content in pieces of
+    `CHARS_PER_TOKEN` characters, its finish reason, its usage (if it has one), and [DONE];
+    no event at all for a body without choices (a server that failed after its headers)."""
     if not completion.get("choices"):
         return []
     choice = completion["choices"][0]
@@ -248,12 +249,15 @@ def stream_events(completion: dict[str, Any]) -> list[bytes]:
         return b"data: " + json.dumps({**head, "choices": choices, **extra}).encode() + b"\n\n"
 
     pieces = [content[at : at + CHARS_PER_TOKEN] for at in range(0, len(content), CHARS_PER_TOKEN)]
+    role = {"index": 0, "delta": {"role": "assistant", "content": ""}, "finish_reason": None}
     deltas = [{"index": 0, "delta": {"content": piece}, "finish_reason": None} for piece in pieces]
     last = {"index": 0, "delta": {}, "finish_reason": choice["finish_reason"]}
+    usage = [event([], usage=completion["usage"])] if completion.get("usage") else []
     return [
+        event([role]),
         *(event([delta]) for delta in deltas),
         event([last]),
-        event([], usage=completion.get("usage")),
+        *usage,
         b"data: [DONE]\n\n",
     ]
 
