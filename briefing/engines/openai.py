@@ -64,6 +64,7 @@ from briefing.engines.prompting import (
     extraction_items,
     limited_schema,
     message_tokens,
+    message_tokens_each,
     pack_budget,
     prompt_cache_key,
     reask_message,
@@ -115,6 +116,9 @@ EXTRACT_TOKENS_PER_BUDGET_ITEM = 88
 SUMMARY_FACTS_RATIO = 0.16
 SUMMARY_FACTS_MAX_TOKENS = 1_200
 SUMMARY_COMPLETION_TOKENS = 450
+# The dry run renders and counts this many packs' prompts at a time (not all at once: the
+# rendered prompts of a large run would hold its whole text again).
+ESTIMATE_BATCH_PACKS = 2_000
 
 _REASONING_MODEL = re.compile(r"^(o\d|gpt-5)(?!.*-chat)")
 _KEY_LIKE = re.compile(r"sk-[A-Za-z0-9_*\-]{4,}")
@@ -478,8 +482,15 @@ class OpenAIEngine:
         """
         schema_tokens = self._schema_tokens(self._extraction_format)
         extract_prompts = [
-            message_tokens(self._extract_prompt(pack).messages, self.model) + schema_tokens
-            for pack in packs
+            tokens + schema_tokens
+            for start in range(0, len(packs), ESTIMATE_BATCH_PACKS)
+            for tokens in message_tokens_each(
+                [
+                    self._extract_prompt(pack).messages
+                    for pack in packs[start : start + ESTIMATE_BATCH_PACKS]
+                ],
+                self.model,
+            )
         ]
         text_tokens = sum(pack.tokens for pack in packs)
         facts = min(SUMMARY_FACTS_MAX_TOKENS, math.ceil(SUMMARY_FACTS_RATIO * text_tokens))

@@ -26,7 +26,7 @@ from pydantic import BaseModel
 from briefing.engines.base import SummaryInput
 from briefing.pack import Pack
 from briefing.schema import OUTPUT_ONLY, Actor, Claim, Dispute, Figure
-from briefing.tokens import count_tokens
+from briefing.tokens import count_tokens, count_tokens_each
 
 # Part of every cache key: bump it when a prompt or the way answers are read changes meaning.
 PROMPT_VERSION = "2026-12.2"
@@ -234,8 +234,19 @@ def prompt_cache_key(kind: str) -> str:
 
 def message_tokens(messages: list[Message], model: str) -> int:
     """Prompt tokens `messages` take, chat framing included."""
-    content = sum(count_tokens(message["content"], model) for message in messages)
-    return content + TOKENS_PER_MESSAGE * len(messages) + TOKENS_FOR_REPLY
+    [tokens] = message_tokens_each([messages], model)
+    return tokens
+
+
+def message_tokens_each(conversations: list[list[Message]], model: str) -> list[int]:
+    """Prompt tokens each list of messages takes, chat framing included (as
+    `message_tokens`, with the contents of all of them counted in one batch)."""
+    contents = [message["content"] for messages in conversations for message in messages]
+    sizes = iter(count_tokens_each(contents, model))
+    return [
+        sum(next(sizes) for _ in messages) + TOKENS_PER_MESSAGE * len(messages) + TOKENS_FOR_REPLY
+        for messages in conversations
+    ]
 
 
 def pack_key(pack: Pack) -> str:
