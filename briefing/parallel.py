@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import multiprocessing
+import os
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -21,11 +22,21 @@ def map_in_processes(
 
     An exception raised by `function` is raised here, as it would be without workers. A
     process running other threads maps the items itself: forking it could leave a lock
-    held forever in the child. (Forked, not spawned: a spawned worker imports the caller's
-    main script again, and costs a second of imports.)
+    held forever in the child. So does a system that cannot fork (Windows) or has one
+    core. (Forked, not spawned: a spawned worker imports the caller's main script again,
+    and costs a second of imports.)
     """
-    if threading.active_count() > 1:
+    if not _can_fork_workers():
         return list(map(function, items))
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(PROCESSES, mp_context=context) as pool:
         return list(pool.map(function, items, chunksize=chunksize))
+
+
+def _can_fork_workers() -> bool:
+    """Whether forked workers are possible here and worth it."""
+    return (
+        "fork" in multiprocessing.get_all_start_methods()
+        and (os.cpu_count() or 1) >= PROCESSES
+        and threading.active_count() == 1
+    )

@@ -29,3 +29,13 @@ def test_a_process_running_other_threads_maps_the_items_itself():
     finally:
         release.set()
         waiting.join()
+
+
+def test_a_system_that_cannot_fork_maps_the_items_itself(monkeypatch):
+    monkeypatch.setattr("multiprocessing.get_all_start_methods", lambda: ["spawn"])
+    assert set(map_in_processes(_process_id, list(range(10)), chunksize=1)) == {os.getpid()}
+
+
+def test_a_single_core_maps_the_items_itself(monkeypatch):
+    monkeypatch.setattr("os.cpu_count", lambda: 1)
+    assert set(map_in_processes(_process_id, list(range(10)), chunksize=1)) == {os.getpid()}
