@@ -311,9 +311,8 @@ class _Speakers:
         """True when the paragraph, or one of the few before it (which a "he said" refers
         back to), names the actor or gives its role."""
         first = max(0, paragraph - SPEAKER_LOOKBACK_PARAGRAPHS)
-        for lowered, present in map(
-            self._paragraph, [text] * (paragraph + 1 - first), range(first, paragraph + 1)
-        ):
+        for number in range(first, paragraph + 1):
+            lowered, present = self._paragraph(text, number)
             if not known.words.isdisjoint(present) or any(p in lowered for p in known.phrases):
                 return True
         return False

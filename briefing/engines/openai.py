@@ -435,6 +435,12 @@ class OpenAIEngine:
             return 0  # it is part of the system prompt, counted with the messages
         return billed_schema_tokens(strict_schema(model), self.model)
 
+    def _prompt_tokens(
+        self, messages: list[Message], model: type[BaseModel], mode: str | None = None
+    ) -> int:
+        """Input tokens a request is billed for: its messages and the schema sent with them."""
+        return message_tokens(messages, self.model) + self._schema_tokens(model, mode)
+
     def prompt_overhead(self) -> int:
         """Tokens each extraction call spends besides the pack text (instructions, schema, key).
 
@@ -446,11 +452,9 @@ class OpenAIEngine:
         may_change = self.options.schema_mode == "strict" and self.server().dialect != "openai"
         modes = ["strict", "json"] if may_change else [self._schema_mode()]
         return max(
-            message_tokens(
-                self._extract_prompt(empty, mode).messages,
-                self.model,
+            self._prompt_tokens(
+                self._extract_prompt(empty, mode).messages, self._extraction_format, mode
             )
-            + self._schema_tokens(self._extraction_format, mode)
             for mode in modes
         )
 
@@ -468,7 +472,7 @@ class OpenAIEngine:
         schema and the system message (what the provider's prompt cache can serve)."""
         empty = Pack(blocks=[], tokens=0)
         system = self._extract_prompt(empty).messages[0]
-        return message_tokens([system], self.model) + self._schema_tokens(self._extraction_format)
+        return self._prompt_tokens([system], self._extraction_format)
 
     def estimate(self, packs: list[Pack]) -> Usage:
         """Calls, tokens and cost of extracting `packs` plus one summary, calling nothing.
@@ -495,11 +499,10 @@ class OpenAIEngine:
         text_tokens = sum(pack.tokens for pack in packs)
         facts = min(SUMMARY_FACTS_MAX_TOKENS, math.ceil(SUMMARY_FACTS_RATIO * text_tokens))
         summary_prompt = (
-            message_tokens(
+            self._prompt_tokens(
                 summary_messages(_empty_story(), self._schema_prompt(self._summary_format)),
-                self.model,
+                self._summary_format,
             )
-            + self._schema_tokens(self._summary_format)
             + facts
         )
         prompt = sum(extract_prompts) + summary_prompt
@@ -993,7 +996,7 @@ class OpenAIEngine:
         tier = self.options.service_tier or "default"
         if body.get("usage") is not None:
             return usage_from(body["usage"], self.model, tier)
-        prompt = message_tokens(messages, self.model) + self._schema_tokens(response_format)
+        prompt = self._prompt_tokens(messages, response_format)
         completion = count_tokens(_content_of(body), self.model)
         return Usage(
             calls=1,
@@ -1157,12 +1160,23 @@ def _json_body(raw: Any) -> dict[str, Any]:
     return body if isinstance(body, dict) else {}
 
 
-def _content_of(body: dict[str, Any]) -> str:
-    """The text of the first answer in a chat completion body ("" if it has none)."""
+def _first_choice(body: dict[str, Any]) -> dict[str, Any] | None:
+    """The first answer of a chat completion body, if it has one."""
     choices = body.get("choices")
     choice = choices[0] if isinstance(choices, list) and choices else None
-    message = choice.get("message") if isinstance(choice, dict) else None
-    content = message.get("content") if isinstance(message, dict) else None
+    return choice if isinstance(choice, dict) else None
+
+
+def _message_of(choice: dict[str, Any]) -> dict[str, Any]:
+    """An answer's message ({} if it has none)."""
+    message = choice.get("message")
+    return message if isinstance(message, dict) else {}
+
+
+def _content_of(body: dict[str, Any]) -> str:
+    """The text of the first answer in a chat completion body ("" if it has none)."""
+    choice = _first_choice(body)
+    content = _message_of(choice).get("content") if choice is not None else None
     return content if isinstance(content, str) else ""
 
 
@@ -1171,17 +1185,15 @@ def _answer_in(
 ) -> tuple[Answer, Usage]:
     """The answer in a chat completion body (sent whole, streamed, or a batch's), or
     `_Unusable` saying why it cannot be used: cut off, filtered, refused, invalid."""
-    choices = body.get("choices")
-    choice = choices[0] if isinstance(choices, list) and choices else None
-    if not isinstance(choice, dict):
+    choice = _first_choice(body)
+    if choice is None:
         raise _Unusable("the response had no choices", usage, [])
     finish_reason = choice.get("finish_reason")
     if finish_reason == "length":
         raise _cut_off(usage)
     if finish_reason == "content_filter":
         raise _filtered(usage)
-    message = choice.get("message")
-    message = message if isinstance(message, dict) else {}
+    message = _message_of(choice)
     if message.get("refusal"):
         problem = f"the model refused ({one_line(str(message['refusal']), 80)})"
         raise _Unusable(problem, usage, [reask_message(problem)])
