@@ -353,22 +353,29 @@ def _participle_subject(left: str, mentions: list[Mention]) -> Mention | None:
         opening = left[clause_start : mention.start]
         if len(opening.split()) > _CLAUSE_OPENING_WORDS or _NOT_SPEAKER_BEFORE.search(opening):
             return None
-        if left[mention.end : mention.end + 2] in {"'s", "’s"}:
-            return None
-        following = _NEXT_WORD.match(left, mention.end)
-        if following and following.group(1) in lexicon().roles:
-            return None  # "The Florida senator …": the name only says which senator
-        return mention
+        return mention if _names_the_subject(mention) else None
     return None
 
 
-def _subject_before(sentence: Sentence, verb: _Verb, mentions: list[Mention]) -> Mention | None:
+def _is_owner(mention: Mention) -> bool:
+    """True for a name followed by a possessive ("Marlow's lawyer")."""
+    return mention.sentence.view.startswith(("'s", "’s"), mention.end)
+
+
+def _names_the_subject(mention: Mention) -> bool:
+    """False for a name that only says whose or which: an owner ("Holt's aides") or the
+    word before a role ("The Florida senator …" says which senator)."""
+    if _is_owner(mention):
+        return False
+    following = _NEXT_WORD.match(mention.sentence.view, mention.end)
+    return not (following and following.group(1) in lexicon().roles)
+
+
+def _subject_before(verb: _Verb, mentions: list[Mention]) -> Mention | None:
     """ "Tracy Marlow, the father, issued a statement, saying …": the name the sentence opens
     with, for a participle whose own clause names nobody (not an owner: "Marlow's lawyer")."""
     subject = _sentence_subject([m for m in mentions if m.end <= verb.start])
-    if subject is None or sentence.view[subject.end : subject.end + 2] in {"'s", "’s"}:
-        return None
-    return subject
+    return None if subject is None or _is_owner(subject) else subject
 
 
 def _apposition_owner(left: str, mention: Mention, mentions: list[Mention]) -> Mention | None:
@@ -648,10 +655,7 @@ def _opening_subject(mentions: list[Mention]) -> Mention | None:
     """The name a sentence opens with, when it is the subject: not an owner ("Holt's aides")
     nor a word saying which one ("The Ostend mayor")."""
     first = _opening_name(mentions)
-    if first is None or first.sentence.view.startswith(("'s", "’s"), first.end):
-        return None
-    following = _NEXT_WORD.match(first.sentence.view, first.end)
-    return None if following and following.group(1) in lexicon().roles else first
+    return first if first is not None and _names_the_subject(first) else None
 
 
 def _opening_name(mentions: list[Mention]) -> Mention | None:
@@ -1002,7 +1006,7 @@ class ClaimFinder:
             if participle is not None:
                 confirm_speaker(participle)
             if participle is None:
-                participle = _subject_before(sentence, verb, mentions)
+                participle = _subject_before(verb, mentions)
             if participle is None or not participle.confirmed:
                 return self._unnamed_subject(index, sentence, mentions), verb.start, False
             return self._named([participle]), participle.start, False
