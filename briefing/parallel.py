@@ -5,7 +5,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import TypeVar
 
@@ -26,11 +26,20 @@ def map_in_processes(
     core. (Forked, not spawned: a spawned worker imports the caller's main script again,
     and costs a second of imports.)
     """
+    return list(results_in_processes(function, items, chunksize=chunksize))
+
+
+def results_in_processes(
+    function: Callable[[Item], Result], items: Sequence[Item], *, chunksize: int
+) -> Iterator[Result]:
+    """`map_in_processes`, handing each result over as soon as it is ready, so the caller
+    need not hold them all at once."""
     if not _can_fork_workers():
-        return list(map(function, items))
+        yield from map(function, items)
+        return
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(PROCESSES, mp_context=context) as pool:
-        return list(pool.map(function, items, chunksize=chunksize))
+        yield from pool.map(function, items, chunksize=chunksize)
 
 
 def _can_fork_workers() -> bool:
