@@ -37,7 +37,7 @@ from briefing.language.numbers import find_quantities
 from briefing.memory import cycle_collector_paused
 from briefing.reconcile import Reconciled
 from briefing.schema import Actor, Claim, Dispute, Evidence, Figure, Source
-from briefing.text import Phrases, normalize_for_match
+from briefing.text import Phrases, normalize_for_match, phrase_alternation
 
 SAME_STATEMENT = 0.4
 MAX_KEY_ACTORS = 8
@@ -517,23 +517,38 @@ def rank_claims(
 
 
 class _QuotedBy:
-    """The claims' quotes per source, to tell whether a claim uses a figure's value."""
+    """Which figure values the claims' quotes give, per source, to tell whether a claim
+    uses a figure's value. Each source's quotes are read once for every value at each
+    position (the longest value there, and the values that are its beginnings), not once
+    per figure: a huge article has thousands of both."""
 
-    def __init__(self, claims: Sequence[Claim]) -> None:
-        self._quotes: dict[str, list[str]] = {}
+    def __init__(self, claims: Sequence[Claim], figures: Sequence[Figure]) -> None:
+        quotes: dict[str, list[str]] = {}
         for claim in claims:
             for evidence in claim.evidence:
                 quote = normalize_for_match(evidence.quote).casefold()
-                self._quotes.setdefault(evidence.source_id, []).append(quote)
+                quotes.setdefault(evidence.source_id, []).append(quote)
+        values = {_folded_value(figure) for figure in figures}
+        self._given = {source_id: _values_in(own, values) for source_id, own in quotes.items()}
 
     def states(self, figure: Figure) -> bool:
         """Whether a claim's quote, from one of the figure's sources, gives its value."""
-        value = normalize_for_match(figure.value).casefold()
-        return any(
-            value in quote
-            for source_id in {e.source_id for e in figure.evidence}
-            for quote in self._quotes.get(source_id, [])
-        )
+        value = _folded_value(figure)
+        return any(value in self._given.get(e.source_id, ()) for e in figure.evidence)
+
+
+def _folded_value(figure: Figure) -> str:
+    return normalize_for_match(figure.value).casefold()
+
+
+def _values_in(quotes: list[str], values: set[str]) -> set[str]:
+    """The `values` that some quote holds (values and quotes never span a line)."""
+    if not values:
+        return set()
+    longest = re.compile(f"(?=({phrase_alternation(values)}))")
+    text = "\n".join(quotes)
+    found = {match.group(1) for match in longest.finditer(text)}
+    return values.intersection(word[:end] for word in found for end in range(len(word) + 1))
 
 
 def in_dispute(figure: Figure, disputes: Sequence[Dispute]) -> bool:
@@ -554,7 +569,7 @@ def rank_figures(
 ) -> list[Figure]:
     """Figures a dispute or a claim uses first (most outlets first), then the others."""
     outlets = Outlets(sources)
-    quoted = _QuotedBy(claims)
+    quoted = _QuotedBy(claims, figures)
 
     def score(figure: Figure) -> tuple[bool, float]:
         used = in_dispute(figure, disputes) or quoted.states(figure)
@@ -616,7 +631,7 @@ def brief_story(
     ranked = rank_claims(claims, actors, story.disputes, sources, space, budget)
     key_claims = ranked.claims[: ranked.picked]
     figures = rank_figures(story.figures, claims, story.disputes, sources)
-    quoted = _QuotedBy(key_claims)
+    quoted = _QuotedBy(key_claims, figures)
     shown = [f for f in figures if not in_dispute(f, story.disputes) and quoted.states(f)]
     key_figures = {id(f) for f in _distinct(shown)[:MAX_KEY_FIGURES]}
     result = Reconciled(

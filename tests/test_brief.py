@@ -10,6 +10,7 @@ from briefing.brief import (
     Names,
     Statement,
     StatementSpace,
+    _values_in,
     brief_story,
     merge_paraphrases,
     rank_claims,
@@ -222,3 +223,9 @@ def test_a_statements_weight_does_not_depend_on_the_order_of_its_tokens():
     # over it gave 0.0 in one order and 1.0 in another, and so ranked ties differently.
     statement = Statement(frozenset(), frozenset(), {"a": 1e16, "b": 1.0, "c": -1e16})
     assert statement.weight(["a", "b", "c"]) == statement.weight(["a", "c", "b"]) == 1.0
+
+
+def test_values_in_quotes_include_those_that_begin_a_longer_value_found_at_one_place():
+    quotes = ["prices rose 40% to $2.5 billion", "a 140-page report"]
+    values = {"40%", "40", "$2.5 billion", "$2.5", "140-page", "0-page", "41", "billion dollars"}
+    assert _values_in(quotes, values) == values - {"41", "billion dollars"}
