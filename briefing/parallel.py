@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -20,17 +21,27 @@ def map_in_processes(
 ) -> list[Result]:
     """`function` of each item, in order, computed by two forked worker processes.
 
-    An exception raised by `function` is raised here, as it would be without workers. A
-    process running other threads maps the items itself: forking it could leave a lock
-    held forever in the child. So does a system that cannot fork (Windows) or has one
-    core. (Forked, not spawned: a spawned worker imports the caller's main script again,
-    and costs a second of imports.)
+    An exception raised by `function` is raised here, as it would be without workers; Ctrl-C
+    stops the parent alone, which drops the items not started yet. A process running other
+    threads maps the items itself: forking it could leave a lock held forever in the child.
+    So does a system that cannot fork (Windows) or has one core. (Forked, not spawned: a
+    spawned worker imports the caller's main script again, and costs a second of imports.)
     """
     if not _can_fork_workers():
         return list(map(function, items))
     context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(PROCESSES, mp_context=context) as pool:
+    pool = ProcessPoolExecutor(PROCESSES, mp_context=context, initializer=_leave_interrupts)
+    try:
         return list(pool.map(function, items, chunksize=chunksize))
+    finally:
+        # On an error or Ctrl-C, the items not started are dropped, not worked through.
+        pool.shutdown(cancel_futures=True)
+
+
+def _leave_interrupts() -> None:
+    """Make a worker ignore Ctrl-C: it reaches the whole process group, and only the parent
+    should stop on it (a worker interrupted while it waits for work prints a traceback)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _can_fork_workers() -> bool:

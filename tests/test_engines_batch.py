@@ -20,7 +20,13 @@ from briefing.engines.openai import OpenAIEngine, usage_from
 from briefing.engines.pricing import cost_usd
 from briefing.pipeline import plan, prepare, read_articles
 from briefing.schema import Briefing
-from briefing.testing.fake_openai import FakeOpenAI, error_reply, refusal_reply, usage_block
+from briefing.testing.fake_openai import (
+    FakeOpenAI,
+    auto_reply,
+    error_reply,
+    refusal_reply,
+    usage_block,
+)
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "wonsan-2025-07"
 # Small enough that the example's five articles need several packs.
@@ -139,6 +145,20 @@ def test_a_batch_answer_that_cannot_be_used_is_asked_again_synchronously():
     assert _extractions(server) == packs + 1
     # The refused line was paid for too: every answer received is counted.
     assert briefing.stats.calls == server.batches.lines_answered + 1
+
+
+def test_an_unusable_batch_answer_is_counted_by_one_run_only():
+    packs = _packs()
+    # The first pack's batch line is refused, and its synchronous re-ask turned down.
+    script = [refusal_reply(), *[auto_reply] * (packs - 1), error_reply(400, "bad request")]
+    with FakeOpenAI(script) as server:
+        _build(server, "--batch", "--budget", str(SEVERAL_PACKS))
+        asked = len(server.requests)
+        result, briefing = _build(server, "--budget", str(SEVERAL_PACKS))
+    assert result.exit_code == 0, result.output
+    assert briefing is not None and briefing.stats.uncovered_articles == 0
+    # The next run pays for what it asks, not again for the refusal the first run counted.
+    assert briefing.stats.calls == len(server.requests) - asked > 0
 
 
 def _stories(count: int) -> list[SummaryInput]:

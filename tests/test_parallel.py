@@ -1,4 +1,7 @@
 import os
+import signal
+import subprocess
+import sys
 import threading
 
 import pytest
@@ -39,3 +42,38 @@ def test_a_system_that_cannot_fork_maps_the_items_itself(monkeypatch):
 def test_a_single_core_maps_the_items_itself(monkeypatch):
     monkeypatch.setattr("os.cpu_count", lambda: 1)
     assert set(map_in_processes(_process_id, list(range(10)), chunksize=1)) == {os.getpid()}
+
+
+# Item 0 waits until the test writes to the process's stdin (standing for a long chunk of
+# work), the others end at once: by the fourth "started", one worker waits for work.
+_INTERRUPTED_RUN = """
+import os, sys
+from briefing.parallel import map_in_processes
+
+def work(item):
+    print("started", flush=True)
+    if item == 0:
+        os.read(0, 1)
+    return item
+
+try:
+    map_in_processes(work, list(range(4)), chunksize=1)
+except KeyboardInterrupt:
+    print("interrupted", file=sys.stderr)
+"""
+
+
+def test_ctrl_c_stops_the_parent_without_worker_tracebacks():
+    run = subprocess.Popen(
+        [sys.executable, "-c", _INTERRUPTED_RUN],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,  # its own process group, as a terminal's Ctrl-C reaches one
+    )
+    assert run.stdout is not None
+    for _ in range(4):
+        assert run.stdout.readline() == b"started\n"
+    os.killpg(run.pid, signal.SIGINT)
+    _, errors = run.communicate(b"x", timeout=60)
+    assert errors.decode().strip() == "interrupted"

@@ -45,6 +45,9 @@ POLL_SECONDS = 30.0
 FINISHED = frozenset({"completed", "expired", "cancelled", "failed"})
 STATE_FOLDER = "batches"
 _ANSWER_PREFIX = "batch-answer:"
+# What is kept in place of a batch answer that could not be used once a run has counted what
+# it cost, so that a later run (whose re-ask is needed again) does not count it a second time.
+COUNTED: Final = "counted"
 
 Sleep = Callable[[float], Awaitable[None]]
 

@@ -590,11 +590,14 @@ class OpenAIEngine:
         cached = self._cached(key, response_format)
         if cached is not None:
             return cached, Usage(cached_calls=1)
-        # A batch answer that cannot be used was paid for all the same: its usage is counted.
+        # A batch answer that cannot be used was paid for all the same: its usage is counted,
+        # by this run only (kept as counted, in case the re-ask below fails).
         batched, batch_usage = self._batch_answer(key, response_format)
         if batched is not None:
             self._store(key, batched)
             return batched, batch_usage
+        if batch_usage.calls:
+            self._store_text(batch.batch_answer_key(key), batch.COUNTED)
         if self._known_too_long(too_long, messages):
             self._store_text(too_long, "true")
             raise PackTooLong(
@@ -728,9 +731,10 @@ class OpenAIEngine:
     def _batch_answer(self, key: str, response_format: type[Answer]) -> tuple[Answer | None, Usage]:
         """A batch's answer to the request with cache key `key` and its usage, priced at the
         Batch API's rate; no answer (the request is asked synchronously) when none is kept,
-        or the one kept cannot be used: then the usage is what that answer cost."""
+        or the one kept cannot be used: then the usage is what that answer cost (nothing once
+        a run has counted it)."""
         stored = self._cache.get(batch.batch_answer_key(key)) if self._cache else None
-        if stored is None:
+        if stored is None or stored == batch.COUNTED:
             return None, Usage()
         try:
             body = json.loads(stored)
