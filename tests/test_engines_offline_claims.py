@@ -653,6 +653,7 @@ def test_a_quotation_signed_with_a_dash_and_a_name_is_that_persons():
         "Readers told us what they think of the new bridge toll.\n\n"
         "“I drive to work across that bridge every day and cannot pay twice.” ― Dana Ortiz\n\n"
         "“The old ferry was cheaper and nobody ever asked us about the toll.” ― Carl Moss\n\n"
+        "”A toll on a public bridge is a tax by another name, and a steep one.” ― Ana Lee\n\n"
         '"The toll will pay for the repairs within six years of opening."\n\n'
         "- Mayor Ellen Park.\n\n"
         "The mayor is relying on an outdated estimate."
@@ -660,6 +661,7 @@ def test_a_quotation_signed_with_a_dash_and_a_name_is_that_persons():
     extraction = extraction_of(text)
     assert claim_with(extraction, "drive to work").speaker == "Dana Ortiz"
     assert claim_with(extraction, "old ferry").speaker == "Carl Moss"
+    assert claim_with(extraction, "tax by another name").speaker == "Ana Lee"
     assert claim_with(extraction, "pay for the repairs").speaker == "Ellen Park"
 
 

@@ -278,5 +278,7 @@ def documents_of(pack: Pack) -> list[Document]:
 
 
 def opens_with_quote(text: str) -> bool:
-    """True when a sentence starts with a quotation mark (of any shape)."""
-    return as_read(text.lstrip())[:1] in _OPEN_QUOTES
+    """True when a sentence starts with a quotation mark (of any shape: a curly closing
+    mark right before a word opens one too, `”Sorry,” she said`)."""
+    start = as_read(text.lstrip())
+    return start[:1] in _OPEN_QUOTES or (start[:1] == "”" and start[1:2].isalnum())
