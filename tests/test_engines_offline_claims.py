@@ -76,6 +76,15 @@ def test_a_sentence_opening_with_he_keeps_its_subject_for_the_next_he():
     assert claim.speaker == "Oscar Lindqvist"
 
 
+@pytest.mark.parametrize("opening", ["But she said", "And she argued", "Then she added"])
+def test_a_pronoun_after_a_capitalised_conjunction_is_the_speaker(opening):
+    text = (
+        "Maria Lopez, the treasurer, spoke first at the council meeting on Monday.\n\n"
+        f"{opening} that the fund would not last the winter."
+    )
+    assert claim_with(extraction_of(text), "fund would not last").speaker == "Maria Lopez"
+
+
 # ---------------------------------------------------------------- places, objects, "I"
 
 

@@ -48,8 +48,8 @@ _GAP = re.compile(
     r"|last\s+(?:week|month|year|night)))*\s*$"
 )
 _PRONOUN = re.compile(
-    r"(?:^|[,;:“”\"(]\s*|\b(?:and|but|while|when|where|after|before|because|which|who|whom"
-    r"|that)\s+)"
+    r"(?:^|[,;:“”\"(]\s*|\b(?i:and|but|while|when|where|after|before|because|which|who|whom"
+    r"|that|then|so|yet|now|later)\s+)"
     r"(?P<pronoun>he|she|they|it|He|She|They|It)\s*$"
 )
 _APPOSITION_GAP = re.compile(r"^\s*,(?:[^,“”\"]{1,140},){1,3}\s*$")
