@@ -15,7 +15,10 @@
 
 All of them talk to the same counting fake model (benchmarks/fake_model.py), which counts
 prompt, cached prompt and completion tokens with the same tokenizer; dollars are the
-price table's rates for the model (`briefing.engines.pricing`). Also checked: the token
+price table's rates for the model (`briefing.engines.pricing`). Each way runs in a process
+of its own, against a model and server of its own (so from an empty prompt cache), side by
+side with the others; LangChain's structured extraction per chunk runs in four, each on a
+share of the files (its calls are independent, so its bill is the sum of the shares'). Also checked: the token
 floor (extraction prompt tokens ≤ 1.10 × unique tokens + the fixed prefix per call) and
 packing (packs against the fewest packs that could hold the text at the budget).
 
@@ -32,7 +35,7 @@ import sys
 import tempfile
 import time
 import warnings
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -240,24 +243,20 @@ def _shares(files: list[Path], count: int) -> list[list[Path]]:
     return [files[start : start + size] for start in range(0, len(files), size)]
 
 
-def _run_all(files: list[Path], folders: list[Path]):
-    """Every way of briefing the files, each in a process of its own (the ways run side by
+def _tasks(files: list[Path], folders: list[Path]) -> list[tuple[str, list[Path]]]:
+    """What each process is given: a way and its inputs (files, or briefing's folders)."""
+    tasks = [("briefing", folders)]
+    tasks += [("structured", share) for share in _shares(files, STRUCTURED_SHARES)]
+    return tasks + [(way, files) for way in WAYS if way not in ("briefing", "structured")]
+
+
+def _run_all(files: list[Path], folders: list[Path], pool: Executor):
+    """Every way of briefing the files, each in a process of `pool` (the ways run side by
     side: each is CPU-bound, the fake model's answers most of all): what each billed."""
-    spawn = multiprocessing.get_context("spawn")  # the ways start threads: no forking
-    tasks = [
-        (way, part)
-        for way in WAYS
-        for part in (
-            [folders]
-            if way == "briefing"
-            else _shares(files, STRUCTURED_SHARES)
-            if way == "structured"
-            else [files]
-        )
+    running = [
+        (way, pool.submit(_brief_one_way, way, part)) for way, part in _tasks(files, folders)
     ]
-    with ProcessPoolExecutor(len(tasks), mp_context=spawn) as pool:
-        running = [(way, pool.submit(_brief_one_way, way, part)) for way, part in tasks]
-        billed = [(way, future.result()) for way, future in running]
+    billed = [(way, future.result()) for way, future in running]
     results = {way: sum((b["total"] for w, b in billed if w == way), Tally()) for way in WAYS}
     ours = next(b for way, b in billed if way == "briefing")
     floor = ours["floor"]
@@ -265,10 +264,10 @@ def _run_all(files: list[Path], folders: list[Path]):
     return results, floor, ours["tallies"]["Summary"]
 
 
-def _measure(name: str, folders: list[Path]) -> Rows:
+def _measure(name: str, folders: list[Path], pool: Executor) -> Rows:
     """One row of each table: tokens, dollars, floor and target."""
     files = [path for folder in folders for path in sorted(folder.glob("*.txt"))]
-    results, floor, summary = _run_all(files, folders)
+    results, floor, summary = _run_all(files, folders, pool)
     naive, chain, ours = results["naive"], results["langchain"], results["briefing"]
     stuffed, structured = results["stuffed"], results["structured"]
     tokens_row = [
@@ -344,9 +343,14 @@ def main() -> None:
     arguments = parser.parse_args()
     corpus.use_genuine_encoding()
     rows: list[Rows] = []
-    with tempfile.TemporaryDirectory() as scratch:
+    processes = len(WAYS) - 1 + STRUCTURED_SHARES
+    spawn = multiprocessing.get_context("spawn")  # the ways start threads: no forking
+    with (
+        tempfile.TemporaryDirectory() as scratch,
+        ProcessPoolExecutor(processes, mp_context=spawn) as pool,
+    ):
         for name, folders in _sets(arguments.synthetic, Path(scratch), not arguments.no_stories):
-            rows.append(_measure(name, folders))
+            rows.append(_measure(name, folders, pool))
             print(" | ".join(map(str, rows[-1].dollars)), file=sys.stderr, flush=True)
     tokens = table(
         [
