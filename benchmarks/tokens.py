@@ -18,9 +18,10 @@ prompt, cached prompt and completion tokens with the same tokenizer; dollars are
 price table's rates for the model (`briefing.engines.pricing`). Each way runs in a process
 of its own, against a model and server of its own (so from an empty prompt cache), side by
 side with the others; LangChain's structured extraction per chunk runs in four, each on a
-share of the files (its calls are independent, so its bill is the sum of the shares'). Also checked: the token
-floor (extraction prompt tokens ≤ 1.10 × unique tokens + the fixed prefix per call) and
-packing (packs against the fewest packs that could hold the text at the budget).
+share of the files (its calls are independent, so its bill is the sum of the shares').
+Also checked: the token floor (extraction prompt tokens ≤ 1.10 × unique tokens + the fixed
+prefix per call) and packing (packs against the fewest packs that could hold the text at the
+budget).
 
     .venv/bin/python benchmarks/tokens.py [--synthetic 1000 [10000 …]] [--no-stories]
 """
