@@ -16,8 +16,8 @@ Measures, each over the whole split:
   where a claim covering the content best names the same speaker (they share a name word,
   the actor's aliases included). A pronoun Source ("he", "they") or a definite description
   ("the newspaper", "the senator") stands for the nearest earlier gold Source that names
-  someone (for "he"/"she", one whose title or first name does not say the other gender,
-  read with the engine's own gender list); an indefinite one ("a source", "officials")
+  someone (for "he"/"she", the nearest whose title or first name does not say the other
+  gender, read with the engine's own gender list); an indefinite one ("a source", "officials")
   names nobody and is not scored;
 * **precision**: claims whose evidence overlaps some gold Content span;
 * **actor precision**: actors that are a gold Source of the article (a shared name word) or a
@@ -219,6 +219,16 @@ def _source_names(text: str, source: list[tuple[int, int]], lowercase: set[str])
     return names
 
 
+_HEAD = re.compile(r"^[^,(;–—]*?([\w.'’-]+)['’]?\s*(?:[,(;–—]|$)")
+
+
+def _head(phrase: str) -> str:
+    """The last word of a phrase before any apposition: "senator" in "the Vermont senator,
+    who …"."""
+    match = _HEAD.match(phrase.strip())
+    return match.group(1) if match else ""
+
+
 def _source_type(gold: Gold) -> str:
     if not gold.source:
         return "no source"
@@ -230,10 +240,21 @@ def _source_type(gold: Gold) -> str:
     return "definite" if words and words[0] in _DEFINITE else "indefinite"
 
 
+def _one_person(phrase: str) -> bool:
+    """Whether a named Source can be what "he" or "she" stands for: not several ("Clinton and
+    Kaine", "Republican voters") nor a body named with "the" ("The New York Times")."""
+    words = phrase.split()
+    head = _head(phrase)
+    joint = re.search(r"\band\b|&", re.split(r"[,(;–—]", phrase)[0])
+    if joint or (head.islower() and head.endswith("s")):
+        return False
+    return not (words[0].lower() == "the" and head[:1].isupper())
+
+
 def _resolve_sources(gold: list[Gold]) -> None:
     """Named Sources name themselves; pronouns and definite descriptions take the nearest
-    earlier named Source ("he"/"she": the nearest whose gender is known to agree, else the
-    nearest not known to disagree); indefinite ones name nobody."""
+    earlier named Source ("he"/"she": the nearest not known to be of the other gender);
+    indefinite ones name nobody."""
     named = sorted((g for g in gold if _source_type(g) == "named"), key=lambda g: g.source_start)
     surnames = _surname_genders(g.source_text for g in named)
     for item in gold:
@@ -246,10 +267,11 @@ def _resolve_sources(gold: list[Gold]) -> None:
         before = [g for g in reversed(named) if g.source_start < item.source_start]
         gender = PRONOUN_GENDER.get(item.source_text.lower())
         if gender:
-            genders = [_source_gender(g.source_text, surnames) for g in before]
-            agreeing = [g for g, known in zip(before, genders, strict=True) if known == gender]
-            before = agreeing or [
-                g for g, known in zip(before, genders, strict=True) if compatible(gender, known)
+            before = [
+                g
+                for g in before
+                if _one_person(g.source_text)
+                and compatible(gender, _source_gender(g.source_text, surnames))
             ]
         if before:
             item.named, item.wanted = before[0].source_text, before[0].names

@@ -157,12 +157,12 @@ def faithfulness(folders: list[Path]) -> str:
 
 
 def _verbatim_in_cited(
-    needle: str, cited: str | None, texts: SourceTexts, pack: list[str]
+    needle: str, cited: str, pack: verify_module._Pack
 ) -> verify_module._Located | None:
     """Verify's lookup as it was before repair and re-citing: verbatim in the cited source."""
-    text = texts.get(cited) if cited else None
+    text = pack.texts.get(cited)
     found = text.find(needle) if text else None
-    if cited is None or found is None:
+    if found is None:
         return None
     return verify_module._Located(cited, [Span(found, found + len(needle), 100.0)], exact=True)
 

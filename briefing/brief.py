@@ -37,7 +37,7 @@ from briefing.language.numbers import find_quantities
 from briefing.memory import cycle_collector_paused
 from briefing.reconcile import Reconciled
 from briefing.schema import Actor, Claim, Dispute, Evidence, Figure, Source
-from briefing.text import normalize_for_match, phrase_alternation
+from briefing.text import Phrases, normalize_for_match
 
 SAME_STATEMENT = 0.4
 MAX_KEY_ACTORS = 8
@@ -96,15 +96,11 @@ class Names:
                 if len(spelling) > 1:
                     known.setdefault(spelling, token)
         self._token = known
-        self._pattern = (
-            re.compile(rf"(?<!\w)(?:{phrase_alternation(known)})(?!\w)") if known else None
-        )
+        self._phrases = Phrases(known)
 
     def fold(self, text: str) -> str:
         """`text` with each known name replaced by its token (`@12`)."""
-        if self._pattern is None:
-            return text
-        return self._pattern.sub(lambda m: f" {_ENTITY}{self._token[m.group(0)]} ", text)
+        return self._phrases.sub(lambda name: f" {_ENTITY}{self._token[name]} ", text)
 
 
 @dataclass
@@ -126,25 +122,20 @@ class Statement:
         return self.weight(self.tokens) + NUMBER_WEIGHT * len(self.numbers)
 
 
-class StatementSpace:
-    """Turns claim texts into `Statement`s; token weights come from the story's claims."""
+class StatementReader:
+    """Reads claim texts as unweighted `Statement`s: content tokens (names folded, words
+    stemmed) and numbers. Enough to tell how much of one statement another repeats."""
 
-    def __init__(self, names: Names, texts: Sequence[str]) -> None:
+    def __init__(self, names: Names) -> None:
         self._names = names
         lex = lexicon()
         self._skip = lex.common_words | {
             v for v, kinds in lex.speech_verbs.items() if "say" in kinds
         }
-        bags = [self._tokens(text) for text in texts]
-        frequency = Counter(token for bag in bags for token in bag)
-        total = len(bags) + 1
-        self._weights = {token: math.log(1 + total / count) for token, count in frequency.items()}
-        self._default = math.log(1 + total)
-        self._bags = dict(zip(texts, bags, strict=True))
-        # Merging, ranking and the summary each compare the same claim texts.
         self._statements: dict[str, Statement] = {}
 
     def _tokens(self, text: str) -> frozenset[str]:
+        """The content tokens of `text`: its names folded, its other words stemmed."""
         folded = self._names.fold(normalize_for_match(text))
         tokens = set()
         for word in _TOKEN.findall(folded):
@@ -155,12 +146,31 @@ class StatementSpace:
         return frozenset(tokens)
 
     def statement(self, text: str) -> Statement:
+        """The tokens and numbers of one text, every token weighing 1."""
+        if text not in self._statements:
+            self._statements[text] = Statement(self._tokens(text), _numbers(text))
+        return self._statements[text]
+
+
+class StatementSpace:
+    """Turns claim texts into `Statement`s; token weights come from the story's claims."""
+
+    def __init__(self, names: Names, texts: Sequence[str]) -> None:
+        self._reader = StatementReader(names)
+        read = [self._reader.statement(text) for text in texts]
+        frequency = Counter(token for statement in read for token in statement.tokens)
+        total = len(read) + 1
+        self._weights = {token: math.log(1 + total / count) for token, count in frequency.items()}
+        self._default = math.log(1 + total)
+        # Merging and ranking compare the same claim texts.
+        self._statements: dict[str, Statement] = {}
+
+    def statement(self, text: str) -> Statement:
         """The comparable form of one claim text."""
         if text not in self._statements:
-            tokens = self._bags.get(text) or self._tokens(text)
-            numbers = _numbers(text)
-            weights = {token: self._weights.get(token, self._default) for token in tokens}
-            self._statements[text] = Statement(tokens, numbers, weights)
+            read = self._reader.statement(text)
+            weights = {token: self._weights.get(token, self._default) for token in read.tokens}
+            self._statements[text] = Statement(read.tokens, read.numbers, weights)
         return self._statements[text]
 
 
@@ -307,11 +317,9 @@ def _mentions(actors: Sequence[Actor], texts: Sequence[str]) -> Counter[str]:
         for name in (actor.name, *actor.aliases):
             owner.setdefault(name, actor.name)
     counts: Counter[str] = Counter()
-    if not owner:
-        return counts
-    pattern = re.compile(rf"(?<!\w)(?:{phrase_alternation(owner)})(?!\w)")
+    phrases = Phrases(owner)
     for text in texts:
-        counts.update(owner[match] for match in pattern.findall(text))
+        counts.update(owner[name] for name in phrases.findall(text))
     return counts
 
 
@@ -463,7 +471,7 @@ def rank_claims(
         speaker = standing.get(claim.speaker or "")
         if speaker is not None and speaker.rank:
             value += 1.0 / math.sqrt(speaker.rank)
-        if disputed & _claim_numbers(claim):
+        if disputed and disputed & _claim_numbers(claim):
             value += 0.5
         if _needs_context(claim) or claim.speaker is None:
             value *= 0.5

@@ -24,7 +24,7 @@ from functools import cache, lru_cache
 
 from briefing.language.lexicon import lexicon
 from briefing.language.numbers import find_quantities
-from briefing.spans import word_keys
+from briefing.spans import EDGE_PUNCTUATION, normalized, word_keys
 from briefing.text import normalize_for_match, phrase_alternation
 
 _DIGITS = re.compile(r"\d+(?:[.,]\d+)*")
@@ -186,10 +186,29 @@ def _word_run(text: str) -> str:
 _evidence_words = lru_cache(maxsize=HOLDINGS_CACHED)(_word_run)
 
 
+def _between_word_edges(needle: str, text: str) -> bool:
+    """True when normalised `needle`, which holds a letter or digit, occurs in normalised
+    `text` with only punctuation between it and a space (or an end of the text) on each
+    side: it is then a run of the text's whole words, as `_word_run` reads them."""
+    start = text.find(needle)
+    while start >= 0:
+        before = text[:start].rstrip(EDGE_PUNCTUATION)
+        after = text[start + len(needle) :].lstrip(EDGE_PUNCTUATION)
+        if before[-1:] in ("", " ") and after[:1] in ("", " "):
+            return True
+        start = text.find(needle, start + 1)
+    return False
+
+
 def _words_within(text: str, evidence: list[str]) -> bool:
     """True when `text` is a run of whole words of the evidence (case and the punctuation
     around words aside): it then states nothing the evidence lacks, so nothing else need
     be read. Numbers keep their inner punctuation ("4,321" is not "4.321")."""
+    written = normalized(text)
+    if any(map(str.isalnum, written)) and any(
+        _between_word_edges(written, normalized(item)) for item in evidence
+    ):
+        return True  # the common case, found without reading words
     needle = _word_run(text)
     joined = " ".join(map(_evidence_words, evidence))
     return bool(needle) and f" {needle} " in f" {joined} "

@@ -26,7 +26,7 @@ import itertools
 import re
 import string
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 import numpy as np
 from rapidfuzz import fuzz
@@ -53,6 +53,10 @@ RAW_SEARCH_MARGIN = 256
 ANCHOR_WORDS = 2
 # At most this many places of a quote's first words are tried.
 MAX_ANCHORS = 8
+# Quotes are normalised by verify, by the checks of claim texts, and again to cite them for
+# every carrier: the last few thousand are kept.
+NORMALIZED_CACHED = 8192
+normalized = lru_cache(maxsize=NORMALIZED_CACHED)(normalize_for_match)
 
 
 def word_key(token: str) -> str:
@@ -226,10 +230,9 @@ class SourceText:
             begin = self.folded.find(head, begin + 1)
         return None
 
-    def holds_words(self, quote: str, share: float) -> bool:
-        """True when at least `share` of the normalised quote's distinct words (lower-cased,
-        punctuation and all) are words of the text."""
-        words = set(quote.lower().split(" "))
+    def holds_words(self, words: set[str], share: float) -> bool:
+        """True when at least `share` of `words` (a normalised quote's distinct words,
+        lower-cased, punctuation and all) are words of the text."""
         if self.index is not None:
             present = sum(len(self.index.places(word_key(word))) > 0 for word in words)
         else:

@@ -28,7 +28,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from briefing.brief import Names, Statement, StatementSpace, contained, overlap
+from briefing.brief import Names, Statement, StatementReader, contained, overlap
 from briefing.engines.base import SummaryInput
 from briefing.language.lexicon import lexicon
 from briefing.language.sentences import is_heading, opens_with_quote, sentences_of
@@ -242,7 +242,7 @@ class _Composer:
 
     def __init__(self, story: SummaryInput) -> None:
         self.story = story
-        self.space = StatementSpace(Names(story.actors), [c.text for c in story.claims])
+        self.reader = StatementReader(Names(story.actors))
         self.chosen: list[_Candidate] = []
 
     def fresh(self, candidate: _Candidate) -> bool:
@@ -262,9 +262,9 @@ class _Composer:
         return True
 
     def _statements(self, candidate: _Candidate) -> tuple[Statement, Statement]:
-        whole = self.space.statement(candidate.text)
+        whole = self.reader.statement(candidate.text)
         if isinstance(candidate.fact, Claim):
-            return self.space.statement(candidate.fact.text), whole
+            return self.reader.statement(candidate.fact.text), whole
         return whole, whole
 
     def take(self, candidate: _Candidate) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 _QUOTES = str.maketrans(
     {
@@ -191,3 +191,62 @@ def _trie_source(node: _Trie) -> str:
         return ""
     body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
     return f"(?:{body})?" if _END in node else body
+
+
+_WORD_RUN = re.compile(r"\w+")
+_WORD_CHAR = re.compile(r"\w")
+
+
+class Phrases:
+    r"""Finds any of a set of phrases in texts, literally and as whole words (not inside a
+    longer word), the longest one first, left to right: what the regex
+    `(?<!\w)(?:phrase_alternation(phrases))(?!\w)` finds. Compiling that regex costs
+    Python's regex compiler about 0.1 ms per phrase, and a story's names number in the
+    thousands; here each word of the text is looked up instead. A phrase that does not
+    open with a word character (rare: "'Ndrangheta") can start where no word does, so a
+    set holding one is searched with the regex after all. No phrase: nothing is found."""
+
+    def __init__(self, phrases: Iterable[str]) -> None:
+        unique = list(dict.fromkeys(phrases))
+        self._by_head: dict[str, list[str]] = {}
+        self._pattern: re.Pattern[str] | None = None
+        for phrase in sorted(unique, key=len, reverse=True):
+            head = _WORD_RUN.match(phrase)
+            if head is None:
+                self._by_head = {}
+                self._pattern = re.compile(rf"(?<!\w)(?:{phrase_alternation(unique)})(?!\w)")
+                return
+            self._by_head.setdefault(head.group(), []).append(phrase)
+
+    def spans(self, text: str) -> list[tuple[int, int]]:
+        """Where the phrases are found in `text`: (start, end) of each, in order."""
+        if self._pattern is not None:
+            return [match.span() for match in self._pattern.finditer(text)]
+        found: list[tuple[int, int]] = []
+        end = 0
+        heads = self._by_head
+        for word in [m for m in _WORD_RUN.finditer(text) if m.group() in heads]:
+            start = word.start()
+            if start < end:
+                continue
+            for phrase in heads[word.group()]:
+                stop = start + len(phrase)
+                if text.startswith(phrase, start) and not _WORD_CHAR.match(text, stop):
+                    found.append((start, stop))
+                    end = stop
+                    break
+        return found
+
+    def findall(self, text: str) -> list[str]:
+        """The phrases found in `text`, in order."""
+        return [text[start:end] for start, end in self.spans(text)]
+
+    def sub(self, replace: Callable[[str], str], text: str) -> str:
+        """`text` with each phrase found replaced by `replace(phrase)`."""
+        pieces = []
+        done = 0
+        for start, end in self.spans(text):
+            pieces += [text[done:start], replace(text[start:end])]
+            done = end
+        pieces.append(text[done:])
+        return "".join(pieces)

@@ -20,9 +20,13 @@ numbers and names of the facts they cite, or be a sentence of their sources word
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property, lru_cache
+from typing import TypeVar
 
 from pydantic import BaseModel
 
@@ -40,7 +44,7 @@ from briefing.schema import (
     Figure,
     Summary,
 )
-from briefing.spans import INDEX_MIN_CHARS, SourceText, Span
+from briefing.spans import INDEX_MIN_CHARS, SourceText, Span, normalized
 from briefing.text import normalize_for_match
 
 MIN_QUOTE_CHARS = 8
@@ -74,50 +78,67 @@ class SourceTexts:
 
     def quotes(self, source_id: str, quote: str) -> bool:
         """True when `quote` occurs in the source `source_id`."""
-        needle = normalize_for_match(quote)
+        needle = normalized(quote)
         text = self._texts.get(source_id)
         return text is not None and len(needle) >= MIN_QUOTE_CHARS and text.find(needle) is not None
 
 
-Shared = dict[str, list[tuple[str, list[str]]]]
+class _Wire:
+    """A pack's wire copy: the blocks several of its sources carry (normalised), and the
+    numbers of each carrier's blocks."""
+
+    def __init__(self, pack: Pack) -> None:
+        self.blocks = [
+            (normalize_for_match(" ".join(block.paragraphs)), block.source_ids)
+            for block in pack.blocks
+            if len(block.source_ids) > 1
+        ]
+        self.carried: dict[str, list[int]] = {}
+        for number, (_, carriers) in enumerate(self.blocks):
+            for source_id in carriers:
+                self.carried.setdefault(source_id, []).append(number)
+
+    def spread(self, evidence: list[Evidence]) -> list[Evidence]:
+        """The evidence, then each quote cited for every other carrier of a block that
+        holds it (new citations only; none are checked here)."""
+        spread = {(item.source_id, item.quote): item for item in evidence}
+        quotes_spread: set[str] = set()
+        for item in evidence:
+            if item.quote in quotes_spread:
+                continue  # an engine may already cite a wire quote for each carrier
+            quotes_spread.add(item.quote)
+            needle = normalized(item.quote)
+            for number in self.carried.get(item.source_id, ()):
+                text, carriers = self.blocks[number]
+                if needle in text:
+                    for other in carriers:
+                        spread.setdefault(
+                            (other, item.quote), Evidence(source_id=other, quote=item.quote)
+                        )
+        return list(spread.values())[len(evidence) :]
+
+    def credited(self, actor: Actor) -> Actor:
+        """The actor also credited to every carrier of a block of its sources that names it."""
+        names = [normalized(name) for name in (actor.name, *actor.aliases)]
+        sources = dict.fromkeys(actor.sources)
+        for source_id in actor.sources:
+            for number in self.carried.get(source_id, ()):
+                text, carriers = self.blocks[number]
+                if not all(other in sources for other in carriers) and any(
+                    name in text for name in names
+                ):
+                    sources.update(dict.fromkeys(carriers))
+        if len(sources) == len(actor.sources):
+            return actor
+        return actor.model_copy(update={"sources": list(sources)})
 
 
-def _shared_blocks(pack: Pack) -> Shared:
-    """The pack's wire copy (blocks carried by several sources), normalised, by carrier."""
-    shared: Shared = {}
-    for block in pack.blocks:
-        if len(block.source_ids) > 1:
-            entry = (normalize_for_match(" ".join(block.paragraphs)), block.source_ids)
-            for source_id in block.source_ids:
-                shared.setdefault(source_id, []).append(entry)
-    return shared
+Backed = TypeVar("Backed", Claim, Figure)
 
 
-def _spread(evidence: list[Evidence], shared: Shared) -> list[Evidence]:
-    spread = {(item.source_id, item.quote): item for item in evidence}
-    quotes_spread: set[str] = set()
-    for item in evidence:
-        if item.quote in quotes_spread:
-            continue  # an engine may already cite a wire quote for each carrier
-        quotes_spread.add(item.quote)
-        needle = normalize_for_match(item.quote)
-        for text, carriers in shared.get(item.source_id, ()):
-            if needle in text:
-                for other in carriers:
-                    spread.setdefault(
-                        (other, item.quote), Evidence(source_id=other, quote=item.quote)
-                    )
-    return list(spread.values())
-
-
-def _credited(actor: Actor, shared: Shared) -> Actor:
-    names = [normalize_for_match(name) for name in (actor.name, *actor.aliases)]
-    sources = dict.fromkeys(actor.sources)
-    for source_id in actor.sources:
-        for text, carriers in shared.get(source_id, ()):
-            if any(name in text for name in names):
-                sources.update(dict.fromkeys(carriers))
-    return actor.model_copy(update={"sources": list(sources)})
+def _with_evidence(fact: Backed, evidence: list[Evidence]) -> Backed:
+    """The fact with more evidence, or the fact itself when there is none to add."""
+    return fact.model_copy(update={"evidence": [*fact.evidence, *evidence]}) if evidence else fact
 
 
 def cite_every_carrier(extraction: Extraction, pack: Pack) -> Extraction:
@@ -128,19 +149,13 @@ def cite_every_carrier(extraction: Extraction, pack: Pack) -> Extraction:
     prompt does not depend on which other articles repeat it; this puts the other outlets
     back. `verify` still checks every citation against its source.
     """
-    shared = _shared_blocks(pack)
-    if not shared:
+    wire = _Wire(pack)
+    if not wire.blocks:
         return extraction
     return Extraction(
-        actors=[_credited(actor, shared) for actor in extraction.actors],
-        claims=[
-            c.model_copy(update={"evidence": _spread(c.evidence, shared)})
-            for c in extraction.claims
-        ],
-        figures=[
-            f.model_copy(update={"evidence": _spread(f.evidence, shared)})
-            for f in extraction.figures
-        ],
+        actors=[wire.credited(actor) for actor in extraction.actors],
+        claims=[_with_evidence(c, wire.spread(c.evidence)) for c in extraction.claims],
+        figures=[_with_evidence(f, wire.spread(f.evidence)) for f in extraction.figures],
     )
 
 
@@ -209,76 +224,126 @@ def _match_parts(text: SourceText, parts: list[str]) -> list[Span] | None:
     return spans
 
 
-def _locate(needle: str, cited: str | None, texts: SourceTexts, pack: list[str]) -> _Located | None:
+class _Pack:
+    """The sources an engine was shown for one pack, in the pack's order, to find a quote
+    that is not where it was cited in any of them."""
+
+    def __init__(self, texts: SourceTexts, source_ids: Iterable[str]) -> None:
+        self.texts = {s: text for s in source_ids if (text := texts.get(s)) is not None}
+
+    @cached_property
+    def _scanned(self) -> tuple[str, list[int], list[str]]:
+        """The short sources' texts (the long ones have an index) joined by newlines, which
+        no normalised text holds, so that one scan finds a quote in all of them; each
+        one's offset in the joined text, and its id."""
+        ids = [source_id for source_id, text in self.texts.items() if text.index is None]
+        offsets = list(
+            itertools.accumulate((len(self.texts[s].text) + 1 for s in ids[:-1]), initial=0)
+        )
+        return "\n".join(self.texts[s].text for s in ids), offsets, ids
+
+    def first_holding(self, needle: str) -> _Located | None:
+        """The quote in the first source of the pack that holds it verbatim, if any."""
+        joined, offsets, ids = self._scanned
+        found = joined.find(needle)
+        scanned: str | None = None
+        if found >= 0:
+            number = bisect.bisect_right(offsets, found) - 1
+            scanned, found = ids[number], found - offsets[number]
+        for source_id, text in self.texts.items():
+            if source_id == scanned:
+                return _Located(source_id, [Span(found, found + len(needle), 100.0)], exact=True)
+            if text.index is not None and (where := text.find(needle)) is not None:
+                return _Located(source_id, [Span(where, where + len(needle), 100.0)], exact=True)
+        return None
+
+    def aligned(self, needle: str, cited: str | None) -> _Located | None:
+        """The quote aligned part by part in the cited source, else in the first other
+        source that holds half its words."""
+        parts = _parts(needle)
+        if not parts:
+            return None
+        words = set(" ".join(parts).lower().split(" "))
+        for source_id, text in sorted(self.texts.items(), key=lambda item: item[0] != cited):
+            if source_id != cited and not text.holds_words(words, OTHER_SOURCE_WORDS):
+                continue
+            spans = _match_parts(text, parts)
+            if spans is not None:
+                return _Located(source_id, spans, exact=False)
+        return None
+
+
+def _locate(needle: str, cited: str, pack: _Pack) -> _Located | None:
     """Find a normalised quote: verbatim in the cited source, verbatim in another of the
     pack's sources, then aligned in the cited source, then in the others."""
-    order = ([cited] if cited else []) + [s for s in pack if s != cited]
-    for source_id in order:
-        text = texts.get(source_id)
-        found = text.find(needle) if text else None
-        if found is not None:
-            return _Located(source_id, [Span(found, found + len(needle), 100.0)], exact=True)
-    parts = _parts(needle)
-    if not parts:
-        return None
-    for source_id in order:
-        text = texts.get(source_id)
-        if text is None or (
-            source_id != cited and not text.holds_words(" ".join(parts), OTHER_SOURCE_WORDS)
-        ):
-            continue
-        spans = _match_parts(text, parts)
-        if spans is not None:
-            return _Located(source_id, spans, exact=False)
-    return None
+    text = pack.texts.get(cited)
+    found = text.find(needle) if text is not None else None
+    if found is not None:
+        return _Located(cited, [Span(found, found + len(needle), 100.0)], exact=True)
+    return pack.first_holding(needle) or pack.aligned(needle, cited)
 
 
-def _check(
-    evidence: list[Evidence], texts: SourceTexts, allowed: Mapping[str, object], tally: VerifyCounts
-) -> list[_Held]:
+def _check(evidence: list[Evidence], pack: _Pack, tally: VerifyCounts) -> list[_Held]:
     """The evidence that holds, each quote a span of the source it now cites, without
     repeats; what was repaired, re-cited or dropped is added to `tally`."""
     unique: dict[tuple[str, str], _Held] = {}
-    pack = list(allowed)
     for item in evidence:
-        needle = normalize_for_match(item.quote)
-        cited = item.source_id if item.source_id in allowed else None
-        located = _locate(needle, cited, texts, pack) if len(needle) >= MIN_QUOTE_CHARS else None
+        needle = normalized(item.quote)
+        located = _locate(needle, item.source_id, pack) if len(needle) >= MIN_QUOTE_CHARS else None
         if located is None:
             tally.dropped += 1
             continue
         tally.recited += located.source_id != item.source_id
         tally.repaired += not located.exact
-        text = texts.get(located.source_id)
-        assert text is not None
+        text = pack.texts[located.source_id]
         for span in located.spans:
-            quote = item.quote if located.exact else text.original(span.start, span.end)
+            if not located.exact:
+                held = Evidence(
+                    source_id=located.source_id, quote=text.original(span.start, span.end)
+                )
+            elif located.source_id != item.source_id:
+                held = Evidence(source_id=located.source_id, quote=item.quote)
+            else:
+                held = item
             key = (located.source_id, text.text[span.start : span.end])
-            held = Evidence(source_id=located.source_id, quote=quote)
             unique.setdefault(key, _Held(held, text.paragraph_at(span.start)))
     return list(unique.values())
 
 
 @dataclass(frozen=True)
+class _Marks:
+    """What tells that a text names an actor: the word sets of its names, the lower-cased
+    names and role that mention it, and the words that identify it alone."""
+
+    names: list[frozenset[str]]
+    phrases: list[str]
+    words: frozenset[str]
+
+
+# The same actors are extracted from pack after pack.
+MARKS_CACHED = 4096
+
+
+@lru_cache(maxsize=MARKS_CACHED)
+def _marks(names: tuple[str, ...], role: str) -> _Marks:
+    return _Marks(
+        [_name_words(name) for name in names],
+        [phrase.lower() for phrase in (*names, role) if phrase],
+        frozenset().union(*map(_distinctive, names)),
+    )
+
+
+@dataclass(frozen=True)
 class _Known:
-    """An extracted actor, with the word sets of its names, the lower-cased names and role
-    that mention it, and the words that identify it alone."""
+    """An extracted actor, and what tells that a text names it."""
 
     actor: Actor
-    names: list[set[str]]
-    phrases: list[str]
-    words: set[str]
+    marks: _Marks
 
     @classmethod
     def of(cls, actor: Actor) -> _Known:
         """The actor, with what tells that a text names it."""
-        names = (actor.name, *actor.aliases)
-        return cls(
-            actor,
-            [_name_words(name) for name in names],
-            [phrase.lower() for phrase in (*names, actor.role or "") if phrase],
-            set().union(*map(_distinctive, names)),
-        )
+        return cls(actor, _marks((actor.name, *actor.aliases), actor.role or ""))
 
 
 class _Speakers:
@@ -286,21 +351,41 @@ class _Speakers:
     named in (or just before) the paragraph of one of the claim's quotes."""
 
     def __init__(self, actors: list[Actor]) -> None:
-        self._known = [_Known.of(actor) for actor in actors]
+        self._actors = actors
         # Many claims name the same speaker and quote the same few paragraphs.
         self._speakers: dict[str, _Known | None] = {}
-        self._nearby: dict[tuple[SourceText, int], tuple[str, set[str]]] = {}
+        self._lowered: dict[tuple[SourceText, int], str] = {}
+        self._words: dict[tuple[SourceText, int], set[str]] = {}
+
+    @cached_property
+    def _known(self) -> list[_Known]:
+        return [_Known.of(actor) for actor in self._actors]
+
+    @cached_property
+    def _named_with(self) -> dict[str, list[int]]:
+        """Each word of the actors' names, to the numbers of the actors named with it."""
+        named_with: dict[str, list[int]] = {}
+        for number, known in enumerate(self._known):
+            for word in set().union(*known.marks.names):
+                named_with.setdefault(word, []).append(number)
+        return named_with
 
     def actor(self, speaker: str) -> _Known | None:
         """The extracted actor `speaker` names: by a full name or alias, or by the words
         of one ("Lavrov" for "Sergey Lavrov", "Foreign Minister Sergey Lavrov" too)."""
         if speaker not in self._speakers:
             wanted = _name_words(speaker)
+            # Names that hold the speaker's words, or that it holds, share a word with it.
+            numbers = (
+                sorted(set().union(*(self._named_with.get(word, ()) for word in wanted)))
+                if wanted
+                else range(len(self._known))
+            )
             self._speakers[speaker] = next(
                 (
-                    known
-                    for known in self._known
-                    for words in known.names
+                    self._known[number]
+                    for number in numbers
+                    for words in self._known[number].marks.names
                     if words and (wanted <= words or words <= wanted)
                 ),
                 None,
@@ -310,36 +395,38 @@ class _Speakers:
     def named_near(self, known: _Known, text: SourceText, paragraph: int) -> bool:
         """True when the paragraph, or one of the few before it (which a "he said" refers
         back to), names the actor or gives its role."""
-        first = max(0, paragraph - SPEAKER_LOOKBACK_PARAGRAPHS)
-        for number in range(first, paragraph + 1):
-            lowered, present = self._paragraph(text, number)
-            if not known.words.isdisjoint(present) or any(p in lowered for p in known.phrases):
+        marks = known.marks
+        for number in range(max(0, paragraph - SPEAKER_LOOKBACK_PARAGRAPHS), paragraph + 1):
+            key = (text, number)
+            if key not in self._lowered:
+                self._lowered[key] = text.paragraphs[number].lower()
+            lowered = self._lowered[key]
+            if any(phrase in lowered for phrase in marks.phrases):
                 return True
+            # A word of the paragraph is in it as text too: only then are its words read.
+            if any(word in lowered for word in marks.words):
+                if key not in self._words:
+                    self._words[key] = set(_NAME_WORD.findall(lowered))
+                if not marks.words.isdisjoint(self._words[key]):
+                    return True
         return False
-
-    def _paragraph(self, text: SourceText, number: int) -> tuple[str, set[str]]:
-        """A paragraph lower-cased, and its words."""
-        key = (text, number)
-        if key not in self._nearby:
-            lowered = text.paragraphs[number].lower()
-            self._nearby[key] = lowered, set(_NAME_WORD.findall(lowered))
-        return self._nearby[key]
 
 
 SPEAKER_LOOKBACK_PARAGRAPHS = 3
 
 
-def _name_words(name: str) -> set[str]:
-    return {word.lower() for word in _NAME_WORD.findall(name)} - not_name_words()
+@lru_cache(maxsize=MARKS_CACHED)
+def _name_words(name: str) -> frozenset[str]:
+    return frozenset(word.lower() for word in _NAME_WORD.findall(name)) - not_name_words()
 
 
-def _distinctive(name: str) -> set[str]:
+def _distinctive(name: str) -> frozenset[str]:
     """The words of a name that identify it alone (not "the", "Minister", "of" …)."""
-    return {word for word in _name_words(name) if len(word) > 2}
+    return frozenset(word for word in _name_words(name) if len(word) > 2)
 
 
 def _checked_claim(
-    claim: Claim, held: list[_Held], texts: SourceTexts, speakers: _Speakers, tally: VerifyCounts
+    claim: Claim, held: list[_Held], pack: _Pack, speakers: _Speakers, tally: VerifyCounts
 ) -> Claim:
     """The claim with a speaker its quotes support (else none), and a text stating only
     numbers and names its quotes hold (else the longest quote)."""
@@ -347,9 +434,8 @@ def _checked_claim(
     if speaker:
         known = speakers.actor(speaker)
         if known is not None and any(
-            speakers.named_near(known, source, item.paragraph)
+            speakers.named_near(known, pack.texts[item.evidence.source_id], item.paragraph)
             for item in held
-            if (source := texts.get(item.evidence.source_id)) is not None
         ):
             actor = known.actor
             exempt = [speaker, actor.name, *actor.aliases, actor.role or ""]
@@ -378,28 +464,22 @@ def _value_is_quoted(figure: Figure, quotes: list[str]) -> bool:
 
 
 def _verify_claims(
-    claims: list[Claim],
-    texts: SourceTexts,
-    allowed: Mapping[str, object],
-    speakers: _Speakers,
-    tally: VerifyCounts,
+    claims: list[Claim], pack: _Pack, speakers: _Speakers, tally: VerifyCounts
 ) -> list[Claim]:
     kept: list[Claim] = []
     for claim in claims:
-        held = _check(claim.evidence, texts, allowed, tally)
+        held = _check(claim.evidence, pack, tally)
         if held:
-            kept.append(_checked_claim(claim, held, texts, speakers, tally))
+            kept.append(_checked_claim(claim, held, pack, speakers, tally))
         else:
             tally.dropped_claims += 1
     return kept
 
 
-def _verify_figures(
-    figures: list[Figure], texts: SourceTexts, allowed: Mapping[str, object], tally: VerifyCounts
-) -> list[Figure]:
+def _verify_figures(figures: list[Figure], pack: _Pack, tally: VerifyCounts) -> list[Figure]:
     kept: list[Figure] = []
     for figure in figures:
-        held = _check(figure.evidence, texts, allowed, tally)
+        held = _check(figure.evidence, pack, tally)
         evidence = [item.evidence for item in held]
         if held and _value_is_quoted(figure, [e.quote for e in evidence]):
             kept.append(figure.model_copy(update={"evidence": evidence}))
@@ -417,12 +497,12 @@ def verify(extraction: Extraction, texts: SourceTexts, allowed_ids: Iterable[str
     `allowed_ids` are the sources the engine was shown; a quote is only ever cited to one
     of them, whatever id the engine gave.
     """
-    allowed = dict.fromkeys(source_id for source_id in allowed_ids if source_id in texts)
+    pack = _Pack(texts, allowed_ids)
     tally = VerifyCounts()
-    claims = _verify_claims(extraction.claims, texts, allowed, _Speakers(extraction.actors), tally)
-    figures = _verify_figures(extraction.figures, texts, allowed, tally)
+    claims = _verify_claims(extraction.claims, pack, _Speakers(extraction.actors), tally)
+    figures = _verify_figures(extraction.figures, pack, tally)
     actors = [
-        actor.model_copy(update={"sources": [s for s in actor.sources if s in allowed]})
+        actor.model_copy(update={"sources": [s for s in actor.sources if s in pack.texts]})
         for actor in extraction.actors
     ]
     return Verified(
@@ -441,25 +521,26 @@ def cite_carriers(verified: Verified, pack: Pack, texts: SourceTexts) -> Verifie
     A carrier whose copy differs (a near duplicate) is simply not cited: nothing an engine
     said is dropped here, so nothing is counted.
     """
-    spread = cite_every_carrier(verified.extraction, pack)
-    if spread is verified.extraction:
+    wire = _Wire(pack)
+    if not wire.blocks:
         return verified  # no wire copy in the pack: nothing new to check
-    facts: list[Claim | Figure] = [*verified.extraction.claims, *verified.extraction.figures]
+    extraction = verified.extraction
+    facts: list[Claim | Figure] = [*extraction.claims, *extraction.figures]
     held = {(item.source_id, item.quote) for fact in facts for item in fact.evidence}
 
     def holding(evidence: list[Evidence]) -> list[Evidence]:
         return [
             item
-            for item in evidence
+            for item in wire.spread(evidence)
             if (item.source_id, item.quote) in held or texts.quotes(item.source_id, item.quote)
         ]
 
-    extraction = Extraction(
-        actors=spread.actors,
-        claims=[c.model_copy(update={"evidence": holding(c.evidence)}) for c in spread.claims],
-        figures=[f.model_copy(update={"evidence": holding(f.evidence)}) for f in spread.figures],
+    cited = Extraction(
+        actors=[wire.credited(actor) for actor in extraction.actors],
+        claims=[_with_evidence(c, holding(c.evidence)) for c in extraction.claims],
+        figures=[_with_evidence(f, holding(f.evidence)) for f in extraction.figures],
     )
-    return verified.model_copy(update={"extraction": extraction})
+    return verified.model_copy(update={"extraction": cited})
 
 
 class GroundedSummary(BaseModel):

@@ -251,6 +251,37 @@ def test_two_tight_groups_linked_loosely_do_not_merge():
     assert clustering._average_linkage(8, looser | across, 0.1) == [list(range(8))]
 
 
+def test_tight_groups_whose_figures_agree_more_than_they_disagree_merge():
+    """The groups of the test above, but the pairs across agree on a figure: two fragments
+    of one event, told in different words, merge; when they disagree they stay apart."""
+    first, second = range(4), range(4, 8)
+    inside = {(a, b): 0.8 for group in (first, second) for a in group for b in group if a < b}
+    across = {(a, b): 0.3 for a in first for b in second}
+    pairs = inside | across
+    agreeing = dict.fromkeys(list(across)[:3], 1) | {(0, 7): -1}
+    assert clustering._average_linkage(8, pairs, 0.1, agreeing) == [list(range(8))]
+    split = dict.fromkeys(list(across)[:3], 1) | dict.fromkeys(list(across)[3:6], -1)
+    assert clustering._average_linkage(8, pairs, 0.1, split) == [[0, 1, 2, 3], [4, 5, 6, 7]]
+
+
+def test_figures_are_read_with_the_word_they_count():
+    frame = clustering._figure_frame(
+        "A 5.6 magnitude quake killed twenty-one people and hurt 1,150. "
+        "A magnitude of 5.4 was recorded."
+    )
+    assert frame == {"magnit": {5.6}, "people": {21}, "<hurt": {1150}, "<magnit": {5.4}}
+
+
+def test_two_articles_agree_on_a_shared_figure_and_disagree_on_a_changed_one():
+    quake = clustering._figure_frame("A 5.6 magnitude quake hurt five people.")
+    same = clustering._figure_frame("The quake, of 5.6 magnitude, shook the island.")
+    other = clustering._figure_frame("A 6.1 magnitude quake killed ten people.")
+    unrelated = clustering._figure_frame("The club offered 160 million dollars.")
+    assert clustering._frames_agree(quake, same) == 1
+    assert clustering._frames_agree(quake, other) == -1
+    assert clustering._frames_agree(quake, unrelated) == 0
+
+
 def test_a_small_group_joins_a_tight_one_on_the_threshold_alone():
     pairs = {(0, 1): 0.9, (0, 2): 0.9, (1, 2): 0.9, (2, 3): 0.5}
     assert clustering._average_linkage(4, pairs, 0.1) == [[0, 1, 2, 3]]

@@ -57,6 +57,34 @@ def test_a_courtesy_title_picks_the_family_member_of_that_gender():
     assert "Mr Baxter" not in kellyanne.aliases
 
 
+def test_a_pronoun_repeats_the_same_pronoun_earlier_in_its_sentence():
+    text = (
+        "Oscar Lindqvist, the governor, toured the harbour district on Tuesday.\n\n"
+        "When he arrived after Mr. Petrov's welcome at the pier, he said the port "
+        "needed new cranes before the winter."
+    )
+    assert claim_with(extraction_of(text), "needed new cranes").speaker == "Oscar Lindqvist"
+
+
+def test_a_sentence_opening_with_he_keeps_its_subject_for_the_next_he():
+    text = (
+        "Oscar Lindqvist, the governor, spoke at the harbour on Tuesday.\n\n"
+        "He later met Ivan Petrov, the harbour master, at the pier.\n\n"
+        "He warned that the port would close for two weeks in March."
+    )
+    claim = claim_with(extraction_of(text), "port would close")
+    assert claim.speaker == "Oscar Lindqvist"
+
+
+@pytest.mark.parametrize("opening", ["But she said", "And she argued", "Then she added"])
+def test_a_pronoun_after_a_capitalised_conjunction_is_the_speaker(opening):
+    text = (
+        "Maria Lopez, the treasurer, spoke first at the council meeting on Monday.\n\n"
+        f"{opening} that the fund would not last the winter."
+    )
+    assert claim_with(extraction_of(text), "fund would not last").speaker == "Maria Lopez"
+
+
 # ---------------------------------------------------------------- places, objects, "I"
 
 

@@ -1,5 +1,6 @@
 """Text helpers: the character-by-character fold agrees with normalize_for_match; a
-phrase trie matches what the plain alternation of its phrases matches."""
+phrase trie matches what the plain alternation of its phrases matches; `Phrases` finds
+what the trie's whole-word regex finds."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import re
 
 import pytest
 
-from briefing.text import fold_with_offsets, normalize_for_match, phrase_alternation
+from briefing.text import Phrases, fold_with_offsets, normalize_for_match, phrase_alternation
 
 
 @pytest.mark.parametrize(
@@ -66,3 +67,29 @@ def test_the_phrase_trie_matches_what_the_longest_first_alternation_matches(befo
         trie = re.compile(f"{before}(?:{phrase_alternation(phrases)}){after}", flags)
         plain = re.compile(f"{before}(?:{_plain_alternation(phrases)}){after}", flags)
         assert [m.span() for m in trie.finditer(text)] == [m.span() for m in plain.finditer(text)]
+
+
+def test_phrases_finds_the_longest_whole_word_phrase_and_falls_back_to_a_shorter_one():
+    phrases = Phrases(["Kim", "Kim Jong Un", "Jong", "Un"])
+    text = "Kim Jong Un met Kim Jong Unsworth, Kimchi and Un."
+    assert phrases.findall(text) == ["Kim Jong Un", "Kim", "Jong", "Un"]
+    assert phrases.sub(lambda name: f"<{name}>", text) == (
+        "<Kim Jong Un> met <Kim> <Jong> Unsworth, Kimchi and <Un>."
+    )
+
+
+@pytest.mark.parametrize("alphabet", ["aAb .-'", "ab -'’é_1"])
+def test_phrases_finds_what_the_whole_word_trie_regex_finds(alphabet):
+    rng = random.Random(20)
+    for _ in range(500):
+        phrases = {"".join(rng.choices(alphabet, k=rng.randint(0, 5))) for _ in range(6)}
+        if rng.random() < 0.5:  # mostly phrases that open with a word character
+            phrases = {phrase for phrase in phrases if re.match(r"\w", phrase)}
+        text = "".join(rng.choices(alphabet + "c", k=60))
+        found = Phrases(phrases)
+        if not phrases:  # the regex of no phrase would match everywhere
+            assert found.spans(text) == []
+            continue
+        regex = re.compile(rf"(?<!\w)(?:{phrase_alternation(phrases)})(?!\w)")
+        assert found.spans(text) == [m.span() for m in regex.finditer(text)]
+        assert found.sub(str.upper, text) == regex.sub(lambda m: m.group().upper(), text)

@@ -46,8 +46,8 @@ _GAP = re.compile(
     r"|last\s+(?:week|month|year|night)))*\s*$"
 )
 _PRONOUN = re.compile(
-    r"(?:^|[,;:“”\"(]\s*|\b(?:and|but|while|when|where|after|before|because|which|who|whom"
-    r"|that)\s+)"
+    r"(?:^|[,;:“”\"(]\s*|\b(?i:and|but|while|when|where|after|before|because|which|who|whom"
+    r"|that|then|so|yet|now|later)\s+)"
     r"(?P<pronoun>he|she|they|it|He|She|They|It)\s*$"
 )
 _APPOSITION_GAP = re.compile(r"^\s*,(?:[^,“”\"]{1,140},){1,3}\s*$")
@@ -139,7 +139,7 @@ class _Context:
     last_speaker: str | None = None
     last_speaker_index: int = -10
     last_was_quotation: bool = False
-    last_subject: Mention | None = None
+    last_subject: str | None = None  # the person the sentence before is about
     last_subject_index: int = -1
     quote_open: bool = False  # the sentence before left a quotation open
     colon_speaker: str | None = None  # "Cruz continued:": who the next quotation is by
@@ -158,6 +158,7 @@ _OPENING_PRONOUN = re.compile(
 )
 _OPENING_DESCRIPTION = re.compile(r"^\s*The\s+(?:[a-zA-Z'’-]+\s+){0,3}?[a-z]+(?=\s)")
 _COORDINATED = re.compile(r"(?:\band|,\s*but|\bbut)$")
+_PERSONAL_PRONOUN = re.compile(r"\b(?:[Hh](?:e|is|im|er|ers)|[Ss]he)\b")
 
 
 def _verbs(sentence: Sentence, quoted_until: int = 0) -> list[_Verb]:
@@ -844,7 +845,7 @@ class ClaimFinder:
                 found.extend([introduced] if introduced else [])
             else:
                 found.extend(attributions)
-            self._remember_people(index, here)
+            self._remember_people(index, sentence, here)
             following = self.document.sentences[index + 1 : index + 2]
             # a quotation left open ends with its paragraph: news copy opens the next
             # paragraph with a quotation mark when the quotation goes on
@@ -853,15 +854,29 @@ class ClaimFinder:
             )
         return [a for a in found if len(a.text.split()) >= _MIN_CLAIM_WORDS]
 
-    def _remember_people(self, index: int, mentions: list[Mention]) -> None:
+    def _remember_people(self, index: int, sentence: Sentence, mentions: list[Mention]) -> None:
+        subject = self._subject_person(index, sentence, mentions)
         for mention in mentions:
             if mention.kind == "person" and not mention.sentence.in_quote(mention.start):
                 self.context.people.append((mention.key, index))
                 self.people.add(mention.key)
-        subject = _sentence_subject(mentions)
-        if subject is not None and subject.kind == "person":
+        if subject is not None:
             self.context.last_subject = subject
             self.context.last_subject_index = index
+
+    def _subject_person(
+        self, index: int, sentence: Sentence, mentions: list[Mention]
+    ) -> str | None:
+        """The person a sentence is about: the name it opens with, else whom the "he" or
+        "she" it opens with stands for ("He later met Petrov." is still about the one
+        "he" was before, not about Petrov)."""
+        subject = _sentence_subject(mentions)
+        if subject is not None:
+            return subject.key if subject.kind == "person" else None
+        pronoun = _OPENING_PRONOUN.match(sentence.view)
+        if pronoun is None or pronoun.group(1).lower() == "they":
+            return None
+        return self._pronoun(index, mentions, pronoun.end(), pronoun.group(1).lower())
 
     def _attribution(
         self, index: int, sentence: Sentence, mentions: list[Mention]
@@ -1117,7 +1132,7 @@ class ClaimFinder:
             return context.last_speaker, match.start(), False
         subject = context.last_subject
         if subject is not None and index - context.last_subject_index <= 1:
-            return subject.key, match.start(), False
+            return subject, match.start(), False
         return None
 
     def _gender(self, key: str) -> Gender | None:
@@ -1169,6 +1184,7 @@ class ClaimFinder:
                 return None
             return group if pronoun == "they" or group not in self.unnamed else None
         gender = PRONOUN_GENDER.get(pronoun)
+        position = self._first_same_pronoun(index, position, gender)
 
         def fits(key: str | None) -> bool:
             return key is not None and key in self.people and compatible(gender, self._gender(key))
@@ -1190,14 +1206,27 @@ class ClaimFinder:
         if index - context.last_speaker_index <= 1 and fits(context.last_speaker):
             return context.last_speaker
         subject = context.last_subject
-        if subject and index - context.last_subject_index <= 1 and fits(subject.key):
-            return subject.key
+        if index - context.last_subject_index <= 1 and fits(subject):
+            return subject
         for key, seen in reversed(context.people):
             if index - seen > _PRONOUN_REACH:
                 break
             if fits(key) and human(key):
                 return key
         return None
+
+    def _first_same_pronoun(self, index: int, position: int, gender: Gender | None) -> int:
+        """Where the first "he" (or "his", "him"; "she", "her") of the sentence stands before
+        `position`, outside quotations: a later one stands for the same person, not for a
+        name between them ("When he arrived after Petrov's welcome, he said")."""
+        if gender is None:
+            return position
+        sentence = self.document.sentences[index]
+        for match in _PERSONAL_PRONOUN.finditer(sentence.view, 0, position):
+            same = PRONOUN_GENDER.get(match.group(0).lower()) == gender
+            if same and not sentence.in_quote(match.start()):
+                return match.start()
+        return position
 
     def _continues(self, index: int, sentence: Sentence) -> bool:
         """A sentence right after a statement that goes on quoting: it opens a quotation, or

@@ -62,9 +62,10 @@ class _ClaimIndex:
     def candidates(self, key: str) -> list[int]:
         """Positions of merged claims that could match `key`, in order."""
         words_of = set(key.split())
+        rarest = self._rarest(words_of)
         found: set[int] = set()
         for length in _length_classes(key, spread=1):
-            for word in self._rarest(words_of):
+            for word in rarest:
                 found.update(self._by_word.get((word, length), ()))
             for word in words_of:
                 found.update(self._by_rare_word.get((word, length), ()))
