@@ -408,8 +408,8 @@ def _disputed_numbers(disputes: Sequence[Dispute]) -> set[float]:
 def best_quote(claim: Claim) -> Evidence | None:
     """The evidence a claim is shown with: the shortest quote that holds the claim's text,
     else its first."""
-    if not claim.evidence:
-        return None
+    if len(claim.evidence) < 2:
+        return claim.evidence[0] if claim.evidence else None
     text = normalize_for_match(claim.text).casefold()
     holding = [e for e in claim.evidence if text in normalize_for_match(e.quote).casefold()]
     return min(holding, key=lambda e: len(e.quote)) if holding else claim.evidence[0]
