@@ -85,6 +85,15 @@ def test_a_pronoun_after_a_capitalised_conjunction_is_the_speaker(opening):
     assert claim_with(extraction_of(text), "fund would not last").speaker == "Maria Lopez"
 
 
+def test_she_prefers_the_subject_known_to_be_a_woman_over_a_speaker_of_unknown_gender():
+    text = (
+        "Maria Lopez, the mayor, walked out on Monday while Robin Hale, the treasurer, said "
+        "the fund was nearly empty.\n\n"
+        "She said the council would vote on the new budget on Friday."
+    )
+    assert claim_with(extraction_of(text), "council would vote").speaker == "Maria Lopez"
+
+
 # ---------------------------------------------------------------- places, objects, "I"
 
 

@@ -1313,7 +1313,8 @@ class ClaimFinder:
         self, index: int, mentions: list[Mention], position: int, pronoun: str
     ) -> str | None:
         """The person "he" or "she" stands for, of a compatible gender: in the same sentence,
-        else the speaker or subject of the sentence before, else the latest person named;
+        else the speaker or subject of the sentence before (the one whose gender is known to
+        agree, else the speaker), else the latest person named;
         "they" and "it" stand for the latest group or body that spoke."""
         context = self.context
         if pronoun in {"they", "it"}:
@@ -1341,11 +1342,17 @@ class ClaimFinder:
         for mention in reversed(here):
             if compatible(gender, self._gender(mention.key)):
                 return mention.key
-        if index - context.last_speaker_index <= 1 and fits(context.last_speaker):
-            return context.last_speaker
-        subject = context.last_subject
-        if index - context.last_subject_index <= 1 and fits(subject):
-            return subject
+        recent = [
+            key
+            for key, seen in (
+                (context.last_speaker, context.last_speaker_index),
+                (context.last_subject, context.last_subject_index),
+            )
+            if index - seen <= 1 and fits(key)
+        ]
+        agreeing = [key for key in recent if key and self._gender(key) == gender]
+        if recent:
+            return (agreeing or recent)[0]  # the speaker, unless only the subject is a "she"
         for key, seen in reversed(context.people):
             if index - seen > _PRONOUN_REACH:
                 break
