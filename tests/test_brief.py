@@ -229,3 +229,18 @@ def test_values_in_quotes_include_those_that_begin_a_longer_value_found_at_one_p
     quotes = ["prices rose 40% to $2.5 billion", "a 140-page report"]
     values = {"40%", "40", "$2.5 billion", "$2.5", "140-page", "0-page", "41", "billion dollars"}
     assert _values_in(quotes, values) == values - {"41", "billion dollars"}
+
+
+def test_a_quotation_over_several_sentences_costs_its_whole_text_in_the_word_budget():
+    first = "We will reopen the harbour on Monday."
+    rest = " ".join(["The cranes are ready and the crews have been trained for weeks."] * 4)
+    long_quote = Claim(
+        speaker="Ann Ruiz",
+        text=f"{first} {rest}",
+        evidence=[
+            Evidence(source_id="a", quote=f'"{first}" Ruiz said.'),
+            Evidence(source_id="a", quote=f'"{rest}"'),
+        ],
+    )
+    ranked = rank_claims([long_quote], [], [], SOURCES, space_for([long_quote]), word_budget=30)
+    assert ranked.picked == 0
