@@ -15,9 +15,13 @@
 
 All of them talk to the same counting fake model (benchmarks/fake_model.py), which counts
 prompt, cached prompt and completion tokens with the same tokenizer; dollars are the
-price table's rates for the model (`briefing.engines.pricing`). Also checked: the token
-floor (extraction prompt tokens ≤ 1.10 × unique tokens + the fixed prefix per call) and
-packing (packs against the fewest packs that could hold the text at the budget).
+price table's rates for the model (`briefing.engines.pricing`). Each way runs in a process
+of its own, against a model and server of its own (so from an empty prompt cache), side by
+side with the others; LangChain's structured extraction per chunk runs in four, each on a
+share of the files (its calls are independent, so its bill is the sum of the shares').
+Also checked: the token floor (extraction prompt tokens ≤ 1.10 × unique tokens + the fixed
+prefix per call) and packing (packs against the fewest packs that could hold the text at the
+budget).
 
     .venv/bin/python benchmarks/tokens.py [--synthetic 1000 [10000 …]] [--no-stories]
 """
@@ -25,10 +29,14 @@ packing (packs against the fewest packs that could hold the text at the budget).
 from __future__ import annotations
 
 import argparse
+import asyncio
 import math
+import multiprocessing
 import sys
 import tempfile
+import time
 import warnings
+from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -67,6 +75,11 @@ TARGET_RATIO = 0.6
 ONE_CALL_TIMEOUT_SECONDS = 7_200.0
 # 10,000 articles are over 30,000 fake calls: the server lives as long as a run may take.
 SERVER_LIFETIME_SECONDS = 6 * 3_600.0
+# The ways run side by side, each in a process of its own, and LangChain's structured
+# extraction per chunk (the most calls) in this many, each sending the chunks of a share of
+# the files: its calls are independent (no cached prefix, nothing merged), so its bill is
+# the sum of the shares'.
+STRUCTURED_SHARES = 4
 
 
 @dataclass
@@ -166,12 +179,19 @@ def _langchain(files: list[Path], base_url: str) -> None:
     chain.invoke({"input_documents": _chunks(files)})
 
 
+async def _brief(prepared: pipeline.Prepared, engine: OpenAIEngine, options: Options) -> None:
+    """What `pipeline.build` does once the articles are prepared (prepared once here, for
+    the floor too: at 10,000 articles that is a minute of CPU)."""
+    async with engine.session():
+        await pipeline.brief_all([prepared], engine, options)
+
+
 def _briefing(folders: list[Path], base_url: str) -> Floor:
     options = Options(engine="openai", base_url=base_url, use_cache=False)
     engine = OpenAIEngine(options)
     articles, skipped = pipeline.read_articles(folders, options)
     prepared = pipeline.prepare(articles, skipped, engine, options)
-    pipeline.build(folders, options)
+    asyncio.run(_brief(prepared, engine, options))
     capacity = options.budget - engine.prompt_overhead()
     packed = sum(pack.tokens for pack in prepared.packs)
     return Floor(
@@ -182,6 +202,15 @@ def _briefing(folders: list[Path], base_url: str) -> Floor:
         fill=packed / (capacity * len(prepared.packs)),
         extraction_prompt=0,
     )
+
+
+WAYS = {
+    "naive": _naive,
+    "stuffed": _stuffed,
+    "langchain": _langchain,
+    "structured": _langchain_structured,
+    "briefing": _briefing,
+}
 
 
 def _usd(tally: Tally, tier: str = "default") -> float:
@@ -195,29 +224,51 @@ def _billed(tally: Tally) -> str:
     return f"{tally.prompt_tokens:,}{cached} + {tally.completion_tokens:,}"
 
 
-def _run_all(files: list[Path], folders: list[Path], model: CountingModel, base_url: str):
-    """Every way of briefing the files, each from an empty prompt cache: what each billed."""
-    results: dict[str, Tally] = {}
-    for name, run in (
-        ("naive", _naive),
-        ("stuffed", _stuffed),
-        ("langchain", _langchain),
-        ("structured", _langchain_structured),
-    ):
-        model.reset()
-        run(files, base_url)
-        results[name] = model.total()
-    model.reset()
-    floor = _briefing(folders, base_url)
-    results["briefing"] = model.total()
-    floor.extraction_prompt = model.tallies["Extraction"].prompt_tokens
-    return results, floor, model.tallies["Summary"]
+def _brief_one_way(way: str, targets: list[Path]) -> dict[str, Any]:
+    """Brief `targets` (files, or for briefing its folders) one `way`, against a counting
+    model of its own (so from an empty prompt cache) on a server of its own: what each kind
+    of call billed, and briefing's floor."""
+    warnings.filterwarnings("ignore", module="langchain_openai")  # usage-type notices
+    started = time.process_time()
+    model = CountingModel()
+    with serve(model, SERVER_LIFETIME_SECONDS) as server:
+        floor = WAYS[way](targets, server.base_url)
+    seconds = time.process_time() - started
+    print(f"{way}: {len(targets)} inputs, {seconds:.0f} CPU s", file=sys.stderr, flush=True)
+    return {"tallies": dict(model.tallies), "total": model.total(), "floor": floor}
 
 
-def _measure(name: str, folders: list[Path], model: CountingModel, base_url: str) -> Rows:
+def _shares(files: list[Path], count: int) -> list[list[Path]]:
+    """`files` in `count` runs of consecutive files, as even as can be."""
+    size = math.ceil(len(files) / count)
+    return [files[start : start + size] for start in range(0, len(files), size)]
+
+
+def _tasks(files: list[Path], folders: list[Path]) -> list[tuple[str, list[Path]]]:
+    """What each process is given: a way and its inputs (files, or briefing's folders)."""
+    tasks = [("briefing", folders)]
+    tasks += [("structured", share) for share in _shares(files, STRUCTURED_SHARES)]
+    return tasks + [(way, files) for way in WAYS if way not in ("briefing", "structured")]
+
+
+def _run_all(files: list[Path], folders: list[Path], pool: Executor):
+    """Every way of briefing the files, each in a process of `pool` (the ways run side by
+    side: each is CPU-bound, the fake model's answers most of all): what each billed."""
+    running = [
+        (way, pool.submit(_brief_one_way, way, part)) for way, part in _tasks(files, folders)
+    ]
+    billed = [(way, future.result()) for way, future in running]
+    results = {way: sum((b["total"] for w, b in billed if w == way), Tally()) for way in WAYS}
+    ours = next(b for way, b in billed if way == "briefing")
+    floor = ours["floor"]
+    floor.extraction_prompt = ours["tallies"]["Extraction"].prompt_tokens
+    return results, floor, ours["tallies"]["Summary"]
+
+
+def _measure(name: str, folders: list[Path], pool: Executor) -> Rows:
     """One row of each table: tokens, dollars, floor and target."""
     files = [path for folder in folders for path in sorted(folder.glob("*.txt"))]
-    results, floor, summary = _run_all(files, folders, model, base_url)
+    results, floor, summary = _run_all(files, folders, pool)
     naive, chain, ours = results["naive"], results["langchain"], results["briefing"]
     stuffed, structured = results["stuffed"], results["structured"]
     tokens_row = [
@@ -292,12 +343,15 @@ def main() -> None:
     )
     arguments = parser.parse_args()
     corpus.use_genuine_encoding()
-    warnings.filterwarnings("ignore", module="langchain_openai")  # usage-type notices
-    model = CountingModel()
     rows: list[Rows] = []
-    with tempfile.TemporaryDirectory() as scratch, serve(model, SERVER_LIFETIME_SECONDS) as server:
+    processes = len(WAYS) - 1 + STRUCTURED_SHARES
+    spawn = multiprocessing.get_context("spawn")  # the ways start threads: no forking
+    with (
+        tempfile.TemporaryDirectory() as scratch,
+        ProcessPoolExecutor(processes, mp_context=spawn) as pool,
+    ):
         for name, folders in _sets(arguments.synthetic, Path(scratch), not arguments.no_stories):
-            rows.append(_measure(name, folders, model, server.base_url))
+            rows.append(_measure(name, folders, pool))
             print(" | ".join(map(str, rows[-1].dollars)), file=sys.stderr, flush=True)
     tokens = table(
         [

@@ -408,11 +408,26 @@ def _disputed_numbers(disputes: Sequence[Dispute]) -> set[float]:
 def best_quote(claim: Claim) -> Evidence | None:
     """The evidence a claim is shown with: the shortest quote that holds the claim's text,
     else its first."""
-    if not claim.evidence:
-        return None
-    text = normalize_for_match(claim.text).casefold()
-    holding = [e for e in claim.evidence if text in normalize_for_match(e.quote).casefold()]
+    if len(claim.evidence) < 2:
+        return claim.evidence[0] if claim.evidence else None
+    holding = [e for e in claim.evidence if _holds(e, claim.text)]
     return min(holding, key=lambda e: len(e.quote)) if holding else claim.evidence[0]
+
+
+def _holds(evidence: Evidence, text: str) -> bool:
+    """Whether the quote holds the text (case, quote marks and spacing aside)."""
+    return normalize_for_match(text).casefold() in normalize_for_match(evidence.quote).casefold()
+
+
+def _shown_words(claim: Claim) -> int:
+    """Words the key section shows for a claim: its best quote, and before it the claim's
+    own text when the quote does not hold it (a quotation that runs over several
+    sentences is shown in full before the first of them)."""
+    quote = best_quote(claim)
+    if quote is None:
+        return len(claim.text.split())
+    held = _holds(quote, claim.text)
+    return len(quote.quote.split()) + (0 if held else len(claim.text.split()))
 
 
 def _with_best_quote_first(claim: Claim) -> Claim:
@@ -503,8 +518,7 @@ def rank_claims(
             if other in left:
                 value = similarity(statements[other], statements[chosen])
                 likeness[other] = max(likeness[other], value)
-        quote = best_quote(claims[chosen])
-        cost = len((quote.quote if quote else claims[chosen].text).split()) + 4
+        cost = _shown_words(claims[chosen]) + 4
         if picked == len(order) - 1 and picked < MAX_KEY_CLAIMS and words + cost <= word_budget:
             picked += 1
             words += cost

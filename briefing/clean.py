@@ -130,7 +130,9 @@ _DATELINE = re.compile(
 )
 # Curly quotes are directional, so a letter glued to one is a missing space.
 _GLUED_OPENING_QUOTE = re.compile(r"(?<=[^\W\d_])(?=[\u201c])")
-_GLUED_CLOSING_QUOTE = re.compile(r"(?<=[\u201d])(?=[^\W\d_])")
+# a closing mark glued to the next word ("said:”Yes”and"); one that opens a paragraph or
+# follows a space opens a quotation (`”Sorry,” she said`) and stays glued to its word
+_GLUED_CLOSING_QUOTE = re.compile(r"(?<=\S[\u201d])(?=[^\W\d_])")
 DATELINE_REACH = 3
 HEADLINE_MIN_WORDS = 3
 HEADLINE_MAX_WORDS = 15

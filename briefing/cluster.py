@@ -18,11 +18,13 @@ four or more articles also need to be held together about as tightly as each hol
 their mean cross similarity must reach `COHESION` times the mean similarity within them.
 Two events of one kind form two tight groups that share only the kind's vocabulary, so
 their cross similarity stays well below their own; the articles of one event do not.
-Two groups whose articles agree on what their numbers count more often than they disagree
-may merge without that test: each number is read with its slot, the word it counts ("5.6
-magnitude", "400 residents", "$160 million"), and a pair agrees when the two give one slot
-the same value, disagrees when they share slots but no value. Fragments of one event, told
-in different words, still give the same figures; two events of one kind give different ones.
+But when the figures the two groups write say something, they decide instead of that
+test: each number is read with its slot, the word it counts ("5.6 magnitude", "400
+residents", "$160 million"), and a pair agrees when the two give one slot the same value,
+disagrees when they share slots but no value; the groups merge when their pairs across
+agree more often than they disagree, and never when they disagree more often. Fragments of
+one event, told in different words, still give the same figures; two events of one kind
+give different ones.
 Articles whose publication dates are further apart than `max_days_apart`, or that share no
 name, are never paired; an article without a publication date is placed by the latest full
 date written in its text ("8 October 2011"), with a wider margin (`WRITTEN_DAYS_APART`),
@@ -389,8 +391,9 @@ def _average_linkage(
 ) -> list[list[int]]:
     """Merge items into groups while the best mean pairwise similarity reaches `threshold`.
 
-    Groups of `MIN_COHESION_SIZE` or more must also pass `_cohesive`, unless the pairs
-    across them agree (`agreement` 1) more often than they disagree (-1). A group is named
+    Groups of `MIN_COHESION_SIZE` or more must also pass `_may_merge`: the pairs across
+    them agree on their figures (`agreement` 1) more often than they disagree (-1), or,
+    when neither, hold together about as tightly as each group holds itself. A group is named
     by its smallest member, and ties between equally similar merges go to the smallest
     names, so the result is deterministic.
     """
@@ -414,8 +417,11 @@ def _average_linkage(
             continue
         if -negative_mean != links[first][second] / (size[first] * size[second]):
             continue  # stale: a side grew since this entry was pushed
-        if balance[first].get(second, 0) <= 0 and not _cohesive(
-            -negative_mean, (size[first], inner[first]), (size[second], inner[second])
+        if not _may_merge(
+            -negative_mean,
+            (size[first], inner[first]),
+            (size[second], inner[second]),
+            balance[first].get(second, 0),
         ):
             continue  # pushed again if either side grows
         inner[first] += inner[second] + links[first][second]
@@ -433,13 +439,19 @@ def _average_linkage(
     return sorted(groups, key=lambda group: (-len(group), group[0]))
 
 
-def _cohesive(mean: float, first: tuple[int, float], second: tuple[int, float]) -> bool:
-    """Whether two groups (size, sum of inner similarities) may merge at cross mean `mean`:
-    always when either is smaller than `MIN_COHESION_SIZE`, else when `mean` reaches
-    `COHESION` times the mean similarity over both groups' own pairs."""
+def _may_merge(
+    mean: float, first: tuple[int, float], second: tuple[int, float], balance: float
+) -> bool:
+    """Whether two groups (size, sum of inner similarities) may merge at cross mean `mean`,
+    `balance` being how many more of the pairs across agree on their figures than disagree:
+    always when either is smaller than `MIN_COHESION_SIZE`; else as the figures say when
+    they say something (balance above or below zero); else when `mean` reaches `COHESION`
+    times the mean similarity over both groups' own pairs."""
     (size_a, inner_a), (size_b, inner_b) = first, second
     if min(size_a, size_b) < MIN_COHESION_SIZE:
         return True
+    if balance:
+        return balance > 0
     own_pairs = (size_a * (size_a - 1) + size_b * (size_b - 1)) / 2
     return mean >= COHESION * (inner_a + inner_b) / own_pairs
 

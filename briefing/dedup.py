@@ -17,13 +17,15 @@ import hashlib
 import zlib
 from array import array
 from collections.abc import Iterable, Iterator
+from typing import NamedTuple
 
 import numpy as np
 from pydantic import BaseModel
 
 from briefing.memory import cycle_collector_paused
+from briefing.parallel import results_in_processes
 from briefing.schema import Article
-from briefing.text import words
+from briefing.text import encoded_words
 
 SHINGLE_WORDS = 3
 NEAR_DUPLICATE_JACCARD = 0.7
@@ -43,9 +45,10 @@ MIN_AGREEING_VALUES = 14
 # against all of them. A variant still finds the earliest ones, through any of its bands.
 MAX_BUCKET = 8
 _FINGERPRINT_BYTES = 12
-# Paragraphs are hashed this many words at a time, so the word ids and intermediate hashes
-# of the whole input never exist at once (about 8 MB per array at a time).
-_CHUNK_WORDS = 1 << 20
+# Paragraphs are hashed this many articles at a time, so the word ids and intermediate
+# hashes of the whole input never exist at once; from this many articles, by two processes.
+HASHING_BATCH = 200
+PARALLEL_HASHING_MIN_ARTICLES = 2_000
 
 
 def _constant(label: str) -> int:
@@ -72,83 +75,113 @@ class Passage(BaseModel):
         return self.source_ids[0]
 
 
-def _fingerprint(tokens: list[str]) -> bytes:
-    return hashlib.blake2b(" ".join(tokens).encode(), digest_size=_FINGERPRINT_BYTES).digest()
+class _Hashed(NamedTuple):
+    """The hashes of a batch of paragraphs, as bytes (cheap to pass between processes)."""
+
+    fingerprints: bytes  # _FINGERPRINT_BYTES per paragraph
+    long_enough: bytes  # one byte per paragraph: 1 if it has words enough for a near match
+    counts: bytes  # int64 per long paragraph: how many distinct shingles it has
+    shingles: bytes  # uint64: each long paragraph's distinct shingle hashes, ascending
+    signatures: bytes  # NUM_PERM uint64 per long paragraph
+
+
+def _hash_paragraphs(paragraphs: list[str]) -> _Hashed:
+    """The fingerprints of `paragraphs`, and the distinct shingle hashes and MinHash
+    signatures of the long ones."""
+    fingerprints = bytearray()
+    vocabulary: dict[bytes, int] = {}
+    word_ids = array("Q")
+    lengths = array("q")
+    for text in paragraphs:
+        tokens = encoded_words(text)
+        fingerprints += hashlib.blake2b(b" ".join(tokens), digest_size=_FINGERPRINT_BYTES).digest()
+        for word in set(tokens).difference(vocabulary):
+            vocabulary[word] = zlib.crc32(word)
+        word_ids.extend(map(vocabulary.__getitem__, tokens))
+        lengths.append(len(tokens))
+    ids = np.frombuffer(word_ids, dtype=np.uint64)
+    # One hash per word: the shingle starting there (those that run into the next
+    # paragraph, or past the batch's end, are never read).
+    hashes = np.zeros(len(ids), dtype=np.uint64)
+    count = max(0, len(ids) - SHINGLE_WORDS + 1)
+    for offset, weight in enumerate(_WORD_WEIGHTS):
+        hashes[:count] += ids[offset : offset + count] * weight
+    words_each = np.frombuffer(lengths, dtype=np.int64)
+    long_enough = words_each >= MIN_WORDS_FOR_NEAR_MATCH
+    ends = np.cumsum(words_each)[long_enough]
+    starts = ends - words_each[long_enough]
+    shingles, counts = _distinct_shingles(hashes, starts, ends - SHINGLE_WORDS + 1)
+    return _Hashed(
+        fingerprints=bytes(fingerprints),
+        long_enough=long_enough.tobytes(),
+        counts=counts.tobytes(),
+        shingles=shingles.tobytes(),
+        signatures=_signatures(shingles, counts).tobytes(),
+    )
+
+
+def _distinct_shingles(
+    hashes: np.ndarray, starts: np.ndarray, stops: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct values of each slice `starts[i]:stops[i]` of `hashes` (each not empty),
+    ascending, one slice after another, and how many each slice has."""
+    sizes = stops - starts
+    slice_of = np.repeat(np.arange(len(sizes)), sizes)
+    first = np.cumsum(sizes) - sizes
+    values = hashes[np.arange(len(slice_of)) + np.repeat(starts - first, sizes)]
+    order = np.lexsort((values, slice_of))
+    values = values[order]
+    new = np.ones(len(values), dtype=bool)
+    new[1:] = (values[1:] != values[:-1]) | (slice_of[1:] != slice_of[:-1])
+    return values[new], np.bincount(slice_of[new], minlength=len(sizes))
+
+
+def _signatures(shingles: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """MinHash signatures (one row each) of the paragraphs whose shingle hashes follow
+    one another in `shingles`, `counts[i]` each (none zero)."""
+    signatures = np.empty((len(counts), NUM_PERM), dtype=np.uint64)
+    if not len(counts):
+        return signatures
+    starts = np.cumsum(counts) - counts
+    for column, (multiplier, offset) in enumerate(zip(_MULTIPLIERS, _OFFSETS, strict=True)):
+        signatures[:, column] = np.minimum.reduceat(shingles * multiplier + offset, starts)
+    return signatures
 
 
 class _Shingles:
-    """The word-shingle hashes and MinHash signatures of every paragraph.
+    """Every paragraph's fingerprint; every long paragraph's distinct shingle hashes and
+    MinHash signature (its row). Neither the words nor their ids outlive a batch."""
 
-    Paragraphs arrive one at a time and are hashed in chunks, so only their shingle hashes
-    (8 bytes a word) and the signatures of the long ones (8 bytes a value) outlive a chunk:
-    neither their words nor their word ids ever all exist at once.
-    """
-
-    def __init__(self, paragraphs: Iterable[list[str]]) -> None:
-        hashes = array("Q")
+    def __init__(self, batches: Iterable[_Hashed]) -> None:
+        fingerprints = bytearray()
+        long_enough = bytearray()
+        counts = array("q")
+        shingles = array("Q")
         signatures = array("Q")
-        lengths = array("q")
-        chunk: list[list[str]] = []
-        words_in_chunk = 0
-        for tokens in paragraphs:
-            chunk.append(tokens)
-            words_in_chunk += len(tokens)
-            if words_in_chunk >= _CHUNK_WORDS:
-                self._hash_chunk(chunk, hashes, signatures, lengths)
-                chunk, words_in_chunk = [], 0
-        self._hash_chunk(chunk, hashes, signatures, lengths)
-        self.hashes = np.frombuffer(hashes, dtype=np.uint64)
-        self.lengths = np.frombuffer(lengths, dtype=np.int64)
+        for batch in batches:
+            fingerprints += batch.fingerprints
+            long_enough += batch.long_enough
+            counts.frombytes(batch.counts)
+            shingles.frombytes(batch.shingles)
+            signatures.frombytes(batch.signatures)
+        self.fingerprints = bytes(fingerprints)
+        self.long_enough = bytes(long_enough)
+        self.hashes = np.frombuffer(shingles, dtype=np.uint64)
         self.signatures = np.frombuffer(signatures, dtype=np.uint64).reshape(-1, NUM_PERM)
-        self.ends = np.cumsum(self.lengths)
-        self.starts = self.ends - self.lengths
+        ends = np.cumsum(np.frombuffer(counts, dtype=np.int64))
+        # Plain ints: read one at a time, far more often than numpy scalars are cheap.
+        self.starts: list[int] = (ends - np.frombuffer(counts, dtype=np.int64)).tolist()
+        self.ends: list[int] = ends.tolist()
 
-    @staticmethod
-    def _hash_chunk(
-        chunk: list[list[str]], hashes: array[int], signatures: array[int], lengths: array[int]
-    ) -> None:
-        """Append a chunk's shingle hashes (one per word: the shingle starting there, zero
-        where it would run past the chunk), its lengths and its long paragraphs' signatures."""
-        vocabulary: dict[str, int] = {}
-        word_ids = array("Q")
-        for tokens in chunk:
-            for word in set(tokens).difference(vocabulary):
-                vocabulary[word] = zlib.crc32(word.encode())
-            word_ids.extend(map(vocabulary.__getitem__, tokens))
-        ids = np.frombuffer(word_ids, dtype=np.uint64)
-        chunk_hashes = np.zeros(len(ids), dtype=np.uint64)
-        count = max(0, len(ids) - SHINGLE_WORDS + 1)
-        for offset, weight in enumerate(_WORD_WEIGHTS):
-            chunk_hashes[:count] += ids[offset : offset + count] * weight
-        chunk_lengths = np.fromiter(map(len, chunk), dtype=np.int64, count=len(chunk))
-        ends = np.cumsum(chunk_lengths)
-        long_enough = chunk_lengths >= MIN_WORDS_FOR_NEAR_MATCH
-        chunk_signatures = _signatures(
-            chunk_hashes, ends[long_enough] - chunk_lengths[long_enough], ends[long_enough]
-        )
-        hashes.frombytes(chunk_hashes.tobytes())
-        lengths.frombytes(chunk_lengths.tobytes())
-        signatures.frombytes(chunk_signatures.tobytes())
+    def fingerprint(self, paragraph: int) -> bytes:
+        """The fingerprint of a paragraph's normalised words."""
+        return self.fingerprints[
+            paragraph * _FINGERPRINT_BYTES : (paragraph + 1) * _FINGERPRINT_BYTES
+        ]
 
-    def of(self, paragraph: int) -> set[int]:
-        """The shingle hashes of one paragraph (the shingles that do not cross its end)."""
-        start, end = self.starts[paragraph], self.ends[paragraph] - SHINGLE_WORDS + 1
-        return set(self.hashes[start:end].tolist())
-
-
-def _signatures(hashes: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
-    """MinHash signatures of the paragraphs at `starts`…`ends` of `hashes` (one row each;
-    each has at least one shingle)."""
-    signatures = np.empty((len(starts), NUM_PERM), dtype=np.uint64)
-    if not len(starts):
-        return signatures
-    # reduceat over [start, stop, start, stop, …] gives each paragraph's minimum at the
-    # even positions (every stop is inside `hashes`, which holds one hash per word).
-    bounds = np.column_stack([starts, ends - SHINGLE_WORDS + 1]).ravel()
-    for column, (multiplier, offset) in enumerate(zip(_MULTIPLIERS, _OFFSETS, strict=True)):
-        hashed = hashes * multiplier + offset
-        signatures[:, column] = np.minimum.reduceat(hashed, bounds)[::2]
-    return signatures
+    def of(self, row: int) -> list[int]:
+        """The distinct shingle hashes of the long paragraph at `row`."""
+        return self.hashes[self.starts[row] : self.ends[row]].tolist()
 
 
 def _shared_band_values(signatures: np.ndarray) -> np.ndarray:
@@ -180,40 +213,40 @@ def _distinct_rows(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 class _NearIndex:
-    """Finds an earlier passage whose word shingles overlap a new one by the threshold."""
+    """Finds an earlier passage whose word shingles overlap a new one by the threshold.
 
-    def __init__(self, shingles: _Shingles, rows: np.ndarray) -> None:
+    Passages are indexed by their paragraph's row, which grows with the passage number, so
+    rows in ascending order are passages in order.
+    """
+
+    def __init__(self, shingles: _Shingles) -> None:
         self._shingles = shingles
-        self._rows = rows  # paragraph → its row in the signatures, -1 if it has none
         self._signatures = shingles.signatures
         self._bands = _shared_band_values(shingles.signatures)
-        # Band value → passage, or passages once several share it. Plain ints for the
-        # usual unshared value keep many small lists away from the garbage collector.
+        # Band value → row, or rows once several share it. Plain ints for the usual
+        # unshared value keep many small lists away from the garbage collector.
         self._buckets: dict[int, int | list[int]] = {}
-        self._paragraph_of: dict[int, int] = {}
+        self._passage_of: dict[int, int] = {}  # indexed row → its passage
 
-    def find_or_add(self, passage: int, paragraph: int) -> int | None:
-        """The earlier passage `paragraph` nearly repeats, or None after indexing it as
-        `passage`. Candidates are checked in passage order, so the earliest match wins."""
-        row = int(self._rows[paragraph])
-        if row < 0:
-            return None
+    def find_or_add(self, passage: int, row: int) -> int | None:
+        """The earlier passage the long paragraph at `row` nearly repeats, or None after
+        indexing it as `passage`. Candidates are checked in passage order, so the earliest
+        match wins."""
         bands = [value for value in self._bands[row].tolist() if value >= 0]
         if not bands:
             return None  # nothing earlier or later shares a band value with it
-        candidates = self._likely(self._colliding(bands), self._signatures[row])
+        candidates = self._likely(self._colliding(bands), row)
         if candidates:
-            shingles = self._shingles.of(paragraph)
+            shingles = set(self._shingles.of(row))
             for candidate in candidates:
-                earlier = self._shingles.of(self._paragraph_of[candidate])
-                if _jaccard(shingles, earlier) >= NEAR_DUPLICATE_JACCARD:
-                    return candidate
-        self._index(passage, bands)
-        self._paragraph_of[passage] = paragraph
+                if _overlaps(shingles, self._shingles, candidate):
+                    return self._passage_of[candidate]
+        self._index(row, bands)
+        self._passage_of[row] = passage
         return None
 
     def _colliding(self, bands: list[int]) -> list[int]:
-        """Earlier passages that share a band value with `bands`, in passage order."""
+        """Rows of earlier passages that share a band value with `bands`, ascending."""
         found: set[int] = set()
         for value in bands:
             entry = self._buckets.get(value)
@@ -223,60 +256,69 @@ class _NearIndex:
                 found.update(entry)
         return sorted(found)
 
-    def _index(self, passage: int, bands: list[int]) -> None:
+    def _index(self, row: int, bands: list[int]) -> None:
         for value in bands:
             entry = self._buckets.get(value)
             if entry is None:
-                self._buckets[value] = passage
+                self._buckets[value] = row
             elif isinstance(entry, int):
-                self._buckets[value] = [entry, passage]
+                self._buckets[value] = [entry, row]
             elif len(entry) < MAX_BUCKET:
-                entry.append(passage)
+                entry.append(row)
 
-    def _likely(self, candidates: list[int], signature: np.ndarray) -> list[int]:
-        """The candidates whose signatures agree with `signature` in enough values."""
+    def _likely(self, candidates: list[int], row: int) -> list[int]:
+        """The candidate rows whose signatures agree with the one at `row` in enough values."""
         if not candidates:
             return candidates
-        rows = self._rows[[self._paragraph_of[candidate] for candidate in candidates]]
-        agreeing = np.count_nonzero(self._signatures[rows] == signature, axis=1)
+        signatures = self._signatures
+        agreeing = (signatures.take(candidates, axis=0) == signatures[row]).sum(axis=1)
         return [
-            c for c, count in zip(candidates, agreeing, strict=True) if count >= MIN_AGREEING_VALUES
+            candidate
+            for candidate, count in zip(candidates, agreeing.tolist(), strict=True)
+            if count >= MIN_AGREEING_VALUES
         ]
 
 
-def _jaccard(first: set[int], second: set[int]) -> float:
-    shared = len(first & second)
-    return shared / (len(first) + len(second) - shared)
+def _overlaps(first: set[int], shingles: _Shingles, row: int) -> bool:
+    """Whether a set of shingle hashes and those of the paragraph at `row` overlap (Jaccard)
+    by the threshold."""
+    size = shingles.ends[row] - shingles.starts[row]
+    smaller, larger = sorted((len(first), size))
+    if smaller < NEAR_DUPLICATE_JACCARD * larger:
+        return False  # the overlap is at most smaller / larger
+    shared = len(first.intersection(shingles.of(row)))
+    return shared / (len(first) + size - shared) >= NEAR_DUPLICATE_JACCARD
+
+
+def _hashed_batches(articles: list[Article]) -> Iterator[_Hashed]:
+    """`_hash_paragraphs` of the articles' paragraphs, a batch of articles at a time; on
+    many articles, by two processes."""
+    batches = [
+        [text for article in articles[start : start + HASHING_BATCH] for text in article.paragraphs]
+        for start in range(0, len(articles), HASHING_BATCH)
+    ]
+    if len(articles) < PARALLEL_HASHING_MIN_ARTICLES:
+        return map(_hash_paragraphs, batches)
+    return results_in_processes(_hash_paragraphs, batches, chunksize=1)
 
 
 @cycle_collector_paused()
 def dedup(articles: list[Article]) -> list[Passage]:
     """Merge repeated paragraphs across articles into passages, in article order."""
-    fingerprints = bytearray()
-
-    def tokenised() -> Iterator[list[str]]:
-        for article in articles:
-            for text in article.paragraphs:
-                tokens = words(text)
-                fingerprints.extend(_fingerprint(tokens))
-                yield tokens
-
-    shingles = _Shingles(tokenised())
-    long_enough = shingles.lengths >= MIN_WORDS_FOR_NEAR_MATCH
-    rows = np.full(len(long_enough), -1, dtype=np.int64)
-    rows[long_enough] = np.arange(np.count_nonzero(long_enough))
-    near = _NearIndex(shingles, rows)
+    shingles = _Shingles(_hashed_batches(articles))
+    near = _NearIndex(shingles)
+    long_enough = shingles.long_enough
     passages: list[Passage] = []
     exact: dict[bytes, int] = {}
-    position = 0
+    position = row = 0
     for article in articles:
         for text in article.paragraphs:
-            fingerprint = bytes(
-                fingerprints[position * _FINGERPRINT_BYTES : (position + 1) * _FINGERPRINT_BYTES]
-            )
+            fingerprint = shingles.fingerprint(position)
             match = exact.get(fingerprint)
-            if match is None:
-                match = near.find_or_add(len(passages), position)
+            if long_enough[position]:
+                if match is None:
+                    match = near.find_or_add(len(passages), row)
+                row += 1
             if match is None:
                 exact[fingerprint] = len(passages)
                 passages.append(Passage(text=text, source_ids=[article.id]))

@@ -6,7 +6,7 @@ import multiprocessing
 import os
 import signal
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import TypeVar
 
@@ -27,14 +27,24 @@ def map_in_processes(
     So does a system that cannot fork (Windows) or has one core. (Forked, not spawned: a
     spawned worker imports the caller's main script again, and costs a second of imports.)
     """
+    return list(results_in_processes(function, items, chunksize=chunksize))
+
+
+def results_in_processes(
+    function: Callable[[Item], Result], items: Sequence[Item], *, chunksize: int
+) -> Iterator[Result]:
+    """`map_in_processes`, handing each result over as soon as it is ready, so the caller
+    need not hold them all at once."""
     if not _can_fork_workers():
-        return list(map(function, items))
+        yield from map(function, items)
+        return
     context = multiprocessing.get_context("fork")
     pool = ProcessPoolExecutor(PROCESSES, mp_context=context, initializer=_leave_interrupts)
     try:
-        return list(pool.map(function, items, chunksize=chunksize))
+        yield from pool.map(function, items, chunksize=chunksize)
     finally:
-        # On an error or Ctrl-C, the items not started are dropped, not worked through.
+        # On an error or Ctrl-C, or when the caller stops early, the items not started are
+        # dropped, not worked through.
         pool.shutdown(cancel_futures=True)
 
 

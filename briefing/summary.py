@@ -78,7 +78,7 @@ def _terms(text: str) -> Counter[str]:
 
 def _terms_of(found: list[str]) -> Counter[str]:
     common = lexicon().common_words
-    return Counter(w for w in found if w not in common and not w.isdigit() and len(w) > 2)
+    return Counter([w for w in found if len(w) > 2 and w not in common and not w.isdigit()])
 
 
 def _is_usable(sentence: str) -> bool:
@@ -152,11 +152,11 @@ def _length(vector: dict[str, float]) -> float:
 class _Centroid:
     """The sum of all sentence vectors, with its length computed once (it has every term)."""
 
-    def __init__(self, vectors: list[dict[str, float]]) -> None:
+    def __init__(self, sentences: list[_Sentence], weights: dict[str, float]) -> None:
         self.vector: dict[str, float] = {}
-        for vector in vectors:
-            for term, value in vector.items():
-                self.vector[term] = self.vector.get(term, 0.0) + value
+        for sentence in sentences:  # what summing each sentence's `_vector` adds up
+            for term, count in sentence.terms.items():
+                self.vector[term] = self.vector.get(term, 0.0) + count * weights.get(term, 0.0)
         self.length = _length(self.vector)
 
     def cosine(self, vector: dict[str, float]) -> float:
@@ -231,6 +231,8 @@ def _dispute_bullet(dispute: Dispute, figures: list[Figure]) -> Bullet:
 
 def _states_dispute(text: str, disputes: list[Dispute]) -> bool:
     """Whether the sentence gives a value of a dispute that gets its own bullet."""
+    if not disputes:
+        return False
     folded = normalize_for_match(text).casefold()
     return any(
         normalize_for_match(v.value).casefold() in folded for d in disputes for v in d.versions
@@ -326,10 +328,10 @@ def summarize_story(story: SummaryInput) -> Summary:
     dispute (see the module docstring)."""
     sentences = _sentences(story)
     weights = _weights(sentences)
-    centroid = _Centroid([_vector(sentence.terms, weights) for sentence in sentences])
+    centroid = _Centroid(sentences, weights)
+    facts: list[Claim | Figure] = [*story.claims, *story.figures]
     index = _SentenceIndex(sentences)
     disputes = story.disputes[:MAX_DISPUTE_BULLETS]
-    facts: list[Claim | Figure] = [*story.claims, *story.figures]
     candidates = [
         c
         for c in (_candidate(fact, index) for fact in facts)

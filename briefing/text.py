@@ -111,6 +111,25 @@ def words(text: str) -> list[str]:
     return _WORD.findall(text.lower())
 
 
+# ASCII letters lower-cased, digits and "_" kept (what `\w` matches in ASCII), every other
+# byte a space.
+_ASCII_WORD_BYTES = (
+    bytes(
+        byte + 32 if 65 <= byte <= 90 else byte if chr(byte).isalnum() or byte == 95 else 32
+        for byte in range(128)
+    )
+    + b" " * 128
+)
+
+
+def encoded_words(text: str) -> list[bytes]:
+    """`words(text)`, each UTF-8 encoded; ASCII text is split without the regular
+    expression, in about half the time."""
+    if text.isascii():
+        return text.encode().translate(_ASCII_WORD_BYTES).split()
+    return [word.encode() for word in words(text)]
+
+
 # A sentence ends at . ! ? (optionally followed by closing quotes or brackets) when the next
 # sentence starts with a capital, a digit or an opening quote.
 _SENTENCE_END = re.compile(

@@ -222,3 +222,18 @@ def test_a_statements_weight_does_not_depend_on_the_order_of_its_tokens():
     # over it gave 0.0 in one order and 1.0 in another, and so ranked ties differently.
     statement = Statement(frozenset(), frozenset(), {"a": 1e16, "b": 1.0, "c": -1e16})
     assert statement.weight(["a", "b", "c"]) == statement.weight(["a", "c", "b"]) == 1.0
+
+
+def test_a_quotation_over_several_sentences_costs_its_whole_text_in_the_word_budget():
+    first = "We will reopen the harbour on Monday."
+    rest = " ".join(["The cranes are ready and the crews have been trained for weeks."] * 4)
+    long_quote = Claim(
+        speaker="Ann Ruiz",
+        text=f"{first} {rest}",
+        evidence=[
+            Evidence(source_id="a", quote=f'"{first}" Ruiz said.'),
+            Evidence(source_id="a", quote=f'"{rest}"'),
+        ],
+    )
+    ranked = rank_claims([long_quote], [], [], SOURCES, space_for([long_quote]), word_budget=30)
+    assert ranked.picked == 0

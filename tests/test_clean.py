@@ -232,3 +232,14 @@ def test_a_page_that_lost_its_breaks_is_cut_into_paragraphs_of_whole_sentences()
 def test_a_paragraph_of_ordinary_length_is_never_cut():
     paragraph = " ".join([STORY] * 10)
     assert len(paragraph) < MAX_PARAGRAPH_CHARS and clean_paragraphs([paragraph]) == [paragraph]
+
+
+def test_a_closing_mark_that_opens_a_paragraph_stays_on_its_word():
+    paragraphs = [
+        "”Sorry, we are closed for the holiday weekend,” the owner of the bakery said.",
+        "The owner said the bakery “would reopen on Tuesday”and the crowd left.",
+    ]
+    assert clean_paragraphs(paragraphs) == [
+        "”Sorry, we are closed for the holiday weekend,” the owner of the bakery said.",
+        "The owner said the bakery “would reopen on Tuesday” and the crowd left.",
+    ]

@@ -253,15 +253,32 @@ def test_two_tight_groups_linked_loosely_do_not_merge():
 
 def test_tight_groups_whose_figures_agree_more_than_they_disagree_merge():
     """The groups of the test above, but the pairs across agree on a figure: two fragments
-    of one event, told in different words, merge; when they disagree they stay apart."""
+    of one event, told in different words, merge; when the figures are split evenly, the
+    cohesion test decides."""
     first, second = range(4), range(4, 8)
     inside = {(a, b): 0.8 for group in (first, second) for a in group for b in group if a < b}
     across = {(a, b): 0.3 for a in first for b in second}
     pairs = inside | across
     agreeing = dict.fromkeys(list(across)[:3], 1) | {(0, 7): -1}
     assert clustering._average_linkage(8, pairs, 0.1, agreeing) == [list(range(8))]
-    split = dict.fromkeys(list(across)[:3], 1) | dict.fromkeys(list(across)[3:6], -1)
-    assert clustering._average_linkage(8, pairs, 0.1, split) == [[0, 1, 2, 3], [4, 5, 6, 7]]
+    even = dict.fromkeys(list(across)[:3], 1) | dict.fromkeys(list(across)[3:6], -1)
+    assert clustering._average_linkage(8, pairs, 0.1, even) == [[0, 1, 2, 3], [4, 5, 6, 7]]
+
+
+def test_groups_whose_figures_disagree_more_than_they_agree_stay_apart():
+    """Two groups loose enough inside to pass the cohesion test, but their figures differ
+    (two quakes of one kind, 5.6 and 6.1): they stay apart; smaller groups still merge."""
+    first, second = range(4), range(4, 8)
+    inside = {(a, b): 0.4 for group in (first, second) for a in group for b in group if a < b}
+    across = {(a, b): 0.3 for a in first for b in second}
+    disagreeing = dict.fromkeys(list(across)[:2], -1) | {(1, 4): 1, (2, 7): -1}
+    assert clustering._average_linkage(8, inside | across, 0.1, disagreeing) == [
+        [0, 1, 2, 3],
+        [4, 5, 6, 7],
+    ]
+    assert clustering._average_linkage(8, inside | across, 0.1) == [list(range(8))]
+    small = {(0, 1): 0.8, (2, 3): 0.8, (0, 2): 0.3, (1, 3): 0.3, (0, 3): 0.3, (1, 2): 0.3}
+    assert clustering._average_linkage(4, small, 0.1, {(0, 2): -1}) == [[0, 1, 2, 3]]
 
 
 def test_figures_are_read_with_the_word_they_count():

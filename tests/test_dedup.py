@@ -2,7 +2,9 @@ import hashlib
 import json
 import random
 
+from briefing import dedup as dedup_module
 from briefing.dedup import dedup
+from briefing.parallel import results_in_processes
 from briefing.schema import Article, Source
 
 WIRE = (
@@ -93,3 +95,18 @@ def test_passages_of_a_generated_day_stay_the_same():
     assert hashlib.sha256(listing.encode()).hexdigest() == (
         "dff925f1b7bf0e6aa75d1eb93cc21437109dac36e983d4b397e4f96ec817fca3"
     )
+
+
+def test_two_processes_hashing_small_batches_give_the_same_passages(monkeypatch):
+    alone = dedup(generated_day())
+    batches: list[int] = []
+
+    def recorded(function, items, *, chunksize):
+        batches.append(len(items))
+        return results_in_processes(function, items, chunksize=chunksize)
+
+    monkeypatch.setattr(dedup_module, "PARALLEL_HASHING_MIN_ARTICLES", 1)
+    monkeypatch.setattr(dedup_module, "HASHING_BATCH", 7)
+    monkeypatch.setattr(dedup_module, "results_in_processes", recorded)
+    assert dedup(generated_day()) == alone
+    assert batches == [18]  # 120 articles, 7 at a time

@@ -64,6 +64,14 @@ def test_an_institution_and_the_plural_for_its_members_are_one_group():
     assert extraction.claims[0].speaker == "Senate Democrats"
 
 
+def test_a_speaking_name_ending_in_a_plural_for_members_is_a_group_not_a_person():
+    extraction = extraction_of(
+        "House Republicans said the ferry tax would be dropped before the summer."
+    )
+    actor = next(a for a in extraction.actors if a.name == "House Republicans")
+    assert actor.kind == "organization"
+
+
 def test_a_headline_verb_after_an_institution_does_not_join_its_name():
     extraction = extraction_of("Senate Votes To Extend Budget Talks\n\nThe talks went on.")
     assert all(a.name != "Senate Votes" for a in extraction.actors)

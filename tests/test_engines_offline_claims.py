@@ -76,6 +76,24 @@ def test_a_sentence_opening_with_he_keeps_its_subject_for_the_next_he():
     assert claim.speaker == "Oscar Lindqvist"
 
 
+@pytest.mark.parametrize("opening", ["But she said", "And she argued", "Then she added"])
+def test_a_pronoun_after_a_capitalised_conjunction_is_the_speaker(opening):
+    text = (
+        "Maria Lopez, the treasurer, spoke first at the council meeting on Monday.\n\n"
+        f"{opening} that the fund would not last the winter."
+    )
+    assert claim_with(extraction_of(text), "fund would not last").speaker == "Maria Lopez"
+
+
+def test_she_prefers_the_subject_known_to_be_a_woman_over_a_speaker_of_unknown_gender():
+    text = (
+        "Maria Lopez, the mayor, walked out on Monday while Robin Hale, the treasurer, said "
+        "the fund was nearly empty.\n\n"
+        "She said the council would vote on the new budget on Friday."
+    )
+    assert claim_with(extraction_of(text), "council would vote").speaker == "Maria Lopez"
+
+
 # ---------------------------------------------------------------- places, objects, "I"
 
 
@@ -540,3 +558,144 @@ def test_a_tripled_quote_mark_is_one_mark_and_he_after_it_finds_the_speaker(mark
     claim = claim_with(extraction_of(text), "rebuild the bridge")
     assert claim.speaker == "Carl Dunn"
     assert "'" not in claim.text
+
+
+@pytest.mark.parametrize(
+    ("sentence", "speaker"),
+    [
+        (
+            '"The levee will not hold another storm," Dana Ortiz of the Center for Coastal '
+            "Resilience at Tulane University wrote in March.",
+            "Dana Ortiz",
+        ),
+        (
+            "“The levee will not hold another storm,” Harbor County deputy director of public "
+            "works Dana Ortiz said on Friday.",
+            "Dana Ortiz",
+        ),
+        (
+            '"The levee will not hold another storm," the county engineer and longtime '
+            "flood commissioner said on Friday.",
+            None,
+        ),
+        (
+            "“The levee will not hold another storm,” Harbor Bank’s chief economist Tina Lu "
+            "and her team wrote in a report.",
+            "Tina Lu",
+        ),
+    ],
+)
+def test_a_long_attribution_after_an_opening_quotation_keeps_the_quotation(sentence, speaker):
+    claim = claim_with(extraction_of(sentence), "levee will not hold")
+    assert (claim.speaker, claim.text) == (speaker, "The levee will not hold another storm")
+
+
+def test_a_quoted_phrase_opening_the_said_clause_keeps_the_whole_clause():
+    text = 'Carla Ruiz said "zero" voters would follow the senator into the new party.'
+    claim = claim_with(extraction_of(text), "zero")
+    assert (claim.speaker, claim.text) == (
+        "Carla Ruiz",
+        '"zero" voters would follow the senator into the new party',
+    )
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        '"Absolutely not," Carla Ruiz said when asked about a recount.',
+        'Asked whether she would run again, Carla Ruiz said, "Absolutely not."',
+    ],
+)
+def test_a_short_reply_with_a_named_speaker_is_a_statement(sentence):
+    claim = claim_with(extraction_of(sentence), "Absolutely not")
+    assert (claim.speaker, claim.text) == ("Carla Ruiz", "Absolutely not")
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        '"Probably," said a longtime adviser to the governor.',
+        'Carla Ruiz said the "reckless" plan would not pass.',
+    ],
+)
+def test_a_quoted_word_without_a_speaker_or_inside_a_clause_is_no_reply(sentence):
+    assert all(len(c.text.split()) >= 3 for c in extraction_of(sentence).claims)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "speaker", "text"),
+    [
+        (
+            "“When the pipes burst, her first answer was, ‘What can we do to help?’” "
+            "Renteria told reporters during the conference call.",
+            "Renteria",
+            "When the pipes burst, her first answer was, ‘What can we do to help?",
+        ),
+        (
+            '"Is the mayor in town, or is he hiding?" Carla Ruiz remarked, alluding to the '
+            'film "The Revenant."',
+            "Carla Ruiz",
+            "Is the mayor in town, or is he hiding?",
+        ),
+    ],
+)
+def test_a_question_closing_a_quotation_keeps_its_attribution_that_quotes_later(
+    sentence, speaker, text
+):
+    claim = claim_with(extraction_of(sentence), text[:20])
+    assert (claim.speaker, claim.text) == (speaker, text)
+
+
+def test_a_quotation_after_the_verb_of_the_next_sentence_starts_a_statement_of_its_own():
+    text = (
+        "Judge Carl Ortiz heard the case on Monday.\n\n"
+        "The judge also asked Mr. Bell “how many late filings will the court have to "
+        "accept?” After all, he said, “every firm has some bad apples” among its clerks."
+    )
+    extraction = extraction_of(text)
+    assert claim_with(extraction, "late filings").speaker == "Carl Ortiz"
+    assert claim_with(extraction, "bad apples").speaker == "Carl Ortiz"
+
+
+def test_a_verb_that_says_nothing_itself_introduces_the_quotation_after_it():
+    text = (
+        "Professor Dana Whitfield of Iowa State University agreed. "
+        '"Mainstream Republicans are running out of time to find an alternative."'
+    )
+    claim = claim_with(extraction_of(text), "running out of time")
+    assert claim.speaker == "Dana Whitfield"
+
+
+def test_a_quotation_signed_with_a_dash_and_a_name_is_that_persons():
+    text = (
+        "Readers told us what they think of the new bridge toll.\n\n"
+        "“I drive to work across that bridge every day and cannot pay twice.” ― Dana Ortiz\n\n"
+        "“The old ferry was cheaper and nobody ever asked us about the toll.” ― Carl Moss\n\n"
+        "”A toll on a public bridge is a tax by another name, and a steep one.” ― Ana Lee\n\n"
+        '"The toll will pay for the repairs within six years of opening."\n\n'
+        "- Mayor Ellen Park.\n\n"
+        "The mayor is relying on an outdated estimate."
+    )
+    extraction = extraction_of(text)
+    assert claim_with(extraction, "drive to work").speaker == "Dana Ortiz"
+    assert claim_with(extraction, "old ferry").speaker == "Carl Moss"
+    assert claim_with(extraction, "tax by another name").speaker == "Ana Lee"
+    assert claim_with(extraction, "pay for the repairs").speaker == "Ellen Park"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "speaker"),
+    [
+        ('"Get out of my office and take the plan with you," Carla Ruiz barked.', "Carla Ruiz"),
+        ('"The bill is dead and everyone knows it," Carla Ruiz went on.', "Carla Ruiz"),
+        ('As Carla Ruiz put it, "Nobody will confirm this nominee this year."', "Carla Ruiz"),
+        ('The sign on the door read, "No entry after six in the evening."', "the sign on the door"),
+    ],
+)
+def test_a_manner_of_speaking_next_to_a_quotation_attributes_it(sentence, speaker):
+    claims = extraction_of(sentence).claims
+    assert [claim.speaker for claim in claims] == [speaker]
+
+
+def test_a_manner_of_speaking_without_a_quotation_is_no_statement():
+    assert extraction_of("Carla Ruiz read the report twice before the vote on Monday.").claims == []

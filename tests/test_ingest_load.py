@@ -14,7 +14,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rich.console import Console
 
-from briefing.ingest import describe, load, render_inspect_table
+from briefing.ingest import core as ingest_core
+from briefing.ingest import describe, html, load, render_inspect_table
+from briefing.parallel import map_in_processes
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ingest"
 STORY = "title {title}\noutlet Example\n\n{body} It was reported on Friday.\n"
@@ -302,3 +304,83 @@ def test_a_parser_rejecting_its_input_skips_only_that_file(tmp_path, monkeypatch
     assert [s.reason for s in result.skipped] == [
         "could not be read (ValueError: unbalanced markup)"
     ]
+
+
+def _many_inputs(folder: Path) -> None:
+    """Good, broken and repeated files of several formats."""
+    _write(folder, "good.txt", "A perfectly good story.")
+    _write(folder, "copy-of-good.txt", "A perfectly good story.")
+    _write(folder, "empty.txt", "")
+    (folder / "image.png").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)))
+    _write(folder, "broken.json", '{"title": "x",')
+    _write(folder, "broken-again.json", '{"title": "x",')
+    _write(folder, "page.html", PAGE)
+    _write(folder, "page-as-text.txt", PAGE)
+    _write(folder, "feed.xml", _rss([("https://ex.com/a", "Harbour", "It reopened on Monday.")]))
+
+
+def _read_by_workers(monkeypatch) -> list[int]:
+    """Make ingest hand every file to the worker processes; returns the sizes handed."""
+    handed: list[int] = []
+
+    def recorded(function, items, *, chunksize):
+        handed.append(len(items))
+        return map_in_processes(function, items, chunksize=chunksize)
+
+    monkeypatch.setattr(ingest_core, "PARALLEL_READ_MIN_FILES", 1)
+    monkeypatch.setattr(ingest_core, "READING_CHUNK", 2)
+    monkeypatch.setattr(ingest_core, "map_in_processes", recorded)
+    return handed
+
+
+def test_files_read_by_two_processes_give_the_same_articles_skips_and_reasons(
+    tmp_path, monkeypatch
+):
+    _many_inputs(tmp_path / "inbox")
+    alone = load([tmp_path / "inbox", tmp_path / "missing.txt"])
+    handed = _read_by_workers(monkeypatch)
+    shared = load([tmp_path / "inbox", tmp_path / "missing.txt"])
+    assert shared == alone
+    assert handed == [9]
+    assert [a.source.path for a in shared.articles] == [
+        "inbox/copy-of-good.txt",
+        "inbox/feed.xml#1",
+        "inbox/page-as-text.txt",
+    ]
+    assert [s.reason for s in shared.skipped][:6] == [
+        "malformed JSON: Expecting property name enclosed in double quotes (line 1, column 15)",
+        "same content as inbox/broken-again.json",
+        "empty file",
+        "same content as inbox/copy-of-good.txt",
+        "binary file (a PNG image), not text",
+        "same content as inbox/page-as-text.txt",
+    ]
+
+
+def test_a_repeated_file_is_never_parsed_so_a_parser_bug_on_it_stops_nothing(tmp_path, monkeypatch):
+    _write(tmp_path, "a-page.html", PAGE)
+    _write(tmp_path, "b-page.html", PAGE)
+    parse = html.page_to_draft
+
+    def broken_on_b(markup: str, *, path: str):
+        if path.endswith("b-page.html"):
+            raise TypeError("unsupported operand")
+        return parse(markup, path=path)
+
+    monkeypatch.setattr("briefing.ingest.html.page_to_draft", broken_on_b)
+    alone = load([tmp_path])
+    _read_by_workers(monkeypatch)
+    assert load([tmp_path]) == alone
+    assert [s.reason for s in alone.skipped] == [f"same content as {tmp_path.name}/a-page.html"]
+
+
+def test_a_bug_inside_a_parser_stops_the_load_with_two_processes_too(tmp_path, monkeypatch):
+    _write(tmp_path, "page.html", PAGE)
+
+    def broken(markup: str, *, path: str):
+        raise TypeError("unsupported operand")
+
+    monkeypatch.setattr("briefing.ingest.html.page_to_draft", broken)
+    _read_by_workers(monkeypatch)
+    with pytest.raises(TypeError, match="unsupported operand"):
+        load([tmp_path])

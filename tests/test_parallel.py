@@ -47,11 +47,12 @@ def test_a_single_core_maps_the_items_itself(monkeypatch):
 # Item 0 waits until the test writes to the process's stdin (standing for a long chunk of
 # work), the others end at once: by the fourth "started", one worker waits for work.
 _INTERRUPTED_RUN = """
-import os, sys
+import os
+import sys
 from briefing.parallel import map_in_processes
 
 def work(item):
-    print("started", flush=True)
+    os.write(1, b"started\\n")  # one write: two workers' lines never mix
     if item == 0:
         os.read(0, 1)
     return item

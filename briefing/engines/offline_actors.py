@@ -728,8 +728,9 @@ def _link_short_name(
 
 def confirm_speaker(mention: Mention, kind: str = "person") -> None:
     """A name that a statement is attributed to is an actor even without other evidence,
-    of `kind` when nothing else tells it; a lone capitalised noun such as "Officials" is not
-    a name."""
+    of `kind` when nothing else tells it (a name ending in a plural for members, "House
+    Republicans", is a group: an organisation); a lone capitalised noun such as "Officials"
+    is not a name."""
     words = _name_words(mention)
     if mention.kind is not None or not words or is_junk_name(words):
         return
@@ -741,6 +742,8 @@ def confirm_speaker(mention: Mention, kind: str = "person") -> None:
         & (lx.roles | lx.organization_nouns | lx.generic_nouns | lx.common_words)
     ):
         return
+    if kind == "person" and _is_member_plural(words[-1]):
+        kind = "organization"
     mention.kind, mention.key = kind, " ".join(words)
 
 

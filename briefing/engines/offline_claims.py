@@ -26,9 +26,11 @@ from briefing.language.lexicon import lexicon
 from briefing.language.sentences import (
     Document,
     Sentence,
+    as_read,
     mend_quote_marks,
     opens_with_quote,
     quote_left_open,
+    quote_spans,
     tokenize,
 )
 from briefing.text import balance_quotes, phrase_alternation
@@ -46,8 +48,8 @@ _GAP = re.compile(
     r"|last\s+(?:week|month|year|night)))*\s*$"
 )
 _PRONOUN = re.compile(
-    r"(?:^|[,;:“”\"(]\s*|\b(?:and|but|while|when|where|after|before|because|which|who|whom"
-    r"|that)\s+)"
+    r"(?:^|[,;:“”\"(]\s*|\b(?i:and|but|while|when|where|after|before|because|which|who|whom"
+    r"|that|then|so|yet|now|later)\s+)"
     r"(?P<pronoun>he|she|they|it|He|She|They|It)\s*$"
 )
 _APPOSITION_GAP = re.compile(r"^\s*,(?:[^,“”\"]{1,140},){1,3}\s*$")
@@ -55,6 +57,7 @@ _NOT_SPEAKER_BEFORE = re.compile(
     r"\b(?:from|of|in|at|near|for|with|to|by|whom|who|which|that|as|than)\s+(?:the\s+)?$",
     re.IGNORECASE,
 )
+_OPENING_AS = re.compile(r"^\s*As\s+(?:the\s+)?$")  # "As Ortiz put it, …": the speaker
 # "Senator Maria Ortiz of New Mexico said": a place after a preposition, even when the first
 # words of its name ("New") were not read as part of it.
 _PLACE_AFTER_PREPOSITION = re.compile(
@@ -205,7 +208,10 @@ def _speaker_before(
     for mention in sorted(mentions, key=lambda m: m.end, reverse=True):
         if mention.end > end or sentence.in_quote(mention.start):
             continue
-        if _NOT_SPEAKER_BEFORE.search(left[: mention.start]) or (
+        if (
+            _NOT_SPEAKER_BEFORE.search(left[: mention.start])
+            and not _OPENING_AS.match(left[: mention.start])
+        ) or (
             mention.kind not in (None, "person")
             and _PLACE_AFTER_PREPOSITION.search(left[: mention.start])
         ):
@@ -225,6 +231,20 @@ def _speaker_before(
     if pronoun:
         return [], pronoun.group("pronoun").lower(), pronoun.start("pronoun")
     return [], None, end
+
+
+def _opening_quote_speaker(
+    sentence: Sentence, verb: _Verb, mentions: list[Mention]
+) -> Mention | None:
+    """`"…," Dana Ortiz of the Center for Public Integrity wrote`: the name that follows a
+    sentence's opening quotation speaks when the words up to the verb attribute it."""
+    if not _attributes_opening_quote(sentence, verb.start):
+        return None
+    name = _name_after(sentence, sentence.quotes[0][1], mentions)
+    if name is None or name.end > verb.start or _is_owner(name):
+        return None  # "Nomura's economist Ting Lu said": the owner does not speak
+    confirm_speaker(name)
+    return name if name.confirmed else None
 
 
 _TRAILING_PARENTHESIS = re.compile(r"\s*\([^()]{1,60}\)\s*$")
@@ -406,16 +426,21 @@ _NOT_A_ROLE_WORD = frozenset(
 
 
 def _speaker_after(sentence: Sentence, verb: _Verb, mentions: list[Mention]) -> Mention | None:
-    """ "…,” said NATO spokesperson Oana Lungescu": the last name in the chain after the verb.
-    A lower-case word or two the role list lacks may stand before the name ("said Democratic
+    """ "…,” said NATO spokesperson Oana Lungescu": the last name in the chain after the verb."""
+    return _name_after(sentence, verb.end, mentions)
+
+
+def _name_after(sentence: Sentence, start: int, mentions: list[Mention]) -> Mention | None:
+    """The last name in the chain of titles, roles and names that starts at `start`. A
+    lower-case word or two the role list lacks may stand before the name ("said Democratic
     pollster Dana Whitfield"); a preposition or a clause word may not ("said a longtime
     adviser to the governor" names nobody)."""
     lx = lexicon()
     chosen = None
-    position = verb.end
+    position = start
     in_role = skip_next = False
     unknown = 0
-    for token in tokenize(sentence.view, verb.end, verb.end + _AFTER_VERB_CHARS):
+    for token in tokenize(sentence.view, start, start + _AFTER_VERB_CHARS):
         between = sentence.view[position : token.start]
         if between == "-":
             position = token.end  # "Florida-based": the tail of a compound modifier
@@ -717,7 +742,7 @@ def _content(sentence: Sentence, verb: _Verb, speaker_start: int, inverted: bool
         quote_before = not before and first_start < speaker_start
         after_verb = _SAID_OF.sub("", text[verb.end :])
         after_verb = re.sub(r"^[\s,:]*(?:that\s+)?", "", after_verb)
-        if quote_before or opens_with_quote(after_verb):
+        if quote_before or (opens_with_quote(after_verb) and not _quote_opens_clause(after_verb)):
             quoted = _quoted_text(sentence)
             if quoted:
                 return quoted
@@ -740,6 +765,25 @@ def _content(sentence: Sentence, verb: _Verb, speaker_start: int, inverted: bool
     return after
 
 
+_CLAUSE_GOES_ON = re.compile(r"\s+[a-z]")
+_QUOTED_PHRASE_WORDS = 2
+
+
+def _quote_opens_clause(text: str) -> bool:
+    """`"local forces" must lead the way`: a quoted word or two that opens a clause going
+    on after it (no comma or stop inside its closing mark, a lower-case word after it), so
+    the statement is the clause, not the quoted words alone."""
+    spans = quote_spans(as_read(text))
+    if not spans:
+        return False
+    start, end = spans[0]
+    return (
+        len(text[start:end].split()) <= _QUOTED_PHRASE_WORDS
+        and text[end - 2 : end - 1] not in ",.?!"
+        and bool(_CLAUSE_GOES_ON.match(text, end))
+    )
+
+
 _NEXT_TO_QUOTE_WORDS = 6
 _QUOTE_MARKS = re.compile(r"[“”\"]")
 _COLON_QUOTE = re.compile(r":\s*(?=[“\"])")
@@ -748,13 +792,56 @@ _COLON_QUOTE = re.compile(r":\s*(?=[“\"])")
 def _quotes_next_to(sentence: Sentence, verb: _Verb) -> bool:
     """Whether the verb's statement quotes someone: a quotation ends within a few words
     before the verb (`"…," says the ad's narrator`) or comes after it (`he added, "…"`,
-    `saying the judge was "biased" against him`)."""
+    `saying the judge was "biased" against him`), or the sentence opens with a quotation
+    that the words up to the verb attribute."""
     text = sentence.view
-    return any(
+    return _attributes_opening_quote(sentence, verb.start) or any(
         len(text[end : verb.start].split()) <= _NEXT_TO_QUOTE_WORDS
         if end <= verb.start
         else start >= verb.end
         for start, end in sentence.quotes
+    )
+
+
+_QUOTE_RIGHT_AFTER = re.compile(r"[\s,:]*[“\"]")
+
+
+def _beside_quote(sentence: Sentence, verb: _Verb) -> bool:
+    """Whether a quotation stands right by the verb: it ends a few words before it, opens
+    right after it, or opens the sentence the words up to the verb attribute."""
+    text = sentence.view
+    return (
+        any(
+            end <= verb.start and len(text[end : verb.start].split()) <= _NEXT_TO_QUOTE_WORDS
+            for _, end in sentence.quotes
+        )
+        or bool(_QUOTE_RIGHT_AFTER.match(as_read(text), verb.end))
+        or _attributes_opening_quote(sentence, verb.start)
+    )
+
+
+_TAIL_MAX_WORDS = 16
+_UTTERANCE_END = re.compile(r"[,?!—–-]\s*[”\"]$")
+_TAIL_BREAK = re.compile(r"[“”\";:()]|[.?!]\s")
+
+
+def _attributes_opening_quote(sentence: Sentence, position: int) -> bool:
+    """`"We have a deal," Dana Ortiz of the Center for Public Integrity, a watchdog, wrote`:
+    in a sentence that opens with a quotation closed as speech is (a comma, question or
+    exclamation mark before the closing mark), the words up to `position` are its
+    attribution, however long the speaker's description, when they hold no other
+    quotation and no new sentence or clause break."""
+    if not sentence.quotes or not opens_with_quote(sentence.view):
+        return False
+    start, end = sentence.quotes[0]
+    text = sentence.view
+    if start != len(text) - len(text.lstrip()) or end > position:
+        return False
+    tail = text[end:position]
+    return (
+        bool(_UTTERANCE_END.search(text, start, end))
+        and len(tail.split()) <= _TAIL_MAX_WORDS
+        and not _TAIL_BREAK.search(tail)
     )
 
 
@@ -767,9 +854,15 @@ def _quotation_before(sentence: Sentence, speaker_start: int) -> str | None:
     ends = [end for _, end in sentence.quotes if end <= speaker_start]
     if not ends or not opens_with_quote(text):
         return None
-    if len(text[ends[-1] : speaker_start].split()) > _ROLE_WORDS_BEFORE_SPEAKER:
+    if len(
+        text[ends[-1] : speaker_start].split()
+    ) > _ROLE_WORDS_BEFORE_SPEAKER and not _attributes_opening_quote(sentence, speaker_start):
         return None
-    resumed = [(start, end) for start, end in sentence.quotes if start >= speaker_start]
+    resumed = [
+        (start, end)
+        for start, end in sentence.quotes
+        if start >= speaker_start and text[:start].rstrip().endswith((",", ":"))
+    ]
     return _quoted_text(sentence, [(sentence.quotes[0][0], ends[-1]), *resumed])
 
 
@@ -798,6 +891,27 @@ def _clean(text: str) -> str:
     if text.endswith((".", ",")) and not text.endswith(("..", "…")):
         text = text[:-1]
     return balance_quotes(mend_quote_marks(text.strip()))
+
+
+_SPOKEN_END = re.compile(r"[,.?!…]\s*[”\"]$")
+
+
+def _is_reply(attribution: Attribution) -> bool:
+    """`"Absolutely not," she said.`: a short statement that is a whole quotation closed as
+    speech is (a comma, stop, question or exclamation mark inside the closing mark), said by
+    someone named. A quoted word inside a sentence (a title, a scare quote) is none."""
+    if attribution.speaker is None:
+        return False
+    view = attribution.sentence.view
+    return any(
+        view[start + 1 : end].strip(' ,.?!…”"') == attribution.text
+        and _SPOKEN_END.search(view, start, end)
+        for start, end in attribution.sentence.quotes
+    )
+
+
+# "― Dana Ortiz", "- Ortiz.", "— Dana Ortiz, a nurse from Tulsa": a dash signing a quotation
+_SIGNATURE = re.compile(r"\s*[-―—–]{1,2}\s*(?P<name>[A-Z][^.!?;:“”\"]{0,80}?)\s*\.?\s*$")
 
 
 class ClaimFinder:
@@ -835,7 +949,10 @@ class ClaimFinder:
             continues = bool(found) and self._continues(index, sentence)
             inside = continues and self._carried_quote_end(sentence) > 0
             attributions = self._attribution(index, sentence, here)
-            if continues and (
+            signed = self._signed_quote(index, sentence)
+            if signed is not None:
+                found.append(signed)
+            elif continues and (
                 (not attributions and (inside or not _verbs(sentence)))
                 or (inside and [a.speaker for a in attributions] == [found[-1].speaker])
             ):
@@ -852,7 +969,7 @@ class ClaimFinder:
             self.context.quote_open = self._quote_still_open(sentence) and (
                 not following or following[0].paragraph == sentence.paragraph
             )
-        return [a for a in found if len(a.text.split()) >= _MIN_CLAIM_WORDS]
+        return [a for a in found if len(a.text.split()) >= _MIN_CLAIM_WORDS or _is_reply(a)]
 
     def _remember_people(self, index: int, sentence: Sentence, mentions: list[Mention]) -> None:
         subject = self._subject_person(index, sentence, mentions)
@@ -888,6 +1005,8 @@ class ClaimFinder:
         for verb in _verbs(sentence, self._carried_quote_end(sentence)):
             if found and verb.start < found[-1][0].end:
                 continue
+            if "quote" in verb.tags and not _beside_quote(sentence, verb):
+                continue  # "she read the report": no statement
             speaker, start, inverted = self._speaker(index, sentence, verb, mentions)
             if speaker is not None and all(speaker != other for _, other, _, _ in found):
                 found.append((verb, speaker, start, inverted))
@@ -909,7 +1028,7 @@ class ClaimFinder:
             if not said_that and _PREPOSITION_START.match(text) and _QUOTE_MARKS.search(text):
                 text = f"{verb.word} {text}"  # "boasted of his will to spend “whatever it takes”"
             if short or (not said_that and _PREPOSITION_START.match(text)):
-                self._note_colon(index, sentence, speaker)
+                self._note_colon(index, sentence, speaker, said_nothing=True)
                 continue  # "told reporters on Friday": where, not what
             attributions.append(self._found(index, sentence, speaker, text))
         if not attributions:
@@ -979,10 +1098,26 @@ class ClaimFinder:
             speaker = self._colon_subject(index, sentence, mentions, colon.start())
         return self._found(index, sentence, speaker, text)
 
-    def _note_colon(self, index: int, sentence: Sentence, speaker: str | None) -> None:
-        """A sentence that ends on a colon after its speaker introduces what follows."""
-        if speaker is not None and sentence.view.rstrip().endswith(":"):
+    def _note_colon(
+        self, index: int, sentence: Sentence, speaker: str | None, said_nothing: bool = False
+    ) -> None:
+        """A sentence that ends on a colon after its speaker introduces what follows; so does
+        one whose verb says nothing itself ("Holt agreed.", "Holt said in a statement.") when
+        a quotation opens the next sentence of its paragraph."""
+        if speaker is None:
+            return
+        if sentence.view.rstrip().endswith(":") or (
+            said_nothing and self._quotation_follows(index, sentence)
+        ):
             self.context.colon_speaker, self.context.colon_index = speaker, index
+
+    def _quotation_follows(self, index: int, sentence: Sentence) -> bool:
+        following = self.document.sentences[index + 1 : index + 2]
+        return (
+            bool(following)
+            and following[0].paragraph == sentence.paragraph
+            and opens_with_quote(following[0].view)
+        )
 
     def _colon_subject(
         self, index: int, sentence: Sentence, mentions: list[Mention], colon: int | None = None
@@ -1032,6 +1167,9 @@ class ClaimFinder:
             return self._named(found), found[0].start, False
         if pronoun:
             return self._pronoun(index, mentions, verb.start, pronoun), start, False
+        quoted_by = _opening_quote_speaker(sentence, verb, mentions) if not found else None
+        if quoted_by is not None:
+            return self._named([quoted_by]), quoted_by.start, False
         if found:
             start = found[-1].end  # "Aides said": a capitalised noun, read as a description
         left = sentence.view[: _core_end(sentence.view[:start], mentions, anchored=False)]
@@ -1175,7 +1313,8 @@ class ClaimFinder:
         self, index: int, mentions: list[Mention], position: int, pronoun: str
     ) -> str | None:
         """The person "he" or "she" stands for, of a compatible gender: in the same sentence,
-        else the speaker or subject of the sentence before, else the latest person named;
+        else the speaker or subject of the sentence before (the one whose gender is known to
+        agree, else the speaker), else the latest person named;
         "they" and "it" stand for the latest group or body that spoke."""
         context = self.context
         if pronoun in {"they", "it"}:
@@ -1203,11 +1342,17 @@ class ClaimFinder:
         for mention in reversed(here):
             if compatible(gender, self._gender(mention.key)):
                 return mention.key
-        if index - context.last_speaker_index <= 1 and fits(context.last_speaker):
-            return context.last_speaker
-        subject = context.last_subject
-        if index - context.last_subject_index <= 1 and fits(subject):
-            return subject
+        recent = [
+            key
+            for key, seen in (
+                (context.last_speaker, context.last_speaker_index),
+                (context.last_subject, context.last_subject_index),
+            )
+            if index - seen <= 1 and fits(key)
+        ]
+        agreeing = [key for key in recent if key and self._gender(key) == gender]
+        if recent:
+            return (agreeing or recent)[0]  # the speaker, unless only the subject is a "she"
         for key, seen in reversed(context.people):
             if index - seen > _PRONOUN_REACH:
                 break
@@ -1247,6 +1392,35 @@ class ClaimFinder:
             attribution.more.append(sentence)
         self.context.last_speaker_index = index
         self.context.last_was_quotation = True
+
+    def _signed_quote(self, index: int, sentence: Sentence) -> Attribution | None:
+        """`"We have waited long enough." ― Dana Ortiz`: a quotation signed with a dash and a
+        name after it, at the end of its paragraph or alone in the next one (`- Ortiz.`), as
+        lists of readers' or voters' comments and fact checks quote."""
+        if not sentence.quotes or not opens_with_quote(sentence.view):
+            return None
+        signing, start = sentence, sentence.quotes[-1][1]
+        signature = _SIGNATURE.match(sentence.view, start)
+        following = self.document.sentences[index + 1 : index + 2]
+        if signature is None and not sentence.view[start:].strip() and following:
+            signing, start = following[0], 0
+            next_paragraph = signing.paragraph == sentence.paragraph + 1
+            signature = _SIGNATURE.match(signing.view) if next_paragraph else None
+        text = _clean(_quoted_text(sentence))
+        if signature is None or len(text.split()) < _MIN_CLAIM_WORDS:
+            return None
+        names = [
+            m
+            for m in self.by_sentence.get(self.document.sentences.index(signing), [])
+            if m.sentence is signing and m.start >= signature.start("name")
+        ]
+        for mention in names[:1]:
+            confirm_speaker(mention)
+        speaker = self._named(names[:1]) if names and names[0].confirmed else None
+        attribution = self._found(index, sentence, speaker, text)
+        if signing is not sentence:
+            attribution.more.append(signing)
+        return attribution
 
     def _introduced_quote(self, index: int, sentence: Sentence) -> Attribution | None:
         """ "Cruz continued:" and then a quotation: the quotation is the speaker's."""

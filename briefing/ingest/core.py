@@ -6,8 +6,10 @@ reads.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import zlib
+from collections.abc import Container
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
@@ -29,6 +31,7 @@ from briefing.ingest.models import (
 from briefing.ingest.select import Selection
 from briefing.ingest.sniff import declared_charset, detect_format, reject_binary
 from briefing.ingest.urls import url_key
+from briefing.parallel import map_in_processes
 from briefing.schema import Article, Skipped, Source
 from briefing.text import normalize_for_match
 
@@ -45,6 +48,10 @@ INPUT_ERRORS: tuple[type[Exception], ...] = (
     RecursionError,
     OverflowError,
 )
+# From this many files they are read and parsed by two processes (below it, starting them
+# costs more than it saves), handed out this many at a time.
+PARALLEL_READ_MIN_FILES = 2_000
+READING_CHUNK = 100
 
 
 @dataclass
@@ -83,6 +90,7 @@ def run(
     fetch = fetch or FetchOptions(max_bytes=max_file_bytes)
     refs = expand_arguments(paths, selection, max_files=max_articles)
     fetched = remote.fetch_inputs(refs, fetch)
+    read_ahead = _read_files_ahead(refs, max_file_bytes)
     seen_content: dict[str, str] = {}
     stdin_read = False
     outcomes: list[_Outcome] = []
@@ -91,7 +99,8 @@ def run(
             ref = InputRef(ref.display, None, "standard input was already read")
         stdin_read |= ref.is_stdin
         got = fetched.get(ref.url) if ref.url else None
-        outcomes.append(_read_and_parse(ref, stdin, max_file_bytes, seen_content, got))
+        read = read_ahead.get(ref) or _read(ref, stdin, max_file_bytes, got, seen_content)
+        outcomes.append(_outcome(ref, read, seen_content))
     if fetch.follow:
         drafts = [entry for o in outcomes for entry in o.entries if isinstance(entry, Draft)]
         remote.follow_teasers(drafts, fetch, max_file_bytes)
@@ -99,48 +108,89 @@ def run(
     return _assemble(outcomes, fates, max_articles)
 
 
-def _read_and_parse(
+@dataclass
+class _Read:
+    """One input read and parsed on its own, before the checks across inputs: its drafts and
+    skipped items, its format once known, and its content's digest once read."""
+
+    entries: list[Draft | Skipped]
+    format: InputFormat | None = None
+    digest: str | None = None
+
+
+def _read_files_ahead(refs: list[InputRef], max_file_bytes: int) -> dict[InputRef, _Read]:
+    """The files among `refs`, read and parsed by two processes when there are many
+    (an input a worker could not read is left out: `_read` reads it again in order)."""
+    files = [ref for ref in refs if ref.path is not None and ref.problem is None]
+    if len(files) < PARALLEL_READ_MIN_FILES:
+        return {}
+    reader = functools.partial(_read_in_worker, max_file_bytes=max_file_bytes)
+    done = map_in_processes(reader, files, chunksize=READING_CHUNK)
+    return {ref: read for ref, read in zip(files, done, strict=True) if read is not None}
+
+
+def _read_in_worker(ref: InputRef, *, max_file_bytes: int) -> _Read | None:
+    """`_read` of one file; None where it raises (a bug, not the input's fault), so that the
+    run raises it in order, as it would without workers."""
+    try:
+        return _read(ref, None, max_file_bytes)
+    except Exception:
+        return None
+
+
+def _outcome(ref: InputRef, read: _Read, seen_content: dict[str, str]) -> _Outcome:
+    """What becomes of an input in the run: skipped when an earlier input had the same
+    content, else what reading it gave."""
+    if read.digest is not None:
+        if read.digest in seen_content:
+            reason = f"same content as {seen_content[read.digest]}"
+            return _Outcome(ref, entries=[Skipped(path=ref.display, reason=reason)])
+        seen_content[read.digest] = ref.display
+    return _Outcome(ref, read.format, read.entries)
+
+
+def _read(
     ref: InputRef,
     stdin: BinaryIO | None,
     max_file_bytes: int,
-    seen_content: dict[str, str],
     fetched: Fetched | None = None,
-) -> _Outcome:
-    outcome = _Outcome(ref)
+    seen_content: Container[str] = (),
+) -> _Read:
+    """Read and parse one input; one whose content's digest is in `seen_content` is not
+    parsed (it will be skipped as a repeat)."""
     if ref.problem:
-        outcome.entries.append(Skipped(path=ref.display, reason=ref.problem))
-        return outcome
+        return _Read([Skipped(path=ref.display, reason=ref.problem)])
+    read = _Read([])
     try:
         if fetched is not None:
             raw, name = remote.raw_from_fetched(fetched, max_file_bytes)
         else:
             raw, name = read_input(ref, stdin, max_file_bytes, check_head=reject_binary), ref.name
         input_format = detect_format(name, raw.data)
-        digest = hashlib.sha1(raw.data).hexdigest()
-        if digest in seen_content:
-            raise Unusable(f"same content as {seen_content[digest]}")
-        seen_content[digest] = ref.display
-        outcome.format = input_format
+        read.digest = hashlib.sha1(raw.data).hexdigest()
+        if read.digest in seen_content:
+            return read
+        read.format = input_format
         declared = remote.charset_of(fetched, raw.data) if fetched is not None else None
-        entries = _parse(outcome.format, raw.data, ref.display, raw.truncated, declared)
+        entries = _parse(input_format, raw.data, ref.display, raw.truncated, declared)
         if fetched is not None:
             remote.complete_from_response(entries, fetched)
     except Unusable as problem:
-        outcome.entries.append(Skipped(path=ref.display, reason=problem.reason))
-        return outcome
+        read.entries.append(Skipped(path=ref.display, reason=problem.reason))
+        return read
     except Exception as error:
         if not _is_input_error(error):
             raise
         # One file that a parser cannot read must not stop the run.
         reason = f"could not be read ({type(error).__name__}: {error})"
-        outcome.entries.append(Skipped(path=ref.display, reason=reason))
-        return outcome
+        read.entries.append(Skipped(path=ref.display, reason=reason))
+        return read
     for entry in entries:
         if isinstance(entry, Draft):
             entry.notes[:0] = raw.notes
             _drop_repeated_title(entry)
-    outcome.entries = entries
-    return outcome
+    read.entries = entries
+    return read
 
 
 def _is_input_error(error: Exception) -> bool:

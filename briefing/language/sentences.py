@@ -29,9 +29,10 @@ _DOUBLED_QUOTE = re.compile(r"'''?|\"\"\"|``|‘‘|’’")
 _QUOTE_MARK = re.compile(r"[“”\"]")
 # A sentence that ends on a closing quotation, and a short attribution after it that the
 # splitter cut off: `"Will it ever be finished?" Abbasov said.`
-_ENDS_ON_QUOTATION = re.compile(r"[.?!…,]\s*(?:[”\"]|'')\s*$")
+_ENDS_ON_QUOTATION = re.compile(r"[.?!…,][’']?\s*(?:[”\"]|'')\s*$")
 _ATTRIBUTION_TAIL_WORDS = 8
 _TAIL_VERB_REACH = 4  # a longer tail still attributes when its verb comes this early
+_QUOTE_AFTER_TAIL_VERB = 3  # words after a tail's verb where a quotation starts a statement
 _POSSESSIVE_ENDINGS = ("'s", "’s", "s'", "s’")
 _MAX_MERGED_SENTENCES = 6
 _HEADING_MAX_WORDS = 12
@@ -192,15 +193,23 @@ def quote_left_open(text: str) -> bool:
 
 
 def _attribution_tail(previous: str, sentence: str) -> bool:
-    """`"Will it ever be finished?"` + `Abbasov said.`: a sentence with no quotation whose
-    attribution verb comes in its first words (any of them when it is short), right after one
-    that ends on a closing quotation mark."""
-    if not _ENDS_ON_QUOTATION.search(previous) or _QUOTE_MARK.search(as_read(sentence)):
+    """`"Will it ever be finished?"` + `Abbasov said.`: a sentence whose attribution verb
+    comes in its first words (any of them when it is short), right after one that ends on
+    a closing quotation mark (a single mark may close inside it: `…to help?’”`). A
+    quotation before the verb or right after it (`After all, he said, "…"`) makes the
+    sentence a statement of its own."""
+    if not _ENDS_ON_QUOTATION.search(previous):
         return False
-    words = sentence.split()
+    words = as_read(sentence).split()
     verbs = lexicon().speech_verbs
     reach = len(words) if len(words) <= _ATTRIBUTION_TAIL_WORDS else _TAIL_VERB_REACH
-    return any(word.strip(".,;:!?").lower() in verbs for word in words[:reach])
+    for position, word in enumerate(words[:reach]):
+        if _QUOTE_MARK.search(word):
+            return False
+        if word.strip(".,;:!?").lower() in verbs:
+            after = words[position + 1 : position + 1 + _QUOTE_AFTER_TAIL_VERB]
+            return not any(_QUOTE_MARK.search(following) for following in after)
+    return False
 
 
 def sentences_of(paragraph: str) -> list[str]:
@@ -269,5 +278,7 @@ def documents_of(pack: Pack) -> list[Document]:
 
 
 def opens_with_quote(text: str) -> bool:
-    """True when a sentence starts with a quotation mark (of any shape)."""
-    return as_read(text.lstrip())[:1] in _OPEN_QUOTES
+    """True when a sentence starts with a quotation mark (of any shape: a curly closing
+    mark right before a word opens one too, `”Sorry,” she said`)."""
+    start = as_read(text.lstrip())
+    return start[:1] in _OPEN_QUOTES or (start[:1] == "”" and start[1:2].isalnum())
