@@ -72,6 +72,13 @@ def stated_numbers(text: str) -> list[float]:
 
 
 @lru_cache(maxsize=HOLDINGS_CACHED)
+def stated_values(text: str) -> tuple[float, ...]:
+    """`stated_numbers`, read once while the text is in use (a figure's value is read to
+    tell whether it has a number, then to check it)."""
+    return tuple(stated_numbers(text))
+
+
+@lru_cache(maxsize=HOLDINGS_CACHED)
 def _digits_held(text: str) -> frozenset[float]:
     """The numbers a text's digits say as written (cheap: no quantity is read)."""
     values = (_digit_value(match.group()) for match in _DIGITS.finditer(text))
@@ -80,7 +87,7 @@ def _digits_held(text: str) -> frozenset[float]:
 
 @lru_cache(maxsize=HOLDINGS_CACHED)
 def _quantities_held(text: str) -> frozenset[float]:
-    return frozenset(stated_numbers(text))
+    return frozenset(stated_values(text))
 
 
 def _holds_number(text: str, value: float) -> bool:
@@ -222,7 +229,7 @@ def unsupported(text: str, evidence: str | Sequence[str], exempt: Iterable[str] 
         return []
     countries = _countries_in(text)
     missing: list[str] = []
-    for value in stated_numbers(text):
+    for value in stated_values(text):
         if not any(_holds_number(item, value) for item in texts):
             missing.append(f"{value:g}")
     for word in stated_names(text, exempt):

@@ -25,8 +25,8 @@ import bisect
 import itertools
 import re
 import string
-from dataclasses import dataclass
 from functools import cached_property, lru_cache
+from typing import NamedTuple
 
 import numpy as np
 from rapidfuzz import fuzz
@@ -73,8 +73,7 @@ def word_keys(text: str) -> list[str]:
     return _WORD_EDGES.sub("", text.lower()).split()
 
 
-@dataclass(frozen=True)
-class Span:
+class Span(NamedTuple):
     """Where a quote was found in a source's normalised text, and how closely it matched."""
 
     start: int
@@ -149,11 +148,23 @@ class SourceText:
             self.starts.append(offset)
             offset += len(paragraph) + 1
         self.text = " ".join(self.paragraphs)
-        lowered = self.text.lower()
-        # Case-insensitive comparison needs the same offsets: a few letters lower to two.
-        self.case_folded = len(lowered) == len(self.text)
-        self.folded = lowered if self.case_folded else self.text
         self.index = _WordIndex(self.text) if len(self.text) >= index_min_chars else None
+
+    @cached_property
+    def lowered(self) -> str:
+        """The normalised text lower-cased."""
+        return self.text.lower()
+
+    @property
+    def case_folded(self) -> bool:
+        """True when the lower-cased text has the normalised text's offsets (a few letters
+        lower to two), so that it can be compared case-insensitively."""
+        return len(self.lowered) == len(self.text)
+
+    @property
+    def folded(self) -> str:
+        """The text to compare case-insensitively: lower-cased when `case_folded`."""
+        return self.lowered if self.case_folded else self.text
 
     # -- exact -------------------------------------------------------------------------
 
@@ -241,7 +252,7 @@ class SourceText:
 
     @cached_property
     def _words(self) -> frozenset[str]:
-        return frozenset(self.text.lower().split(" "))
+        return frozenset(self.lowered.split(" "))
 
     def _windows(self, quote: str, start: int) -> list[tuple[int, int]]:
         """Stretches of the text (from `start` on) where the quote may lie: the places of

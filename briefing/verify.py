@@ -26,12 +26,12 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 from pydantic import BaseModel
 
 from briefing.facts import Fact
-from briefing.grounding import not_name_words, stated_numbers, unsupported
+from briefing.grounding import not_name_words, stated_values, unsupported
 from briefing.pack import Pack
 from briefing.schema import (
     Actor,
@@ -178,16 +178,14 @@ class Verified(VerifyCounts):
     extraction: Extraction
 
 
-@dataclass(frozen=True)
-class _Held:
+class _Held(NamedTuple):
     """A quote that holds, and the paragraph of its source it lies in."""
 
     evidence: Evidence
     paragraph: int
 
 
-@dataclass(frozen=True)
-class _Located:
+class _Located(NamedTuple):
     """Where a quote was found: the source, and the spans (one per part of the quote)."""
 
     source_id: str
@@ -242,30 +240,47 @@ class _Pack:
         )
         return "\n".join(self.texts[s].text for s in ids), offsets, ids
 
+    @cached_property
+    def _indexed(self) -> list[tuple[int, str]]:
+        """The long sources, each with its place in the pack."""
+        return [
+            (place, source_id)
+            for place, (source_id, text) in enumerate(self.texts.items())
+            if text.index is not None
+        ]
+
     def first_holding(self, needle: str) -> _Located | None:
         """The quote in the first source of the pack that holds it verbatim, if any."""
         joined, offsets, ids = self._scanned
         found = joined.find(needle)
-        scanned: str | None = None
+        located = None
         if found >= 0:
             number = bisect.bisect_right(offsets, found) - 1
-            scanned, found = ids[number], found - offsets[number]
-        for source_id, text in self.texts.items():
-            if source_id == scanned:
-                return _Located(source_id, [Span(found, found + len(needle), 100.0)], exact=True)
-            if text.index is not None and (where := text.find(needle)) is not None:
-                return _Located(source_id, [Span(where, where + len(needle), 100.0)], exact=True)
-        return None
+            start = found - offsets[number]
+            located = _Located(ids[number], [Span(start, start + len(needle), 100.0)], True)
+        for place, source_id in self._indexed:
+            if located is not None and place > self._places[located.source_id]:
+                break
+            if (where := self.texts[source_id].find(needle)) is not None:
+                return _Located(source_id, [Span(where, where + len(needle), 100.0)], True)
+        return located
 
-    def aligned(self, needle: str, cited: str | None) -> _Located | None:
+    @cached_property
+    def _places(self) -> dict[str, int]:
+        return {source_id: place for place, source_id in enumerate(self.texts)}
+
+    def aligned(self, needle: str, cited: str) -> _Located | None:
         """The quote aligned part by part in the cited source, else in the first other
         source that holds half its words."""
         parts = _parts(needle)
         if not parts:
             return None
+        text = self.texts.get(cited)
+        if text is not None and (spans := _match_parts(text, parts)) is not None:
+            return _Located(cited, spans, exact=False)
         words = set(" ".join(parts).lower().split(" "))
-        for source_id, text in sorted(self.texts.items(), key=lambda item: item[0] != cited):
-            if source_id != cited and not text.holds_words(words, OTHER_SOURCE_WORDS):
+        for source_id, text in self.texts.items():
+            if source_id == cited or not text.holds_words(words, OTHER_SOURCE_WORDS):
                 continue
             spans = _match_parts(text, parts)
             if spans is not None:
@@ -293,8 +308,10 @@ def _check(evidence: list[Evidence], pack: _Pack, tally: VerifyCounts) -> list[_
         if located is None:
             tally.dropped += 1
             continue
-        tally.recited += located.source_id != item.source_id
-        tally.repaired += not located.exact
+        if located.source_id != item.source_id:
+            tally.recited += 1
+        if not located.exact:
+            tally.repaired += 1
         text = pack.texts[located.source_id]
         for span in located.spans:
             if not located.exact:
@@ -455,7 +472,7 @@ def _checked_claim(
 def _value_is_quoted(figure: Figure, quotes: list[str]) -> bool:
     """True when each number of the figure's value is in its quotes (or, for a value with no
     number, such as "dozens", the value itself is)."""
-    if stated_numbers(figure.value):
+    if stated_values(figure.value):
         return not [
             missing for missing in unsupported(figure.value, quotes) if missing[0].isdigit()
         ]
