@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 
@@ -36,6 +37,25 @@ def virtual_clock(monkeypatch) -> VirtualClock:
     clock = VirtualClock()
     monkeypatch.setattr("briefing.engines.retry.SYSTEM_CLOCK", clock.as_clock())
     return clock
+
+
+class WorkerBatches(list[int]):
+    """The sizes of the item lists a stage hands to its worker processes."""
+
+    def through(self, mapper: Callable[..., Any]) -> Callable[..., Any]:
+        """`mapper` (`map_in_processes` or `results_in_processes`), recording each list's size."""
+
+        def recorded(function: Callable[..., Any], items: Any, *, chunksize: int) -> Any:
+            self.append(len(items))
+            return mapper(function, items, chunksize=chunksize)
+
+        return recorded
+
+
+@pytest.fixture
+def worker_batches() -> WorkerBatches:
+    """An empty record of the item lists handed to worker processes."""
+    return WorkerBatches()
 
 
 @pytest.fixture

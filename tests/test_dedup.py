@@ -97,16 +97,12 @@ def test_passages_of_a_generated_day_stay_the_same():
     )
 
 
-def test_two_processes_hashing_small_batches_give_the_same_passages(monkeypatch):
+def test_two_processes_hashing_small_batches_give_the_same_passages(monkeypatch, worker_batches):
     alone = dedup(generated_day())
-    batches: list[int] = []
-
-    def recorded(function, items, *, chunksize):
-        batches.append(len(items))
-        return results_in_processes(function, items, chunksize=chunksize)
-
     monkeypatch.setattr(dedup_module, "PARALLEL_HASHING_MIN_ARTICLES", 1)
     monkeypatch.setattr(dedup_module, "HASHING_BATCH", 7)
-    monkeypatch.setattr(dedup_module, "results_in_processes", recorded)
+    monkeypatch.setattr(
+        dedup_module, "results_in_processes", worker_batches.through(results_in_processes)
+    )
     assert dedup(generated_day()) == alone
-    assert batches == [18]  # 120 articles, 7 at a time
+    assert worker_batches == [18]  # 120 articles, 7 at a time

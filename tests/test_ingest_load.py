@@ -319,29 +319,22 @@ def _many_inputs(folder: Path) -> None:
     _write(folder, "feed.xml", _rss([("https://ex.com/a", "Harbour", "It reopened on Monday.")]))
 
 
-def _read_by_workers(monkeypatch) -> list[int]:
-    """Make ingest hand every file to the worker processes; returns the sizes handed."""
-    handed: list[int] = []
-
-    def recorded(function, items, *, chunksize):
-        handed.append(len(items))
-        return map_in_processes(function, items, chunksize=chunksize)
-
+def _read_by_workers(monkeypatch, worker_batches) -> None:
+    """Make ingest hand every file to the worker processes, recorded in `worker_batches`."""
     monkeypatch.setattr(ingest_core, "PARALLEL_READ_MIN_FILES", 1)
     monkeypatch.setattr(ingest_core, "READING_CHUNK", 2)
-    monkeypatch.setattr(ingest_core, "map_in_processes", recorded)
-    return handed
+    monkeypatch.setattr(ingest_core, "map_in_processes", worker_batches.through(map_in_processes))
 
 
 def test_files_read_by_two_processes_give_the_same_articles_skips_and_reasons(
-    tmp_path, monkeypatch
+    tmp_path, monkeypatch, worker_batches
 ):
     _many_inputs(tmp_path / "inbox")
     alone = load([tmp_path / "inbox", tmp_path / "missing.txt"])
-    handed = _read_by_workers(monkeypatch)
+    _read_by_workers(monkeypatch, worker_batches)
     shared = load([tmp_path / "inbox", tmp_path / "missing.txt"])
     assert shared == alone
-    assert handed == [9]
+    assert worker_batches == [9]
     assert [a.source.path for a in shared.articles] == [
         "inbox/copy-of-good.txt",
         "inbox/feed.xml#1",
@@ -357,7 +350,9 @@ def test_files_read_by_two_processes_give_the_same_articles_skips_and_reasons(
     ]
 
 
-def test_a_repeated_file_is_never_parsed_so_a_parser_bug_on_it_stops_nothing(tmp_path, monkeypatch):
+def test_a_repeated_file_is_never_parsed_so_a_parser_bug_on_it_stops_nothing(
+    tmp_path, monkeypatch, worker_batches
+):
     _write(tmp_path, "a-page.html", PAGE)
     _write(tmp_path, "b-page.html", PAGE)
     parse = html.page_to_draft
@@ -369,18 +364,20 @@ def test_a_repeated_file_is_never_parsed_so_a_parser_bug_on_it_stops_nothing(tmp
 
     monkeypatch.setattr("briefing.ingest.html.page_to_draft", broken_on_b)
     alone = load([tmp_path])
-    _read_by_workers(monkeypatch)
+    _read_by_workers(monkeypatch, worker_batches)
     assert load([tmp_path]) == alone
     assert [s.reason for s in alone.skipped] == [f"same content as {tmp_path.name}/a-page.html"]
 
 
-def test_a_bug_inside_a_parser_stops_the_load_with_two_processes_too(tmp_path, monkeypatch):
+def test_a_bug_inside_a_parser_stops_the_load_with_two_processes_too(
+    tmp_path, monkeypatch, worker_batches
+):
     _write(tmp_path, "page.html", PAGE)
 
     def broken(markup: str, *, path: str):
         raise TypeError("unsupported operand")
 
     monkeypatch.setattr("briefing.ingest.html.page_to_draft", broken)
-    _read_by_workers(monkeypatch)
+    _read_by_workers(monkeypatch, worker_batches)
     with pytest.raises(TypeError, match="unsupported operand"):
         load([tmp_path])
