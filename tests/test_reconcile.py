@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from rapidfuzz import fuzz
 
 from briefing.engines.offline import extract_pack
 from briefing.reconcile import Reconciled, reconcile, same_number
@@ -757,3 +758,26 @@ def test_a_word_for_word_repeat_merges_even_when_its_words_are_purged(monkeypatc
     )
     assert len(merged.claims) == 1
     assert {e.source_id for e in merged.claims[0].evidence} == {"a", "b"}
+
+
+def test_the_same_words_from_unrelated_speakers_are_never_scored(monkeypatch):
+    scored: list[tuple[str, str]] = []
+    score = fuzz.token_set_ratio
+
+    def counting(first: str, second: str, **options: float) -> float:
+        scored.append((first, second))
+        return score(first, second, **options)
+
+    monkeypatch.setattr("briefing.reconcile.claims.fuzz.token_set_ratio", counting)
+    statement = "The talks in Wonsan were productive and covered military cooperation"
+    speakers = ["Sergey Lavrov", "Kim Jong Un", "Choe Son Hui"]
+    result = reconcile(
+        [
+            extraction(
+                [person(name) for name in speakers],
+                [claim(name, statement) for name in speakers] + [claim("Kim Jong Un", statement)],
+            )
+        ]
+    )
+    assert len(result.claims) == 3
+    assert len(scored) == 1  # Kim Jong Un's repeat, against his own claim only
