@@ -3,6 +3,7 @@ by an organisation and its spokesperson) merge their evidence."""
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections import Counter, defaultdict
 from collections.abc import Callable
@@ -20,6 +21,7 @@ MIN_CLAIM_OVERLAP = 0.6
 # Another speaker's words count as the same statement only when both are longer than this.
 MIN_SHARED_STATEMENT_CHARS = 40
 MAX_BLOCK = 16
+MAX_CANDIDATES = 16
 
 
 def _claim_key(text: str) -> str:
@@ -66,6 +68,12 @@ class _ClaimIndex:
     never compared, and stop growing at MAX_BLOCK claims ("block purging"): a word shared
     by that many different statements of one length says little about which one a new
     claim repeats, and comparing with all of them would make the merge quadratic.
+
+    A claim is compared with at most MAX_CANDIDATES of the claims found: those found under
+    most of its words. A repeat shares nearly all its words, so it is among them unless
+    that many other claims share as many; on a huge input of similar statements a claim
+    would otherwise be compared with hundreds, and the merge would cost more per claim the
+    longer the input.
     """
 
     def __init__(self, keys: list[str]) -> None:
@@ -83,12 +91,19 @@ class _ClaimIndex:
         """Positions of merged claims that could match `key`, in order."""
         words_of = set(key.split())
         rarest = self._rarest(words_of)
-        found: set[int] = set()
-        for length in _length_classes(key, spread=1):
-            for word in rarest:
-                found.update(self._by_word.get((word, length), ()))
-            for word in words_of:
-                found.update(self._by_rare_word.get((word, length), ()))
+        lengths = _length_classes(key, spread=1)
+        found = Counter(
+            itertools.chain(
+                *(self._by_word.get((word, length), ()) for length in lengths for word in rarest),
+                *(
+                    self._by_rare_word.get((word, length), ())
+                    for length in lengths
+                    for word in words_of
+                ),
+            )
+        )
+        if len(found) > MAX_CANDIDATES:
+            return sorted(position for position, _ in found.most_common(MAX_CANDIDATES))
         return sorted(found)
 
     def add(self, position: int, key: str) -> None:
