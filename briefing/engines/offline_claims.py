@@ -50,7 +50,7 @@ _GAP = re.compile(
 _PRONOUN = re.compile(
     r"(?:^|[,;:“”\"(]\s*|\b(?i:and|but|while|when|where|after|before|because|which|who|whom"
     r"|that|then|so|yet|now|later)\s+)"
-    r"(?P<pronoun>he|she|they|it|He|She|They|It)\s*$"
+    r"(?P<pronoun>he|she|they|it|He|She|They|It)(?:['’](?:s|d|ve))?\s*$"  # "She's said"
 )
 _APPOSITION_GAP = re.compile(r"^\s*,(?:[^,“”\"]{1,140},){1,3}\s*$")
 _NOT_SPEAKER_BEFORE = re.compile(
@@ -156,8 +156,11 @@ def _compile_verbs() -> re.Pattern[str]:
 _VERB = _compile_verbs()
 _WORD_BEFORE = re.compile(r"(\w+)\s*$")
 _CLOSING_MARK = re.compile(r"[”\"]")
+# "He", "But she", "Recently he", "However, she", "For 12 years, he": the pronoun that is
+# the subject of a sentence's main clause, after an adverb or a fronted phrase of its own
 _OPENING_PRONOUN = re.compile(
-    r"^\s*(?:(?:Then|But|And|Later|Yet|So|Now)\s+)?([Hh]e|[Ss]he|[Tt]hey)\b"
+    r"^\s*(?:[A-Z][a-z]*ly\s+|(?:[^,;:“”\"()]{1,80},\s+){1,2})?"
+    r"(?:(?:[Tt]hen|[Bb]ut|[Aa]nd|[Ll]ater|[Yy]et|[Ss]o|[Nn]ow)\s+)?([Hh]e|[Ss]he|[Tt]hey)\b"
 )
 _OPENING_DESCRIPTION = re.compile(r"^\s*The\s+(?:[a-zA-Z'’-]+\s+){0,3}?[a-z]+(?=\s)")
 _COORDINATED = re.compile(r"(?:\band|,\s*but|\bbut)$")
@@ -695,6 +698,8 @@ def _opening_name(mentions: list[Mention]) -> Mention | None:
         return None
     if _OPENING_PRONOUN.match(opening):
         return None  # "He denounced the United Nations": the name is the object
+    if _NOT_SPEAKER_BEFORE.search(opening) and not _OPENING_AS.match(opening):
+        return None  # "When it came to the U.S. pledge, …": a preposition's object
     return first
 
 
@@ -985,15 +990,16 @@ class ClaimFinder:
         self, index: int, sentence: Sentence, mentions: list[Mention]
     ) -> str | None:
         """The person a sentence is about: the name it opens with, else whom the "he" or
-        "she" it opens with stands for ("He later met Petrov." is still about the one
-        "he" was before, not about Petrov)."""
+        "she" or the description by role ("The former ambassador") it opens with stands for
+        ("He later met Petrov." is still about the one "he" was before, not about Petrov)."""
         subject = _sentence_subject(mentions)
         if subject is not None:
             return subject.key if subject.kind == "person" else None
         pronoun = _OPENING_PRONOUN.match(sentence.view)
-        if pronoun is None or pronoun.group(1).lower() == "they":
+        if pronoun is not None and pronoun.group(1).lower() == "they":
             return None
-        return self._pronoun(index, mentions, pronoun.end(), pronoun.group(1).lower())
+        unnamed = self._unnamed_subject(index, sentence, mentions)
+        return unnamed if unnamed in self.people else None
 
     def _attribution(
         self, index: int, sentence: Sentence, mentions: list[Mention]
