@@ -146,6 +146,62 @@ def test_a_pronoun_with_a_contracted_auxiliary_still_speaks(pronoun):
     assert claim_with(extraction_of(text), "fund would not last").speaker == "Dana Ortiz"
 
 
+def test_a_gendered_role_tells_whom_she_stands_for():
+    text = (
+        "Robin Hale, the congressman, spoke on Monday after Kim Dunn, the treasurer, left.\n\n"
+        "She said the fund would not last the winter."
+    )
+    assert claim_with(extraction_of(text), "fund would not last").speaker == "Kim Dunn"
+
+
+def test_a_gendered_title_is_the_role_not_part_of_the_name():
+    text = (
+        "Assemblywoman Robin Hale spoke on Monday after Kim Dunn, the treasurer, left.\n\n"
+        "Assemblyman Kim Dunn said the fund would not last the winter.\n\n"
+        "She said the council would vote on Friday."
+    )
+    extraction = extraction_of(text)
+    assert claim_with(extraction, "council would vote").speaker == "Robin Hale"
+    assert {a.name for a in extraction.actors} == {"Robin Hale", "Kim Dunn"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Peter Quill, the mayor, nodded as Dana Ortiz, the treasurer, said the fund would "
+        "not last the winter.",
+        'Peter Quill, the mayor, spoke first. But, as Dana Ortiz said, "the fund would not '
+        'last the winter."',
+    ],
+)
+def test_the_subject_of_an_as_clause_is_its_speaker(text):
+    assert claim_with(extraction_of(text), "fund would not last").speaker == "Dana Ortiz"
+
+
+def test_a_name_inside_the_words_a_pronoun_attributes_is_not_that_pronoun():
+    text = (
+        "Peter Quill, the mayor, met Carl Dunn, the treasurer, on Monday.\n\n"
+        "Any attempt to explain the budget to Mr. Dunn was hopeless, Quill said.\n\n"
+        "Every plan put to Mr. Dunn, he said, came back unread."
+    )
+    assert claim_with(extraction_of(text), "Every plan").speaker == "Peter Quill"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "speaker"),
+    [
+        ("The loss was steep for Peter Quill, who said he would take a day off.", "Peter Quill"),
+        (
+            "It began with the Ostend Herald, which reported that the fund was empty.",
+            "Ostend Herald",
+        ),
+    ],
+)
+def test_who_or_which_after_a_name_makes_the_name_the_speaker(sentence, speaker):
+    claims = extraction_of(sentence).claims
+    assert [c.speaker for c in claims] == [speaker]
+
+
 # ---------------------------------------------------------------- places, objects, "I"
 
 

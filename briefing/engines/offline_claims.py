@@ -21,7 +21,13 @@ from briefing.engines.offline_actors import (
     person_gender,
     principal_kind,
 )
-from briefing.language.gender import PRONOUN_GENDER, Gender, compatible, title_gender
+from briefing.language.gender import (
+    PRONOUN_GENDER,
+    Gender,
+    compatible,
+    role_gender,
+    title_gender,
+)
 from briefing.language.lexicon import lexicon
 from briefing.language.sentences import (
     Document,
@@ -52,12 +58,18 @@ _PRONOUN = re.compile(
     r"|that|then|so|yet|now|later)\s+)"
     r"(?P<pronoun>he|she|they|it|He|She|They|It)(?:['’](?:s|d|ve))?\s*$"  # "She's said"
 )
+_RELATIVE_SUBJECT = re.compile(r"\s*,\s*(?:who|which)\s*")
 _APPOSITION_GAP = re.compile(r"^\s*,(?:[^,“”\"]{1,140},){1,3}\s*$")
 _NOT_SPEAKER_BEFORE = re.compile(
     r"\b(?:from|of|in|at|near|for|with|to|by|whom|who|which|that|as|than)\s+(?:the\s+)?$",
     re.IGNORECASE,
 )
 _OPENING_AS = re.compile(r"^\s*As\s+(?:the\s+)?$")  # "As Ortiz put it, …": the speaker
+# "Quill nodded as Ortiz said", "but, as Ortiz put it,": "as" opening a clause whose subject
+# speaks (not "such as", "as well as", "known as", "the same as")
+_AS_CLAUSE = re.compile(
+    r"(?:^|[^\w\s]\s*|\b(?!(?:such|well|known|same)\b)\w+\s+)[Aa]s\s+(?:the\s+)?$"
+)
 # "Senator Maria Ortiz of New Mexico said": a place after a preposition, even when the first
 # words of its name ("New") were not read as part of it.
 _PLACE_AFTER_PREPOSITION = re.compile(
@@ -91,6 +103,7 @@ _TIME_AFTER_VERB = re.compile(
     rf"^\s*(?:{_RELATIVE_TIME}|(?:earlier|later)(?=\s*(?:[,.;]|$))"
     r"|(?:(?:on|last|late|early|this)\s+)?(?:[A-Z]\w+day\b|today\b|yesterday\b)?)"
 )
+_PARENTHETICAL_END = re.compile(r"\s*(?:[,.;]|$)")  # "…, he said, …" / "…, he said."
 _NO_STATEMENT_AFTER = re.compile(r"^(?:[,.;]|(?:after|before|during|while|at|in|on)\b)")
 _PREPOSITION_WORD = re.compile(r"\b(?:of|for|at|with|from|in)\b")
 _MIN_CLAIM_WORDS = 3
@@ -211,9 +224,11 @@ def _speaker_before(
     for mention in sorted(mentions, key=lambda m: m.end, reverse=True):
         if mention.end > end or sentence.in_quote(mention.start):
             continue
+        relative = _RELATIVE_SUBJECT.fullmatch(left, mention.end)  # "for Sanders, who said"
         if (
             _NOT_SPEAKER_BEFORE.search(left[: mention.start])
-            and not _OPENING_AS.match(left[: mention.start])
+            and not _AS_CLAUSE.search(left[: mention.start])
+            and not relative
         ) or (
             mention.kind not in (None, "person")
             and _PLACE_AFTER_PREPOSITION.search(left[: mention.start])
@@ -226,7 +241,7 @@ def _speaker_before(
         apposed = _APPOSITION_GAP.match(between) or (
             between.lstrip().startswith(",") and _is_role_apposition(between.strip(" ,"))
         )  # "Todd Lee, president of Acme Steel, a distributor, said": cut after "Steel"
-        if _DIRECT_GAP.match(between) or (apposed and "noun" not in verb.tags):
+        if _DIRECT_GAP.match(between) or relative or (apposed and "noun" not in verb.tags):
             group = _joint_speakers(left, mention, mentions)
             return group, None, group[0].start
         break
@@ -937,10 +952,13 @@ class ClaimFinder:
         self.evidenced: set[str] = set()
         honorifics = lexicon().honorifics
         for mention in mentions:
+            if mention.kind != "person":
+                continue
             title = mention.tokens[0].rstrip(".") if mention.tokens else ""
-            if mention.kind == "person" and title in honorifics and title_gender(title):
-                self.genders.setdefault(mention.key, title_gender(title))
-            if mention.kind == "person" and (mention.role or mention.evidence):
+            gender = title_gender(title) if title in honorifics else role_gender(mention.role)
+            if gender:
+                self.genders.setdefault(mention.key, gender)
+            if mention.role or mention.evidence:
                 self.evidenced.add(mention.key)
 
     def attributions(self) -> list[Attribution]:
@@ -1172,7 +1190,13 @@ class ClaimFinder:
         if found and all(m.confirmed for m in found):
             return self._named(found), found[0].start, False
         if pronoun:
-            return self._pronoun(index, mentions, verb.start, pronoun), start, False
+            # "…a falsehood by Mr. Trump, he said, becomes hopeless": the names before a
+            # pronoun that attributes the words around it are what it said, not who said it
+            inside = sentence.view[:start].rstrip().endswith(",") and _PARENTHETICAL_END.match(
+                sentence.view, verb.end
+            )
+            candidates = [] if inside else mentions
+            return self._pronoun(index, candidates, verb.start, pronoun), start, False
         quoted_by = _opening_quote_speaker(sentence, verb, mentions) if not found else None
         if quoted_by is not None:
             return self._named([quoted_by]), quoted_by.start, False

@@ -1,8 +1,9 @@
 """Grammatical gender of a person's name, for matching "he" and "she" and "Mr" and "Ms".
 
-A courtesy title says it outright ("Mr", "Mrs", "Ms", "Miss", "Sir", "Dame" …); otherwise
-the first name is looked up in gender-guesser's list of given names (about 40,000 names of
-many countries, shipped inside the package). Names the list calls androgynous, only
+A courtesy title says it outright ("Mr", "Mrs", "Ms", "Miss", "Sir", "Dame" …), and so does
+a gendered role ("congresswoman", "chairman", "queen", "his wife"); otherwise the first
+name is looked up in gender-guesser's list of given names (about 40,000 names of many
+countries, shipped inside the package). Names the list calls androgynous, only
 "mostly" one gender, or does not know have no gender: they are compatible with either
 pronoun, so an unknown name never blocks a resolution.
 """
@@ -11,6 +12,8 @@ from __future__ import annotations
 
 import functools
 from typing import Literal
+
+from briefing.language.lexicon import lexicon
 
 Gender = Literal["male", "female"]
 
@@ -24,6 +27,16 @@ _TITLE_GENDER: dict[str, Gender] = {
     "dame": "female",
     "lady": "female",
 }
+# Nouns for people that are of one gender whatever the person's name; compounds in
+# "-woman" / "-man" ("assemblywoman", "chairman") are read from their ending.
+_MALE_NOUNS = frozenset(
+    {"king", "prince", "duke", "emperor", "father", "son", "brother", "husband", "widower"}
+    | {"grandfather", "uncle", "nephew", "monk"}
+)
+_FEMALE_NOUNS = frozenset(
+    {"queen", "princess", "duchess", "empress", "mother", "daughter", "sister", "wife", "widow"}
+    | {"grandmother", "aunt", "niece", "nun", "actress"}
+)
 PRONOUN_GENDER: dict[str, Gender] = {"he": "male", "him": "male", "his": "male", "she": "female"}
 PRONOUN_GENDER |= {"her": "female", "hers": "female"}
 
@@ -38,6 +51,20 @@ def _detector() -> object:
 def title_gender(title: str) -> Gender | None:
     """The gender a courtesy title gives ("Mr." → male), if any."""
     return _TITLE_GENDER.get(title.rstrip(".").lower())
+
+
+def role_gender(role: str | None) -> Gender | None:
+    """The gender a role gives: one of its words is a noun of one gender ("queen", "his
+    wife"), a compound in "-woman", or one in "-man" that the role list knows ("chairman";
+    not a surname such as "Goldman")."""
+    roles = lexicon().roles
+    for word in (role or "").lower().replace("-", " ").split():
+        word = word.strip(".,'’")
+        if word in _FEMALE_NOUNS or word.endswith(("woman", "women")):
+            return "female"
+        if word in _MALE_NOUNS or (word.endswith(("man", "men")) and word in roles):
+            return "male"
+    return None
 
 
 @functools.lru_cache(maxsize=4096)
