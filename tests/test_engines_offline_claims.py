@@ -146,23 +146,23 @@ def test_a_pronoun_with_a_contracted_auxiliary_still_speaks(pronoun):
     assert claim_with(extraction_of(text), "fund would not last").speaker == "Dana Ortiz"
 
 
-def test_a_gendered_role_tells_whom_she_stands_for():
+def test_a_gendered_role_tells_whom_he_stands_for():
     text = (
-        "Robin Hale, the congressman, spoke on Monday after Kim Dunn, the treasurer, left.\n\n"
-        "She said the fund would not last the winter."
+        "Robin Hale, the congresswoman, spoke on Monday after Kim Dunn, the treasurer, left.\n\n"
+        "He said the fund would not last the winter."
     )
     assert claim_with(extraction_of(text), "fund would not last").speaker == "Kim Dunn"
 
 
 def test_a_gendered_title_is_the_role_not_part_of_the_name():
     text = (
-        "Assemblywoman Robin Hale spoke on Monday after Kim Dunn, the treasurer, left.\n\n"
-        "Assemblyman Kim Dunn said the fund would not last the winter.\n\n"
+        "Assemblywoman Robin Hale spoke on Monday after Carl Dunn, the treasurer, left.\n\n"
+        "Assemblyman Carl Dunn said the fund would not last the winter.\n\n"
         "She said the council would vote on Friday."
     )
     extraction = extraction_of(text)
     assert claim_with(extraction, "council would vote").speaker == "Robin Hale"
-    assert {a.name for a in extraction.actors} == {"Robin Hale", "Kim Dunn"}
+    assert {a.name for a in extraction.actors} == {"Robin Hale", "Carl Dunn"}
 
 
 @pytest.mark.parametrize(

@@ -30,7 +30,8 @@ def test_unknown_gender_is_compatible_with_both():
 
 def test_gendered_roles_give_a_gender_and_other_roles_and_surnames_none():
     assert role_gender("Assemblywoman") == "female"
-    assert role_gender("the state's chairman") == "male"
+    assert role_gender("her father") == "male"
+    assert role_gender("the campaign's spokesman") is None
     assert role_gender("his wife") == "female"
     assert role_gender("Queen") == "female"
     assert role_gender("treasurer") is None

@@ -1,7 +1,7 @@
 """Grammatical gender of a person's name, for matching "he" and "she" and "Mr" and "Ms".
 
 A courtesy title says it outright ("Mr", "Mrs", "Ms", "Miss", "Sir", "Dame" …), and so does
-a gendered role ("congresswoman", "chairman", "queen", "his wife"); otherwise the first
+a gendered role ("congresswoman", "queen", "his wife"); otherwise the first
 name is looked up in gender-guesser's list of given names (about 40,000 names of many
 countries, shipped inside the package). Names the list calls androgynous, only
 "mostly" one gender, or does not know have no gender: they are compatible with either
@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import functools
 from typing import Literal
-
-from briefing.language.lexicon import lexicon
 
 Gender = Literal["male", "female"]
 
@@ -27,8 +25,7 @@ _TITLE_GENDER: dict[str, Gender] = {
     "dame": "female",
     "lady": "female",
 }
-# Nouns for people that are of one gender whatever the person's name; compounds in
-# "-woman" / "-man" ("assemblywoman", "chairman") are read from their ending.
+# Nouns for people that are of one gender whatever the person's name
 _MALE_NOUNS = frozenset(
     {"king", "prince", "duke", "emperor", "father", "son", "brother", "husband", "widower"}
     | {"grandfather", "uncle", "nephew", "monk"}
@@ -55,14 +52,13 @@ def title_gender(title: str) -> Gender | None:
 
 def role_gender(role: str | None) -> Gender | None:
     """The gender a role gives: one of its words is a noun of one gender ("queen", "his
-    wife"), a compound in "-woman", or one in "-man" that the role list knows ("chairman";
-    not a surname such as "Goldman")."""
-    roles = lexicon().roles
+    wife") or a compound in "-woman" ("assemblywoman"). A compound in "-man" gives none:
+    news copy calls women "spokesman" and "chairman" too."""
     for word in (role or "").lower().replace("-", " ").split():
         word = word.strip(".,'’")
         if word in _FEMALE_NOUNS or word.endswith(("woman", "women")):
             return "female"
-        if word in _MALE_NOUNS or (word.endswith(("man", "men")) and word in roles):
+        if word in _MALE_NOUNS:
             return "male"
     return None
 
