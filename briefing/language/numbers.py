@@ -52,6 +52,15 @@ _WORD_AFTER = re.compile(r"\s*([A-Za-z]+)")
 _NAME_COMMA_BEFORE = re.compile(r"[A-Z][\w.]*,\s*$")
 _COMMA_OR_AND_AFTER = re.compile(r"\s*(?:,|and\b)")
 _AGED_BEFORE = re.compile(r"\baged?\s*$", re.IGNORECASE)
+# The letters outside ASCII that the patterns' case folding matches to an ASCII letter
+# ("ſix" is "six", "bıllıon" is "billion"), as that letter; the fourth, the Kelvin sign,
+# lower-cases to "k".
+_FOLDED_TO_ASCII = str.maketrans({"İ": "i", "ı": "i", "ſ": "s"})
+
+
+def _folded(text: str) -> str:
+    """`text` in lower case, as the case-insensitive patterns read it."""
+    return (text if text.isascii() else text.translate(_FOLDED_TO_ASCII)).lower()
 
 
 def _alternation(words: list[str]) -> str:
@@ -121,7 +130,7 @@ def word_number_value(text: str) -> int | None:
     if text.lower() == "a":
         return 1
     total = 0
-    for part in _NUMBER_SPLIT.split(text.lower()):
+    for part in _NUMBER_SPLIT.split(_folded(text)):
         if part not in words:
             return None
         total += words[part]
@@ -135,14 +144,14 @@ def _unit_of(match: re.Match[str]) -> Unit | None:
     written = match.group("unit")
     if not written:
         return None
-    return units.get(written) or units.get(written.lower())
+    return units.get(written) or units.get(_folded(written))
 
 
 def _scale_of(match: re.Match[str]) -> int:
     if match.group("scale"):
-        return lexicon().scales[match.group("scale").lower()]
+        return lexicon().scales[_folded(match.group("scale"))]
     if match.group("short"):
-        return _SHORT_SCALES[match.group("short").lower()]
+        return _SHORT_SCALES[_folded(match.group("short"))]
     return 1
 
 
@@ -310,11 +319,11 @@ def _vague_bounds(match: re.Match[str]) -> tuple[float, float]:
     """ "hundreds" → 100 to 999, "tens of thousands" → 10,000 to 99,900, "a few hundred"
     → 100 to 999: from the order of magnitude the words name to just under ten times it."""
     if match.group("few"):
-        low = _FEW_SCALES[match.group("scale").lower()]
+        low = _FEW_SCALES[_folded(match.group("scale"))]
     else:
         times = match.group("times")
-        low = _VAGUE[match.group("base").lower()]
-        low *= _VAGUE_MULTIPLIERS[times.lower()] if times else 1
+        low = _VAGUE[_folded(match.group("base"))]
+        low *= _VAGUE_MULTIPLIERS[_folded(times)] if times else 1
     return float(low), low * 10 * _BELOW_NEXT_ORDER
 
 
@@ -344,11 +353,9 @@ def _vague(sentence: str) -> list[Quantity]:
 
 def _hints(sentence: str) -> tuple[bool, bool]:
     """Whether the sentence may state a number, and a vague amount: it has the digits or
-    words they are written with. Only ASCII text is ruled out so (the patterns' case
-    folding matches a few other letters too, such as "ſ" for "s")."""
-    if not sentence.isascii():
-        return True, True
-    lowered = sentence.lower()
+    words they are written with, read in lower case with every letter the patterns match
+    to an ASCII letter written as that letter."""
+    lowered = _folded(sentence)
     return bool(_NUMBER_HINT.search(lowered)), bool(_VAGUE_HINT.search(lowered))
 
 
