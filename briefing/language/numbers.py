@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from briefing.language.lexicon import Unit, lexicon
+from briefing.text import phrase_alternation
 
 _TENS = ("twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
 _ONES = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
@@ -52,15 +53,15 @@ _WORD_AFTER = re.compile(r"\s*([A-Za-z]+)")
 _NAME_COMMA_BEFORE = re.compile(r"[A-Z][\w.]*,\s*$")
 _COMMA_OR_AND_AFTER = re.compile(r"\s*(?:,|and\b)")
 _AGED_BEFORE = re.compile(r"\baged?\s*$", re.IGNORECASE)
-# The letters outside ASCII that the patterns' case folding matches to an ASCII letter
-# ("ſix" is "six", "bıllıon" is "billion"), as that letter; the fourth, the Kelvin sign,
-# lower-cases to "k".
-_FOLDED_TO_ASCII = str.maketrans({"İ": "i", "ı": "i", "ſ": "s"})
 
 
 def _folded(text: str) -> str:
-    """`text` in lower case, as the case-insensitive patterns read it."""
-    return (text if text.isascii() else text.translate(_FOLDED_TO_ASCII)).lower()
+    """`text` in lower case, as the case-insensitive patterns read it: the letters outside
+    ASCII that their case folding matches to an ASCII letter ("ſix" is "six", "bıllıon" is
+    "billion") written as that letter (the fourth, the Kelvin sign, lower-cases to "k")."""
+    if text.isascii():
+        return text.lower()
+    return text.replace("İ", "i").replace("ı", "i").replace("ſ", "s").lower()
 
 
 def _alternation(words: list[str]) -> str:
@@ -97,9 +98,12 @@ def _compile() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
 _ATOM, _QUALIFIER, _VAGUE_PATTERN = _compile()
 # Words every number, and every vague amount, is written with; looked for in lower-cased
 # text before the patterns above, which cost several times more to run.
-_SCALE_WORDS = "dozen|hundred|thousand|million|billion"
-_NUMBER_HINT = re.compile(rf"\d|\b(?:{'|'.join(_TENS + _ONES + _TEENS)}|{_SCALE_WORDS})")
-_VAGUE_HINT = re.compile(rf"score|{_SCALE_WORDS}")
+_SCALE_WORDS = ("dozen", "hundred", "thousand", "million", "billion")
+_DIGIT = re.compile(r"\d")
+_NUMBER_WORD_HINT = re.compile(
+    rf"\b(?:{phrase_alternation(_TENS + _ONES + _TEENS + _SCALE_WORDS)})"
+)
+_VAGUE_HINT = re.compile(rf"score|{'|'.join(_SCALE_WORDS)}")
 _MONTHS = frozenset(m.lower() for m in lexicon().calendar)
 _RANGE_JOINER = re.compile(r"^\s*(?:-|–|to|and)\s*$", re.IGNORECASE)
 _RANGE_OPENER = re.compile(r"\b(?:between|from)\s+$", re.IGNORECASE)
@@ -356,7 +360,8 @@ def _hints(sentence: str) -> tuple[bool, bool]:
     words they are written with, read in lower case with every letter the patterns match
     to an ASCII letter written as that letter."""
     lowered = _folded(sentence)
-    return bool(_NUMBER_HINT.search(lowered)), bool(_VAGUE_HINT.search(lowered))
+    may_count = _DIGIT.search(sentence) or _NUMBER_WORD_HINT.search(lowered)
+    return bool(may_count), bool(_VAGUE_HINT.search(lowered))
 
 
 def find_quantities(sentence: str) -> list[Quantity]:
