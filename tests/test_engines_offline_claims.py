@@ -196,6 +196,16 @@ def test_joint_speakers_speak_together_and_they_stands_for_them():
     assert all(a.name != joint for a in extraction.actors)
 
 
+@pytest.mark.parametrize("joiner", ["and", "&"])
+def test_two_names_nothing_shows_to_be_actors_joined_by_and_are_one_body(joiner):
+    text = f"Halvorsen {joiner} Brandt said on Monday that the recall would cost the firm millions."
+    extraction = extraction_of(text)
+    assert claim_with(extraction, "recall would cost").speaker == f"Halvorsen {joiner} Brandt"
+    assert [(a.name, a.kind) for a in extraction.actors] == [
+        (f"Halvorsen {joiner} Brandt", "organization")
+    ]
+
+
 def test_two_speakers_in_one_sentence_give_two_claims():
     text = "Ortiz said the budget was gone, while Tom Reyes argued that the town could borrow."
     extraction = extraction_of(text)
@@ -298,6 +308,26 @@ def test_mismatched_and_doubled_quotation_marks_still_quote(sentence):
 
 
 # ---------------------------------------------------------------- quotations over sentences
+
+
+@pytest.mark.parametrize("mark", ["\u200e", "\u200f", "\u202a", "\ufeff"])
+def test_an_invisible_format_mark_before_a_quotation_mark_does_not_hide_the_quotation(mark):
+    text = (
+        "The readers answered within the hour.\n\n"
+        f"{mark}”Sorry, but the levee will not hold another night,” wrote Pete Ramos.\n\n"
+        f"Ruth Lee said {mark}“the pumps will run all night and into the morning.”"
+    )
+    extraction = extraction_of(text)
+    claim = claim_with(extraction, "levee will not hold")
+    assert (claim.speaker, claim.text) == (
+        "Pete Ramos",
+        "Sorry, but the levee will not hold another night",
+    )
+    claim = claim_with(extraction, "pumps will run")
+    assert (claim.speaker, claim.text) == (
+        "Ruth Lee",
+        "the pumps will run all night and into the morning",
+    )
 
 
 def test_a_quotation_running_over_several_sentences_is_one_claim():
@@ -454,6 +484,20 @@ def test_a_participle_after_a_pronoun_or_description_speaks_for_the_person_befor
 
 
 # ---------------------------------------------------------------- direct quotations found
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        'Said Dana Ortiz, the city engineer, "We have never seen the river this high."',
+        "Said city engineer Dana Ortiz: “We have never seen the river this high.”",
+    ],
+)
+def test_a_sentence_opening_with_said_and_the_speaker_quotes_the_speaker(sentence):
+    extraction = extraction_of(f"The mayor toured the flooded streets.\n\n{sentence}")
+    claim = claim_with(extraction, "river this high")
+    assert (claim.speaker, claim.text) == ("Dana Ortiz", "We have never seen the river this high")
+    assert [a.name for a in extraction.actors] == ["Dana Ortiz"]
 
 
 def test_a_quotation_whose_speaker_is_not_named_is_still_a_statement():

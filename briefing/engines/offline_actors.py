@@ -500,13 +500,29 @@ def _split_at_known(
     return [piece for piece in pieces if piece], inside
 
 
+_OPENING_VERB = re.compile(r"^[\s“\"]*(?P<verb>[A-Z][a-z]+)\s+(?=[A-Z])")
+
+
+def opening_speech_verb(text: str) -> re.Match[str] | None:
+    """`Said Dana Ortiz, the city engineer, "…"`: a speech verb that opens a sentence,
+    its speaker's name right after it."""
+    match = _OPENING_VERB.match(text)
+    if match is None:
+        return None
+    tags = lexicon().speech_verbs.get(match.group("verb").lower(), frozenset())
+    return match if "say" in tags else None
+
+
 def sentence_mentions(document: str, index: int, sentence: Sentence) -> list[Mention]:
     """Every name in one sentence, classified where its words allow."""
     regions = list(_REGION.finditer(sentence.text))
     known = _known_mentions(document, index, sentence, regions)
     found: list[Mention] = []
     used_known: set[int] = set()
+    opening = opening_speech_verb(sentence.view)
     for run in _runs(sentence, regions):
+        if opening is not None and run[0].start == opening.start("verb"):
+            run = run[1:]  # "Said Dana Ortiz, …": the verb, not a part of the name
         run = run[_leading_common_words(run, sentence.text) :]
         if not run:
             continue
@@ -734,20 +750,39 @@ def confirm_speaker(mention: Mention, kind: str = "person") -> None:
     of `kind` when nothing else tells it (a name ending in a plural for members, "House
     Republicans", is a group: an organisation); a lone capitalised noun such as "Officials"
     is not a name."""
+    if mention.kind is not None or not _may_name_someone(mention):
+        return
     words = _name_words(mention)
-    if mention.kind is not None or not words or is_junk_name(words):
-        return
-    lx = lexicon()
-    lowered = words[0].lower()
-    singular = lowered[:-1] if lowered.endswith("s") else lowered
-    if len(words) == 1 and (
-        {lowered, singular}
-        & (lx.roles | lx.organization_nouns | lx.generic_nouns | lx.common_words)
-    ):
-        return
     if kind == "person" and _is_member_plural(words[-1]):
         kind = "organization"
     mention.kind, mention.key = kind, " ".join(words)
+
+
+def _may_name_someone(mention: Mention) -> bool:
+    """Whether a capitalised phrase can be a name: not junk ("Central Park", "Monday") nor a
+    lone capitalised noun ("Officials", "Aides")."""
+    words = _name_words(mention)
+    if not words or is_junk_name(words):
+        return False
+    lx = lexicon()
+    lowered = words[0].lower()
+    singular = lowered[:-1] if lowered.endswith("s") else lowered
+    return not (
+        len(words) == 1
+        and {lowered, singular}
+        & (lx.roles | lx.organization_nouns | lx.generic_nouns | lx.common_words)
+    )
+
+
+def one_name(first: Mention, second: Mention) -> bool:
+    """ "Procter and Gamble said": two capitalised names joined by "and", neither shown by the
+    text to be an actor nor a group of members ("Democrats"), are one name."""
+    return all(
+        mention.kind is None
+        and _may_name_someone(mention)
+        and not _is_member_plural(_name_words(mention)[-1])
+        for mention in (first, second)
+    )
 
 
 def principal_kind(mention: Mention) -> str:

@@ -12,12 +12,14 @@ speaker.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from briefing.engines.offline_actors import (
     Mention,
     confirm_speaker,
     is_junk_name,
+    one_name,
+    opening_speech_verb,
     person_gender,
     principal_kind,
 )
@@ -182,6 +184,10 @@ def _verbs(sentence: Sentence, quoted_until: int = 0) -> list[_Verb]:
     for match in _QUOTED_AS.finditer(sentence.view):
         if not sentence.in_quote(match.start()):
             found.append(_Verb(match.start(), match.end(), "said", frozenset({"say"})))
+    opening = opening_speech_verb(text)
+    if opening is not None and opening.end("verb") > quoted_until:
+        word = opening.group("verb").lower()
+        found.append(_Verb(opening.start("verb"), opening.end("verb"), word, verbs[word]))
     return sorted(found, key=lambda verb: verb.start)
 
 
@@ -338,7 +344,8 @@ _JOINER = re.compile(r"(?:,\s*(?:and\s+)?|\s+(?:and|&)\s+)$")
 
 def _joint_speakers(left: str, last: Mention, mentions: list[Mention]) -> list[Mention]:
     """ "Ortiz and Reyes said", "Ortiz, Reyes and Lee said": every name of the list, when
-    the last two are joined by "and" and all are of one kind (people, or bodies)."""
+    the last two are joined by "and" and all are of one kind (people, or bodies); two names
+    nothing shows to be actors are one name ("Procter and Gamble said")."""
     group = [last]
     cursor = last.start
     joined_by_and = False
@@ -350,6 +357,8 @@ def _joint_speakers(left: str, last: Mention, mentions: list[Mention]) -> list[M
         previous = before[-1] if before else None
         if previous is None or left[previous.end : joiner.start()].strip():
             break
+        if group == [last] and "," not in joiner.group(0) and one_name(previous, last):
+            return [_joined_name(previous, last)]
         if (previous.kind == "person") != (last.kind == "person"):
             break
         joined_by_and = joined_by_and or "and" in joiner.group(0) or "&" in joiner.group(0)
@@ -358,6 +367,19 @@ def _joint_speakers(left: str, last: Mention, mentions: list[Mention]) -> list[M
         group.insert(0, previous)
         cursor = previous.start
     return group
+
+
+def _joined_name(previous: Mention, last: Mention) -> Mention:
+    """One organisation named by `previous`, its joiner and `last`."""
+    surface = previous.sentence.text[previous.start : last.end]
+    return replace(
+        previous,
+        end=last.end,
+        surface=surface,
+        kind="organization",
+        key=surface,
+        tokens=tuple(surface.split()),
+    )
 
 
 _CLAUSE_OPENING_WORDS = 3
@@ -742,7 +764,12 @@ def _content(sentence: Sentence, verb: _Verb, speaker_start: int, inverted: bool
         quote_before = not before and first_start < speaker_start
         after_verb = _SAID_OF.sub("", text[verb.end :])
         after_verb = re.sub(r"^[\s,:]*(?:that\s+)?", "", after_verb)
-        if quote_before or (opens_with_quote(after_verb) and not _quote_opens_clause(after_verb)):
+        verb_opens = not text[: verb.start].strip()  # `Said Ortiz, the engineer, "…"`
+        if (
+            quote_before
+            or verb_opens
+            or (opens_with_quote(after_verb) and not _quote_opens_clause(after_verb))
+        ):
             quoted = _quoted_text(sentence)
             if quoted:
                 return quoted

@@ -27,6 +27,10 @@ _OPEN_QUOTES = '“"'
 # every offset.
 _DOUBLED_QUOTE = re.compile(r"'''?|\"\"\"|``|‘‘|’’")
 _QUOTE_MARK = re.compile(r"[“”\"]")
+# Invisible format marks (left-to-right marks, bidi embeddings, zero-width spaces, a byte
+# order mark) that pasted copy carries next to a quotation mark: read as a space, so that
+# the quotation mark opens or closes where it would without them.
+_FORMAT_MARK = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
 # A sentence that ends on a closing quotation, and a short attribution after it that the
 # splitter cut off: `"Will it ever be finished?" Abbasov said.`
 _ENDS_ON_QUOTATION = re.compile(r"[.?!…,][’']?\s*(?:[”\"]|'')\s*$")
@@ -134,7 +138,10 @@ class Document:
 
 
 def as_read(text: str) -> str:
-    """`text` with two- and three-character quotation marks as a straight mark and spaces."""
+    """`text` with two- and three-character quotation marks as a straight mark and spaces,
+    and invisible format marks as spaces."""
+    if _FORMAT_MARK.search(text):
+        text = _FORMAT_MARK.sub(" ", text)
     if not any(mark in text for mark in ("''", "`", "‘‘", "’’", '"""')):
         return text
     return _DOUBLED_QUOTE.sub(lambda mark: '"'.ljust(len(mark.group(0))), text)
