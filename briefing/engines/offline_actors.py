@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from briefing.language.gender import Gender, compatible, first_name_gender, title_gender
 from briefing.language.lexicon import lexicon
 from briefing.language.names import KNOWN, KNOWN_PATTERN, known_actor, pick_role
-from briefing.language.sentences import Document, Sentence, Token, tokenize
+from briefing.language.sentences import Document, Sentence, Token, last_tokens, tokenize
 from briefing.schema import Actor
 
 _CONNECTORS = frozenset({"of", "for", "and", "&", "the", "on"})
@@ -238,7 +238,8 @@ def _role_before(sentence: Sentence, name_start: int) -> str | None:
     """A role written just before a name: "North Korean leader Kim Jong Un"."""
     lx = lexicon()
     text = sentence.text
-    tokens = tokenize(text, max(0, name_start - _ROLE_CONTEXT_CHARS), name_start)
+    start = max(0, name_start - _ROLE_CONTEXT_CHARS)
+    tokens = last_tokens(text, start, name_start, _MAX_ROLE_WORDS)  # all the walk can reach
     words: list[Token] = []
     j = len(tokens) - 1
     if j < 0:
