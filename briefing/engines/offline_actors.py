@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from briefing.language.gender import Gender, compatible, first_name_gender, title_gender
 from briefing.language.lexicon import lexicon
 from briefing.language.names import KNOWN, KNOWN_PATTERN, known_actor, pick_role
-from briefing.language.sentences import Document, Sentence, Token, tokenize
+from briefing.language.sentences import Document, Sentence, Token, last_tokens, tokenize
 from briefing.schema import Actor
 
 _CONNECTORS = frozenset({"of", "for", "and", "&", "the", "on"})
@@ -60,7 +60,8 @@ class Mention:
         return self.kind is not None and bool(self.key)
 
 
-_FIRST_PERSON = re.compile(r"I['’](?:m|ve|ll|d)")
+# "I'm", "She'd", "They've": a pronoun with a contracted verb, never a name
+_CONTRACTED_PRONOUN = re.compile(r"(?:I|He|She|We|They|You|It)['’](?:m|ve|ll|d|re)")
 _PARTY_STATE = re.compile(r"[DRI]-[A-Z][A-Za-z.]*")  # "R-Utah", "D-N.Y.": a label, no name
 
 
@@ -69,7 +70,7 @@ def _is_name_word(token: Token) -> bool:
     word = token.bare
     if not word or not word[0].isupper() or len(word) == 1:
         return False
-    if _FIRST_PERSON.fullmatch(word) or _PARTY_STATE.fullmatch(token.text):
+    if _CONTRACTED_PRONOUN.fullmatch(word) or _PARTY_STATE.fullmatch(token.text):
         return False
     return word not in lx.calendar or len(word) > 3
 
@@ -237,7 +238,8 @@ def _role_before(sentence: Sentence, name_start: int) -> str | None:
     """A role written just before a name: "North Korean leader Kim Jong Un"."""
     lx = lexicon()
     text = sentence.text
-    tokens = tokenize(text, max(0, name_start - _ROLE_CONTEXT_CHARS), name_start)
+    start = max(0, name_start - _ROLE_CONTEXT_CHARS)
+    tokens = last_tokens(text, start, name_start, _MAX_ROLE_WORDS)  # all the walk can reach
     words: list[Token] = []
     j = len(tokens) - 1
     if j < 0:
@@ -499,13 +501,29 @@ def _split_at_known(
     return [piece for piece in pieces if piece], inside
 
 
+_OPENING_VERB = re.compile(r"^[\s“\"]*(?P<verb>[A-Z][a-z]+)\s+(?=[A-Z])")
+
+
+def opening_speech_verb(text: str) -> re.Match[str] | None:
+    """`Said Dana Ortiz, the city engineer, "…"`: a speech verb that opens a sentence,
+    its speaker's name right after it."""
+    match = _OPENING_VERB.match(text)
+    if match is None:
+        return None
+    tags = lexicon().speech_verbs.get(match.group("verb").lower(), frozenset())
+    return match if "say" in tags else None
+
+
 def sentence_mentions(document: str, index: int, sentence: Sentence) -> list[Mention]:
     """Every name in one sentence, classified where its words allow."""
     regions = list(_REGION.finditer(sentence.text))
     known = _known_mentions(document, index, sentence, regions)
     found: list[Mention] = []
     used_known: set[int] = set()
+    opening = opening_speech_verb(sentence.view)
     for run in _runs(sentence, regions):
+        if opening is not None and run[0].start == opening.start("verb"):
+            run = run[1:]  # "Said Dana Ortiz, …": the verb, not a part of the name
         run = run[_leading_common_words(run, sentence.text) :]
         if not run:
             continue
@@ -733,20 +751,39 @@ def confirm_speaker(mention: Mention, kind: str = "person") -> None:
     of `kind` when nothing else tells it (a name ending in a plural for members, "House
     Republicans", is a group: an organisation); a lone capitalised noun such as "Officials"
     is not a name."""
+    if mention.kind is not None or not _may_name_someone(mention):
+        return
     words = _name_words(mention)
-    if mention.kind is not None or not words or is_junk_name(words):
-        return
-    lx = lexicon()
-    lowered = words[0].lower()
-    singular = lowered[:-1] if lowered.endswith("s") else lowered
-    if len(words) == 1 and (
-        {lowered, singular}
-        & (lx.roles | lx.organization_nouns | lx.generic_nouns | lx.common_words)
-    ):
-        return
     if kind == "person" and _is_member_plural(words[-1]):
         kind = "organization"
     mention.kind, mention.key = kind, " ".join(words)
+
+
+def _may_name_someone(mention: Mention) -> bool:
+    """Whether a capitalised phrase can be a name: not junk ("Central Park", "Monday") nor a
+    lone capitalised noun ("Officials", "Aides")."""
+    words = _name_words(mention)
+    if not words or is_junk_name(words):
+        return False
+    lx = lexicon()
+    lowered = words[0].lower()
+    singular = lowered[:-1] if lowered.endswith("s") else lowered
+    return not (
+        len(words) == 1
+        and {lowered, singular}
+        & (lx.roles | lx.organization_nouns | lx.generic_nouns | lx.common_words)
+    )
+
+
+def one_name(first: Mention, second: Mention) -> bool:
+    """ "Procter and Gamble said": two capitalised names joined by "and", neither shown by the
+    text to be an actor nor a group of members ("Democrats"), are one name."""
+    return all(
+        mention.kind is None
+        and _may_name_someone(mention)
+        and not _is_member_plural(_name_words(mention)[-1])
+        for mention in (first, second)
+    )
 
 
 def principal_kind(mention: Mention) -> str:

@@ -12,16 +12,24 @@ speaker.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from briefing.engines.offline_actors import (
     Mention,
     confirm_speaker,
     is_junk_name,
+    one_name,
+    opening_speech_verb,
     person_gender,
     principal_kind,
 )
-from briefing.language.gender import PRONOUN_GENDER, Gender, compatible, title_gender
+from briefing.language.gender import (
+    PRONOUN_GENDER,
+    Gender,
+    compatible,
+    role_gender,
+    title_gender,
+)
 from briefing.language.lexicon import lexicon
 from briefing.language.sentences import (
     Document,
@@ -50,14 +58,20 @@ _GAP = re.compile(
 _PRONOUN = re.compile(
     r"(?:^|[,;:“”\"(]\s*|\b(?i:and|but|while|when|where|after|before|because|which|who|whom"
     r"|that|then|so|yet|now|later)\s+)"
-    r"(?P<pronoun>he|she|they|it|He|She|They|It)\s*$"
+    r"(?P<pronoun>he|she|they|it|He|She|They|It)(?:['’](?:s|d|ve))?\s*$"  # "She's said"
 )
+_RELATIVE_SUBJECT = re.compile(r"\s*,\s*(?:who|which)\s*")
 _APPOSITION_GAP = re.compile(r"^\s*,(?:[^,“”\"]{1,140},){1,3}\s*$")
 _NOT_SPEAKER_BEFORE = re.compile(
     r"\b(?:from|of|in|at|near|for|with|to|by|whom|who|which|that|as|than)\s+(?:the\s+)?$",
     re.IGNORECASE,
 )
 _OPENING_AS = re.compile(r"^\s*As\s+(?:the\s+)?$")  # "As Ortiz put it, …": the speaker
+# "Quill nodded as Ortiz said", "but, as Ortiz put it,": "as" opening a clause whose subject
+# speaks (not "such as", "as well as", "known as", "the same as")
+_AS_CLAUSE = re.compile(
+    r"(?:^|[^\w\s]\s*|\b(?!(?:such|well|known|same)\b)\w+\s+)[Aa]s\s+(?:the\s+)?$"
+)
 # "Senator Maria Ortiz of New Mexico said": a place after a preposition, even when the first
 # words of its name ("New") were not read as part of it.
 _PLACE_AFTER_PREPOSITION = re.compile(
@@ -91,6 +105,7 @@ _TIME_AFTER_VERB = re.compile(
     rf"^\s*(?:{_RELATIVE_TIME}|(?:earlier|later)(?=\s*(?:[,.;]|$))"
     r"|(?:(?:on|last|late|early|this)\s+)?(?:[A-Z]\w+day\b|today\b|yesterday\b)?)"
 )
+_PARENTHETICAL_END = re.compile(r"\s*(?:[,.;]|$)")  # "…, he said, …" / "…, he said."
 _NO_STATEMENT_AFTER = re.compile(r"^(?:[,.;]|(?:after|before|during|while|at|in|on)\b)")
 _PREPOSITION_WORD = re.compile(r"\b(?:of|for|at|with|from|in)\b")
 _MIN_CLAIM_WORDS = 3
@@ -156,8 +171,11 @@ def _compile_verbs() -> re.Pattern[str]:
 _VERB = _compile_verbs()
 _WORD_BEFORE = re.compile(r"(\w+)\s*$")
 _CLOSING_MARK = re.compile(r"[”\"]")
+# "He", "But she", "Recently he", "However, she", "For 12 years, he": the pronoun that is
+# the subject of a sentence's main clause, after an adverb or a fronted phrase of its own
 _OPENING_PRONOUN = re.compile(
-    r"^\s*(?:(?:Then|But|And|Later|Yet|So|Now)\s+)?([Hh]e|[Ss]he|[Tt]hey)\b"
+    r"^\s*(?:[A-Z][a-z]*ly\s+|(?:[^,;:“”\"()]{1,80},\s+){1,2})?"
+    r"(?:(?:[Tt]hen|[Bb]ut|[Aa]nd|[Ll]ater|[Yy]et|[Ss]o|[Nn]ow)\s+)?([Hh]e|[Ss]he|[Tt]hey)\b"
 )
 _OPENING_DESCRIPTION = re.compile(r"^\s*The\s+(?:[a-zA-Z'’-]+\s+){0,3}?[a-z]+(?=\s)")
 _COORDINATED = re.compile(r"(?:\band|,\s*but|\bbut)$")
@@ -182,6 +200,10 @@ def _verbs(sentence: Sentence, quoted_until: int = 0) -> list[_Verb]:
     for match in _QUOTED_AS.finditer(sentence.view):
         if not sentence.in_quote(match.start()):
             found.append(_Verb(match.start(), match.end(), "said", frozenset({"say"})))
+    opening = opening_speech_verb(text)
+    if opening is not None and opening.end("verb") > quoted_until:
+        word = opening.group("verb").lower()
+        found.append(_Verb(opening.start("verb"), opening.end("verb"), word, verbs[word]))
     return sorted(found, key=lambda verb: verb.start)
 
 
@@ -208,9 +230,11 @@ def _speaker_before(
     for mention in sorted(mentions, key=lambda m: m.end, reverse=True):
         if mention.end > end or sentence.in_quote(mention.start):
             continue
+        relative = _RELATIVE_SUBJECT.fullmatch(left, mention.end)  # "for Sanders, who said"
         if (
             _NOT_SPEAKER_BEFORE.search(left[: mention.start])
-            and not _OPENING_AS.match(left[: mention.start])
+            and not _AS_CLAUSE.search(left[: mention.start])
+            and not relative
         ) or (
             mention.kind not in (None, "person")
             and _PLACE_AFTER_PREPOSITION.search(left[: mention.start])
@@ -223,7 +247,7 @@ def _speaker_before(
         apposed = _APPOSITION_GAP.match(between) or (
             between.lstrip().startswith(",") and _is_role_apposition(between.strip(" ,"))
         )  # "Todd Lee, president of Acme Steel, a distributor, said": cut after "Steel"
-        if _DIRECT_GAP.match(between) or (apposed and "noun" not in verb.tags):
+        if _DIRECT_GAP.match(between) or relative or (apposed and "noun" not in verb.tags):
             group = _joint_speakers(left, mention, mentions)
             return group, None, group[0].start
         break
@@ -338,7 +362,8 @@ _JOINER = re.compile(r"(?:,\s*(?:and\s+)?|\s+(?:and|&)\s+)$")
 
 def _joint_speakers(left: str, last: Mention, mentions: list[Mention]) -> list[Mention]:
     """ "Ortiz and Reyes said", "Ortiz, Reyes and Lee said": every name of the list, when
-    the last two are joined by "and" and all are of one kind (people, or bodies)."""
+    the last two are joined by "and" and all are of one kind (people, or bodies); two names
+    nothing shows to be actors are one name ("Procter and Gamble said")."""
     group = [last]
     cursor = last.start
     joined_by_and = False
@@ -350,6 +375,8 @@ def _joint_speakers(left: str, last: Mention, mentions: list[Mention]) -> list[M
         previous = before[-1] if before else None
         if previous is None or left[previous.end : joiner.start()].strip():
             break
+        if group == [last] and "," not in joiner.group(0) and one_name(previous, last):
+            return [_joined_name(previous, last)]
         if (previous.kind == "person") != (last.kind == "person"):
             break
         joined_by_and = joined_by_and or "and" in joiner.group(0) or "&" in joiner.group(0)
@@ -358,6 +385,19 @@ def _joint_speakers(left: str, last: Mention, mentions: list[Mention]) -> list[M
         group.insert(0, previous)
         cursor = previous.start
     return group
+
+
+def _joined_name(previous: Mention, last: Mention) -> Mention:
+    """One organisation named by `previous`, its joiner and `last`."""
+    surface = previous.sentence.text[previous.start : last.end]
+    return replace(
+        previous,
+        end=last.end,
+        surface=surface,
+        kind="organization",
+        key=surface,
+        tokens=tuple(surface.split()),
+    )
 
 
 _CLAUSE_OPENING_WORDS = 3
@@ -695,6 +735,8 @@ def _opening_name(mentions: list[Mention]) -> Mention | None:
         return None
     if _OPENING_PRONOUN.match(opening):
         return None  # "He denounced the United Nations": the name is the object
+    if _NOT_SPEAKER_BEFORE.search(opening) and not _OPENING_AS.match(opening):
+        return None  # "When it came to the U.S. pledge, …": a preposition's object
     return first
 
 
@@ -742,7 +784,12 @@ def _content(sentence: Sentence, verb: _Verb, speaker_start: int, inverted: bool
         quote_before = not before and first_start < speaker_start
         after_verb = _SAID_OF.sub("", text[verb.end :])
         after_verb = re.sub(r"^[\s,:]*(?:that\s+)?", "", after_verb)
-        if quote_before or (opens_with_quote(after_verb) and not _quote_opens_clause(after_verb)):
+        verb_opens = not text[: verb.start].strip()  # `Said Ortiz, the engineer, "…"`
+        if (
+            quote_before
+            or verb_opens
+            or (opens_with_quote(after_verb) and not _quote_opens_clause(after_verb))
+        ):
             quoted = _quoted_text(sentence)
             if quoted:
                 return quoted
@@ -932,10 +979,13 @@ class ClaimFinder:
         self.evidenced: set[str] = set()
         honorifics = lexicon().honorifics
         for mention in mentions:
+            if mention.kind != "person":
+                continue
             title = mention.tokens[0].rstrip(".") if mention.tokens else ""
-            if mention.kind == "person" and title in honorifics and title_gender(title):
-                self.genders.setdefault(mention.key, title_gender(title))
-            if mention.kind == "person" and (mention.role or mention.evidence):
+            gender = title_gender(title) if title in honorifics else role_gender(mention.role)
+            if gender:
+                self.genders.setdefault(mention.key, gender)
+            if mention.role or mention.evidence:
                 self.evidenced.add(mention.key)
 
     def attributions(self) -> list[Attribution]:
@@ -985,15 +1035,16 @@ class ClaimFinder:
         self, index: int, sentence: Sentence, mentions: list[Mention]
     ) -> str | None:
         """The person a sentence is about: the name it opens with, else whom the "he" or
-        "she" it opens with stands for ("He later met Petrov." is still about the one
-        "he" was before, not about Petrov)."""
+        "she" or the description by role ("The former ambassador") it opens with stands for
+        ("He later met Petrov." is still about the one "he" was before, not about Petrov)."""
         subject = _sentence_subject(mentions)
         if subject is not None:
             return subject.key if subject.kind == "person" else None
         pronoun = _OPENING_PRONOUN.match(sentence.view)
-        if pronoun is None or pronoun.group(1).lower() == "they":
+        if pronoun is not None and pronoun.group(1).lower() == "they":
             return None
-        return self._pronoun(index, mentions, pronoun.end(), pronoun.group(1).lower())
+        unnamed = self._unnamed_subject(index, sentence, mentions)
+        return unnamed if unnamed in self.people else None
 
     def _attribution(
         self, index: int, sentence: Sentence, mentions: list[Mention]
@@ -1166,7 +1217,13 @@ class ClaimFinder:
         if found and all(m.confirmed for m in found):
             return self._named(found), found[0].start, False
         if pronoun:
-            return self._pronoun(index, mentions, verb.start, pronoun), start, False
+            # "…a falsehood by Mr. Trump, he said, becomes hopeless": the names before a
+            # pronoun that attributes the words around it are what it said, not who said it
+            inside = sentence.view[:start].rstrip().endswith(",") and _PARENTHETICAL_END.match(
+                sentence.view, verb.end
+            )
+            candidates = [] if inside else mentions
+            return self._pronoun(index, candidates, verb.start, pronoun), start, False
         quoted_by = _opening_quote_speaker(sentence, verb, mentions) if not found else None
         if quoted_by is not None:
             return self._named([quoted_by]), quoted_by.start, False

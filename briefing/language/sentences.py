@@ -27,6 +27,10 @@ _OPEN_QUOTES = '“"'
 # every offset.
 _DOUBLED_QUOTE = re.compile(r"'''?|\"\"\"|``|‘‘|’’")
 _QUOTE_MARK = re.compile(r"[“”\"]")
+# Invisible format marks (left-to-right marks, bidi embeddings, zero-width spaces, a byte
+# order mark) that pasted copy carries next to a quotation mark: read as a space, so that
+# the quotation mark opens or closes where it would without them.
+_FORMAT_MARK = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
 # A sentence that ends on a closing quotation, and a short attribution after it that the
 # splitter cut off: `"Will it ever be finished?" Abbasov said.`
 _ENDS_ON_QUOTATION = re.compile(r"[.?!…,][’']?\s*(?:[”\"]|'')\s*$")
@@ -75,6 +79,20 @@ def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
     return tokens
 
 
+def last_tokens(text: str, start: int, end: int, count: int) -> list[Token]:
+    """The last `count` tokens of `tokenize(text, start, end)`, read from the `count + 1`th
+    space before `end` when that holds enough of them (the first is often right at `end`):
+    no word holds a space, so the words after a space are the same wherever reading starts
+    before it."""
+    cut = end
+    for _ in range(count + 1):
+        cut = text.rfind(" ", start, cut)
+        if cut < 0:
+            return tokenize(text, start, end)[-count:]
+    tokens = tokenize(text, cut, end)
+    return tokens[-count:] if len(tokens) >= count else tokenize(text, start, end)[-count:]
+
+
 def _keeps_full_stop(word: str) -> bool:
     stem = word[:-1]
     lx = lexicon()
@@ -120,7 +138,10 @@ class Document:
 
 
 def as_read(text: str) -> str:
-    """`text` with two- and three-character quotation marks as a straight mark and spaces."""
+    """`text` with two- and three-character quotation marks as a straight mark and spaces,
+    and invisible format marks as spaces."""
+    if _FORMAT_MARK.search(text):
+        text = _FORMAT_MARK.sub(" ", text)
     if not any(mark in text for mark in ("''", "`", "‘‘", "’’", '"""')):
         return text
     return _DOUBLED_QUOTE.sub(lambda mark: '"'.ljust(len(mark.group(0))), text)
