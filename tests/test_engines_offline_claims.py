@@ -213,6 +213,23 @@ def test_the_name_after_a_fronted_phrase_is_the_subject_he_stands_for():
     assert claim_with(extraction_of(text), "signed the agreement").speaker == "Peter Quill"
 
 
+@pytest.mark.parametrize(
+    "description", ["the Oregon senator", "the Oregon senator and presidential candidate"]
+)
+def test_a_place_before_a_role_after_a_quotation_is_no_speaker_and_he_keeps_the_person(
+    description,
+):
+    text = (
+        "Sen. Peter Quill spoke first, attacking President Carl Dunn late on Tuesday.\n\n"
+        f'"The port is run by a reckless man," {description} said in a statement.\n\n'
+        '"If this is confirmed, it is the latest failure," he said.'
+    )
+    extraction = extraction_of(text)
+    assert claim_with(extraction, "reckless man").speaker == "Peter Quill"
+    assert claim_with(extraction, "latest failure").speaker == "Peter Quill"
+    assert "Oregon" not in {a.name for a in extraction.actors}
+
+
 # ---------------------------------------------------------------- places, objects, "I"
 
 

@@ -122,7 +122,8 @@ _TOLD_OBJECT = re.compile(
 _GROUP_REACH = 2  # sentences "they" may look back for the group that spoke
 _NOMINAL_REACH = 8  # sentences "the newspaper" may look back for the outlet
 _DEFINITE_ROLE = re.compile(
-    r"(?:^|(?<=[\s,;]))(?:[Tt]he|[Tt]his)\s+(?:[\w'’-]+\s+){0,3}(?P<head>[a-z]+)\s*$"
+    r"(?:^|(?<=[\s,;]))(?:[Tt]he|[Tt]his)\s+(?:[\w'’-]+\s+){0,3}"
+    r"(?:and\s+(?:[\w'’-]+\s+){0,3})?(?P<head>[a-z]+)\s*$"  # "the senator and candidate"
 )
 _DEFINITE_NOUN = re.compile(r"(?:^|\s)(?P<determiner>[Tt]he|[Tt]his)\s+(?P<noun>[a-z]+)\s*$")
 
@@ -270,8 +271,8 @@ def _opening_quote_speaker(
     if not _attributes_opening_quote(sentence, verb.start):
         return None
     name = _name_after(sentence, sentence.quotes[0][1], mentions)
-    if name is None or name.end > verb.start or _is_owner(name):
-        return None  # "Nomura's economist Ting Lu said": the owner does not speak
+    if name is None or name.end > verb.start or not _names_the_subject(name):
+        return None  # "Nomura's economist Ting Lu said", "the Florida senator said"
     confirm_speaker(name)
     return name if name.confirmed else None
 
