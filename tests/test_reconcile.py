@@ -805,3 +805,16 @@ def test_a_claim_is_scored_only_against_the_candidates_sharing_most_of_its_words
     )
     assert [other for text, other in scored if text == repeat.lower()] == [statements[2].lower()]
     assert sorted(c.text for c in result.claims) == sorted([*statements[:2], repeat])
+
+
+def test_an_organisation_speaks_through_a_role_only_when_its_whole_name_is_in_the_role():
+    quote = "The new plant will open before the end of the year and hire local workers"
+    result = reconcile(
+        [
+            extraction(
+                [person("Ana Ruiz", role="Fordham University professor"), organization("Ford")],
+                [claim("Ford", quote, "b"), claim("Ana Ruiz", quote, "a")],
+            )
+        ]
+    )
+    assert sorted(c.speaker or "" for c in result.claims) == ["Ana Ruiz", "Ford"]

@@ -28,6 +28,12 @@ def _claim_key(text: str) -> str:
     return " ".join(words(text))
 
 
+def _padded_words(text: str) -> str:
+    """`text` folded to its words, each side padded with a space, so that one padded name
+    is inside a padded role only as whole words ("UN" is not in "fund manager")."""
+    return f" {' '.join(words(fold(text)))} "
+
+
 class _Speakers:
     """Whose words can be one statement: a spokesperson's are also the organisation's
     ("NATO spokesperson Oana Lungescu"), and a claim with no speaker may be anyone's.
@@ -36,9 +42,12 @@ class _Speakers:
     most pairs are met only once, so a cache of pairs would only grow."""
 
     def __init__(self, actors: dict[str, Actor]) -> None:
-        self._roles = {name: fold(actor.role) for name, actor in actors.items() if actor.role}
+        self._roles = {
+            name: _padded_words(actor.role) for name, actor in actors.items() if actor.role
+        }
         self._names = {
-            name: [fold(alias) for alias in names_of(actor)] for name, actor in actors.items()
+            name: [_padded_words(alias) for alias in names_of(actor)]
+            for name, actor in actors.items()
         }
 
     def speaks_for(self, speaker: str | None, other: str | None) -> bool:
