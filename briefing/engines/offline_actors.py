@@ -479,8 +479,11 @@ def _is_member_plural(word: str) -> bool:
     if not word[:1].isupper() or not lowered.endswith("s") or lowered.endswith("ss"):
         return False
     single = lowered[:-1]
-    people = lx.roles | lx.role_modifiers | lx.agent_nouns
-    return single in people or f"{single}ic" in people or lowered in lx.group_speakers
+    people = (lx.roles, lx.role_modifiers, lx.agent_nouns)
+    forms = (single, f"{single}ic")
+    return (
+        any(form in listed for form in forms for listed in people) or lowered in lx.group_speakers
+    )
 
 
 def _split_at_known(
@@ -767,10 +770,9 @@ def _may_name_someone(mention: Mention) -> bool:
     lx = lexicon()
     lowered = words[0].lower()
     singular = lowered[:-1] if lowered.endswith("s") else lowered
-    return not (
-        len(words) == 1
-        and {lowered, singular}
-        & (lx.roles | lx.organization_nouns | lx.generic_nouns | lx.common_words)
+    nouns = (lx.roles, lx.organization_nouns, lx.generic_nouns, lx.common_words)
+    return len(words) > 1 or not any(
+        form in listed for form in (lowered, singular) for listed in nouns
     )
 
 
@@ -904,7 +906,9 @@ def _works_at(mention: Mention) -> bool:
     lx = lexicon()
     noun = match.group("noun")
     singular = noun[:-1] if noun.endswith("s") else noun
-    return bool({noun, singular} & (lx.roles | lx.group_speakers))
+    return any(
+        form in listed for form in (noun, singular) for listed in (lx.roles, lx.group_speakers)
+    )
 
 
 def _alias(mention: Mention, key: str) -> str | None:

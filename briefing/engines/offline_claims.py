@@ -606,7 +606,8 @@ def _group_phrase(left: str) -> tuple[str, int] | None:
     the head). Returns the phrase without its determiner, and where it starts."""
     lx = lexicon()
     words = left.split()
-    if not words or words[-1].lower() not in lx.group_speakers | lx.organization_nouns:
+    head = words[-1].lower() if words else ""
+    if head not in lx.group_speakers and head not in lx.organization_nouns:
         return None
     phrase = words[-1:]
     for word in reversed(words[:-1]):
@@ -629,10 +630,10 @@ def _names_a_person(noun: str) -> bool:
     if noun in lx.roles:
         return True
     not_people = (
-        lx.organization_nouns | lx.media_nouns | lx.group_speakers | lx.document_nouns
-        | lx.generic_nouns | lx.common_words | lx.measure_nouns
+        lx.organization_nouns, lx.media_nouns, lx.group_speakers, lx.document_nouns,
+        lx.generic_nouns, lx.common_words, lx.measure_nouns, lx.verbs,
     )  # fmt: skip
-    return not noun.endswith("s") and noun not in not_people and noun not in lx.verbs
+    return not noun.endswith("s") and not any(noun in listed for listed in not_people)
 
 
 _SUBJECT_PHRASE_WORDS = 6
