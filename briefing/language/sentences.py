@@ -127,7 +127,8 @@ class Sentence:
 
     def in_quote(self, position: int) -> bool:
         """True when the character at `position` lies inside a quotation."""
-        return any(start <= position < end for start, end in self.quotes)
+        quotes = self.quotes
+        return bool(quotes) and any(start <= position < end for start, end in quotes)
 
 
 @dataclass
@@ -141,10 +142,10 @@ class Document:
 def as_read(text: str) -> str:
     """`text` with two- and three-character quotation marks as a straight mark and spaces,
     and invisible format marks as spaces."""
-    if _FORMAT_MARK.search(text):
+    if not text.isascii() and _FORMAT_MARK.search(text):  # (no format mark is ASCII)
         text = _FORMAT_MARK.sub(" ", text)
-    if not any(mark in text for mark in ("''", "`", "‘‘", "’’", '"""')):
-        return text
+    if not ("''" in text or "`" in text or "‘‘" in text or "’’" in text or '"""' in text):
+        return text  # the usual case, tested without a generator: called for every sentence
     return _DOUBLED_QUOTE.sub(lambda mark: '"'.ljust(len(mark.group(0))), text)
 
 
