@@ -238,32 +238,22 @@ def _role_before(sentence: Sentence, name_start: int) -> str | None:
     lx = lexicon()
     text = sentence.text
     start = max(0, name_start - _ROLE_CONTEXT_CHARS)
+    last = last_tokens(text, start, name_start, 1)  # most names have none: read one word first
+    if not last or not _may_end_role(last[0], text, name_start):
+        return None
     tokens = last_tokens(text, start, name_start, _MAX_ROLE_WORDS)  # all the walk can reach
     words: list[Token] = []
     j = len(tokens) - 1
-    if j < 0:
-        return None
-    gap = text[tokens[j].end : name_start].strip()
-    if gap and (gap != "," or tokens[j].bare.lower() not in lx.roles):
-        return None  # only "Ukraine's military intelligence chief, Kyrylo Budanov" may use a comma
-    if tokens[j].possessive:
-        return None  # "President Obama's Affordable Care Act": the role is the owner's
     owner_seen = False
     while j >= 0 and len(words) < _MAX_ROLE_WORDS:
         token = tokens[j]
         if words and text[token.end : words[0].start].strip():
             break
-        lowered = token.bare.lower()
         if owner_seen and not token.capitalised:
             break
         if token.possessive and not token.capitalised:
             break
-        if (
-            token.possessive
-            or lowered in lx.roles
-            or lowered in lx.role_modifiers
-            or (token.capitalised and lowered not in lx.common_words)
-        ):
+        if token.possessive or _is_role_word(token):
             words.insert(0, token)
         else:
             break
@@ -276,6 +266,28 @@ def _role_before(sentence: Sentence, name_start: int) -> str | None:
     if not words:
         return None
     return text[words[0].start : words[-1].end]
+
+
+def _may_end_role(token: Token, text: str, name_start: int) -> bool:
+    """Whether the word right before a name may end a role: a role word, next to the name,
+    or a role noun and a comma ("Ukraine's military intelligence chief, Kyrylo Budanov"),
+    and not an owner ("President Obama's Affordable Care Act": the role is the owner's)."""
+    gap = text[token.end : name_start].strip()
+    if gap and (gap != "," or token.bare.lower() not in lexicon().roles):
+        return False
+    return not token.possessive and _is_role_word(token)
+
+
+def _is_role_word(token: Token) -> bool:
+    """A word a role before a name is made of: a role, a modifier of one, or a capitalised
+    word that is not a common one ("Foreign")."""
+    lx = lexicon()
+    lowered = token.bare.lower()
+    return (
+        lowered in lx.roles
+        or lowered in lx.role_modifiers
+        or (token.capitalised and lowered not in lx.common_words)
+    )
 
 
 def _role_after(sentence: Sentence, end: int) -> tuple[str | None, bool]:
