@@ -60,7 +60,8 @@ class Mention:
         return self.kind is not None and bool(self.key)
 
 
-_FIRST_PERSON = re.compile(r"I['’](?:m|ve|ll|d)")
+# "I'm", "She'd", "They've": a pronoun with a contracted verb, never a name
+_CONTRACTED_PRONOUN = re.compile(r"(?:I|He|She|We|They|You|It)['’](?:m|ve|ll|d|re)")
 _PARTY_STATE = re.compile(r"[DRI]-[A-Z][A-Za-z.]*")  # "R-Utah", "D-N.Y.": a label, no name
 
 
@@ -69,7 +70,7 @@ def _is_name_word(token: Token) -> bool:
     word = token.bare
     if not word or not word[0].isupper() or len(word) == 1:
         return False
-    if _FIRST_PERSON.fullmatch(word) or _PARTY_STATE.fullmatch(token.text):
+    if _CONTRACTED_PRONOUN.fullmatch(word) or _PARTY_STATE.fullmatch(token.text):
         return False
     return word not in lx.calendar or len(word) > 3
 
