@@ -233,6 +233,21 @@ def test_unnamed_groups_speak_but_are_not_actors():
 
 
 @pytest.mark.parametrize(
+    ("sentence", "speaker"),
+    [
+        ("Twelve percent said the plan would raise their rent.", "Twelve percent"),
+        ("Aides said the plan would raise their rent.", "Aides"),
+        ("A city official said the plan would raise their rent.", "a city official"),
+        ("Some tenants still said the plan would raise their rent.", None),
+        ("Mr. Holt never said the plan would raise their rent.", None),
+    ],
+)
+def test_an_unnamed_speaker_is_shown_only_when_it_reads_as_a_noun_phrase(sentence, speaker):
+    text = f"The council voted on the housing plan on Monday.\n\n{sentence}"
+    assert claim_with(extraction_of(text), "raise their rent").speaker == speaker
+
+
+@pytest.mark.parametrize(
     ("sentence", "speaker", "kind"),
     [
         ("Holt’s campaign said the ads would run until March.", "Dana Holt", "person"),

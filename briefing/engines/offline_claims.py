@@ -11,6 +11,7 @@ speaker.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field, replace
 
@@ -675,6 +676,51 @@ def _subject_phrase(left: str) -> tuple[str, int] | None:
     if lowered[0] in _DETERMINERS or lowered[0] in lx.common_words:
         phrase = " ".join([words[0].lower(), *words[1:]])  # capitalised by its position
     return phrase, len(left.rstrip()) - len(" ".join(words))
+
+
+# Words that open a noun phrase and count or pick out its members; other common words
+# ("though", "given", "even") open no phrase that speaks.
+_QUANTIFIERS = frozenset(
+    {"a", "an", "the", "some", "many", "most", "all", "both", "each", "every", "several", "few",
+     "other", "another", "only", "nearly", "almost", "about", "more", "less", "fewer", "just",
+     "no", "any", "half", "these", "those", "this", "his", "her", "its", "their", "our"}
+)  # fmt: skip
+_SUBJECT_PRONOUNS = frozenset({"i", "we", "you", "he", "she", "it", "they"})
+_DESCRIPTION_WORD = re.compile(r"[^\W\d_][\w'’&.-]*")
+_SHARE = re.compile(r"\d+(?:\.\d+)?%?")
+
+
+@functools.cache
+def _speaker_nouns() -> frozenset[str]:
+    """Nouns for people or bodies that speak: groups, roles, organisations, agents."""
+    lx = lexicon()
+    return lx.group_speakers | lx.roles | lx.organization_nouns | lx.agent_nouns
+
+
+def is_description(phrase: str) -> bool:
+    """Whether a speaker no name stands for reads as a noun phrase a reader can be shown
+    ("a Chinese official", "Twenty-four percent", "Aides to Clinton"), not a fragment the
+    rules cut out of a clause ("though 32 percent", "Millennials still", "wouldn’t")."""
+    words = [w.strip(",.;:") for w in phrase.split()]
+    if not words or "(" in phrase or ")" in phrase or re.search(r"n['’]t\b", phrase):
+        return False
+    lx = lexicon()
+    lowered = [w.lower() for w in words]
+    first, head = lowered[0], lowered[-1]
+    if first in lx.common_words and first not in _QUANTIFIERS and first not in lx.number_words:
+        return False
+    if words[0].islower() and first.endswith("ing"):
+        return False  # "clarifying whether lawmakers": a clause
+    if any(w in _SUBJECT_PRONOUNS or w.capitalize() in lx.calendar for w in lowered):
+        return False
+    if _SHARE.fullmatch(head):
+        return head.endswith("%") or (len(words) > 2 and lowered[-2] in {"in", "of"})
+    nouns = _speaker_nouns()
+    if head in nouns or head.rstrip("s") in nouns:
+        return True  # "Aides", "a staunch ally", "the family"
+    if all(w[:1].isupper() for w in words) or not _DESCRIPTION_WORD.fullmatch(head):
+        return False  # a name no actor stands for ("Right Wing Watch"), or no word
+    return head not in lx.common_words and not (head.endswith("ly") and len(head) > 4)
 
 
 _SOURCE_PHRASE = re.compile(
