@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import bisect
 import itertools
+import operator
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -330,10 +331,12 @@ def _check(evidence: list[Evidence], pack: _Pack, tally: VerifyCounts) -> list[_
 
 @dataclass(frozen=True)
 class _Marks:
-    """What tells that a text names an actor: the word sets of its names, the lower-cased
-    names and role that mention it, and the words that identify it alone."""
+    """What tells that a text names an actor: the word sets of its names (and all their
+    words), the lower-cased names and role that mention it, and the words that identify
+    it alone."""
 
     names: list[frozenset[str]]
+    every: frozenset[str]
     phrases: list[str]
     words: frozenset[str]
 
@@ -344,17 +347,18 @@ MARKS_CACHED = 4096
 
 @lru_cache(maxsize=MARKS_CACHED)
 def _marks(names: tuple[str, ...], role: str) -> _Marks:
+    words = [_name_words(name) for name in names]
     # Phrases and words are looked for in normalised paragraphs: "O’Malley" is "O'Malley" there.
     folded = [normalize_for_match(name) for name in names]
     return _Marks(
-        [_name_words(name) for name in names],
+        words,
+        frozenset().union(*words),
         [phrase.lower() for phrase in (*folded, normalize_for_match(role)) if phrase],
         frozenset().union(*map(_distinctive, folded)),
     )
 
 
-@dataclass(frozen=True)
-class _Known:
+class _Known(NamedTuple):
     """An extracted actor, and what tells that a text names it."""
 
     actor: Actor
@@ -386,7 +390,7 @@ class _Speakers:
         """Each word of the actors' names, to the numbers of the actors named with it."""
         named_with: dict[str, list[int]] = {}
         for number, known in enumerate(self._known):
-            for word in set().union(*known.marks.names):
+            for word in known.marks.every:
                 named_with.setdefault(word, []).append(number)
         return named_with
 
@@ -469,9 +473,15 @@ def _checked_claim(
     if unsupported(text, quotes, exempt):
         text = max(quotes, key=len)
         tally.rewritten_claims += 1
-    return claim.model_copy(
-        update={"speaker": speaker, "text": text, "evidence": [h.evidence for h in held]}
-    )
+    evidence = [item.evidence for item in held]
+    if speaker == claim.speaker and text == claim.text and _same_items(evidence, claim.evidence):
+        return claim  # most claims are kept as the engine gave them: no copy
+    return claim.model_copy(update={"speaker": speaker, "text": text, "evidence": evidence})
+
+
+def _same_items(evidence: list[Evidence], given: list[Evidence]) -> bool:
+    """True when `evidence` holds the very items of `given`, in order."""
+    return len(evidence) == len(given) and all(map(operator.is_, evidence, given))
 
 
 def _quoted_speaker(speaker: str, held: list[_Held]) -> bool:
@@ -519,7 +529,8 @@ def _verify_figures(figures: list[Figure], pack: _Pack, tally: VerifyCounts) -> 
         held = _check(figure.evidence, pack, tally)
         evidence = [item.evidence for item in held]
         if held and _value_is_quoted(figure, [e.quote for e in evidence]):
-            kept.append(figure.model_copy(update={"evidence": evidence}))
+            same = _same_items(evidence, figure.evidence)
+            kept.append(figure if same else figure.model_copy(update={"evidence": evidence}))
         else:
             tally.dropped_figures += 1
     return kept

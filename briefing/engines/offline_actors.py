@@ -75,7 +75,9 @@ def _is_name_word(token: Token) -> bool:
 
 
 def _compile_region() -> re.Pattern[str]:
-    capitalised = r"(?:[A-Z]\.){2,}|[A-Z\u00C0-\u00DE][\w'’.-]*"
+    # Initials ("U.S.") or a capitalised word, written to open with a character class so that
+    # the regex engine skips to the next capital instead of trying the pattern everywhere.
+    capitalised = r"[A-Z\u00C0-\u00DE](?:(?<=[A-Z])\.(?:[A-Z]\.)+|[\w'’.-]*)"
     joiners = "|".join(sorted(lexicon().name_particles | _CONNECTORS, key=len, reverse=True))
     return re.compile(
         rf"(?:{capitalised})(?:[ \u00a0](?:{capitalised}|(?:{joiners})(?=[ \u00a0])))*"

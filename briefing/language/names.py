@@ -8,6 +8,7 @@ import re
 from collections import Counter
 
 from briefing.language.lexicon import lexicon
+from briefing.text import phrase_alternation
 
 
 def _known_pattern() -> tuple[re.Pattern[str], dict[str, tuple[str, str]]]:
@@ -19,8 +20,7 @@ def _known_pattern() -> tuple[re.Pattern[str], dict[str, tuple[str, str]]]:
         known[surface] = ("organization", name)
     for surface, name in lx.media.items():
         known[surface] = ("media", name)
-    names = sorted(known, key=len, reverse=True)
-    alternatives = "|".join(re.escape(name).replace("'", "['’]") for name in names)
+    alternatives = phrase_alternation(known).replace("'", "['’]")
     pattern = re.compile(r"(?<![\w-])(?:" + alternatives + r")(?![\w])")
     return pattern, known
 
