@@ -13,7 +13,7 @@ from contextlib import AbstractAsyncContextManager, nullcontext
 
 from briefing.engines.base import SummaryInput, Usage
 from briefing.engines.offline_actors import Mention, build_actors, document_mentions, resolve
-from briefing.engines.offline_claims import Attribution, ClaimFinder, is_description
+from briefing.engines.offline_claims import Attribution, ClaimFinder, shown_description
 from briefing.engines.offline_figures import FoundFigure, document_figures
 from briefing.language.sentences import Document, Sentence, documents_of
 from briefing.memory import cycle_collector_paused
@@ -66,8 +66,8 @@ def _claims(attributions: list[Attribution]) -> list[Claim]:
     merged: dict[tuple[str | None, str], Claim] = {}
     for attribution in attributions:
         speaker = attribution.speaker
-        if not attribution.named and speaker is not None and not is_description(speaker):
-            speaker = None  # a fragment of a clause is shown to no one as a speaker
+        if not attribution.named and speaker is not None:
+            speaker = shown_description(speaker)
         key = (speaker, attribution.text)
         claim = merged.setdefault(key, Claim(speaker=speaker, text=attribution.text, evidence=[]))
         for sentence in (attribution.sentence, *attribution.more):

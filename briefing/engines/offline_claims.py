@@ -158,6 +158,10 @@ def _compile_verbs() -> re.Pattern[str]:
 
 _VERB = _compile_verbs()
 _WORD_BEFORE = re.compile(r"(\w+)\s*$")
+# A name or noun with a possessive "'s" (not "he's", "it's": those are "has" or "is").
+_POSSESSIVE_BEFORE = re.compile(
+    r"(?<![\w'’])(?!(?i:he|she|it|that|there|who|what|where|here)['’])[A-Za-z][\w-]*['’]s\s+$"
+)
 _CLOSING_MARK = re.compile(r"[”\"]")
 _OPENING_PRONOUN = re.compile(
     r"^\s*(?:(?:Then|But|And|Later|Yet|So|Now)\s+)?([Hh]e|[Ss]he|[Tt]hey)\b"
@@ -180,6 +184,8 @@ def _verbs(sentence: Sentence, quoted_until: int = 0) -> list[_Verb]:
         passive = before and before.group(1).lower() in _PASSIVE and not _progressive(match)
         if passive or (before and before.group(1).lower() in _DETERMINERS):
             continue
+        if _POSSESSIVE_BEFORE.search(text, max(0, match.start() - 30), match.start()):
+            continue  # "Mr Kim’s continued help": the owner's, so an adjective, not a verb
         word = match.group(0)
         found.append(_Verb(match.start(), match.end(), word, verbs[word]))
     for match in _QUOTED_AS.finditer(sentence.view):
@@ -697,7 +703,24 @@ def _speaker_nouns() -> frozenset[str]:
     return lx.group_speakers | lx.roles | lx.organization_nouns | lx.agent_nouns
 
 
-def is_description(phrase: str) -> bool:
+def shown_description(phrase: str) -> str | None:
+    """An unnamed speaker as a reader is shown it: a common noun capitalised only because it
+    opens the sentence is written in lower case ("Officials" → "officials"); a fragment of a
+    clause is shown as no speaker (None)."""
+    if not _is_description(phrase):
+        return None
+    first, _, rest = phrase.partition(" ")
+    lowered = first.lower()
+    if (
+        first[:1].isupper()
+        and not first.isupper()
+        and (lowered in _speaker_nouns() or lowered.rstrip("s") in _speaker_nouns())
+    ):
+        return f"{lowered} {rest}" if rest else lowered
+    return phrase
+
+
+def _is_description(phrase: str) -> bool:
     """Whether a speaker no name stands for reads as a noun phrase a reader can be shown
     ("a Chinese official", "Twenty-four percent", "Aides to Clinton"), not a fragment the
     rules cut out of a clause ("though 32 percent", "Millennials still", "wouldn’t")."""
