@@ -46,6 +46,7 @@ _GAP = re.compile(
     r"|publicly|directly|reportedly|recently|once|has|have|had|would|will|has\s+also"
     r"|is|are|was|were"
     r"|himself|herself|itself|(?:on|last|this|late|early)\s+[A-Z]\w+|(?:on|in)\s+[A-Z]\w+"
+    r"|(?:later|earlier)\s+(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day"
     r"|(?!(?:famil|assembl|all|rall|suppl|monopol|anomal|bell|bull|jell|homil)y\b)[a-z]{2,}ly"
     r"|today|yesterday|tonight|now"
     r"|last\s+(?:week|month|year|night)))*\s*$"
@@ -457,6 +458,20 @@ _NOT_A_ROLE_WORD = frozenset(
 def _speaker_after(sentence: Sentence, verb: _Verb, mentions: list[Mention]) -> Mention | None:
     """ "…,” said NATO spokesperson Oana Lungescu": the last name in the chain after the verb."""
     return _name_after(sentence, verb.end, mentions)
+
+
+_DESCRIPTION_AFTER = re.compile(
+    r"\s+((?:a|an|one|another|the)\s+[^,.;:“”\"()—–]{1,100}?)"
+    r"(?=\s*(?:[,.;:—–(]|$)|\s+(?:who|whom|whose|which)\b)"
+)
+
+
+def _description_after(sentence: Sentence, verb: _Verb) -> str | None:
+    """ "…,” said a person close to the mayor": an unnamed speaker described after the verb."""
+    match = _DESCRIPTION_AFTER.match(sentence.view, verb.end)
+    if match is None or not _is_description(match.group(1)):
+        return None
+    return match.group(1)
 
 
 def _name_after(sentence: Sentence, start: int, mentions: list[Mention]) -> Mention | None:
@@ -996,7 +1011,7 @@ def _is_reply(attribution: Attribution) -> bool:
     """`"Absolutely not," she said.`: a short statement that is a whole quotation closed as
     speech is (a comma, stop, question or exclamation mark inside the closing mark), said by
     someone named. A quoted word inside a sentence (a title, a scare quote) is none."""
-    if attribution.speaker is None:
+    if attribution.speaker is None or not attribution.named:
         return False
     view = attribution.sentence.view
     return any(
@@ -1282,6 +1297,10 @@ class ClaimFinder:
                 confirm_speaker(after)
                 if after.confirmed:
                     return self._named([after]), verb.start, True
+            described_after = _description_after(sentence, verb)
+            if described_after is not None:
+                self.unnamed.add(described_after)  # "…," said a person close to the mayor
+                return described_after, verb.start, True
         if _COORDINATED.search(left):
             # "Lavrov spoke to the media … and said", "She did not name him, but told …"
             subject = _sentence_subject(mentions)
