@@ -615,6 +615,16 @@ def test_a_statement_opening_with_a_preposition_is_kept_when_it_quotes():
     )
 
 
+def test_a_verb_after_a_possessive_is_no_attribution_but_a_noun_there_still_says():
+    text = (
+        "Mr Holt’s continued support for the plan came as the council met on Monday.\n\n"
+        "The fact check looked at Mr Holt’s claim that the bridge had cost “twice the budget.”"
+    )
+    claims = extraction_of(text).claims
+    assert not [c for c in claims if "support" in c.text or c.text.startswith("support")]
+    assert claim_with(extraction_of(text), "twice the budget")
+
+
 def test_a_past_speech_verb_after_and_is_the_second_clause_verb_not_a_noun():
     text = "Jane Porter looked over the budget plan on Monday and called it a reckless gamble."
     assert claim_with(extraction_of(text), "reckless gamble").speaker == "Jane Porter"

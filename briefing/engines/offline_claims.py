@@ -185,9 +185,11 @@ def _verbs(sentence: Sentence, quoted_until: int = 0) -> list[_Verb]:
         passive = before and before.group(1).lower() in _PASSIVE and not _progressive(match)
         if passive or (before and before.group(1).lower() in _DETERMINERS):
             continue
-        if _POSSESSIVE_BEFORE.search(text, max(0, match.start() - 30), match.start()):
-            continue  # "Mr Kim’s continued help": the owner's, so an adjective, not a verb
         word = match.group(0)
+        if "noun" not in verbs[word] and _POSSESSIVE_BEFORE.search(
+            text, max(0, match.start() - 30), match.start()
+        ):
+            continue  # "Mr Kim’s continued help" is no verb; "Trump’s claim that …" says
         found.append(_Verb(match.start(), match.end(), word, verbs[word]))
     for match in _QUOTED_AS.finditer(sentence.view):
         if not sentence.in_quote(match.start()):
