@@ -131,9 +131,10 @@ def encoded_words(text: str) -> list[bytes]:
 
 
 # A sentence ends at . ! ? (optionally followed by closing quotes or brackets) when the next
-# sentence starts with a capital, a digit or an opening quote.
+# sentence starts with a capital, a digit or an opening quote (also one typed as two
+# apostrophes or backticks, as some outlets do: ''Like this'')
 _SENTENCE_END = re.compile(
-    r"""[.!?]+["'\u201d\u2019)\]]*(?=\s+["'\u201c\u2018(\[]?[A-Z0-9\u00C0-\u024F])"""
+    r"""[.!?]+["'\u201d\u2019)\]]*(?=\s+(?:''|``|["'\u201c\u2018(\[])?[A-Z0-9\u00C0-\u024F])"""
 )
 _ABBREVIATIONS = re.compile(
     r"\b(?:Mr|Mrs|Ms|Dr|Prof|Gen|Lt|Col|Sgt|Capt|Gov|Sen|Rep|St|Jr|Sr|Inc|Ltd|Co|Corp|No|vs|"

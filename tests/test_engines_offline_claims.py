@@ -94,6 +94,114 @@ def test_she_prefers_the_subject_known_to_be_a_woman_over_a_speaker_of_unknown_g
     assert claim_with(extraction_of(text), "council would vote").speaker == "Maria Lopez"
 
 
+@pytest.mark.parametrize(
+    "middle",
+    [
+        "For twelve years, he had worked beside Carl Dunn at the port.",
+        "However, he held his fire on Carl Dunn, the treasurer, and gave no view.",
+    ],
+)
+def test_a_he_after_a_fronted_phrase_keeps_its_subject_for_the_next_he(middle):
+    text = (
+        "Peter Quill, the mayor, spoke at the harbour on Monday.\n\n"
+        f"{middle}\n\n"
+        "In a radio interview in 2013, he admitted that the fund would not last."
+    )
+    assert claim_with(extraction_of(text), "fund would not last").speaker == "Peter Quill"
+
+
+def test_a_sentence_opening_with_a_description_keeps_its_person_for_the_next_he():
+    text = (
+        "Peter Quill, the former ambassador, spoke on Monday.\n\n"
+        "The former ambassador also compared the plans of Carl Dunn and Robin Hale.\n\n"
+        "He stated that the port would need new cranes."
+    )
+    assert claim_with(extraction_of(text), "new cranes").speaker == "Peter Quill"
+
+
+def test_a_name_after_a_preposition_does_not_open_the_sentence_as_its_subject():
+    text = (
+        "Peter Quill, the governor, spoke at the harbour on Monday.\n\n"
+        "When it came to the Norway deal, however, he made no effort to raise the tax, "
+        "which he favors but says would never pass the council."
+    )
+    assert claim_with(extraction_of(text), "never pass").speaker == "Peter Quill"
+
+
+def test_a_quotation_opened_with_two_apostrophes_starts_its_own_statement():
+    text = (
+        "Scott Dunn, a builder in Fresno, Calif., gave the candidate $250 last summer. "
+        "''I know his voters are out there,'' he said."
+    )
+    claim = claim_with(extraction_of(text), "voters are out there")
+    assert (claim.speaker, claim.text) == ("Scott Dunn", "I know his voters are out there")
+
+
+@pytest.mark.parametrize("pronoun", ["She's", "She’s", "She'd"])
+def test_a_pronoun_with_a_contracted_auxiliary_still_speaks(pronoun):
+    text = (
+        "Dana Ortiz, the treasurer, spoke on Monday.\n\n"
+        f"{pronoun} said the fund would not last the winter."
+    )
+    assert claim_with(extraction_of(text), "fund would not last").speaker == "Dana Ortiz"
+
+
+def test_a_gendered_role_tells_whom_he_stands_for():
+    text = (
+        "Robin Hale, the congresswoman, spoke on Monday after Kim Dunn, the treasurer, left.\n\n"
+        "He said the fund would not last the winter."
+    )
+    assert claim_with(extraction_of(text), "fund would not last").speaker == "Kim Dunn"
+
+
+def test_a_gendered_title_is_the_role_not_part_of_the_name():
+    text = (
+        "Assemblywoman Robin Hale spoke on Monday after Carl Dunn, the treasurer, left.\n\n"
+        "Assemblyman Carl Dunn said the fund would not last the winter.\n\n"
+        "She said the council would vote on Friday."
+    )
+    extraction = extraction_of(text)
+    assert claim_with(extraction, "council would vote").speaker == "Robin Hale"
+    assert {a.name for a in extraction.actors} == {"Robin Hale", "Carl Dunn"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Peter Quill, the mayor, nodded as Dana Ortiz, the treasurer, said the fund would "
+        "not last the winter.",
+        'Peter Quill, the mayor, spoke first. But, as Dana Ortiz said, "the fund would not '
+        'last the winter."',
+    ],
+)
+def test_the_subject_of_an_as_clause_is_its_speaker(text):
+    assert claim_with(extraction_of(text), "fund would not last").speaker == "Dana Ortiz"
+
+
+def test_a_name_inside_the_words_a_pronoun_attributes_is_not_that_pronoun():
+    text = (
+        "Peter Quill, the mayor, met Carl Dunn, the treasurer, on Monday.\n\n"
+        "Any attempt to explain the budget to Mr. Dunn was hopeless, Quill said.\n\n"
+        "Every plan put to Mr. Dunn, he said, came back unread."
+    )
+    assert claim_with(extraction_of(text), "Every plan").speaker == "Peter Quill"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "speaker"),
+    [
+        ("The loss was steep for Peter Quill, who said he would take a day off.", "Peter Quill"),
+        (
+            "It began with the Ostend Herald, which reported that the fund was empty.",
+            "Ostend Herald",
+        ),
+    ],
+)
+def test_who_or_which_after_a_name_makes_the_name_the_speaker(sentence, speaker):
+    claims = extraction_of(sentence).claims
+    assert [c.speaker for c in claims] == [speaker]
+
+
 # ---------------------------------------------------------------- places, objects, "I"
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from briefing.language import numbers
 from briefing.language.numbers import find_quantities
 
 
@@ -93,8 +94,19 @@ def test_scores_rulings_dates_and_times_are_not_quantities(text):
         ("SCORES OF people came", "SCORES", 20),
         ("A Hundred people came", "A Hundred", 100),
         ("Über 40 Menschen kamen", "40", 40),
+        ("They hold 3 bıllıon in cash", "3 bıllıon", 3e9),
+        ("ſcores of people came", "ſcores", 20),
     ],
 )
 def test_numbers_are_found_whatever_the_case_and_the_letters_around_them(text, value, low):
     [quantity] = find_quantities(text)
     assert (quantity.value, quantity.low) == (value, low)
+
+
+def test_text_in_any_letters_without_digits_or_number_words_is_not_searched(monkeypatch):
+    def searched(sentence):
+        raise AssertionError(f"searched {sentence!r}")
+
+    monkeypatch.setattr(numbers, "_atoms", searched)
+    monkeypatch.setattr(numbers, "_vague", searched)
+    assert find_quantities("Zürich und Genève blieben ruhig, sagte Müller.") == []

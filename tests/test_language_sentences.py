@@ -3,9 +3,17 @@ the quotation they close."""
 
 from __future__ import annotations
 
+import random
+
 import pytest
 
-from briefing.language.sentences import Sentence, quote_spans, sentences_of
+from briefing.language.sentences import (
+    Sentence,
+    last_tokens,
+    quote_spans,
+    sentences_of,
+    tokenize,
+)
 
 
 @pytest.mark.parametrize(
@@ -43,3 +51,14 @@ def test_a_short_attribution_after_a_closing_question_stays_in_its_sentence():
         '"Will it ever be finished?" Abbasov said.',
         "Work resumed in May.",
     ]
+
+
+def test_the_last_words_of_a_span_are_its_words_read_from_its_start():
+    rng = random.Random(20)
+    pieces = ["Kim", "U.S.", "Mr.", "Jong-Un", "leader", "O'Neil's", " ", "  ", "-", "5", ",", "."]
+    for _ in range(500):
+        text = "".join(rng.choices(pieces, k=rng.randint(0, 30)))
+        start = rng.randint(0, len(text))
+        end = rng.randint(start, len(text))
+        count = rng.randint(1, 8)
+        assert last_tokens(text, start, end, count) == tokenize(text, start, end)[-count:]

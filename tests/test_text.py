@@ -1,6 +1,7 @@
 """Text helpers: the character-by-character fold agrees with normalize_for_match; a
 phrase trie matches what the plain alternation of its phrases matches; `Phrases` finds
-what the trie's whole-word regex finds."""
+what the trie's whole-word regex finds; a sentence ends before a quotation opened with two
+apostrophes or backticks."""
 
 from __future__ import annotations
 
@@ -9,7 +10,13 @@ import re
 
 import pytest
 
-from briefing.text import Phrases, fold_with_offsets, normalize_for_match, phrase_alternation
+from briefing.text import (
+    Phrases,
+    fold_with_offsets,
+    normalize_for_match,
+    phrase_alternation,
+    split_sentences,
+)
 
 
 @pytest.mark.parametrize(
@@ -93,3 +100,13 @@ def test_phrases_finds_what_the_whole_word_trie_regex_finds(alphabet):
         regex = re.compile(rf"(?<!\w)(?:{phrase_alternation(phrases)})(?!\w)")
         assert found.spans(text) == [m.span() for m in regex.finditer(text)]
         assert found.sub(str.upper, text) == regex.sub(lambda m: m.group().upper(), text)
+
+
+@pytest.mark.parametrize("mark", ["''", "``"])
+def test_a_sentence_ends_before_a_quotation_opened_with_two_marks(mark):
+    paragraph = f"She paid the fine last spring. {mark}It was fair,'' she said. {mark}Done.''"
+    assert split_sentences(paragraph) == [
+        "She paid the fine last spring.",
+        f"{mark}It was fair,'' she said.",
+        f"{mark}Done.''",
+    ]

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from briefing.language.gender import Gender, compatible, first_name_gender, title_gender
 from briefing.language.lexicon import lexicon
 from briefing.language.names import KNOWN, KNOWN_PATTERN, known_actor, pick_role
-from briefing.language.sentences import Document, Sentence, Token, tokenize
+from briefing.language.sentences import Document, Sentence, Token, last_tokens, tokenize
 from briefing.schema import Actor
 
 _CONNECTORS = frozenset({"of", "for", "and", "&", "the", "on"})
@@ -60,7 +60,8 @@ class Mention:
         return self.kind is not None and bool(self.key)
 
 
-_FIRST_PERSON = re.compile(r"I['’](?:m|ve|ll|d)")
+# "I'm", "She'd", "They've": a pronoun with a contracted verb, never a name
+_CONTRACTED_PRONOUN = re.compile(r"(?:I|He|She|We|They|You|It)['’](?:m|ve|ll|d|re)")
 _PARTY_STATE = re.compile(r"[DRI]-[A-Z][A-Za-z.]*")  # "R-Utah", "D-N.Y.": a label, no name
 
 
@@ -69,7 +70,7 @@ def _is_name_word(token: Token) -> bool:
     word = token.bare
     if not word or not word[0].isupper() or len(word) == 1:
         return False
-    if _FIRST_PERSON.fullmatch(word) or _PARTY_STATE.fullmatch(token.text):
+    if _CONTRACTED_PRONOUN.fullmatch(word) or _PARTY_STATE.fullmatch(token.text):
         return False
     return word not in lx.calendar or len(word) > 3
 
@@ -237,7 +238,8 @@ def _role_before(sentence: Sentence, name_start: int) -> str | None:
     """A role written just before a name: "North Korean leader Kim Jong Un"."""
     lx = lexicon()
     text = sentence.text
-    tokens = tokenize(text, max(0, name_start - _ROLE_CONTEXT_CHARS), name_start)
+    start = max(0, name_start - _ROLE_CONTEXT_CHARS)
+    tokens = last_tokens(text, start, name_start, _MAX_ROLE_WORDS)  # all the walk can reach
     words: list[Token] = []
     j = len(tokens) - 1
     if j < 0:

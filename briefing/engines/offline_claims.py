@@ -24,7 +24,13 @@ from briefing.engines.offline_actors import (
     person_gender,
     principal_kind,
 )
-from briefing.language.gender import PRONOUN_GENDER, Gender, compatible, title_gender
+from briefing.language.gender import (
+    PRONOUN_GENDER,
+    Gender,
+    compatible,
+    role_gender,
+    title_gender,
+)
 from briefing.language.lexicon import lexicon
 from briefing.language.sentences import (
     Document,
@@ -54,14 +60,20 @@ _GAP = re.compile(
 _PRONOUN = re.compile(
     r"(?:^|[,;:“”\"(]\s*|\b(?i:and|but|while|when|where|after|before|because|which|who|whom"
     r"|that|then|so|yet|now|later)\s+)"
-    r"(?P<pronoun>he|she|they|it|He|She|They|It)\s*$"
+    r"(?P<pronoun>he|she|they|it|He|She|They|It)(?:['’](?:s|d|ve))?\s*$"  # "She's said"
 )
+_RELATIVE_SUBJECT = re.compile(r"\s*,\s*(?:who|which)\s*")
 _APPOSITION_GAP = re.compile(r"^\s*,(?:[^,“”\"]{1,140},){1,3}\s*$")
 _NOT_SPEAKER_BEFORE = re.compile(
     r"\b(?:from|of|in|at|near|for|with|to|by|whom|who|which|that|as|than)\s+(?:the\s+)?$",
     re.IGNORECASE,
 )
 _OPENING_AS = re.compile(r"^\s*As\s+(?:the\s+)?$")  # "As Ortiz put it, …": the speaker
+# "Quill nodded as Ortiz said", "but, as Ortiz put it,": "as" opening a clause whose subject
+# speaks (not "such as", "as well as", "known as", "the same as")
+_AS_CLAUSE = re.compile(
+    r"(?:^|[^\w\s]\s*|\b(?!(?:such|well|known|same)\b)\w+\s+)[Aa]s\s+(?:the\s+)?$"
+)
 # "Senator Maria Ortiz of New Mexico said": a place after a preposition, even when the first
 # words of its name ("New") were not read as part of it.
 _PLACE_AFTER_PREPOSITION = re.compile(
@@ -95,6 +107,7 @@ _TIME_AFTER_VERB = re.compile(
     rf"^\s*(?:{_RELATIVE_TIME}|(?:earlier|later)(?=\s*(?:[,.;]|$))"
     r"|(?:(?:on|last|late|early|this)\s+)?(?:[A-Z]\w+day\b|today\b|yesterday\b)?)"
 )
+_PARENTHETICAL_END = re.compile(r"\s*(?:[,.;]|$)")  # "…, he said, …" / "…, he said."
 _NO_STATEMENT_AFTER = re.compile(r"^(?:[,.;]|(?:after|before|during|while|at|in|on)\b)")
 _PREPOSITION_WORD = re.compile(r"\b(?:of|for|at|with|from|in)\b")
 _MIN_CLAIM_WORDS = 3
@@ -164,8 +177,11 @@ _POSSESSIVE_BEFORE = re.compile(
     r"(?<![\w'’])(?!(?i:he|she|it|that|there|who|what|where|here)['’])[A-Za-z][\w-]*['’]s\s+$"
 )
 _CLOSING_MARK = re.compile(r"[”\"]")
+# "He", "But she", "Recently he", "However, she", "For 12 years, he": the pronoun that is
+# the subject of a sentence's main clause, after an adverb or a fronted phrase of its own
 _OPENING_PRONOUN = re.compile(
-    r"^\s*(?:(?:Then|But|And|Later|Yet|So|Now)\s+)?([Hh]e|[Ss]he|[Tt]hey)\b"
+    r"^\s*(?:[A-Z][a-z]*ly\s+|(?:[^,;:“”\"()]{1,80},\s+){1,2})?"
+    r"(?:(?:[Tt]hen|[Bb]ut|[Aa]nd|[Ll]ater|[Yy]et|[Ss]o|[Nn]ow)\s+)?([Hh]e|[Ss]he|[Tt]hey)\b"
 )
 _OPENING_DESCRIPTION = re.compile(r"^\s*The\s+(?:[a-zA-Z'’-]+\s+){0,3}?[a-z]+(?=\s)")
 _COORDINATED = re.compile(r"(?:\band|,\s*but|\bbut)$")
@@ -224,9 +240,11 @@ def _speaker_before(
     for mention in sorted(mentions, key=lambda m: m.end, reverse=True):
         if mention.end > end or sentence.in_quote(mention.start):
             continue
+        relative = _RELATIVE_SUBJECT.fullmatch(left, mention.end)  # "for Sanders, who said"
         if (
             _NOT_SPEAKER_BEFORE.search(left[: mention.start])
-            and not _OPENING_AS.match(left[: mention.start])
+            and not _AS_CLAUSE.search(left[: mention.start])
+            and not relative
         ) or (
             mention.kind not in (None, "person")
             and _PLACE_AFTER_PREPOSITION.search(left[: mention.start])
@@ -239,7 +257,7 @@ def _speaker_before(
         apposed = _APPOSITION_GAP.match(between) or (
             between.lstrip().startswith(",") and _is_role_apposition(between.strip(" ,"))
         )  # "Todd Lee, president of Acme Steel, a distributor, said": cut after "Steel"
-        if _DIRECT_GAP.match(between) or (apposed and "noun" not in verb.tags):
+        if _DIRECT_GAP.match(between) or relative or (apposed and "noun" not in verb.tags):
             group = _joint_speakers(left, mention, mentions)
             return group, None, group[0].start
         break
@@ -803,6 +821,8 @@ def _opening_name(mentions: list[Mention]) -> Mention | None:
         return None
     if _OPENING_PRONOUN.match(opening):
         return None  # "He denounced the United Nations": the name is the object
+    if _NOT_SPEAKER_BEFORE.search(opening) and not _OPENING_AS.match(opening):
+        return None  # "When it came to the U.S. pledge, …": a preposition's object
     return first
 
 
@@ -1045,10 +1065,13 @@ class ClaimFinder:
         self.evidenced: set[str] = set()
         honorifics = lexicon().honorifics
         for mention in mentions:
+            if mention.kind != "person":
+                continue
             title = mention.tokens[0].rstrip(".") if mention.tokens else ""
-            if mention.kind == "person" and title in honorifics and title_gender(title):
-                self.genders.setdefault(mention.key, title_gender(title))
-            if mention.kind == "person" and (mention.role or mention.evidence):
+            gender = title_gender(title) if title in honorifics else role_gender(mention.role)
+            if gender:
+                self.genders.setdefault(mention.key, gender)
+            if mention.role or mention.evidence:
                 self.evidenced.add(mention.key)
 
     def attributions(self) -> list[Attribution]:
@@ -1098,15 +1121,16 @@ class ClaimFinder:
         self, index: int, sentence: Sentence, mentions: list[Mention]
     ) -> str | None:
         """The person a sentence is about: the name it opens with, else whom the "he" or
-        "she" it opens with stands for ("He later met Petrov." is still about the one
-        "he" was before, not about Petrov)."""
+        "she" or the description by role ("The former ambassador") it opens with stands for
+        ("He later met Petrov." is still about the one "he" was before, not about Petrov)."""
         subject = _sentence_subject(mentions)
         if subject is not None:
             return subject.key if subject.kind == "person" else None
         pronoun = _OPENING_PRONOUN.match(sentence.view)
-        if pronoun is None or pronoun.group(1).lower() == "they":
+        if pronoun is not None and pronoun.group(1).lower() == "they":
             return None
-        return self._pronoun(index, mentions, pronoun.end(), pronoun.group(1).lower())
+        unnamed = self._unnamed_subject(index, sentence, mentions)
+        return unnamed if unnamed in self.people else None
 
     def _attribution(
         self, index: int, sentence: Sentence, mentions: list[Mention]
@@ -1279,7 +1303,13 @@ class ClaimFinder:
         if found and all(m.confirmed for m in found):
             return self._named(found), found[0].start, False
         if pronoun:
-            return self._pronoun(index, mentions, verb.start, pronoun), start, False
+            # "…a falsehood by Mr. Trump, he said, becomes hopeless": the names before a
+            # pronoun that attributes the words around it are what it said, not who said it
+            inside = sentence.view[:start].rstrip().endswith(",") and _PARENTHETICAL_END.match(
+                sentence.view, verb.end
+            )
+            candidates = [] if inside else mentions
+            return self._pronoun(index, candidates, verb.start, pronoun), start, False
         quoted_by = _opening_quote_speaker(sentence, verb, mentions) if not found else None
         if quoted_by is not None:
             return self._named([quoted_by]), quoted_by.start, False

@@ -1,8 +1,9 @@
 """Grammatical gender of a person's name, for matching "he" and "she" and "Mr" and "Ms".
 
-A courtesy title says it outright ("Mr", "Mrs", "Ms", "Miss", "Sir", "Dame" …); otherwise
-the first name is looked up in gender-guesser's list of given names (about 40,000 names of
-many countries, shipped inside the package). Names the list calls androgynous, only
+A courtesy title says it outright ("Mr", "Mrs", "Ms", "Miss", "Sir", "Dame" …), and so does
+a gendered role ("congresswoman", "queen", "his wife"); otherwise the first
+name is looked up in gender-guesser's list of given names (about 40,000 names of many
+countries, shipped inside the package). Names the list calls androgynous, only
 "mostly" one gender, or does not know have no gender: they are compatible with either
 pronoun, so an unknown name never blocks a resolution.
 """
@@ -24,6 +25,15 @@ _TITLE_GENDER: dict[str, Gender] = {
     "dame": "female",
     "lady": "female",
 }
+# Nouns for people that are of one gender whatever the person's name
+_MALE_NOUNS = frozenset(
+    {"king", "prince", "duke", "emperor", "father", "son", "brother", "husband", "widower"}
+    | {"grandfather", "uncle", "nephew", "monk"}
+)
+_FEMALE_NOUNS = frozenset(
+    {"queen", "princess", "duchess", "empress", "mother", "daughter", "sister", "wife", "widow"}
+    | {"grandmother", "aunt", "niece", "nun", "actress"}
+)
 PRONOUN_GENDER: dict[str, Gender] = {"he": "male", "him": "male", "his": "male", "she": "female"}
 PRONOUN_GENDER |= {"her": "female", "hers": "female"}
 
@@ -38,6 +48,19 @@ def _detector() -> object:
 def title_gender(title: str) -> Gender | None:
     """The gender a courtesy title gives ("Mr." → male), if any."""
     return _TITLE_GENDER.get(title.rstrip(".").lower())
+
+
+def role_gender(role: str | None) -> Gender | None:
+    """The gender a role gives: one of its words is a noun of one gender ("queen", "his
+    wife") or a compound in "-woman" ("assemblywoman"). A compound in "-man" gives none:
+    news copy calls women "spokesman" and "chairman" too."""
+    for word in (role or "").lower().replace("-", " ").split():
+        word = word.strip(".,'’")
+        if word in _FEMALE_NOUNS or word.endswith(("woman", "women")):
+            return "female"
+        if word in _MALE_NOUNS:
+            return "male"
+    return None
 
 
 @functools.lru_cache(maxsize=4096)

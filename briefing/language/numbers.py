@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from briefing.language.lexicon import Unit, lexicon
+from briefing.text import phrase_alternation
 
 _TENS = ("twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
 _ONES = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
@@ -54,6 +55,15 @@ _COMMA_OR_AND_AFTER = re.compile(r"\s*(?:,|and\b)")
 _AGED_BEFORE = re.compile(r"\baged?\s*$", re.IGNORECASE)
 
 
+def _folded(text: str) -> str:
+    """`text` in lower case, as the case-insensitive patterns read it: the letters outside
+    ASCII that their case folding matches to an ASCII letter ("ſix" is "six", "bıllıon" is
+    "billion") written as that letter (the fourth, the Kelvin sign, lower-cases to "k")."""
+    if text.isascii():
+        return text.lower()
+    return text.replace("İ", "i").replace("ı", "i").replace("ſ", "s").lower()
+
+
 def _alternation(words: list[str]) -> str:
     return "|".join(re.escape(word) for word in sorted(words, key=len, reverse=True))
 
@@ -88,9 +98,12 @@ def _compile() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
 _ATOM, _QUALIFIER, _VAGUE_PATTERN = _compile()
 # Words every number, and every vague amount, is written with; looked for in lower-cased
 # text before the patterns above, which cost several times more to run.
-_SCALE_WORDS = "dozen|hundred|thousand|million|billion"
-_NUMBER_HINT = re.compile(rf"\d|\b(?:{'|'.join(_TENS + _ONES + _TEENS)}|{_SCALE_WORDS})")
-_VAGUE_HINT = re.compile(rf"score|{_SCALE_WORDS}")
+_SCALE_WORDS = ("dozen", "hundred", "thousand", "million", "billion")
+_DIGIT = re.compile(r"\d")
+_NUMBER_WORD_HINT = re.compile(
+    rf"\b(?:{phrase_alternation(_TENS + _ONES + _TEENS + _SCALE_WORDS)})"
+)
+_VAGUE_HINT = re.compile(rf"score|{'|'.join(_SCALE_WORDS)}")
 _MONTHS = frozenset(m.lower() for m in lexicon().calendar)
 _RANGE_JOINER = re.compile(r"^\s*(?:-|–|to|and)\s*$", re.IGNORECASE)
 _RANGE_OPENER = re.compile(r"\b(?:between|from)\s+$", re.IGNORECASE)
@@ -121,7 +134,7 @@ def word_number_value(text: str) -> int | None:
     if text.lower() == "a":
         return 1
     total = 0
-    for part in _NUMBER_SPLIT.split(text.lower()):
+    for part in _NUMBER_SPLIT.split(_folded(text)):
         if part not in words:
             return None
         total += words[part]
@@ -135,14 +148,14 @@ def _unit_of(match: re.Match[str]) -> Unit | None:
     written = match.group("unit")
     if not written:
         return None
-    return units.get(written) or units.get(written.lower())
+    return units.get(written) or units.get(_folded(written))
 
 
 def _scale_of(match: re.Match[str]) -> int:
     if match.group("scale"):
-        return lexicon().scales[match.group("scale").lower()]
+        return lexicon().scales[_folded(match.group("scale"))]
     if match.group("short"):
-        return _SHORT_SCALES[match.group("short").lower()]
+        return _SHORT_SCALES[_folded(match.group("short"))]
     return 1
 
 
@@ -310,11 +323,11 @@ def _vague_bounds(match: re.Match[str]) -> tuple[float, float]:
     """ "hundreds" → 100 to 999, "tens of thousands" → 10,000 to 99,900, "a few hundred"
     → 100 to 999: from the order of magnitude the words name to just under ten times it."""
     if match.group("few"):
-        low = _FEW_SCALES[match.group("scale").lower()]
+        low = _FEW_SCALES[_folded(match.group("scale"))]
     else:
         times = match.group("times")
-        low = _VAGUE[match.group("base").lower()]
-        low *= _VAGUE_MULTIPLIERS[times.lower()] if times else 1
+        low = _VAGUE[_folded(match.group("base"))]
+        low *= _VAGUE_MULTIPLIERS[_folded(times)] if times else 1
     return float(low), low * 10 * _BELOW_NEXT_ORDER
 
 
@@ -344,12 +357,11 @@ def _vague(sentence: str) -> list[Quantity]:
 
 def _hints(sentence: str) -> tuple[bool, bool]:
     """Whether the sentence may state a number, and a vague amount: it has the digits or
-    words they are written with. Only ASCII text is ruled out so (the patterns' case
-    folding matches a few other letters too, such as "ſ" for "s")."""
-    if not sentence.isascii():
-        return True, True
-    lowered = sentence.lower()
-    return bool(_NUMBER_HINT.search(lowered)), bool(_VAGUE_HINT.search(lowered))
+    words they are written with, read in lower case with every letter the patterns match
+    to an ASCII letter written as that letter."""
+    lowered = _folded(sentence)
+    may_count = _DIGIT.search(sentence) or _NUMBER_WORD_HINT.search(lowered)
+    return bool(may_count), bool(_VAGUE_HINT.search(lowered))
 
 
 def find_quantities(sentence: str) -> list[Quantity]:

@@ -79,6 +79,20 @@ def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
     return tokens
 
 
+def last_tokens(text: str, start: int, end: int, count: int) -> list[Token]:
+    """The last `count` tokens of `tokenize(text, start, end)`, read from the `count + 1`th
+    space before `end` when that holds enough of them (the first is often right at `end`):
+    no word holds a space, so the words after a space are the same wherever reading starts
+    before it."""
+    cut = end
+    for _ in range(count + 1):
+        cut = text.rfind(" ", start, cut)
+        if cut < 0:
+            return tokenize(text, start, end)[-count:]
+    tokens = tokenize(text, cut, end)
+    return tokens[-count:] if len(tokens) >= count else tokenize(text, start, end)[-count:]
+
+
 def _keeps_full_stop(word: str) -> bool:
     stem = word[:-1]
     lx = lexicon()
