@@ -99,6 +99,7 @@ def test_she_prefers_the_subject_known_to_be_a_woman_over_a_speaker_of_unknown_g
     [
         "For twelve years, he had worked beside Carl Dunn at the port.",
         "However, he held his fire on Carl Dunn, the treasurer, and gave no view.",
+        "But on Sunday he gave Carl Dunn, the treasurer, a ringing endorsement.",
     ],
 )
 def test_a_he_after_a_fronted_phrase_keeps_its_subject_for_the_next_he(middle):
@@ -200,6 +201,33 @@ def test_a_name_inside_the_words_a_pronoun_attributes_is_not_that_pronoun():
 def test_who_or_which_after_a_name_makes_the_name_the_speaker(sentence, speaker):
     claims = extraction_of(sentence).claims
     assert [c.speaker for c in claims] == [speaker]
+
+
+def test_the_name_after_a_fronted_phrase_is_the_subject_he_stands_for():
+    text = (
+        "Carl Dunn, the mayor, spoke on Monday.\n\n"
+        "At the time, Peter Quill seemed to suggest that Carl Dunn had silenced the "
+        "treasurer.\n\n"
+        '"She signed the agreement," he told the Ostend Herald.'
+    )
+    assert claim_with(extraction_of(text), "signed the agreement").speaker == "Peter Quill"
+
+
+@pytest.mark.parametrize(
+    "description", ["the Oregon senator", "the Oregon senator and presidential candidate"]
+)
+def test_a_place_before_a_role_after_a_quotation_is_no_speaker_and_he_keeps_the_person(
+    description,
+):
+    text = (
+        "Sen. Peter Quill spoke first, attacking President Carl Dunn late on Tuesday.\n\n"
+        f'"The port is run by a reckless man," {description} said in a statement.\n\n'
+        '"If this is confirmed, it is the latest failure," he said.'
+    )
+    extraction = extraction_of(text)
+    assert claim_with(extraction, "reckless man").speaker == "Peter Quill"
+    assert claim_with(extraction, "latest failure").speaker == "Peter Quill"
+    assert "Oregon" not in {a.name for a in extraction.actors}
 
 
 # ---------------------------------------------------------------- places, objects, "I"

@@ -62,7 +62,7 @@ _PRONOUN = re.compile(
     r"|that|then|so|yet|now|later)\s+)"
     r"(?P<pronoun>he|she|they|it|He|She|They|It)(?:['’](?:s|d|ve))?\s*$"  # "She's said"
 )
-_RELATIVE_SUBJECT = re.compile(r"\s*,\s*(?:who|which)\s*")
+_RELATIVE_SUBJECT = re.compile(r"\s*,\s*(?P<relative>who|which)")
 _APPOSITION_GAP = re.compile(r"^\s*,(?:[^,“”\"]{1,140},){1,3}\s*$")
 _NOT_SPEAKER_BEFORE = re.compile(
     r"\b(?:from|of|in|at|near|for|with|to|by|whom|who|which|that|as|than)\s+(?:the\s+)?$",
@@ -124,7 +124,8 @@ _TOLD_OBJECT = re.compile(
 _GROUP_REACH = 2  # sentences "they" may look back for the group that spoke
 _NOMINAL_REACH = 8  # sentences "the newspaper" may look back for the outlet
 _DEFINITE_ROLE = re.compile(
-    r"(?:^|(?<=[\s,;]))(?:[Tt]he|[Tt]his)\s+(?:[\w'’-]+\s+){0,3}(?P<head>[a-z]+)\s*$"
+    r"(?:^|(?<=[\s,;]))(?:[Tt]he|[Tt]his)\s+(?:[\w'’-]+\s+){0,3}"
+    r"(?:and\s+(?:[\w'’-]+\s+){0,3})?(?P<head>[a-z]+)\s*$"  # "the senator and candidate"
 )
 _DEFINITE_NOUN = re.compile(r"(?:^|\s)(?P<determiner>[Tt]he|[Tt]his)\s+(?P<noun>[a-z]+)\s*$")
 
@@ -177,11 +178,14 @@ _POSSESSIVE_BEFORE = re.compile(
     r"(?<![\w'’])(?!(?i:he|she|it|that|there|who|what|where|here)['’])[A-Za-z][\w-]*['’]s\s+$"
 )
 _CLOSING_MARK = re.compile(r"[”\"]")
-# "He", "But she", "Recently he", "However, she", "For 12 years, he": the pronoun that is
-# the subject of a sentence's main clause, after an adverb or a fronted phrase of its own
+# "He", "But she", "Recently he", "However, she", "For 12 years, he", "But on Sunday he": the
+# pronoun that is the subject of a sentence's main clause, after an adverb or a fronted
+# phrase of its own
+_CONJUNCTION = r"(?:(?:[Tt]hen|[Bb]ut|[Aa]nd|[Ll]ater|[Yy]et|[Ss]o|[Nn]ow)\s+)?"
 _OPENING_PRONOUN = re.compile(
-    r"^\s*(?:[A-Z][a-z]*ly\s+|(?:[^,;:“”\"()]{1,80},\s+){1,2})?"
-    r"(?:(?:[Tt]hen|[Bb]ut|[Aa]nd|[Ll]ater|[Yy]et|[Ss]o|[Nn]ow)\s+)?([Hh]e|[Ss]he|[Tt]hey)\b"
+    rf"^\s*{_CONJUNCTION}(?:[A-Za-z]*ly\s+|(?:[^,;:“”\"()]{{1,80}},\s+){{1,2}}"
+    rf"|(?:[Oo]n|[Ii]n|[Ll]ast|[Tt]his|[Ee]arlier)\s+[\w’']+\s+)?{_CONJUNCTION}"
+    r"([Hh]e|[Ss]he|[Tt]hey)\b"
 )
 _OPENING_DESCRIPTION = re.compile(r"^\s*The\s+(?:[a-zA-Z'’-]+\s+){0,3}?[a-z]+(?=\s)")
 _COORDINATED = re.compile(r"(?:\band|,\s*but|\bbut)$")
@@ -257,7 +261,9 @@ def _speaker_before(
         apposed = _APPOSITION_GAP.match(between) or (
             between.lstrip().startswith(",") and _is_role_apposition(between.strip(" ,"))
         )  # "Todd Lee, president of Acme Steel, a distributor, said": cut after "Steel"
-        if _DIRECT_GAP.match(between) or relative or (apposed and "noun" not in verb.tags):
+        if relative:  # a statement before it ends at "who", not at the name it is about
+            return [mention], None, relative.start("relative")
+        if _DIRECT_GAP.match(between) or (apposed and "noun" not in verb.tags):
             group = _joint_speakers(left, mention, mentions)
             return group, None, group[0].start
         break
@@ -275,8 +281,8 @@ def _opening_quote_speaker(
     if not _attributes_opening_quote(sentence, verb.start):
         return None
     name = _name_after(sentence, sentence.quotes[0][1], mentions)
-    if name is None or name.end > verb.start or _is_owner(name):
-        return None  # "Nomura's economist Ting Lu said": the owner does not speak
+    if name is None or name.end > verb.start or not _names_the_subject(name):
+        return None  # "Nomura's economist Ting Lu said", "the Florida senator said"
     confirm_speaker(name)
     return name if name.confirmed else None
 
@@ -810,13 +816,27 @@ def _opening_subject(mentions: list[Mention]) -> Mention | None:
     return first if first is not None and _names_the_subject(first) else None
 
 
+_FRONTED_PHRASE = re.compile(r"^\s*([A-Z][a-z]*)\b[^,;:“”\"()]{0,60},\s+")
+
+
+def _opens_adjunct(word: str) -> bool:
+    """ "At", "Last", "However", "Recently": a sentence's first word that opens a phrase
+    before its subject, not a name."""
+    return word.lower() in lexicon().common_words or word.endswith("ly")
+
+
 def _opening_name(mentions: list[Mention]) -> Mention | None:
     """The name a sentence opens with ("Christie, the governor, repeated …"), roles and
-    titles before it allowed."""
+    titles before it allowed, after a phrase before the subject ("On Friday, Christie …")."""
     if not mentions:
         return None
-    first = mentions[0]
-    opening = first.sentence.view[: first.start]
+    view = mentions[0].sentence.view
+    fronted = _FRONTED_PHRASE.match(view)  # "At the time, Trump seemed …"
+    start = fronted.end() if fronted and _opens_adjunct(fronted.group(1)) else 0
+    first = next((m for m in mentions if m.start >= start), None)
+    if first is None:
+        return None
+    opening = view[start : first.start]
     if len(opening) > _SUBJECT_REACH or re.search(r"[,;:“\"]", opening):
         return None
     if _OPENING_PRONOUN.match(opening):
