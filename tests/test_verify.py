@@ -222,6 +222,13 @@ def test_a_drifted_quote_cited_to_the_wrong_source_is_repaired_there_and_re_cite
     assert (result.repaired, result.recited) == (1, 1)
 
 
+@pytest.mark.parametrize("shown", [["a", "b"], ["b"]])
+def test_a_quote_is_re_cited_only_to_a_source_whose_own_text_the_engine_was_shown(shown):
+    result = verify(extraction(claim(("b", SPOKEN))), speech_texts(), ["a", "b"], shown)
+    cited = [e.source_id for c in result.extraction.claims for e in c.evidence]
+    assert cited == (["a"] if "a" in shown else [])
+
+
 def test_an_ellipsis_splits_a_quote_into_spans_found_in_order():
     quote = "We will not allow anyone to threaten … joint exercises would continue next year"
     evidence, result = verified_quote(quote)
