@@ -61,6 +61,7 @@ def _constant(label: str) -> int:
 _WORD_WEIGHTS = np.array([_constant(f"w{i}") | 1 for i in range(SHINGLE_WORDS)], dtype=np.uint64)
 _MULTIPLIERS = np.array([_constant(f"a{i}") | 1 for i in range(NUM_PERM)], dtype=np.uint64)
 _OFFSETS = np.array([_constant(f"b{i}") for i in range(NUM_PERM)], dtype=np.uint64)
+_ROW_MIXERS = np.array([_constant(f"m{i}") | 1 for i in range(ROWS_PER_BAND)], dtype=np.uint64)
 
 
 class Passage(BaseModel):
@@ -201,11 +202,19 @@ def _shared_band_values(signatures: np.ndarray) -> np.ndarray:
 
 def _distinct_rows(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """For each row of `values`, a number naming its distinct value, and how many rows
-    have each value (what `np.unique(axis=0)` gives, through a cheaper lexsort)."""
-    order = np.lexsort(values.T[::-1])
-    ordered = values[order]
+    have each value (what `np.unique(axis=0)` gives, without its cost: the rows are sorted
+    by one mixed key, and by all their columns only if two different rows share a key)."""
+    keys = np.zeros(len(values), dtype=np.uint64)
+    for column, mixer in zip(values.T, _ROW_MIXERS, strict=True):
+        keys ^= column * mixer
+    order = np.argsort(keys)
+    ordered, ordered_keys = values[order], keys[order]
     starts_value = np.ones(len(values), dtype=bool)
     starts_value[1:] = np.any(ordered[1:] != ordered[:-1], axis=1)
+    if np.any(starts_value[1:] & (ordered_keys[1:] == ordered_keys[:-1])):
+        order = np.lexsort(values.T[::-1])
+        ordered = values[order]
+        starts_value[1:] = np.any(ordered[1:] != ordered[:-1], axis=1)
     value_in_order = np.cumsum(starts_value) - 1
     value_of_row = np.empty(len(values), dtype=np.int64)
     value_of_row[order] = value_in_order

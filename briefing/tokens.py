@@ -56,9 +56,15 @@ def count_tokens(text: str, model: str | None = None) -> int:
 
 
 def count_tokens_each(texts: list[str], model: str | None = None) -> list[int]:
-    """Number of tokens each of `texts` takes for `model`, in order (as `count_tokens`);
+    """Number of tokens each of `texts` takes for `model`, in order (as `count_tokens`).
+    A text given several times (the fixed instructions of many prompts) is counted once;
     many texts are counted by two processes."""
-    encoding = encoding_for(model).name
+    distinct = list(dict.fromkeys(texts))
+    sizes = dict(zip(distinct, _count_distinct(distinct, encoding_for(model).name), strict=True))
+    return [sizes[text] for text in texts]
+
+
+def _count_distinct(texts: list[str], encoding: str) -> list[int]:
     if sum(map(len, texts)) < PARALLEL_COUNT_MIN_CHARS:
         return _count_batch(encoding, texts)
     starts = range(0, len(texts), COUNTING_BATCH)

@@ -2,6 +2,8 @@ import hashlib
 import json
 import random
 
+import numpy as np
+
 from briefing import dedup as dedup_module
 from briefing.dedup import dedup
 from briefing.parallel import results_in_processes
@@ -106,3 +108,13 @@ def test_two_processes_hashing_small_batches_give_the_same_passages(monkeypatch,
     )
     assert dedup(generated_day()) == alone
     assert worker_batches == [18]  # 120 articles, 7 at a time
+
+
+def test_band_values_sharing_a_sort_key_still_merge_only_equal_paragraphs(monkeypatch):
+    # With every mixer zero, all band values get the same sort key: rows are then told
+    # apart by their columns, and the passages are those of distinct keys.
+    alone = dedup(generated_day())
+    monkeypatch.setattr(
+        dedup_module, "_ROW_MIXERS", np.zeros(dedup_module.ROWS_PER_BAND, np.uint64)
+    )
+    assert dedup(generated_day()) == alone

@@ -55,6 +55,7 @@ from briefing.engines.base import ExtractionFailed, PackTooLong, SummaryInput, U
 from briefing.engines.pricing import cost_usd
 from briefing.engines.prompting import (
     PROMPT_VERSION,
+    AnswerBudget,
     ExtractPrompt,
     Message,
     billed_schema_tokens,
@@ -65,7 +66,6 @@ from briefing.engines.prompting import (
     limited_schema,
     message_tokens,
     message_tokens_each,
-    pack_budget,
     prompt_cache_key,
     reask_message,
     schema_text,
@@ -188,10 +188,10 @@ def usage_from(block: object, model: str, tier: str = "default") -> Usage:
     )
 
 
-def answer_tokens(pack: Pack) -> int:
-    """Completion tokens `--dry-run` expects for the extraction answer of `pack`: its answer
-    budget's claims and figures at the measured size of one (see the module's constants)."""
-    budget = pack_budget(pack)
+def answer_tokens(budget: AnswerBudget) -> int:
+    """Completion tokens `--dry-run` expects for an extraction answer under `budget` (its
+    prompt's BUDGET line): the claims and figures at the measured size of one (see the
+    module's constants)."""
     return EXTRACT_TOKENS_PER_BUDGET_ITEM * (budget.claims + budget.figures)
 
 
@@ -485,17 +485,13 @@ class OpenAIEngine:
         tier the calls are asked at (`--batch`, `--service-tier`).
         """
         schema_tokens = self._schema_tokens(self._extraction_format)
-        extract_prompts = [
-            tokens + schema_tokens
-            for start in range(0, len(packs), ESTIMATE_BATCH_PACKS)
-            for tokens in message_tokens_each(
-                [
-                    self._extract_prompt(pack).messages
-                    for pack in packs[start : start + ESTIMATE_BATCH_PACKS]
-                ],
-                self.model,
-            )
-        ]
+        extract_prompts: list[int] = []
+        completion = SUMMARY_COMPLETION_TOKENS
+        for start in range(0, len(packs), ESTIMATE_BATCH_PACKS):
+            prompts = [self._extract_prompt(p) for p in packs[start : start + ESTIMATE_BATCH_PACKS]]
+            counted = message_tokens_each([prompt.messages for prompt in prompts], self.model)
+            extract_prompts.extend(tokens + schema_tokens for tokens in counted)
+            completion += sum(answer_tokens(prompt.budget) for prompt in prompts)
         text_tokens = sum(pack.tokens for pack in packs)
         facts = min(SUMMARY_FACTS_MAX_TOKENS, math.ceil(SUMMARY_FACTS_RATIO * text_tokens))
         summary_prompt = (
@@ -507,7 +503,6 @@ class OpenAIEngine:
         )
         prompt = sum(extract_prompts) + summary_prompt
         cached = max(0, len(packs) - 1) * cacheable_tokens(self.static_prefix_tokens())
-        completion = sum(map(answer_tokens, packs)) + SUMMARY_COMPLETION_TOKENS
         return Usage(
             calls=len(packs) + 1,
             prompt_tokens=prompt,

@@ -103,10 +103,12 @@ class AnswerBudget(BaseModel):
 
 
 class ExtractPrompt(BaseModel):
-    """The messages for one pack and the label → source id map to read the answer with."""
+    """The messages for one pack, the label → source id map to read the answer with, and
+    the answer budget its BUDGET line states."""
 
     messages: list[Message]
     sources: dict[str, str]
+    budget: AnswerBudget
 
 
 def _render(name: str, **values: object) -> str:
@@ -298,9 +300,8 @@ def extract_prompt(pack: Pack, schema: str | None = None, *, example: bool = Tru
     worked example only where it pays, see the module docstring)."""
     labels = source_labels(pack)
     blocks = _labelled_articles(pack, labels)
-    user = _render(
-        "extract.user.j2", key=_key_of(blocks), budget=answer_budget(blocks), blocks=blocks
-    )
+    budget = answer_budget(blocks)
+    user = _render("extract.user.j2", key=_key_of(blocks), budget=budget, blocks=blocks)
     system = _render("extract.system.j2", schema=schema, example=example)
     return ExtractPrompt(
         messages=[
@@ -308,6 +309,7 @@ def extract_prompt(pack: Pack, schema: str | None = None, *, example: bool = Tru
             {"role": "user", "content": user},
         ],
         sources={label: source_id for source_id, label in labels.items()},
+        budget=budget,
     )
 
 
