@@ -230,6 +230,19 @@ def test_a_place_before_a_role_after_a_quotation_is_no_speaker_and_he_keeps_the_
     assert "Oregon" not in {a.name for a in extraction.actors}
 
 
+def test_a_participle_opening_the_sentence_is_no_person():
+    text = (
+        "Peter Quill, the host, spoke for an hour.\n\n"
+        "Speaking in his own voice again, he read a passage from the book, saying: "
+        '"In those days the hard times shall come."\n\n'
+        '"It is here," he said.'
+    )
+    extraction = extraction_of(text)
+    assert claim_with(extraction, "hard times").speaker == "Peter Quill"
+    assert claim_with(extraction, "It is here").speaker == "Peter Quill"
+    assert [a.name for a in extraction.actors] == ["Peter Quill"]
+
+
 # ---------------------------------------------------------------- places, objects, "I"
 
 

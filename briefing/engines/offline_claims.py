@@ -817,13 +817,18 @@ def _opening_subject(mentions: list[Mention]) -> Mention | None:
     return first if first is not None and _names_the_subject(first) else None
 
 
-_FRONTED_PHRASE = re.compile(r"^\s*([A-Z][a-z]*)\b[^,;:“”\"()]{0,60},\s+")
+_FRONTED_PHRASE = re.compile(
+    r"^\s*(?P<first>[A-Z][a-z]*)\b(?:\s+(?P<next>[a-z]+)\b)?[^,;:“”\"()]{0,60},\s+"
+)
 
 
-def _opens_adjunct(word: str) -> bool:
-    """ "At", "Last", "However", "Recently": a sentence's first word that opens a phrase
-    before its subject, not a name."""
-    return word.lower() in lexicon().common_words or word.endswith("ly")
+def _opens_adjunct(fronted: re.Match[str]) -> bool:
+    """ "At", "Last", "However", "Recently", "Speaking in …": a sentence's first word that
+    opens a phrase before its subject, not a name ("Ewing told …" is a name)."""
+    first, following = fronted.group("first"), fronted.group("next")
+    common = lexicon().common_words
+    participle = first.endswith("ing") and following is not None and following in common
+    return first.lower() in common or first.endswith("ly") or participle
 
 
 def _opening_name(mentions: list[Mention]) -> Mention | None:
@@ -833,7 +838,7 @@ def _opening_name(mentions: list[Mention]) -> Mention | None:
         return None
     view = mentions[0].sentence.view
     fronted = _FRONTED_PHRASE.match(view)  # "At the time, Trump seemed …"
-    start = fronted.end() if fronted and _opens_adjunct(fronted.group(1)) else 0
+    start = fronted.end() if fronted and _opens_adjunct(fronted) else 0
     first = next((m for m in mentions if m.start >= start), None)
     if first is None:
         return None
