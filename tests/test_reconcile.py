@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from rapidfuzz import fuzz
 
 from briefing.engines.offline import extract_pack
 from briefing.reconcile import Reconciled, reconcile, same_number
@@ -757,3 +758,50 @@ def test_a_word_for_word_repeat_merges_even_when_its_words_are_purged(monkeypatc
     )
     assert len(merged.claims) == 1
     assert {e.source_id for e in merged.claims[0].evidence} == {"a", "b"}
+
+
+def scored_pairs(monkeypatch) -> list[tuple[str, str]]:
+    """Every pair of claim texts reconcile scores from now on."""
+    scored: list[tuple[str, str]] = []
+    score = fuzz.token_set_ratio
+
+    def counting(first: str, second: str, **options: float) -> float:
+        scored.append((first, second))
+        return score(first, second, **options)
+
+    monkeypatch.setattr("briefing.reconcile.claims.fuzz.token_set_ratio", counting)
+    return scored
+
+
+def test_the_same_words_from_unrelated_speakers_are_never_scored(monkeypatch):
+    scored = scored_pairs(monkeypatch)
+    statement = "The talks in Wonsan were productive and covered military cooperation"
+    speakers = ["Sergey Lavrov", "Kim Jong Un", "Choe Son Hui"]
+    result = reconcile(
+        [
+            extraction(
+                [person(name) for name in speakers],
+                [claim(name, statement) for name in speakers] + [claim("Kim Jong Un", statement)],
+            )
+        ]
+    )
+    assert len(result.claims) == 3
+    assert len(scored) == 1  # Kim Jong Un's repeat, against his own claim only
+
+
+def test_a_claim_is_scored_only_against_the_candidates_sharing_most_of_its_words(monkeypatch):
+    monkeypatch.setattr("briefing.reconcile.claims.MAX_CANDIDATES", 1)
+    scored = scored_pairs(monkeypatch)
+    topics = ["military cooperation and trade", "tourism and fishing rights", "railways and energy"]
+    statements = [f"The talks in Wonsan covered {topic}" for topic in topics]
+    repeat = statements[2] + " supplies"
+    result = reconcile(
+        [
+            extraction(
+                [person("Sergey Lavrov")],
+                [claim("Sergey Lavrov", text) for text in [*statements, repeat]],
+            )
+        ]
+    )
+    assert [other for text, other in scored if text == repeat.lower()] == [statements[2].lower()]
+    assert sorted(c.text for c in result.claims) == sorted([*statements[:2], repeat])

@@ -3,11 +3,12 @@ by an organisation and its spokesperson) merge their evidence."""
 
 from __future__ import annotations
 
-import functools
+import itertools
 import math
 from collections import Counter, defaultdict
+from collections.abc import Callable
 
-from rapidfuzz import fuzz, process
+from rapidfuzz import fuzz
 
 from briefing.reconcile.actors import names_of
 from briefing.reconcile.common import evidence_union, fold
@@ -20,20 +21,39 @@ MIN_CLAIM_OVERLAP = 0.6
 # Another speaker's words count as the same statement only when both are longer than this.
 MIN_SHARED_STATEMENT_CHARS = 40
 MAX_BLOCK = 16
+MAX_CANDIDATES = 16
 
 
 def _claim_key(text: str) -> str:
     return " ".join(words(text))
 
 
-def _speaks_for(person: Actor | None, other: str | None, actors: dict[str, Actor]) -> bool:
-    """A spokesperson's words are also the organisation's: "NATO spokesperson Oana Lungescu"."""
-    if other is None:
-        return True
-    if person is None or not person.role or other not in actors:
-        return False
-    role = fold(person.role)
-    return any(fold(name) in role.split() or fold(name) in role for name in names_of(actors[other]))
+class _Speakers:
+    """Whose words can be one statement: a spokesperson's are also the organisation's
+    ("NATO spokesperson Oana Lungescu"), and a claim with no speaker may be anyone's.
+
+    Roles and names are folded once per actor, not per pair of speakers: on a huge input
+    most pairs are met only once, so a cache of pairs would only grow."""
+
+    def __init__(self, actors: dict[str, Actor]) -> None:
+        self._roles = {name: fold(actor.role) for name, actor in actors.items() if actor.role}
+        self._names = {
+            name: [fold(alias) for alias in names_of(actor)] for name, actor in actors.items()
+        }
+
+    def speaks_for(self, speaker: str | None, other: str | None) -> bool:
+        """Whether `speaker`'s words are also `other`'s."""
+        return other is None or (speaker is not None and self._in_role(speaker, other))
+
+    def related(self, speaker: str | None, other: str | None) -> bool:
+        """Whether either speaker's words are also the other's."""
+        if speaker is None or other is None:
+            return True
+        return self._in_role(speaker, other) or self._in_role(other, speaker)
+
+    def _in_role(self, speaker: str, other: str) -> bool:
+        role = self._roles.get(speaker)
+        return role is not None and any(name in role for name in self._names.get(other, ()))
 
 
 class _ClaimIndex:
@@ -48,27 +68,42 @@ class _ClaimIndex:
     never compared, and stop growing at MAX_BLOCK claims ("block purging"): a word shared
     by that many different statements of one length says little about which one a new
     claim repeats, and comparing with all of them would make the merge quadratic.
+
+    A claim is compared with at most MAX_CANDIDATES of the claims found: those found under
+    most of its words. A repeat shares nearly all its words, so it is among them unless
+    that many other claims share as many; on a huge input of similar statements a claim
+    would otherwise be compared with hundreds, and the merge would cost more per claim the
+    longer the input.
     """
 
     def __init__(self, keys: list[str]) -> None:
-        self._frequency = Counter(word for key in keys for word in set(key.split()))
+        frequency = Counter(word for key in keys for word in set(key.split()))
+        ordered = sorted(frequency, key=lambda word: (frequency[word], word))
+        self._rarity = {word: rank for rank, word in enumerate(ordered)}
         self._by_word: dict[tuple[str, int], list[int]] = defaultdict(list)
         self._by_rare_word: dict[tuple[str, int], list[int]] = defaultdict(list)
 
     def _rarest(self, words_of: set[str]) -> list[str]:
-        ordered = sorted(words_of, key=lambda word: (self._frequency[word], word))
+        ordered = sorted(words_of, key=self._rarity.__getitem__)
         return ordered[: len(ordered) // 3 + 1]
 
     def candidates(self, key: str) -> list[int]:
         """Positions of merged claims that could match `key`, in order."""
         words_of = set(key.split())
         rarest = self._rarest(words_of)
-        found: set[int] = set()
-        for length in _length_classes(key, spread=1):
-            for word in rarest:
-                found.update(self._by_word.get((word, length), ()))
-            for word in words_of:
-                found.update(self._by_rare_word.get((word, length), ()))
+        lengths = _length_classes(key, spread=1)
+        found = Counter(
+            itertools.chain(
+                *(self._by_word.get((word, length), ()) for length in lengths for word in rarest),
+                *(
+                    self._by_rare_word.get((word, length), ())
+                    for length in lengths
+                    for word in words_of
+                ),
+            )
+        )
+        if len(found) > MAX_CANDIDATES:
+            return sorted(position for position, _ in found.most_common(MAX_CANDIDATES))
         return sorted(found)
 
     def add(self, position: int, key: str) -> None:
@@ -93,38 +128,37 @@ def _length_classes(key: str, spread: int) -> range:
     return range(length - spread, length + spread + 1)
 
 
-def _similar(
-    key: str, speaker: str | None, candidates: list[int], merged: list[Claim], keys: list[str]
-) -> list[int]:
-    """The candidates a claim merges with if their speakers allow, in order: those by the
-    same speaker scoring CLAIM_SIMILARITY, others SAME_TEXT_SIMILARITY when both statements
-    are longer than MIN_SHARED_STATEMENT_CHARS. Lengths are checked before scoring (a few
-    words of a long statement are not the same statement), and rapidfuzz scores each group
-    at C speed."""
+def _repeated(
+    key: str,
+    speaker: str | None,
+    candidates: list[int],
+    merged: list[Claim],
+    keys: list[str],
+    related: Callable[[str | None, str | None], bool],
+) -> int | None:
+    """The first candidate (in order) a claim repeats: by the same speaker scoring
+    CLAIM_SIMILARITY, by a `related` speaker SAME_TEXT_SIMILARITY when both statements
+    are longer than MIN_SHARED_STATEMENT_CHARS. Speakers and lengths are checked before
+    scoring (a few words of a long statement are not the same statement), and the scan
+    stops at the first match: scoring is the cost, and on a huge input most candidates
+    are another speaker's similar words."""
     length = len(key)
-    same: list[int] = []
-    others: list[int] = []
     for position in candidates:
-        shorter, longer = sorted((length, len(keys[position])))
-        if shorter < MIN_CLAIM_OVERLAP * longer:
+        other_length = len(keys[position])
+        if other_length < MIN_CLAIM_OVERLAP * length or length < MIN_CLAIM_OVERLAP * other_length:
             continue
-        if merged[position].speaker == speaker:
-            same.append(position)
-        elif shorter > MIN_SHARED_STATEMENT_CHARS:
-            others.append(position)
-    found = _scored(key, same, keys, CLAIM_SIMILARITY)
-    found += _scored(key, others, keys, SAME_TEXT_SIMILARITY)
-    return sorted(found)
-
-
-def _scored(key: str, positions: list[int], keys: list[str], cutoff: float) -> list[int]:
-    if not positions:
-        return []
-    choices = [keys[position] for position in positions]
-    scored = process.extract(
-        key, choices, scorer=fuzz.token_set_ratio, score_cutoff=cutoff, limit=None
-    )
-    return [positions[found] for _, _, found in scored]
+        other_speaker = merged[position].speaker
+        if other_speaker == speaker:
+            cutoff = CLAIM_SIMILARITY
+        elif min(length, other_length) > MIN_SHARED_STATEMENT_CHARS and related(
+            other_speaker, speaker
+        ):
+            cutoff = SAME_TEXT_SIMILARITY
+        else:
+            continue
+        if fuzz.token_set_ratio(key, keys[position], score_cutoff=cutoff):
+            return position
+    return None
 
 
 def merge_claims(claims: list[Claim], actors: dict[str, Actor]) -> list[Claim]:
@@ -136,21 +170,16 @@ def merge_claims(claims: list[Claim], actors: dict[str, Actor]) -> list[Claim]:
     index = _ClaimIndex(claim_keys)
     exact: dict[str, int] = {}  # key → the merged claim that has it
 
-    @functools.cache
-    def speaks_for(speaker: str | None, other: str | None) -> bool:
-        return _speaks_for(actors.get(speaker or ""), other, actors)
-
+    speakers = _Speakers(actors)
     for claim, key in zip(claims, claim_keys, strict=True):
-        target = None
-        for position in _similar(key, claim.speaker, index.candidates(key), merged, keys):
-            other = merged[position]
-            if other.speaker == claim.speaker or speaks_for(other.speaker, claim.speaker):
-                target = position
-                break
-            if speaks_for(claim.speaker, other.speaker):
-                other.speaker = claim.speaker
-                target = position
-                break
+        target = _repeated(
+            key, claim.speaker, index.candidates(key), merged, keys, speakers.related
+        )
+        if target is not None and not (
+            merged[target].speaker == claim.speaker
+            or speakers.speaks_for(merged[target].speaker, claim.speaker)
+        ):
+            merged[target].speaker = claim.speaker
         if target is None:
             target = _same_statement(exact.get(key), claim, key, merged, keys)
         if target is None:
