@@ -185,7 +185,9 @@ def _verify_stage(results: list[PackResult], articles: list[Article]) -> None:
     for result in results:
         if result.extraction is not None:
             cite_carriers(
-                verify(result.extraction, texts, result.pack.source_ids), result.pack, texts
+                verify(result.extraction, texts, result.pack.source_ids, result.pack.owner_ids),
+                result.pack,
+                texts,
             )
 
 

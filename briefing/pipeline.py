@@ -317,7 +317,9 @@ async def extract_and_reconcile(
         texts = SourceTexts(prepared.articles)
         verified = [
             cite_carriers(
-                verify(result.extraction, texts, result.pack.source_ids), result.pack, texts
+                verify(result.extraction, texts, result.pack.source_ids, result.pack.owner_ids),
+                result.pack,
+                texts,
             )
             for result in results
             if result.extraction is not None

@@ -3,17 +3,19 @@
 This is the guard against invented claims and citations. A quote counts when it occurs in
 its source's cleaned text after quotes, dashes and whitespace are folded
 (`briefing.text.normalize_for_match`). A quote not found there is looked for, in order:
-verbatim in the pack's other sources (then cited to the one that holds it), and by fuzzy
-alignment in the cited source and then the others (`briefing.spans`): a span close enough
-to it (a word dropped, case or quote marks changed) replaces it, so the shipped quote is
-that source's own text. Another source is aligned with a quote only when it holds half
-the quote's words. A quote with an ellipsis must match part by part, in order. The rest
-is dropped and counted. Claims and figures left without evidence are dropped; actors keep
-only source ids that exist.
+verbatim in the pack's other sources whose own text the engine was shown (then cited to
+the one that holds it; the sources that only carry wire copy of theirs are cited for it
+afterwards, by `cite_carriers`), and by fuzzy alignment in the cited source and then
+those others (`briefing.spans`): a span close enough to it (a word dropped, case or quote
+marks changed) replaces it, so the shipped quote is that source's own text. Another
+source is aligned with a quote only when it holds half the quote's words. A quote with an
+ellipsis must match part by part, in order. The rest is dropped and counted. Claims and
+figures left without evidence are dropped; actors keep only source ids that exist.
 
 Then the text: a claim's numbers and names must be in its quotes (`briefing.grounding`),
 else its text becomes its longest quote; its speaker must be an extracted actor named in
-(or just before) a quote's paragraph, else the claim is unattributed; a figure's value must
+(or just before) a quote's paragraph, or a speaker no actor stands for that a quote holds
+word for word ("a Chinese official"), else the claim is unattributed; a figure's value must
 be quoted, else the figure is dropped. Summary bullets (`ground_summary`) must state only
 numbers and names of the facts they cite, or be a sentence of their sources word for word.
 """
@@ -224,18 +226,22 @@ def _match_parts(text: SourceText, parts: list[str]) -> list[Span] | None:
 
 
 class _Pack:
-    """The sources an engine was shown for one pack, in the pack's order, to find a quote
-    that is not where it was cited in any of them."""
+    """The sources a pack may cite, in the pack's order, and those whose own text the
+    engine was shown (`searched`), to find a quote that is not where it was cited."""
 
-    def __init__(self, texts: SourceTexts, source_ids: Iterable[str]) -> None:
+    def __init__(
+        self, texts: SourceTexts, source_ids: Iterable[str], shown: Iterable[str] | None
+    ) -> None:
         self.texts = {s: text for s in source_ids if (text := texts.get(s)) is not None}
+        kept = set(self.texts if shown is None else shown)
+        self.searched = {s: text for s, text in self.texts.items() if s in kept}
 
     @cached_property
     def _scanned(self) -> tuple[str, list[int], list[str]]:
         """The short sources' texts (the long ones have an index) joined by newlines, which
         no normalised text holds, so that one scan finds a quote in all of them; each
         one's offset in the joined text, and its id."""
-        ids = [source_id for source_id, text in self.texts.items() if text.index is None]
+        ids = [source_id for source_id, text in self.searched.items() if text.index is None]
         offsets = list(
             itertools.accumulate((len(self.texts[s].text) + 1 for s in ids[:-1]), initial=0)
         )
@@ -243,10 +249,10 @@ class _Pack:
 
     @cached_property
     def _indexed(self) -> list[tuple[int, str]]:
-        """The long sources, each with its place in the pack."""
+        """The long sources searched, each with its place among them."""
         return [
             (place, source_id)
-            for place, (source_id, text) in enumerate(self.texts.items())
+            for place, (source_id, text) in enumerate(self.searched.items())
             if text.index is not None
         ]
 
@@ -268,7 +274,7 @@ class _Pack:
 
     @cached_property
     def _places(self) -> dict[str, int]:
-        return {source_id: place for place, source_id in enumerate(self.texts)}
+        return {source_id: place for place, source_id in enumerate(self.searched)}
 
     def aligned(self, needle: str, cited: str) -> _Located | None:
         """The quote aligned part by part in the cited source, else in the first other
@@ -280,7 +286,7 @@ class _Pack:
         if text is not None and (spans := _match_parts(text, parts)) is not None:
             return _Located(cited, spans, exact=False)
         words = set(" ".join(parts).lower().split(" "))
-        for source_id, text in self.texts.items():
+        for source_id, text in self.searched.items():
             if source_id == cited or not text.holds_words(words, OTHER_SOURCE_WORDS):
                 continue
             spans = _match_parts(text, parts)
@@ -347,11 +353,13 @@ MARKS_CACHED = 4096
 @lru_cache(maxsize=MARKS_CACHED)
 def _marks(names: tuple[str, ...], role: str) -> _Marks:
     words = [_name_words(name) for name in names]
+    # Phrases and words are looked for in normalised paragraphs: "O’Malley" is "O'Malley" there.
+    folded = [normalize_for_match(name) for name in names]
     return _Marks(
         words,
         frozenset().union(*words),
-        [phrase.lower() for phrase in (*names, role) if phrase],
-        frozenset().union(*map(_distinctive, names)),
+        [phrase.lower() for phrase in (*folded, normalize_for_match(role)) if phrase],
+        frozenset().union(*map(_distinctive, folded)),
     )
 
 
@@ -460,6 +468,8 @@ def _checked_claim(
         ):
             actor = known.actor
             exempt = [speaker, actor.name, *actor.aliases, actor.role or ""]
+        elif known is None and _quoted_speaker(speaker, held):
+            exempt = [speaker]  # "a Chinese official", "Twelve percent": unnamed, but shown
         else:
             speaker = None
             tally.unattributed_claims += 1
@@ -477,6 +487,21 @@ def _checked_claim(
 def _same_items(evidence: list[Evidence], given: list[Evidence]) -> bool:
     """True when `evidence` holds the very items of `given`, in order."""
     return len(evidence) == len(given) and all(map(operator.is_, evidence, given))
+
+
+def _quoted_speaker(speaker: str, held: list[_Held]) -> bool:
+    """Whether one of the claim's quotes holds the speaker word for word (any case): a
+    description of unnamed speakers ("local officials said") is shown as its text gives it."""
+    wanted = normalize_for_match(speaker).casefold()
+    for item in held:
+        quote = normalize_for_match(item.evidence.quote).casefold()
+        start = quote.find(wanted)
+        while start >= 0:
+            end = start + len(wanted)
+            if not (quote[start - 1 : start].isalnum() or quote[end : end + 1].isalnum()):
+                return True
+            start = quote.find(wanted, start + 1)
+    return False
 
 
 def _value_is_quoted(figure: Figure, quotes: list[str]) -> bool:
@@ -516,16 +541,24 @@ def _verify_figures(figures: list[Figure], pack: _Pack, tally: VerifyCounts) -> 
     return kept
 
 
-def verify(extraction: Extraction, texts: SourceTexts, allowed_ids: Iterable[str]) -> Verified:
+def verify(
+    extraction: Extraction,
+    texts: SourceTexts,
+    allowed_ids: Iterable[str],
+    shown_ids: Iterable[str] | None = None,
+) -> Verified:
     """Keep what the pack's sources support: evidence found there (repaired and re-cited
     where needed), claims whose text states only what their quotes hold (else their text
     becomes the quote) and whose speaker is an actor the quotes' paragraphs name (else they
     are unattributed), figures whose value is quoted.
 
-    `allowed_ids` are the sources the engine was shown; a quote is only ever cited to one
-    of them, whatever id the engine gave.
+    `allowed_ids` are the sources the pack may cite; a quote is only ever cited to one
+    of them, whatever id the engine gave. A quote not found where it is cited is looked
+    for only in `shown_ids` (default: all of them), the sources whose own text the engine
+    was shown: the others only carry wire copy of theirs (`Pack.owner_ids`), which
+    `cite_carriers` cites them for afterwards.
     """
-    pack = _Pack(texts, allowed_ids)
+    pack = _Pack(texts, allowed_ids, shown_ids)
     tally = VerifyCounts()
     claims = _verify_claims(extraction.claims, pack, _Speakers(extraction.actors), tally)
     figures = _verify_figures(extraction.figures, pack, tally)
