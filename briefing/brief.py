@@ -430,6 +430,12 @@ def _shown_words(claim: Claim) -> int:
     return len(quote.quote.split()) + (0 if held else len(claim.text.split()))
 
 
+def _heading_words(claim: Claim, heard: Counter[str | None]) -> int:
+    """Words of the speaker's heading, which the key section shows above a speaker's first
+    claim (a description such as "a person close to the mayor" is several)."""
+    return len((claim.speaker or "Unattributed").split()) + 1 if heard[claim.speaker] == 1 else 0
+
+
 def _with_best_quote_first(claim: Claim) -> Claim:
     best = best_quote(claim)
     if best is None:
@@ -518,7 +524,7 @@ def rank_claims(
             if other in left:
                 value = similarity(statements[other], statements[chosen])
                 likeness[other] = max(likeness[other], value)
-        cost = _shown_words(claims[chosen]) + 4
+        cost = _shown_words(claims[chosen]) + 4 + _heading_words(claims[chosen], heard)
         if picked == len(order) - 1 and picked < MAX_KEY_CLAIMS and words + cost <= word_budget:
             picked += 1
             words += cost

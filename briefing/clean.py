@@ -266,16 +266,39 @@ def _strip_fused_caption(paragraph: str) -> str:
 
 
 def _drop_repeats(paragraphs: list[str]) -> list[str]:
-    """Keep the first of paragraphs that repeat inside one article (pasted-twice blocks)."""
-    seen: set[tuple[str, ...]] = set()
-    kept = []
-    for paragraph in paragraphs:
-        key = _words_of(paragraph)
-        if key in seen:
-            continue
-        seen.add(key)
-        kept.append(paragraph)
-    return kept
+    """Keep one of paragraphs that repeat inside one article (pasted-twice blocks): the first,
+    except for a pull quote, a whole quotation shown early that the story quotes again
+    later in context; there the later one is kept, where its speaker is."""
+    keys = [_words_of(paragraph) for paragraph in paragraphs]
+    first: dict[tuple[str, ...], int] = {}
+    for index, key in enumerate(keys):
+        first.setdefault(key, index)
+    repeats = [first[key] != index for index, key in enumerate(keys)]
+    kept_at = dict(first)
+    for index, key in enumerate(keys):
+        if repeats[index] and _pull_quote_repeated(paragraphs, repeats, first[key], index):
+            kept_at[key] = index
+    return [
+        p
+        for index, (p, key) in enumerate(zip(paragraphs, keys, strict=True))
+        if kept_at[key] == index
+    ]
+
+
+_WHOLE_QUOTATION = re.compile(r"\s*[“\"][^“”\"]+[”\"]\s*")
+
+
+def _pull_quote_repeated(
+    paragraphs: list[str], repeats: list[bool], first: int, later: int
+) -> bool:
+    """A whole quotation repeated on its own, away from its first showing, with no pasted
+    block around it (its neighbours are no repeats)."""
+    neighbours = [n for n in (later - 1, later + 1) if 0 <= n < len(paragraphs)]
+    return (
+        later - first > 1
+        and _WHOLE_QUOTATION.fullmatch(paragraphs[later]) is not None
+        and not any(repeats[n] for n in neighbours)
+    )
 
 
 def _space_glued_quotes(paragraph: str) -> str:

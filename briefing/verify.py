@@ -14,7 +14,8 @@ figures left without evidence are dropped; actors keep only source ids that exis
 
 Then the text: a claim's numbers and names must be in its quotes (`briefing.grounding`),
 else its text becomes its longest quote; its speaker must be an extracted actor named in
-(or just before) a quote's paragraph, else the claim is unattributed; a figure's value must
+(or just before) a quote's paragraph, or a speaker no actor stands for that a quote holds
+word for word ("a Chinese official"), else the claim is unattributed; a figure's value must
 be quoted, else the figure is dropped. Summary bullets (`ground_summary`) must state only
 numbers and names of the facts they cite, or be a sentence of their sources word for word.
 """
@@ -358,10 +359,12 @@ def _names_words(names: tuple[str, ...]) -> tuple[list[frozenset[str]], frozense
 
 @lru_cache(maxsize=MARKS_CACHED)
 def _marks(names: tuple[str, ...], role: str) -> _Marks:
+    # Phrases and words are looked for in normalised paragraphs: "O’Malley" is "O'Malley" there.
+    folded = [normalize_for_match(name) for name in names]
     return _Marks(
         _names_words(names)[0],
-        [phrase.lower() for phrase in (*names, role) if phrase],
-        frozenset().union(*map(_distinctive, names)),
+        [phrase.lower() for phrase in (*folded, normalize_for_match(role)) if phrase],
+        frozenset().union(*map(_distinctive, folded)),
     )
 
 
@@ -476,6 +479,8 @@ def _checked_claim(
         ):
             actor = known.actor
             exempt = [speaker, actor.name, *actor.aliases, actor.role or ""]
+        elif known is None and _quoted_speaker(speaker, held):
+            exempt = [speaker]  # "a Chinese official", "Twelve percent": unnamed, but shown
         else:
             speaker = None
             tally.unattributed_claims += 1
@@ -493,6 +498,21 @@ def _checked_claim(
 def _same_items(evidence: list[Evidence], given: list[Evidence]) -> bool:
     """True when `evidence` holds the very items of `given`, in order."""
     return len(evidence) == len(given) and all(map(operator.is_, evidence, given))
+
+
+def _quoted_speaker(speaker: str, held: list[_Held]) -> bool:
+    """Whether one of the claim's quotes holds the speaker word for word (any case): a
+    description of unnamed speakers ("local officials said") is shown as its text gives it."""
+    wanted = normalize_for_match(speaker).casefold()
+    for item in held:
+        quote = normalize_for_match(item.evidence.quote).casefold()
+        start = quote.find(wanted)
+        while start >= 0:
+            end = start + len(wanted)
+            if not (quote[start - 1 : start].isalnum() or quote[end : end + 1].isalnum()):
+                return True
+            start = quote.find(wanted, start + 1)
+    return False
 
 
 def _value_is_quoted(figure: Figure, quotes: list[str]) -> bool:

@@ -114,6 +114,19 @@ def test_caption_fused_to_the_end_of_a_paragraph_is_cut_off():
     ]
 
 
+def test_a_pull_quote_repeated_later_in_context_is_kept_where_its_speaker_is():
+    pull = "“We have never seen the river this high in forty years.”"
+    paragraphs = [
+        "The mayor spoke at the hearing on Monday about the flooded district.",
+        pull,
+        "The water rose by two metres overnight and closed four roads.",
+        "Dana Ortiz, the city engineer, spoke after the hearing. “It came fast,” she said.",
+        pull,
+        "Pumps were brought in from two nearby towns.",
+    ]
+    assert clean_paragraphs(paragraphs) == [paragraphs[0], *paragraphs[2:]]
+
+
 def test_block_pasted_twice_inside_an_article_is_kept_once():
     block = [STORY, "He condemned NATO's growing footprint in the Asia-Pacific."]
     assert clean_paragraphs(block + block) == block

@@ -78,7 +78,10 @@ def speaker_faults(speaker: str, names: dict[str, Actor]) -> list[str]:
     if any(w in lx.calendar for w in bare) or _YEAR.search(speaker):
         faults.append("date")
     places = [w in lx.place_words or w in lx.regions for w in bare]
-    if all(places) or (any(places) and not actor):
+    # "Western governments", "European officials": people or bodies a place word describes
+    nouns = lx.group_speakers | lx.organization_nouns
+    of_place = bare[-1].lower() in nouns or bare[-1].lower().rstrip("s") in nouns
+    if all(places) or (any(places) and not actor and not of_place):
         faults.append("place")
     last = words[-1]
     if last.islower() and (last.endswith("ly") or last in {"today", "yesterday", "now"}):

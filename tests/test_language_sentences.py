@@ -62,3 +62,25 @@ def test_the_last_words_of_a_span_are_its_words_read_from_its_start():
         end = rng.randint(start, len(text))
         count = rng.randint(1, 8)
         assert last_tokens(text, start, end, count) == tokenize(text, start, end)[-count:]
+
+
+def test_words_keep_initials_capitalised_hyphen_parts_and_the_stops_of_abbreviations():
+    text = "U.S.-led talks with Wal-Mart's CEO, Mr. A. Smith of N-Korea, ended in 3rd place."
+    words = [(token.text, token.bare, token.possessive) for token in tokenize(text)]
+    assert words == [
+        ("U.S.", "U.S.", False),
+        ("led", "led", False),
+        ("talks", "talks", False),
+        ("with", "with", False),
+        ("Wal-Mart's", "Wal-Mart", True),
+        ("CEO", "CEO", False),
+        ("Mr.", "Mr.", False),
+        ("A.", "A.", False),
+        ("Smith", "Smith", False),
+        ("of", "of", False),
+        ("N-Korea", "N-Korea", False),
+        ("ended", "ended", False),
+        ("in", "in", False),
+        ("rd", "rd", False),
+        ("place", "place", False),
+    ]

@@ -354,10 +354,41 @@ def test_a_speaker_who_is_no_extracted_actor_is_removed_and_counted():
     assert result.unattributed_claims == 1
 
 
+def test_a_speaker_no_actor_stands_for_is_kept_when_the_quote_words_it():
+    quote = "Relief workers said about 400 residents were evacuated overnight"
+    paragraphs = [f"{quote}.", "Rain is expected to continue until Thursday."]
+    texts = SourceTexts([Article(source=Source(id="a", path="a.txt"), paragraphs=paragraphs)])
+    evidence = [Evidence(source_id="a", quote=quote)]
+    claims = [
+        Claim(speaker="relief workers", text="400 residents were evacuated", evidence=evidence),
+        Claim(speaker="relief", text="about 400 residents were evacuated", evidence=evidence),
+        Claim(speaker="aid workers", text="residents were evacuated overnight", evidence=evidence),
+    ]
+    result = verify(Extraction(actors=[], claims=claims, figures=[]), texts, ["a"])
+    assert [c.speaker for c in result.extraction.claims] == ["relief workers", "relief", None]
+    assert result.unattributed_claims == 1
+
+
 def test_a_speaker_the_quotes_paragraphs_never_name_is_removed():
     far = Actor(name="Omar Ortiz", aliases=[], kind="person", role="governor", sources=["a"])
     result = checked_claim("400 residents were evacuated", "Omar Ortiz", actors=(BRANDT, far))
     assert result.extraction.claims[0].speaker is None
+
+
+def test_a_speaker_whose_name_has_a_curly_apostrophe_is_found_in_the_paragraph():
+    paragraphs = [
+        "Governor Dana O’Brien toured the shelter on Monday.",
+        "Rain is expected to continue until Thursday.",
+        "The river crested at noon.",
+        "Roads to the north stay closed.",
+        "O’Brien said about 400 residents were evacuated overnight.",
+    ]
+    texts = SourceTexts([Article(source=Source(id="a", path="a.txt"), paragraphs=paragraphs)])
+    actor = Actor(name="Dana O’Brien", aliases=["O’Brien"], kind="person", role=None, sources=["a"])
+    quote = Evidence(source_id="a", quote=paragraphs[-1])
+    found = Claim(speaker="Dana O’Brien", text="400 residents were evacuated", evidence=[quote])
+    result = verify(Extraction(actors=[actor], claims=[found], figures=[]), texts, ["a"])
+    assert result.extraction.claims[0].speaker == "Dana O’Brien"
 
 
 @pytest.mark.parametrize(

@@ -13,7 +13,7 @@ from contextlib import AbstractAsyncContextManager, nullcontext
 
 from briefing.engines.base import SummaryInput, Usage
 from briefing.engines.offline_actors import Mention, build_actors, document_mentions, resolve
-from briefing.engines.offline_claims import Attribution, ClaimFinder
+from briefing.engines.offline_claims import Attribution, ClaimFinder, shown_description
 from briefing.engines.offline_figures import FoundFigure, document_figures
 from briefing.language.sentences import Document, Sentence, documents_of
 from briefing.memory import cycle_collector_paused
@@ -65,10 +65,11 @@ def _add_evidence(evidence: list[Evidence], sentence: Sentence) -> None:
 def _claims(attributions: list[Attribution]) -> list[Claim]:
     merged: dict[tuple[str | None, str], Claim] = {}
     for attribution in attributions:
-        key = (attribution.speaker, attribution.text)
-        claim = merged.setdefault(
-            key, Claim(speaker=attribution.speaker, text=attribution.text, evidence=[])
-        )
+        speaker = attribution.speaker
+        if not attribution.named and speaker is not None:
+            speaker = shown_description(speaker)
+        key = (speaker, attribution.text)
+        claim = merged.setdefault(key, Claim(speaker=speaker, text=attribution.text, evidence=[]))
         for sentence in (attribution.sentence, *attribution.more):
             _add_evidence(claim.evidence, sentence)
     return list(merged.values())

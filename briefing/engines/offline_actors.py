@@ -239,32 +239,22 @@ def _role_before(sentence: Sentence, name_start: int) -> str | None:
     lx = lexicon()
     text = sentence.text
     start = max(0, name_start - _ROLE_CONTEXT_CHARS)
+    last = last_tokens(text, start, name_start, 1)  # most names have none: read one word first
+    if not last or not _may_end_role(last[0], text, name_start):
+        return None
     tokens = last_tokens(text, start, name_start, _MAX_ROLE_WORDS)  # all the walk can reach
     words: list[Token] = []
     j = len(tokens) - 1
-    if j < 0:
-        return None
-    gap = text[tokens[j].end : name_start].strip()
-    if gap and (gap != "," or tokens[j].bare.lower() not in lx.roles):
-        return None  # only "Ukraine's military intelligence chief, Kyrylo Budanov" may use a comma
-    if tokens[j].possessive:
-        return None  # "President Obama's Affordable Care Act": the role is the owner's
     owner_seen = False
     while j >= 0 and len(words) < _MAX_ROLE_WORDS:
         token = tokens[j]
         if words and text[token.end : words[0].start].strip():
             break
-        lowered = token.bare.lower()
         if owner_seen and not token.capitalised:
             break
         if token.possessive and not token.capitalised:
             break
-        if (
-            token.possessive
-            or lowered in lx.roles
-            or lowered in lx.role_modifiers
-            or (token.capitalised and lowered not in lx.common_words)
-        ):
+        if token.possessive or _is_role_word(token):
             words.insert(0, token)
         else:
             break
@@ -277,6 +267,28 @@ def _role_before(sentence: Sentence, name_start: int) -> str | None:
     if not words:
         return None
     return text[words[0].start : words[-1].end]
+
+
+def _may_end_role(token: Token, text: str, name_start: int) -> bool:
+    """Whether the word right before a name may end a role: a role word, next to the name,
+    or a role noun and a comma ("Ukraine's military intelligence chief, Kyrylo Budanov"),
+    and not an owner ("President Obama's Affordable Care Act": the role is the owner's)."""
+    gap = text[token.end : name_start].strip()
+    if gap and (gap != "," or token.bare.lower() not in lexicon().roles):
+        return False
+    return not token.possessive and _is_role_word(token)
+
+
+def _is_role_word(token: Token) -> bool:
+    """A word a role before a name is made of: a role, a modifier of one, or a capitalised
+    word that is not a common one ("Foreign")."""
+    lx = lexicon()
+    lowered = token.bare.lower()
+    return (
+        lowered in lx.roles
+        or lowered in lx.role_modifiers
+        or (token.capitalised and lowered not in lx.common_words)
+    )
 
 
 def _role_after(sentence: Sentence, end: int) -> tuple[str | None, bool]:
@@ -480,8 +492,11 @@ def _is_member_plural(word: str) -> bool:
     if not word[:1].isupper() or not lowered.endswith("s") or lowered.endswith("ss"):
         return False
     single = lowered[:-1]
-    people = lx.roles | lx.role_modifiers | lx.agent_nouns
-    return single in people or f"{single}ic" in people or lowered in lx.group_speakers
+    people = (lx.roles, lx.role_modifiers, lx.agent_nouns)
+    forms = (single, f"{single}ic")
+    return (
+        any(form in listed for form in forms for listed in people) or lowered in lx.group_speakers
+    )
 
 
 def _split_at_known(
@@ -768,10 +783,9 @@ def _may_name_someone(mention: Mention) -> bool:
     lx = lexicon()
     lowered = words[0].lower()
     singular = lowered[:-1] if lowered.endswith("s") else lowered
-    return not (
-        len(words) == 1
-        and {lowered, singular}
-        & (lx.roles | lx.organization_nouns | lx.generic_nouns | lx.common_words)
+    nouns = (lx.roles, lx.organization_nouns, lx.generic_nouns, lx.common_words)
+    return len(words) > 1 or not any(
+        form in listed for form in (lowered, singular) for listed in nouns
     )
 
 
@@ -905,7 +919,9 @@ def _works_at(mention: Mention) -> bool:
     lx = lexicon()
     noun = match.group("noun")
     singular = noun[:-1] if noun.endswith("s") else noun
-    return bool({noun, singular} & (lx.roles | lx.group_speakers))
+    return any(
+        form in listed for form in (noun, singular) for listed in (lx.roles, lx.group_speakers)
+    )
 
 
 def _alias(mention: Mention, key: str) -> str | None:

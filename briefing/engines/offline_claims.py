@@ -11,6 +11,7 @@ speaker.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field, replace
 
@@ -51,6 +52,7 @@ _GAP = re.compile(
     r"|publicly|directly|reportedly|recently|once|has|have|had|would|will|has\s+also"
     r"|is|are|was|were"
     r"|himself|herself|itself|(?:on|last|this|late|early)\s+[A-Z]\w+|(?:on|in)\s+[A-Z]\w+"
+    r"|(?:later|earlier)\s+(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day"
     r"|(?!(?:famil|assembl|all|rall|suppl|monopol|anomal|bell|bull|jell|homil)y\b)[a-z]{2,}ly"
     r"|today|yesterday|tonight|now"
     r"|last\s+(?:week|month|year|night)))*\s*$"
@@ -171,6 +173,10 @@ def _compile_verbs() -> re.Pattern[str]:
 
 _VERB = _compile_verbs()
 _WORD_BEFORE = re.compile(r"(\w+)\s*$")
+# A name or noun with a possessive "'s" (not "he's", "it's": those are "has" or "is").
+_POSSESSIVE_BEFORE = re.compile(
+    r"(?<![\w'’])(?!(?i:he|she|it|that|there|who|what|where|here)['’])[A-Za-z][\w-]*['’]s\s+$"
+)
 _CLOSING_MARK = re.compile(r"[”\"]")
 # "He", "But she", "Recently he", "However, she", "For 12 years, he", "But on Sunday he": the
 # pronoun that is the subject of a sentence's main clause, after an adverb or a fronted
@@ -200,6 +206,10 @@ def _verbs(sentence: Sentence, quoted_until: int = 0) -> list[_Verb]:
         if passive or (before and before.group(1).lower() in _DETERMINERS):
             continue
         word = match.group(0)
+        if "noun" not in verbs[word] and _POSSESSIVE_BEFORE.search(
+            text, max(0, match.start() - 30), match.start()
+        ):
+            continue  # "Mr Kim’s continued help" is no verb; "Trump’s claim that …" says
         found.append(_Verb(match.start(), match.end(), word, verbs[word]))
     for match in _QUOTED_AS.finditer(sentence.view):
         if not sentence.in_quote(match.start()):
@@ -476,6 +486,20 @@ def _speaker_after(sentence: Sentence, verb: _Verb, mentions: list[Mention]) -> 
     return _name_after(sentence, verb.end, mentions)
 
 
+_DESCRIPTION_AFTER = re.compile(
+    r"\s+((?:a|an|one|another|the)\s+[^,.;:“”\"()—–]{1,100}?)"
+    r"(?=\s*(?:[,.;:—–(]|$)|\s+(?:who|whom|whose|which)\b)"
+)
+
+
+def _description_after(sentence: Sentence, verb: _Verb) -> str | None:
+    """ "…,” said a person close to the mayor": an unnamed speaker described after the verb."""
+    match = _DESCRIPTION_AFTER.match(sentence.view, verb.end)
+    if match is None or not _is_description(match.group(1)):
+        return None
+    return match.group(1)
+
+
 def _name_after(sentence: Sentence, start: int, mentions: list[Mention]) -> Mention | None:
     """The last name in the chain of titles, roles and names that starts at `start`. A
     lower-case word or two the role list lacks may stand before the name ("said Democratic
@@ -630,7 +654,8 @@ def _group_phrase(left: str) -> tuple[str, int] | None:
     the head). Returns the phrase without its determiner, and where it starts."""
     lx = lexicon()
     words = left.split()
-    if not words or words[-1].lower() not in lx.group_speakers | lx.organization_nouns:
+    head = words[-1].lower() if words else ""
+    if head not in lx.group_speakers and head not in lx.organization_nouns:
         return None
     phrase = words[-1:]
     for word in reversed(words[:-1]):
@@ -653,10 +678,10 @@ def _names_a_person(noun: str) -> bool:
     if noun in lx.roles:
         return True
     not_people = (
-        lx.organization_nouns | lx.media_nouns | lx.group_speakers | lx.document_nouns
-        | lx.generic_nouns | lx.common_words | lx.measure_nouns
+        lx.organization_nouns, lx.media_nouns, lx.group_speakers, lx.document_nouns,
+        lx.generic_nouns, lx.common_words, lx.measure_nouns, lx.verbs,
     )  # fmt: skip
-    return not noun.endswith("s") and noun not in not_people and noun not in lx.verbs
+    return not noun.endswith("s") and not any(noun in listed for listed in not_people)
 
 
 _SUBJECT_PHRASE_WORDS = 6
@@ -701,6 +726,68 @@ def _subject_phrase(left: str) -> tuple[str, int] | None:
     return phrase, len(left.rstrip()) - len(" ".join(words))
 
 
+# Words that open a noun phrase and count or pick out its members; other common words
+# ("though", "given", "even") open no phrase that speaks.
+_QUANTIFIERS = frozenset(
+    {"a", "an", "the", "some", "many", "most", "all", "both", "each", "every", "several", "few",
+     "other", "another", "only", "nearly", "almost", "about", "more", "less", "fewer", "just",
+     "no", "any", "half", "these", "those", "this", "his", "her", "its", "their", "our"}
+)  # fmt: skip
+_SUBJECT_PRONOUNS = frozenset({"i", "we", "you", "he", "she", "it", "they"})
+_DESCRIPTION_WORD = re.compile(r"[^\W\d_][\w'’&.-]*")
+_SHARE = re.compile(r"\d+(?:\.\d+)?%?")
+
+
+@functools.cache
+def _speaker_nouns() -> frozenset[str]:
+    """Nouns for people or bodies that speak: groups, roles, organisations, agents."""
+    lx = lexicon()
+    return lx.group_speakers | lx.roles | lx.organization_nouns | lx.agent_nouns
+
+
+def shown_description(phrase: str) -> str | None:
+    """An unnamed speaker as a reader is shown it: a common noun capitalised only because it
+    opens the sentence is written in lower case ("Officials" → "officials"); a fragment of a
+    clause is shown as no speaker (None)."""
+    if not _is_description(phrase):
+        return None
+    first, _, rest = phrase.partition(" ")
+    lowered = first.lower()
+    if (
+        first[:1].isupper()
+        and not first.isupper()
+        and (lowered in _speaker_nouns() or lowered.rstrip("s") in _speaker_nouns())
+    ):
+        return f"{lowered} {rest}" if rest else lowered
+    return phrase
+
+
+def _is_description(phrase: str) -> bool:
+    """Whether a speaker no name stands for reads as a noun phrase a reader can be shown
+    ("a Chinese official", "Twenty-four percent", "Aides to Clinton"), not a fragment the
+    rules cut out of a clause ("though 32 percent", "Millennials still", "wouldn’t")."""
+    words = [w.strip(",.;:") for w in phrase.split()]
+    if not words or "(" in phrase or ")" in phrase or re.search(r"n['’]t\b", phrase):
+        return False
+    lx = lexicon()
+    lowered = [w.lower() for w in words]
+    first, head = lowered[0], lowered[-1]
+    if first in lx.common_words and first not in _QUANTIFIERS and first not in lx.number_words:
+        return False
+    if words[0].islower() and first.endswith("ing"):
+        return False  # "clarifying whether lawmakers": a clause
+    if any(w in _SUBJECT_PRONOUNS or w.capitalize() in lx.calendar for w in lowered):
+        return False
+    if _SHARE.fullmatch(head):
+        return head.endswith("%") or (len(words) > 2 and lowered[-2] in {"in", "of"})
+    nouns = _speaker_nouns()
+    if head in nouns or head.rstrip("s") in nouns:
+        return True  # "Aides", "a staunch ally", "the family"
+    if all(w[:1].isupper() for w in words) or not _DESCRIPTION_WORD.fullmatch(head):
+        return False  # a name no actor stands for ("Right Wing Watch"), or no word
+    return head not in lx.common_words and not (head.endswith("ly") and len(head) > 4)
+
+
 _SOURCE_PHRASE = re.compile(
     r"\s+((?:(?:the|a|an|his|her|its|their)\s+)?[\w'’-]+(?:[ ](?![“”\"])[^\s,.;:“”\"]+){0,14})"
     r"(?=\s*(?:[,.;:]|$))"
@@ -730,13 +817,18 @@ def _opening_subject(mentions: list[Mention]) -> Mention | None:
     return first if first is not None and _names_the_subject(first) else None
 
 
-_FRONTED_PHRASE = re.compile(r"^\s*([A-Z][a-z]*)\b[^,;:“”\"()]{0,60},\s+")
+_FRONTED_PHRASE = re.compile(
+    r"^\s*(?P<first>[A-Z][a-z]*)\b(?:\s+(?P<next>[a-z]+)\b)?[^,;:“”\"()]{0,60},\s+"
+)
 
 
-def _opens_adjunct(word: str) -> bool:
-    """ "At", "Last", "However", "Recently": a sentence's first word that opens a phrase
-    before its subject, not a name."""
-    return word.lower() in lexicon().common_words or word.endswith("ly")
+def _opens_adjunct(fronted: re.Match[str]) -> bool:
+    """ "At", "Last", "However", "Recently", "Speaking in …": a sentence's first word that
+    opens a phrase before its subject, not a name ("Ewing told …" is a name)."""
+    first, following = fronted.group("first"), fronted.group("next")
+    common = lexicon().common_words
+    participle = first.endswith("ing") and following is not None and following in common
+    return first.lower() in common or first.endswith("ly") or participle
 
 
 def _opening_name(mentions: list[Mention]) -> Mention | None:
@@ -746,7 +838,7 @@ def _opening_name(mentions: list[Mention]) -> Mention | None:
         return None
     view = mentions[0].sentence.view
     fronted = _FRONTED_PHRASE.match(view)  # "At the time, Trump seemed …"
-    start = fronted.end() if fronted and _opens_adjunct(fronted.group(1)) else 0
+    start = fronted.end() if fronted and _opens_adjunct(fronted) else 0
     first = next((m for m in mentions if m.start >= start), None)
     if first is None:
         return None
@@ -967,7 +1059,7 @@ def _is_reply(attribution: Attribution) -> bool:
     """`"Absolutely not," she said.`: a short statement that is a whole quotation closed as
     speech is (a comma, stop, question or exclamation mark inside the closing mark), said by
     someone named. A quoted word inside a sentence (a title, a scare quote) is none."""
-    if attribution.speaker is None:
+    if attribution.speaker is None or not attribution.named:
         return False
     view = attribution.sentence.view
     return any(
@@ -1263,6 +1355,10 @@ class ClaimFinder:
                 confirm_speaker(after)
                 if after.confirmed:
                     return self._named([after]), verb.start, True
+            described_after = _description_after(sentence, verb)
+            if described_after is not None:
+                self.unnamed.add(described_after)  # "…," said a person close to the mayor
+                return described_after, verb.start, True
         if _COORDINATED.search(left):
             # "Lavrov spoke to the media … and said", "She did not name him, but told …"
             subject = _sentence_subject(mentions)

@@ -16,8 +16,10 @@ from briefing.pack import Pack
 from briefing.text import split_sentences
 
 # A word starts with a letter; capitalised parts joined by hyphens stay one word
-# ("Wal-Mart", "N-Korea"), a lower-case part after a hyphen starts a new one ("US-led").
-_TOKEN = re.compile(r"(?:[A-Z]\.){2,}|[^\W\d_][\w'’]*(?:-[A-Z][\w'’]*)*\.?")
+# ("Wal-Mart", "N-Korea"), a lower-case part after a hyphen starts a new one ("US-led");
+# initials ("U.S.") are one word. Written to open with a character class, so that the
+# regex engine skips to the next letter instead of trying the pattern everywhere.
+_TOKEN = re.compile(r"[^\W\d_](?:(?<=[A-Z])\.(?:[A-Z]\.)+|[\w'’]*(?:-[A-Z][\w'’]*)*\.?)")
 _INITIALS = re.compile(r"(?:[A-Z]\.)+")
 _ABBREVIATIONS = frozenset({"Inc", "Ltd", "Co", "Corp", "St", "Ark", "Calif", "Gen", "Sen", "Rep"})
 _OPEN_QUOTES = '“"'
@@ -65,17 +67,16 @@ def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
     """The words of `text[start:end]` with offsets into `text`; a full stop stays on
     initials and known abbreviations only."""
     tokens = []
+    make = tuple.__new__  # what Token(...) does, without its keyword handling
     for match in _TOKEN.finditer(text, start, len(text) if end is None else end):
-        word, end = match.group(0), match.end()
+        word, end = match.group(), match.end()
         if word[-1] == "." and not _keeps_full_stop(word):
             word, end = word[:-1], end - 1
-        if not word:
-            continue
         if "'" in word or "’" in word:
             bare, possessive = _bare(word), word.endswith(_POSSESSIVE_ENDINGS)
         else:  # most words have no apostrophe, so nothing to strip
             bare, possessive = word, False
-        tokens.append(Token(word, match.start(), end, bare, possessive, word[0].isupper()))
+        tokens.append(make(Token, (word, match.start(), end, bare, possessive, word[0].isupper())))
     return tokens
 
 
@@ -126,7 +127,8 @@ class Sentence:
 
     def in_quote(self, position: int) -> bool:
         """True when the character at `position` lies inside a quotation."""
-        return any(start <= position < end for start, end in self.quotes)
+        quotes = self.quotes
+        return bool(quotes) and any(start <= position < end for start, end in quotes)
 
 
 @dataclass
@@ -140,10 +142,10 @@ class Document:
 def as_read(text: str) -> str:
     """`text` with two- and three-character quotation marks as a straight mark and spaces,
     and invisible format marks as spaces."""
-    if _FORMAT_MARK.search(text):
+    if not text.isascii() and _FORMAT_MARK.search(text):  # (no format mark is ASCII)
         text = _FORMAT_MARK.sub(" ", text)
-    if not any(mark in text for mark in ("''", "`", "‘‘", "’’", '"""')):
-        return text
+    if not ("''" in text or "`" in text or "‘‘" in text or "’’" in text or '"""' in text):
+        return text  # the usual case, tested without a generator: called for every sentence
     return _DOUBLED_QUOTE.sub(lambda mark: '"'.ljust(len(mark.group(0))), text)
 
 
