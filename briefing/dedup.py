@@ -169,10 +169,10 @@ class _Shingles:
         self.long_enough = bytes(long_enough)
         self.hashes = np.frombuffer(shingles, dtype=np.uint64)
         self.signatures = np.frombuffer(signatures, dtype=np.uint64).reshape(-1, NUM_PERM)
-        ends = np.cumsum(np.frombuffer(counts, dtype=np.int64))
+        sizes = np.frombuffer(counts, dtype=np.int64)
         # Plain ints: read one at a time, far more often than numpy scalars are cheap.
-        self.starts: list[int] = (ends - np.frombuffer(counts, dtype=np.int64)).tolist()
-        self.ends: list[int] = ends.tolist()
+        self.starts: list[int] = (np.cumsum(sizes) - sizes).tolist()
+        self.sizes: list[int] = sizes.tolist()
 
     def fingerprint(self, paragraph: int) -> bytes:
         """The fingerprint of a paragraph's normalised words."""
@@ -182,7 +182,8 @@ class _Shingles:
 
     def of(self, row: int) -> list[int]:
         """The distinct shingle hashes of the long paragraph at `row`."""
-        return self.hashes[self.starts[row] : self.ends[row]].tolist()
+        start = self.starts[row]
+        return self.hashes[start : start + self.sizes[row]].tolist()
 
 
 def _shared_band_values(signatures: np.ndarray) -> np.ndarray:
@@ -244,12 +245,11 @@ class _NearIndex:
         bands = [value for value in self._bands[row].tolist() if value >= 0]
         if not bands:
             return None  # nothing earlier or later shares a band value with it
-        candidates = self._likely(self._colliding(bands), row)
+        candidates = self._likely(self._of_similar_size(self._colliding(bands), row), row)
         if candidates:
-            shingles = set(self._shingles.of(row))
-            for candidate in candidates:
-                if _overlaps(shingles, self._shingles, candidate):
-                    return self._passage_of[candidate]
+            match = self._first_overlapping(candidates, row)
+            if match is not None:
+                return self._passage_of[match]
         self._index(row, bands)
         self._passage_of[row] = passage
         return None
@@ -275,28 +275,42 @@ class _NearIndex:
             elif len(entry) < MAX_BUCKET:
                 entry.append(row)
 
+    def _of_similar_size(self, candidates: list[int], row: int) -> list[int]:
+        """The candidate rows whose number of shingles is within the threshold's ratio of the
+        one at `row`'s: the overlap of two sets is at most the smaller over the larger."""
+        sizes = self._shingles.sizes
+        size = sizes[row]
+        smallest = NEAR_DUPLICATE_JACCARD * size
+        return [
+            candidate
+            for candidate in candidates
+            if sizes[candidate] >= smallest and NEAR_DUPLICATE_JACCARD * sizes[candidate] <= size
+        ]
+
     def _likely(self, candidates: list[int], row: int) -> list[int]:
         """The candidate rows whose signatures agree with the one at `row` in enough values."""
         if not candidates:
             return candidates
         signatures = self._signatures
-        agreeing = (signatures.take(candidates, axis=0) == signatures[row]).sum(axis=1)
+        agreeing = np.add.reduce(signatures.take(candidates, axis=0) == signatures[row], axis=1)
         return [
             candidate
             for candidate, count in zip(candidates, agreeing.tolist(), strict=True)
             if count >= MIN_AGREEING_VALUES
         ]
 
-
-def _overlaps(first: set[int], shingles: _Shingles, row: int) -> bool:
-    """Whether a set of shingle hashes and those of the paragraph at `row` overlap (Jaccard)
-    by the threshold."""
-    size = shingles.ends[row] - shingles.starts[row]
-    smaller, larger = sorted((len(first), size))
-    if smaller < NEAR_DUPLICATE_JACCARD * larger:
-        return False  # the overlap is at most smaller / larger
-    shared = len(first.intersection(shingles.of(row)))
-    return shared / (len(first) + size - shared) >= NEAR_DUPLICATE_JACCARD
+    def _first_overlapping(self, candidates: list[int], row: int) -> int | None:
+        """The first candidate row whose shingle set overlaps the one at `row`'s (Jaccard)
+        by the threshold."""
+        shingles = self._shingles
+        hashes, starts, sizes = shingles.hashes, shingles.starts, shingles.sizes
+        own = set(shingles.of(row))
+        for candidate in candidates:
+            start, size = starts[candidate], sizes[candidate]
+            shared = len(own.intersection(hashes[start : start + size].tolist()))
+            if shared / (len(own) + size - shared) >= NEAR_DUPLICATE_JACCARD:
+                return candidate
+        return None
 
 
 def _hashed_batches(articles: list[Article]) -> Iterator[_Hashed]:
@@ -321,6 +335,7 @@ def dedup(articles: list[Article]) -> list[Passage]:
     exact: dict[bytes, int] = {}
     position = row = 0
     for article in articles:
+        source_id = article.id
         for text in article.paragraphs:
             fingerprint = shingles.fingerprint(position)
             match = exact.get(fingerprint)
@@ -330,8 +345,8 @@ def dedup(articles: list[Article]) -> list[Passage]:
                 row += 1
             if match is None:
                 exact[fingerprint] = len(passages)
-                passages.append(Passage(text=text, source_ids=[article.id]))
-            elif article.id not in passages[match].source_ids:
-                passages[match].source_ids.append(article.id)
+                passages.append(Passage(text=text, source_ids=[source_id]))
+            elif source_id not in passages[match].source_ids:
+                passages[match].source_ids.append(source_id)
             position += 1
     return passages

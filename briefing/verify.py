@@ -116,7 +116,8 @@ class _Wire:
                 if needle in text:
                     for other in carriers:
                         spread.setdefault(
-                            (other, item.quote), Evidence(source_id=other, quote=item.quote)
+                            (other, item.quote),
+                            Evidence(source_id=other, quote=item.quote),
                         )
         return list(spread.values())[len(evidence) :]
 
@@ -323,7 +324,8 @@ def _check(evidence: list[Evidence], pack: _Pack, tally: VerifyCounts) -> list[_
         for span in located.spans:
             if not located.exact:
                 held = Evidence(
-                    source_id=located.source_id, quote=text.original(span.start, span.end)
+                    source_id=located.source_id,
+                    quote=text.original(span.start, span.end),
                 )
             elif located.source_id != item.source_id:
                 held = Evidence(source_id=located.source_id, quote=item.quote)
@@ -336,12 +338,10 @@ def _check(evidence: list[Evidence], pack: _Pack, tally: VerifyCounts) -> list[_
 
 @dataclass(frozen=True)
 class _Marks:
-    """What tells that a text names an actor: the word sets of its names (and all their
-    words), the lower-cased names and role that mention it, and the words that identify
-    it alone."""
+    """What tells that a text names an actor: the word sets of its names, the lower-cased
+    names and role that mention it, and the words that identify it alone."""
 
     names: list[frozenset[str]]
-    every: frozenset[str]
     phrases: list[str]
     words: frozenset[str]
 
@@ -351,13 +351,18 @@ MARKS_CACHED = 4096
 
 
 @lru_cache(maxsize=MARKS_CACHED)
-def _marks(names: tuple[str, ...], role: str) -> _Marks:
+def _names_words(names: tuple[str, ...]) -> tuple[list[frozenset[str]], frozenset[str]]:
+    """The word sets of an actor's names, and all their words."""
     words = [_name_words(name) for name in names]
+    return words, frozenset().union(*words)
+
+
+@lru_cache(maxsize=MARKS_CACHED)
+def _marks(names: tuple[str, ...], role: str) -> _Marks:
     # Phrases and words are looked for in normalised paragraphs: "O’Malley" is "O'Malley" there.
     folded = [normalize_for_match(name) for name in names]
     return _Marks(
-        words,
-        frozenset().union(*words),
+        _names_words(names)[0],
         [phrase.lower() for phrase in (*folded, normalize_for_match(role)) if phrase],
         frozenset().union(*map(_distinctive, folded)),
     )
@@ -387,15 +392,17 @@ class _Speakers:
         self._words: dict[tuple[SourceText, int], set[str]] = {}
 
     @cached_property
-    def _known(self) -> list[_Known]:
-        return [_Known.of(actor) for actor in self._actors]
+    def _names(self) -> list[tuple[list[frozenset[str]], frozenset[str]]]:
+        """Each actor's `_names_words` (the rest of what names it is read only for the
+        actors that speakers name)."""
+        return [_names_words((actor.name, *actor.aliases)) for actor in self._actors]
 
     @cached_property
     def _named_with(self) -> dict[str, list[int]]:
         """Each word of the actors' names, to the numbers of the actors named with it."""
         named_with: dict[str, list[int]] = {}
-        for number, known in enumerate(self._known):
-            for word in known.marks.every:
+        for number, (_, every) in enumerate(self._names):
+            for word in every:
                 named_with.setdefault(word, []).append(number)
         return named_with
 
@@ -408,13 +415,13 @@ class _Speakers:
             numbers = (
                 sorted(set().union(*(self._named_with.get(word, ()) for word in wanted)))
                 if wanted
-                else range(len(self._known))
+                else range(len(self._actors))
             )
             self._speakers[speaker] = next(
                 (
-                    self._known[number]
+                    _Known.of(self._actors[number])
                     for number in numbers
-                    for words in self._known[number].marks.names
+                    for words in self._names[number][0]
                     if words and (wanted <= words or words <= wanted)
                 ),
                 None,
@@ -455,7 +462,11 @@ def _distinctive(name: str) -> frozenset[str]:
 
 
 def _checked_claim(
-    claim: Claim, held: list[_Held], pack: _Pack, speakers: _Speakers, tally: VerifyCounts
+    claim: Claim,
+    held: list[_Held],
+    pack: _Pack,
+    speakers: _Speakers,
+    tally: VerifyCounts,
 ) -> Claim:
     """The claim with a speaker its quotes support (else none), and a text stating only
     numbers and names its quotes hold (else the longest quote)."""
@@ -563,12 +574,16 @@ def verify(
     claims = _verify_claims(extraction.claims, pack, _Speakers(extraction.actors), tally)
     figures = _verify_figures(extraction.figures, pack, tally)
     actors = [
-        actor.model_copy(update={"sources": [s for s in actor.sources if s in pack.texts]})
+        actor
+        if all(s in pack.texts for s in actor.sources)
+        else actor.model_copy(update={"sources": [s for s in actor.sources if s in pack.texts]})
         for actor in extraction.actors
     ]
     return Verified(
         extraction=Extraction(
-            actors=[actor for actor in actors if actor.sources], claims=claims, figures=figures
+            actors=[actor for actor in actors if actor.sources],
+            claims=claims,
+            figures=figures,
         ),
         **tally.model_dump(),
     )
