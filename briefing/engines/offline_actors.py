@@ -30,6 +30,7 @@ _APPOSITION = re.compile(
     r"(?=\s*(?:,|\.(?!\s+[A-Z])|;|:|\)|$|\s+(?:who|which|that|whose)\b))"
 )
 _AGE = re.compile(r"^\s*,\s*\d{1,3}\s*(?:,|\band\b)")
+_COMMA_NEXT = re.compile(r"\s*,")
 _OF_COUNTRY = re.compile(r"^\s+of\s+(?P<country>(?:[A-Z][\w.'’-]*\s?){1,3})")
 _APPOSITION_STOP = frozenset({"who", "which", "that", "whose", "said", "says", "told"})
 _PREPOSITIONS = frozenset({"of", "for", "at", "with", "in", "from", "to", "on"})
@@ -70,7 +71,9 @@ def _is_name_word(token: Token) -> bool:
     word = token.bare
     if not word or not word[0].isupper() or len(word) == 1:
         return False
-    if _CONTRACTED_PRONOUN.fullmatch(word) or _PARTY_STATE.fullmatch(token.text):
+    if ("'" in word or "’" in word) and _CONTRACTED_PRONOUN.fullmatch(word):
+        return False
+    if token.text[1:2] == "-" and _PARTY_STATE.fullmatch(token.text):
         return False
     return word not in lx.calendar or len(word) > 3
 
@@ -294,6 +297,8 @@ def _is_role_word(token: Token) -> bool:
 def _role_after(sentence: Sentence, end: int) -> tuple[str | None, bool]:
     """A role in apposition after a name ("Choe Son Hui, the North Korean foreign minister,"),
     and whether an age follows the name ("Mario Quintanillo, 30,")."""
+    if not _COMMA_NEXT.match(sentence.view, end):
+        return None, False  # both an apposition and an age open with a comma
     rest = sentence.view[end:]
     has_age = bool(_AGE.match(rest))
     match = _APPOSITION.match(rest)
@@ -913,7 +918,10 @@ def _body_context(mention: Mention) -> bool:
 
 def _works_at(mention: Mention) -> bool:
     """ "analysts at Goldman Sachs", "an economist at the Nomura": people work at a body."""
-    match = _AT.search(mention.sentence.view, 0, mention.start)
+    before = mention.sentence.view[: mention.start]
+    if not before.rstrip().endswith(("at", "the")):
+        return False  # (what `_AT` needs, tested without trying it at every word)
+    match = _AT.search(before)
     if match is None:
         return False
     lx = lexicon()
