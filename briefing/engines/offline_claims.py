@@ -50,7 +50,8 @@ _ACCORDING_TO = re.compile(r"\baccording\s+to\b", re.IGNORECASE)
 _GAP = re.compile(
     r"(?:,?\s+(?:also|later|then|again|previously|earlier|further|separately|repeatedly"
     r"|publicly|directly|reportedly|recently|once|has|have|had|would|will|has\s+also"
-    r"|is|are|was|were"
+    r"|is|are|was|were|did|does|do|could|can|might|may|must|should|shall"
+    r"|however|though|too|instead|still|first"
     r"|himself|herself|itself|(?:on|last|this|late|early)\s+[A-Z]\w+|(?:on|in)\s+[A-Z]\w+"
     r"|(?:later|earlier)\s+(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day"
     r"|(?!(?:famil|assembl|all|rall|suppl|monopol|anomal|bell|bull|jell|homil)y\b)[a-z]{2,}ly"
@@ -351,16 +352,24 @@ def _core_end(left: str, mentions: list[Mention], anchored: bool = True) -> int:
             head = head[: parenthesis.start()].rstrip()
         if len(head) in ends and _ENDS_IN_PLACE.search(head):
             place_end = place_end or len(head)
-        elif len(head) in ends:
+        elif len(head) in ends and not _inside_apposition(head):
             return len(head)
     if place_end is not None:
         return place_end
     return len(left) if anchored or cut == len(stripped) - 1 else len(left[:cut].rstrip())
 
 
-# "… in Aurora, Colorado,": a place after a preposition, its parts split by commas.
+def _inside_apposition(head: str) -> bool:
+    """ "Sen. Lindsey Graham, R-S.C.": a name that ends a segment which is itself an
+    apposition of the name before it, not the speaker's name."""
+    comma = head.rfind(",")
+    return comma >= 0 and _is_appositive(head[comma + 1 :])
+
+
+# "… in Aurora, Colorado,": a place after a preposition, its parts split by commas; "a
+# Hollywood, Fla., rabbi": a place that says which (the article before it is the role's).
 _ENDS_IN_PLACE = re.compile(
-    r"\b(?:in|at|from|near|of)\s+(?:the\s+)?(?:[A-Z][\w.'’-]*,?\s+){0,3}[A-Z][\w.'’-]*$"
+    r"\b(?:in|at|from|near|of|an?)\s+(?:the\s+)?(?:[A-Z][\w.'’-]*,?\s+){0,3}[A-Z][\w.'’-]*$"
 )
 _PLACE_PART = re.compile(r"\s*(?:[A-Z][\w.'’-]*\s*){1,3}")
 
@@ -534,6 +543,9 @@ def _name_after(sentence: Sentence, start: int, mentions: list[Mention]) -> Ment
         if token.capitalised and lowered not in lx.common_words:
             position = token.end
             continue
+        if lowered == "and" and chosen is not None and _ends_in_title(chosen):
+            position, chosen = token.end, None  # "said former Ohio Gov. and party chair Lee"
+            continue
         if chosen is None and in_role and lowered in _ROLE_JOINERS:
             position, in_role = token.end, False  # "former secretary of state Hillary Clinton"
             skip_next = True
@@ -546,6 +558,11 @@ def _name_after(sentence: Sentence, start: int, mentions: list[Mention]) -> Ment
             continue
         break
     return chosen
+
+
+def _ends_in_title(mention: Mention) -> bool:
+    """ "Ohio Gov.": a capitalised phrase that ends in a title names no one by itself."""
+    return mention.kind != "person" and mention.tokens[-1].rstrip(".") in lexicon().honorifics
 
 
 def _unknown_role_word(word: str) -> bool:
