@@ -459,6 +459,35 @@ def test_a_participle_speaks_for_the_subject_of_its_clause():
     assert claim_with(extraction_of(text), "ruin the old harbour").speaker == "Tom Reyes"
 
 
+@pytest.mark.parametrize("quoted", ['a "tax,"', "a “tax,”"])
+def test_a_participle_after_a_quoted_phrase_speaks_for_the_subject(quoted):
+    text = f"Tom Reyes waved off critics of the levy, {quoted} saying it would save the harbour."
+    assert claim_with(extraction_of(text), "save the harbour").speaker == "Tom Reyes"
+
+
+def test_a_name_after_the_verb_of_the_participle_clause_is_its_object():
+    text = (
+        "Lena Wirth ran the port for a decade.\n\n"
+        "She has called Tom Reyes a liar, accusing him of hiding the fees from the council."
+    )
+    assert claim_with(extraction_of(text), "hiding the fees").speaker == "Lena Wirth"
+
+
+def test_a_transcript_line_is_the_words_of_the_person_its_label_names():
+    text = (
+        "Wirth: The Port Must Stay Open All Winter.\n\n"
+        "Mayor Lena Wirth met Tom Reyes, the harbour master, on Monday.\n\n"
+        "REYES: The ice came early this year. The boats cannot leave.\n\n"
+        "Update: The council voted to keep the port open.\n\n"
+        "Ostend: The ferry to Dover was cancelled on Monday."
+    )
+    claims = {c.text: c.speaker for c in extraction_of(text).claims}
+    assert claims == {
+        "The Port Must Stay Open All Winter": "Lena Wirth",
+        "The ice came early this year. The boats cannot leave": "Tom Reyes",
+    }
+
+
 def test_said_of_someone_then_a_quotation_gives_the_quotation():
     text = 'Lena Wirth, the port chief, said of Reyes: "He never read the report at all."'
     claim = claim_with(extraction_of(text), "never read the report")

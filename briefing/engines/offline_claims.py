@@ -166,6 +166,7 @@ class _Context:
     quote_open: bool = False  # the sentence before left a quotation open
     colon_speaker: str | None = None  # "Cruz continued:": who the next quotation is by
     colon_index: int = -10
+    label_paragraph: int = -1  # the paragraph a transcript's "TAPPER:" line gives a speaker
 
 
 def _compile_verbs() -> re.Pattern[str]:
@@ -437,7 +438,11 @@ def _participle_subject(left: str, mentions: list[Mention]) -> Mention | None:
         if mention.start < clause_start or mention.end > len(stripped):
             continue
         opening = left[clause_start : mention.start]
-        if len(opening.split()) > _CLAUSE_OPENING_WORDS or _NOT_SPEAKER_BEFORE.search(opening):
+        if (
+            len(opening.split()) > _CLAUSE_OPENING_WORDS
+            or _NOT_SPEAKER_BEFORE.search(opening)
+            or _ends_in_verb(opening)
+        ):
             return None
         return mention if _names_the_subject(mention) else None
     return None
@@ -848,6 +853,13 @@ def _opens_adjunct(fronted: re.Match[str]) -> bool:
     return first.lower() in common or first.endswith("ly") or participle
 
 
+def _ends_in_verb(opening: str) -> bool:
+    """ "The former senator mocked ": words before a name that end in a verb, whose object
+    the name is."""
+    words = opening.split()
+    return len(words) > 1 and words[-1] in lexicon().verbs
+
+
 def _opening_name(mentions: list[Mention]) -> Mention | None:
     """The name a sentence opens with ("Christie, the governor, repeated …"), roles and
     titles before it allowed, after a phrase before the subject ("On Friday, Christie …")."""
@@ -862,7 +874,7 @@ def _opening_name(mentions: list[Mention]) -> Mention | None:
     opening = view[start : first.start]
     if len(opening) > _SUBJECT_REACH or re.search(r"[,;:“\"]", opening):
         return None
-    if _OPENING_PRONOUN.match(opening):
+    if _OPENING_PRONOUN.match(opening) or _ends_in_verb(opening):
         return None  # "He denounced the United Nations": the name is the object
     if _NOT_SPEAKER_BEFORE.search(opening) and not _OPENING_AS.match(opening):
         return None  # "When it came to the U.S. pledge, …": a preposition's object
@@ -1087,6 +1099,7 @@ def _is_reply(attribution: Attribution) -> bool:
 
 
 # "― Dana Ortiz", "- Ortiz.", "— Dana Ortiz, a nurse from Tulsa": a dash signing a quotation
+_LABEL = re.compile(r"(?P<name>[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}):\s+(?=\S)")
 _SIGNATURE = re.compile(r"\s*[-―—–]{1,2}\s*(?P<name>[A-Z][^.!?;:“”\"]{0,80}?)\s*\.?\s*$")
 
 
@@ -1131,6 +1144,8 @@ class ClaimFinder:
             signed = self._signed_quote(index, sentence)
             if signed is not None:
                 found.append(signed)
+            elif found and not attributions and sentence.paragraph == self.context.label_paragraph:
+                self._extend(found[-1], index, sentence)
             elif continues and (
                 (not attributions and (inside or not _verbs(sentence)))
                 or (inside and [a.speaker for a in attributions] == [found[-1].speaker])
@@ -1180,6 +1195,9 @@ class ClaimFinder:
     ) -> list[Attribution]:
         """The statements of one sentence: one per attribution verb whose speaker differs
         ("Ortiz said …, while Reyes argued …"), each cut before the next speaker."""
+        labelled = self._labelled_line(index, sentence, mentions)
+        if labelled is not None:
+            return [labelled]
         found: list[tuple[_Verb, str | None, int, bool]] = []
         unknown: tuple[_Verb, str | None, int, bool] | None = None
         for verb in _verbs(sentence, self._carried_quote_end(sentence)):
@@ -1218,6 +1236,41 @@ class ClaimFinder:
         if not found:
             self._note_colon(index, sentence, self._colon_subject(index, sentence, mentions))
         return attributions
+
+    def _labelled_line(
+        self, index: int, sentence: Sentence, mentions: list[Mention]
+    ) -> Attribution | None:
+        """`TAPPER: Take a listen.`, `Ortiz: Farm Aid Must Go On.`: a paragraph that opens with
+        a name and a colon is that person's (or body's) words, as transcripts and headlines
+        write them; a name in capitals stands for the person of that surname named before."""
+        label = _LABEL.match(sentence.view)
+        previous = self.document.sentences[index - 1] if index else None
+        if label is None or (previous is not None and previous.paragraph == sentence.paragraph):
+            return None
+        text = _clean(sentence.view[label.end() :])
+        if len(text.split()) < _MIN_CLAIM_WORDS:
+            return None
+        spanning = [m.key for m in mentions if m.start == 0 and m.end == label.end("name")]
+        speaker = self._label_speaker(label.group("name"), spanning)
+        if speaker is None:
+            return None
+        self.context.label_paragraph = sentence.paragraph
+        return self._found(index, sentence, speaker, text)
+
+    def _label_speaker(self, label: str, keys: list[str]) -> str | None:
+        """Whom a line's label (read as the names `keys`) names: a person or body the article
+        names so ("Ortiz", "AP"), or whose surname it is ("TRUMP" → "Donald Trump"); people
+        before bodies. A word the article never shows to be someone ("Update", "Ukraine")
+        names no one."""
+        words = label.lower().split()
+        for kinds in ({"person"}, {"organization", "media"}):
+            for mention in self.mentions:
+                key = mention.key.lower().split()
+                if mention.kind in kinds and (
+                    key == words or mention.key in keys or (len(words) == 1 and key[-1:] == words)
+                ):
+                    return mention.key
+        return None
 
     def _carried_quote_end(self, sentence: Sentence) -> int:
         """Where a quotation left open by the sentence before closes in this one (0 if none)."""
@@ -1329,10 +1382,11 @@ class ClaimFinder:
         self, index: int, sentence: Sentence, verb: _Verb, mentions: list[Mention]
     ) -> tuple[str | None, int, bool]:
         left = sentence.view[: verb.start]
-        if verb.word.endswith("ing") and left.rstrip().endswith(","):
+        clause = left.rstrip().rstrip("”\"")  # "… called the “Golden Week,” saying …"
+        if verb.word.endswith("ing") and clause.endswith(","):
             # "…, Trump hewed to Obama's line, noting that …": the clause's subject speaks,
             # never the name that happens to stand before the comma
-            participle = _participle_subject(left, mentions) or _opening_subject(mentions)
+            participle = _participle_subject(clause, mentions) or _opening_subject(mentions)
             if participle is not None:
                 confirm_speaker(participle)
             if participle is None:
