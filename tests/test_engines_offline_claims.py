@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from briefing.engines.offline import extract_pack
+from briefing.engines.offline_claims import _GAP, _gap_start
 from briefing.pack import Block, Pack
 from briefing.schema import Claim, Extraction
 
@@ -22,6 +23,24 @@ def claim_with(extraction: Extraction, words: str) -> Claim:
         f"no claim with {words!r} among {[(c.speaker, c.text) for c in extraction.claims]}"
     )
     return found[0]
+
+
+# ---------------------------------------------------------------- reading speed
+
+
+@pytest.mark.parametrize(
+    "left",
+    [
+        "Ortiz, the mayor, on Monday again",
+        "“It is over,” Ortiz later",
+        "Mr. Ortiz (D-Ore.), who reportedly",
+        "The plan’s critics have, once again,",
+        "",
+    ],
+)
+def test_gap_search_from_the_last_other_character_finds_what_a_full_search_finds(left):
+    for end in range(len(left) + 1):
+        assert _gap_start(left, end) == _GAP.search(left, 0, end).start()
 
 
 # ---------------------------------------------------------------- pronouns and titles

@@ -30,6 +30,7 @@ _APPOSITION = re.compile(
     r"(?=\s*(?:,|\.(?!\s+[A-Z])|;|:|\)|$|\s+(?:who|which|that|whose)\b))"
 )
 _AGE = re.compile(r"^\s*,\s*\d{1,3}\s*(?:,|\band\b)")
+_COMMA_NEXT = re.compile(r"\s*,")
 _OF_COUNTRY = re.compile(r"^\s+of\s+(?P<country>(?:[A-Z][\w.'’-]*\s?){1,3})")
 _APPOSITION_STOP = frozenset({"who", "which", "that", "whose", "said", "says", "told"})
 _PREPOSITIONS = frozenset({"of", "for", "at", "with", "in", "from", "to", "on"})
@@ -294,6 +295,8 @@ def _is_role_word(token: Token) -> bool:
 def _role_after(sentence: Sentence, end: int) -> tuple[str | None, bool]:
     """A role in apposition after a name ("Choe Son Hui, the North Korean foreign minister,"),
     and whether an age follows the name ("Mario Quintanillo, 30,")."""
+    if not _COMMA_NEXT.match(sentence.view, end):
+        return None, False  # both an apposition and an age open with a comma
     rest = sentence.view[end:]
     has_age = bool(_AGE.match(rest))
     match = _APPOSITION.match(rest)

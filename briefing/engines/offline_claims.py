@@ -58,6 +58,9 @@ _GAP = re.compile(
     r"|today|yesterday|tonight|now"
     r"|last\s+(?:week|month|year|night)))*\s*$"
 )
+# Every character a `_GAP` can hold is a word character, a space or a comma, so it starts
+# after the last other character: searching from there skips trying it at every space.
+_GAP_BARRIER = re.compile(r"[^\w\s,][\w\s,]*\Z")
 _PRONOUN = re.compile(
     r"(?:^|[,;:“”\"(]\s*|\b(?i:and|but|while|when|where|after|before|because|which|who|whom"
     r"|that|then|so|yet|now|later)\s+)"
@@ -213,7 +216,8 @@ def _verbs(sentence: Sentence, quoted_until: int = 0) -> list[_Verb]:
         ):
             continue  # "Mr Kim’s continued help" is no verb; "Trump’s claim that …" says
         found.append(_Verb(match.start(), match.end(), word, verbs[word]))
-    for match in _QUOTED_AS.finditer(sentence.view):
+    quoted_as = _QUOTED_AS.finditer(text) if "quoted" in text else ()
+    for match in quoted_as:
         if not sentence.in_quote(match.start()):
             found.append(_Verb(match.start(), match.end(), "said", frozenset({"say"})))
     opening = opening_speech_verb(text)
@@ -240,8 +244,8 @@ def _speaker_before(
     """The mentions (several for "Ortiz and Reyes said") or pronoun that end right before
     the verb, appositions skipped, and where the speaker starts."""
     left = sentence.view[: verb.start]
-    end = _GAP.search(left).start()  # type: ignore[union-attr]
-    end = _GAP.search(left, 0, _core_end(left[:end], mentions)).start()  # type: ignore[union-attr]
+    end = _gap_start(left, len(left))
+    end = _gap_start(left, _core_end(left[:end], mentions))
     left = left[:end]
     for mention in sorted(mentions, key=lambda m: m.end, reverse=True):
         if mention.end > end or sentence.in_quote(mention.start):
@@ -273,6 +277,14 @@ def _speaker_before(
     if pronoun:
         return [], pronoun.group("pronoun").lower(), pronoun.start("pronoun")
     return [], None, end
+
+
+def _gap_start(text: str, end: int) -> int:
+    """Where the adverbs and auxiliaries between a speaker and the verb (`_GAP`) start
+    in `text[:end]`."""
+    barrier = _GAP_BARRIER.search(text, 0, end)
+    gap = _GAP.search(text, barrier.start() + 1 if barrier else 0, end)
+    return gap.start()  # type: ignore[union-attr]
 
 
 def _opening_quote_speaker(

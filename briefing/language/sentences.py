@@ -180,6 +180,8 @@ def _opens_here(text: str, position: int) -> bool:
 
 def _scan_quotes(text: str) -> tuple[list[tuple[int, int]], int | None]:
     """The closed quotations of `text`, and where one left open starts."""
+    if '"' not in text and "“" not in text and "”" not in text:
+        return [], None  # most sentences quote nothing: no scan
     spans = []
     opened: int | None = None
     for match in _QUOTE_MARK.finditer(text):
