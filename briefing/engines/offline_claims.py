@@ -1154,13 +1154,16 @@ class ClaimFinder:
             inside = continues and self._carried_quote_end(sentence) > 0
             attributions = self._attribution(index, sentence, here)
             signed = self._signed_quote(index, sentence)
+            # a transcript's turn goes on to the end of the paragraph its label opens
+            turn = bool(found) and sentence.paragraph == self.context.label_paragraph
             if signed is not None:
                 found.append(signed)
-            elif found and not attributions and sentence.paragraph == self.context.label_paragraph:
-                self._extend(found[-1], index, sentence)
-            elif continues and (
-                (not attributions and (inside or not _verbs(sentence)))
-                or (inside and [a.speaker for a in attributions] == [found[-1].speaker])
+            elif (turn and not attributions) or (
+                continues
+                and (
+                    (not attributions and (inside or not _verbs(sentence)))
+                    or (inside and [a.speaker for a in attributions] == [found[-1].speaker])
+                )
             ):
                 self._extend(found[-1], index, sentence)
             elif not attributions:
@@ -1394,7 +1397,7 @@ class ClaimFinder:
         self, index: int, sentence: Sentence, verb: _Verb, mentions: list[Mention]
     ) -> tuple[str | None, int, bool]:
         left = sentence.view[: verb.start]
-        clause = left.rstrip().rstrip("”\"")  # "… called the “Golden Week,” saying …"
+        clause = left.rstrip().rstrip('”"')  # "… called the “Golden Week,” saying …"
         if verb.word.endswith("ing") and clause.endswith(","):
             # "…, Trump hewed to Obama's line, noting that …": the clause's subject speaks,
             # never the name that happens to stand before the comma
