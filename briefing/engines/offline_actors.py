@@ -98,6 +98,10 @@ def _runs(sentence: Sentence, regions: list[re.Match[str]]) -> list[list[Token]]
     return runs
 
 
+def _is_weekday(word: str) -> bool:
+    return word.endswith("day") and word in lexicon().calendar
+
+
 def _runs_in(text: str, tokens: list[Token]) -> list[tuple[int, int]]:
     particles = lexicon().name_particles
     runs: list[tuple[int, int]] = []
@@ -117,6 +121,8 @@ def _runs_in(text: str, tokens: list[Token]) -> list[tuple[int, int]]:
             if gap not in (" ", "\u00a0"):
                 break
             word = tokens[k].text
+            if k == len(tokens) - 1 and _is_weekday(word):
+                break  # "Dana Ortiz Sunday night said": when, not a part of the name
             if _is_name_word(tokens[k]):
                 last = k
             elif word.lower() not in particles and word not in _CONNECTORS:

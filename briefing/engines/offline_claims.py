@@ -51,7 +51,8 @@ _GAP = re.compile(
     r"(?:,?\s+(?:also|later|then|again|previously|earlier|further|separately|repeatedly"
     r"|publicly|directly|reportedly|recently|once|has|have|had|would|will|has\s+also"
     r"|is|are|was|were|did|does|do|could|can|might|may|must|should|shall"
-    r"|however|though|too|instead|still|first"
+    r"|however|though|too|instead|still|first|even|both|soon"
+    r"|(?:on\s+)?[A-Z]\w+day\s+(?:morning|afternoon|evening|night)"
     r"|himself|herself|itself|(?:on|last|this|late|early)\s+[A-Z]\w+|(?:on|in)\s+[A-Z]\w+"
     r"|(?:later|earlier)\s+(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day"
     r"|(?!(?:famil|assembl|all|rall|suppl|monopol|anomal|bell|bull|jell|homil)y\b)[a-z]{2,}ly"
@@ -305,7 +306,8 @@ _TRAILING_PARENTHESIS = re.compile(r"\s*\([^()]{1,60}\)\s*$")
 _APPOSITIVE_START = re.compile(
     r"^(?:(?:who|whose|which|whom|a|an|the|his|her|its|their|former|then|now|also|once"
     r"|both|himself|herself|one\s+of|aged?|in|on|at|of|from|during|while|after|before|since)\b"
-    r"|[DRI]-[A-Z][A-Za-z.]*$|\d{1,3}$|(?:later|again|still|[a-z]+ly)\s+[a-z]+ing\b)",
+    r"|[DRI]-[A-Z][A-Za-z.]*$|\d{1,3}$|(?:later|again|still|[a-z]+ly)\s+[a-z]+ing\b"
+    r"|[A-Z][\w.-]*['’]s\s+[a-z])",  # "Germany's largest bank"
     re.IGNORECASE,
 )
 _APPOSITIVE_MAX_WORDS = 25
