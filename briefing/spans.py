@@ -247,12 +247,19 @@ class SourceText:
         if self.index is not None:
             present = sum(len(self.index.places(word_key(word))) > 0 for word in words)
         else:
-            present = len(words & self._words)
+            present = sum(map(self._has_word, words))
         return present >= share * len(words)
 
-    @cached_property
-    def _words(self) -> frozenset[str]:
-        return frozenset(self.lowered.split(" "))
+    def _has_word(self, word: str) -> bool:
+        """True when `word` is one of the lower-cased text's space-separated words (a few
+        lookups: cheaper than the set of a text's words, read for one quote or two)."""
+        text = self.lowered
+        return (
+            f" {word} " in text
+            or text.startswith(f"{word} ")
+            or text.endswith(f" {word}")
+            or text == word
+        )
 
     def _windows(self, quote: str, start: int) -> list[tuple[int, int]]:
         """Stretches of the text (from `start` on) where the quote may lie: the places of

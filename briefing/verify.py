@@ -125,10 +125,15 @@ class _Wire:
         """The actor also credited to every carrier of a block of its sources that names it."""
         names = [normalized(name) for name in (actor.name, *actor.aliases)]
         sources = dict.fromkeys(actor.sources)
+        # Most of an actor's sources carry the same blocks: each block is read once.
+        read: set[int] = set()
         for source_id in actor.sources:
             for number in self.carried.get(source_id, ()):
+                if number in read:
+                    continue
+                read.add(number)
                 text, carriers = self.blocks[number]
-                if not all(other in sources for other in carriers) and any(
+                if not all(map(sources.__contains__, carriers)) and any(
                     name in text for name in names
                 ):
                     sources.update(dict.fromkeys(carriers))
@@ -236,6 +241,12 @@ class _Pack:
         self.texts = {s: text for s in source_ids if (text := texts.get(s)) is not None}
         kept = set(self.texts if shown is None else shown)
         self.searched = {s: text for s, text in self.texts.items() if s in kept}
+        # A pack's answer repeats quotes (a figure's and its claim's, one cited for each
+        # source): each quote is looked for once per pack and source, not once per citation.
+        self.located: dict[tuple[str, str], _Located | None] = {}
+        self._holding: dict[str, _Located | None] = {}
+        self._matched: dict[tuple[str, str], list[Span] | None] = {}
+        self._holds: dict[tuple[str, str], bool] = {}
 
     @cached_property
     def _scanned(self) -> tuple[str, list[int], list[str]]:
@@ -259,6 +270,11 @@ class _Pack:
 
     def first_holding(self, needle: str) -> _Located | None:
         """The quote in the first source of the pack that holds it verbatim, if any."""
+        if needle not in self._holding:
+            self._holding[needle] = self._first_holding(needle)
+        return self._holding[needle]
+
+    def _first_holding(self, needle: str) -> _Located | None:
         joined, offsets, ids = self._scanned
         found = joined.find(needle)
         located = None
@@ -283,17 +299,28 @@ class _Pack:
         parts = _parts(needle)
         if not parts:
             return None
-        text = self.texts.get(cited)
-        if text is not None and (spans := _match_parts(text, parts)) is not None:
+        if cited in self.texts and (spans := self._match(cited, needle, parts)) is not None:
             return _Located(cited, spans, exact=False)
         words = set(" ".join(parts).lower().split(" "))
-        for source_id, text in self.searched.items():
-            if source_id == cited or not text.holds_words(words, OTHER_SOURCE_WORDS):
+        for source_id in self.searched:
+            if source_id == cited or not self._holds_words(source_id, needle, words):
                 continue
-            spans = _match_parts(text, parts)
+            spans = self._match(source_id, needle, parts)
             if spans is not None:
                 return _Located(source_id, spans, exact=False)
         return None
+
+    def _match(self, source_id: str, needle: str, parts: list[str]) -> list[Span] | None:
+        key = (source_id, needle)
+        if key not in self._matched:
+            self._matched[key] = _match_parts(self.texts[source_id], parts)
+        return self._matched[key]
+
+    def _holds_words(self, source_id: str, needle: str, words: set[str]) -> bool:
+        key = (source_id, needle)
+        if key not in self._holds:
+            self._holds[key] = self.texts[source_id].holds_words(words, OTHER_SOURCE_WORDS)
+        return self._holds[key]
 
 
 def _locate(needle: str, cited: str, pack: _Pack) -> _Located | None:
@@ -312,7 +339,11 @@ def _check(evidence: list[Evidence], pack: _Pack, tally: VerifyCounts) -> list[_
     unique: dict[tuple[str, str], _Held] = {}
     for item in evidence:
         needle = normalized(item.quote)
-        located = _locate(needle, item.source_id, pack) if len(needle) >= MIN_QUOTE_CHARS else None
+        key = (needle, item.source_id)
+        if key not in pack.located:
+            long_enough = len(needle) >= MIN_QUOTE_CHARS
+            pack.located[key] = _locate(needle, item.source_id, pack) if long_enough else None
+        located = pack.located[key]
         if located is None:
             tally.dropped += 1
             continue
