@@ -80,3 +80,10 @@ def test_a_headline_verb_after_an_institution_does_not_join_its_name():
 def test_a_weekday_after_a_name_is_not_part_of_it():
     extraction = extraction_of("Nadia Brennan Tuesday recounted how the talks had collapsed.")
     assert [a.name for a in extraction.actors] == ["Nadia Brennan"]
+
+
+def test_capitalised_words_the_role_list_lacks_before_a_given_name_are_a_title():
+    text = '"The ice came early," Ostend Harbour Warden Helen Brill said on Monday.'
+    extraction = extraction_of(text)
+    assert [a.name for a in extraction.actors] == ["Helen Brill"]
+    assert extraction.claims[0].speaker == "Helen Brill"

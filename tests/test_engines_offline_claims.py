@@ -370,6 +370,11 @@ def test_a_title_joined_to_a_second_role_before_the_name_is_not_the_speaker():
     assert claim_with(extraction_of(text), "harbour will close").speaker == "Tom Reyes"
 
 
+def test_an_opening_mark_closing_a_quotation_before_said_keeps_the_speaker_after():
+    text = "“The ice came early this year,“ said Tom Reyes, the harbour master of Ostend."
+    assert claim_with(extraction_of(text), "ice came early").speaker == "Tom Reyes"
+
+
 # ---------------------------------------------------------------- several speakers
 
 

@@ -1479,7 +1479,7 @@ class ClaimFinder:
             and not _past_after_and(verb, left)
         ):
             return None, start, False  # "the claims …", but "the ad claims …" is a verb
-        if not left or left.endswith((",", "”", '"', ":")):
+        if not left or left.endswith((",", "”", '"', ":", "“")):  # `here,“ said Lee`
             after = _speaker_after(sentence, verb, mentions)
             if after is not None:
                 confirm_speaker(after)
