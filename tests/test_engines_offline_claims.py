@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from briefing.engines.offline import extract_pack
-from briefing.engines.offline_claims import _GAP, _gap_start
+from briefing.engines.offline_claims import _GAP, _PRONOUN, _PRONOUN_ENDINGS, _gap_start
 from briefing.pack import Block, Pack
 from briefing.schema import Claim, Extraction
 
@@ -41,6 +41,15 @@ def claim_with(extraction: Extraction, words: str) -> Claim:
 def test_gap_search_from_the_last_other_character_finds_what_a_full_search_finds(left):
     for end in range(len(left) + 1):
         assert _gap_start(left, end) == _GAP.search(left, 0, end).start()
+
+
+@pytest.mark.parametrize(
+    "left", ["“We are done,” she’s ", "and They'd\n", "(it", "Ortiz, who ", "the theme "]
+)
+def test_a_text_the_pronoun_pattern_matches_ends_with_a_pronoun_form(left):
+    matched = _PRONOUN.search(left) is not None
+    assert matched == ("who" not in left and "theme" not in left)
+    assert not matched or left.rstrip().endswith(_PRONOUN_ENDINGS)
 
 
 # ---------------------------------------------------------------- pronouns and titles

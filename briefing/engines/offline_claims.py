@@ -62,10 +62,18 @@ _GAP = re.compile(
 # Every character a `_GAP` can hold is a word character, a space or a comma, so it starts
 # after the last other character: searching from there skips trying it at every space.
 _GAP_BARRIER = re.compile(r"[^\w\s,][\w\s,]*\Z")
+_SPEAKER_PRONOUNS = ("he", "she", "they", "it", "He", "She", "They", "It")
+_PRONOUN_CONTRACTIONS = ("'s", "'d", "'ve", "’s", "’d", "’ve")  # "She's said"
 _PRONOUN = re.compile(
     r"(?:^|[,;:“”\"(]\s*|\b(?i:and|but|while|when|where|after|before|because|which|who|whom"
     r"|that|then|so|yet|now|later)\s+)"
-    r"(?P<pronoun>he|she|they|it|He|She|They|It)(?:['’](?:s|d|ve))?\s*$"  # "She's said"
+    rf"(?P<pronoun>{'|'.join(_SPEAKER_PRONOUNS)})(?:{'|'.join(_PRONOUN_CONTRACTIONS)})?\s*$"
+)
+# What a text ends with, spaces aside, when `_PRONOUN` matches it: a cheap test first.
+_PRONOUN_ENDINGS = tuple(
+    f"{pronoun}{contraction}"
+    for pronoun in _SPEAKER_PRONOUNS
+    for contraction in ("", *_PRONOUN_CONTRACTIONS)
 )
 _RELATIVE_SUBJECT = re.compile(r"\s*,\s*(?P<relative>who|which)")
 _APPOSITION_GAP = re.compile(r"^\s*,(?:[^,“”\"]{1,140},){1,3}\s*$")
@@ -89,9 +97,10 @@ _DIRECT_GAP = re.compile(
     r"^\s*(?:\([^()]{1,40}\)|\s(?:of|at|from)\s+(?:the\s+)?[A-Z][\w.'’&-]*(?:\s+[A-Z][\w.'’&-]*){0,5})?"
     r"\s*,?\s*$"
 )
+_TRAILING_VERBS = ("said", "says", "reported", "reports")
 _TRAILING_ATTRIBUTION = re.compile(
     r"(?:,\s+(?:[\w’'-]+\s+){0,7}|\s+(?:[\w’'-]+\s+){0,2})"
-    r"(?:said|says|reported|reports)(?:\s+[\w’'-]+){0,6}\s*\.?$"
+    rf"(?:{'|'.join(_TRAILING_VERBS)})(?:\s+[\w’'-]+){{0,6}}\s*\.?$"
 )
 _SUBJECT_REACH = 40
 _ROLE_JOINERS = frozenset({"of", "for", "at"})
@@ -279,7 +288,7 @@ def _speaker_before(
             group = _joint_speakers(left, mention, mentions)
             return group, None, group[0].start
         break
-    pronoun = _PRONOUN.search(left)
+    pronoun = _PRONOUN.search(left) if left.rstrip().endswith(_PRONOUN_ENDINGS) else None
     if pronoun:
         return [], pronoun.group("pronoun").lower(), pronoun.start("pronoun")
     return [], None, end
@@ -1048,7 +1057,8 @@ def _content(sentence: Sentence, verb: _Verb, speaker_start: int, inverted: bool
     if clause:
         return clause
     after = _SAID_OF.sub("", text[verb.end : end])
-    after = _TRAILING_ATTRIBUTION.sub("", after)
+    if any(word in after for word in _TRAILING_VERBS):
+        after = _TRAILING_ATTRIBUTION.sub("", after)
     that = _THAT.match(after)
     if that:
         return after[that.end() :]
@@ -1176,12 +1186,14 @@ def _clause_before(before: str, after: str) -> str | None:
     return clause if len(clause.split()) > _MIN_CLAIM_WORDS else None
 
 
-_TRAILING_CONJUNCTION = re.compile(r"[\s,;]+(?:and|but|while|whereas|as|although)$")
+_TRAILING_CONJUNCTIONS = ("and", "but", "while", "whereas", "as", "although")
+_TRAILING_CONJUNCTION = re.compile(rf"[\s,;]+(?:{'|'.join(_TRAILING_CONJUNCTIONS)})$")
 
 
 def _clean(text: str) -> str:
     text = re.sub(r"\s+", " ", text).strip(" ,;:—-")
-    text = _TRAILING_CONJUNCTION.sub("", text)
+    if text.endswith(_TRAILING_CONJUNCTIONS):  # (`_clean`ed text has no final newline)
+        text = _TRAILING_CONJUNCTION.sub("", text)
     text = text.strip("“”\"‘’'").strip(" ,;:")
     if text.endswith((".", ",")) and not text.endswith(("..", "…")):
         text = text[:-1]
