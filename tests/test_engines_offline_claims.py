@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from briefing.engines.offline import extract_pack
-from briefing.engines.offline_claims import _GAP, _gap_start
+from briefing.engines.offline_claims import _GAP, _PRONOUN, _PRONOUN_ENDINGS, _gap_start
 from briefing.pack import Block, Pack
 from briefing.schema import Claim, Extraction
 
@@ -41,6 +41,15 @@ def claim_with(extraction: Extraction, words: str) -> Claim:
 def test_gap_search_from_the_last_other_character_finds_what_a_full_search_finds(left):
     for end in range(len(left) + 1):
         assert _gap_start(left, end) == _GAP.search(left, 0, end).start()
+
+
+@pytest.mark.parametrize(
+    "left", ["“We are done,” she’s ", "and They'd\n", "(it", "Ortiz, who ", "the theme "]
+)
+def test_a_text_the_pronoun_pattern_matches_ends_with_a_pronoun_form(left):
+    matched = _PRONOUN.search(left) is not None
+    assert matched == ("who" not in left and "theme" not in left)
+    assert not matched or left.rstrip().endswith(_PRONOUN_ENDINGS)
 
 
 # ---------------------------------------------------------------- pronouns and titles
@@ -949,3 +958,95 @@ def test_a_manner_of_speaking_next_to_a_quotation_attributes_it(sentence, speake
 
 def test_a_manner_of_speaking_without_a_quotation_is_no_statement():
     assert extraction_of("Carla Ruiz read the report twice before the vote on Monday.").claims == []
+
+
+# ---------------------------------------------------------------- what stands between name and verb
+
+
+def test_a_place_inside_a_description_after_the_name_does_not_speak():
+    text = (
+        "Mark Tellen, a Dayton, Ohio, lawyer helping to run the campaign, said he and other "
+        "lawyers were worried about the plan."
+    )
+    assert claim_with(extraction_of(text), "worried about the plan").speaker == "Mark Tellen"
+
+
+def test_a_description_between_dashes_after_the_name_is_skipped():
+    text = "Dana Wells — a nurse from Akron — says she made up her mind on the last day."
+    assert claim_with(extraction_of(text), "made up her mind").speaker == "Dana Wells"
+
+
+@pytest.mark.parametrize("adverb", ["however", "though", "meanwhile", "instead"])
+def test_a_sentence_adverb_between_the_speaker_and_the_verb_is_skipped(adverb):
+    text = f"Orrin Vance {adverb} said he would welcome the new rules on trade."
+    assert claim_with(extraction_of(text), "welcome the new rules").speaker == "Orrin Vance"
+
+
+def test_a_name_apposed_to_a_description_of_an_office_speaks_not_the_office():
+    text = "On Friday, the head of the Federal Trade Office, Lena Park, said the merger would fail."
+    assert claim_with(extraction_of(text), "merger would fail").speaker == "Lena Park"
+
+
+def test_a_list_inside_a_relative_clause_after_the_name_does_not_speak():
+    text = (
+        "Ellen Hart, who served as ambassador in Peru, Chile and Spain, praised the new treaty "
+        "as a fair deal for farmers."
+    )
+    assert claim_with(extraction_of(text), "fair deal for farmers").speaker == "Ellen Hart"
+
+
+# ---------------------------------------------------------------- "the poll", "the agency"
+
+
+def test_the_poll_speaks_for_the_body_named_with_it_before():
+    text = (
+        "A new Harlow University poll released on Monday shows the mayor ahead.\n\n"
+        "The poll found that most voters want lower taxes on farms."
+    )
+    assert claim_with(extraction_of(text), "lower taxes").speaker == "Harlow University"
+
+
+def test_the_statement_speaks_for_whoever_issued_a_statement_before():
+    text = (
+        "The Ostend Port Authority issued a statement on Tuesday evening.\n\n"
+        '"We will reopen the harbour next week," the statement said.'
+    )
+    assert claim_with(extraction_of(text), "reopen the harbour").speaker == (
+        "Ostend Port Authority"
+    )
+
+
+def test_said_the_agency_after_the_quotation_is_the_office_named_before():
+    text = (
+        "The Federal Trade Office opened an inquiry into the merger.\n\n"
+        '"The merger raises grave concerns," said the agency, which has blocked two deals.'
+    )
+    assert claim_with(extraction_of(text), "grave concerns").speaker == "Federal Trade Office"
+
+
+def test_a_description_by_role_stands_for_the_person_named_before():
+    text = (
+        "Tom Reyes, the developer, toured the site on Monday.\n\n"
+        "The tower will have forty floors and a roof garden.\n\n"
+        '"We have never built anything this big," said the businessman.'
+    )
+    assert claim_with(extraction_of(text), "anything this big").speaker == "Tom Reyes"
+
+
+def test_the_man_after_a_man_stays_the_unnamed_man():
+    text = (
+        "Tom Reyes spoke at the plant on Friday.\n\n"
+        "A man in the crowd interrupted the speech.\n\n"
+        '"You stole our jobs and our town," the man shouted.'
+    )
+    assert claim_with(extraction_of(text), "stole our jobs").speaker == "the man"
+
+
+def test_she_reaches_back_past_many_sentences_to_the_only_woman_named():
+    text = (
+        "Jane Morrow, the treasurer, spoke for an hour on Monday.\n\n"
+        "Carl Dunn listened. Carl Dunn took notes. Tom Reyes nodded twice. "
+        "The room was hot. The lights were dim. The chairs were hard. The windows were shut.\n\n"
+        '"We cannot pay for this bridge," she said.'
+    )
+    assert claim_with(extraction_of(text), "pay for this bridge").speaker == "Jane Morrow"

@@ -71,7 +71,9 @@ def _is_name_word(token: Token) -> bool:
     word = token.bare
     if not word or not word[0].isupper() or len(word) == 1:
         return False
-    if _CONTRACTED_PRONOUN.fullmatch(word) or _PARTY_STATE.fullmatch(token.text):
+    if ("'" in word or "’" in word) and _CONTRACTED_PRONOUN.fullmatch(word):
+        return False
+    if token.text[1:2] == "-" and _PARTY_STATE.fullmatch(token.text):
         return False
     return word not in lx.calendar or len(word) > 3
 
@@ -916,7 +918,10 @@ def _body_context(mention: Mention) -> bool:
 
 def _works_at(mention: Mention) -> bool:
     """ "analysts at Goldman Sachs", "an economist at the Nomura": people work at a body."""
-    match = _AT.search(mention.sentence.view, 0, mention.start)
+    before = mention.sentence.view[: mention.start]
+    if not before.rstrip().endswith(("at", "the")):
+        return False  # (what `_AT` needs, tested without trying it at every word)
+    match = _AT.search(before)
     if match is None:
         return False
     lx = lexicon()

@@ -55,15 +55,24 @@ _GAP = re.compile(
     r"|(?:later|earlier)\s+(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day"
     r"|(?!(?:famil|assembl|all|rall|suppl|monopol|anomal|bell|bull|jell|homil)y\b)[a-z]{2,}ly"
     r"|today|yesterday|tonight|now"
+    r"|however|though|meanwhile|instead|too|nonetheless|nevertheless|therefore"
     r"|last\s+(?:week|month|year|night)))*\s*$"
 )
 # Every character a `_GAP` can hold is a word character, a space or a comma, so it starts
 # after the last other character: searching from there skips trying it at every space.
 _GAP_BARRIER = re.compile(r"[^\w\s,][\w\s,]*\Z")
+_SPEAKER_PRONOUNS = ("he", "she", "they", "it", "He", "She", "They", "It")
+_PRONOUN_CONTRACTIONS = ("'s", "'d", "'ve", "’s", "’d", "’ve")  # "She's said"
 _PRONOUN = re.compile(
     r"(?:^|[,;:“”\"(]\s*|\b(?i:and|but|while|when|where|after|before|because|which|who|whom"
     r"|that|then|so|yet|now|later)\s+)"
-    r"(?P<pronoun>he|she|they|it|He|She|They|It)(?:['’](?:s|d|ve))?\s*$"  # "She's said"
+    rf"(?P<pronoun>{'|'.join(_SPEAKER_PRONOUNS)})(?:{'|'.join(_PRONOUN_CONTRACTIONS)})?\s*$"
+)
+# What a text ends with, spaces aside, when `_PRONOUN` matches it: a cheap test first.
+_PRONOUN_ENDINGS = tuple(
+    f"{pronoun}{contraction}"
+    for pronoun in _SPEAKER_PRONOUNS
+    for contraction in ("", *_PRONOUN_CONTRACTIONS)
 )
 _RELATIVE_SUBJECT = re.compile(r"\s*,\s*(?P<relative>who|which)")
 _APPOSITION_GAP = re.compile(r"^\s*,(?:[^,“”\"]{1,140},){1,3}\s*$")
@@ -87,9 +96,10 @@ _DIRECT_GAP = re.compile(
     r"^\s*(?:\([^()]{1,40}\)|\s(?:of|at|from)\s+(?:the\s+)?[A-Z][\w.'’&-]*(?:\s+[A-Z][\w.'’&-]*){0,5})?"
     r"\s*,?\s*$"
 )
+_TRAILING_VERBS = ("said", "says", "reported", "reports")
 _TRAILING_ATTRIBUTION = re.compile(
     r"(?:,\s+(?:[\w’'-]+\s+){0,7}|\s+(?:[\w’'-]+\s+){0,2})"
-    r"(?:said|says|reported|reports)(?:\s+[\w’'-]+){0,6}\s*\.?$"
+    rf"(?:{'|'.join(_TRAILING_VERBS)})(?:\s+[\w’'-]+){{0,6}}\s*\.?$"
 )
 _SUBJECT_REACH = 40
 _ROLE_JOINERS = frozenset({"of", "for", "at"})
@@ -117,6 +127,7 @@ _MIN_CLAIM_WORDS = 3
 _AFTER_VERB_CHARS = 160
 _ROLE_WORDS_BEFORE_SPEAKER = 6
 _PRONOUN_REACH = 6  # sentences a pronoun may look back for its person
+_GENDERED_PRONOUN_REACH = 15  # … for a person whose gender is known to agree
 # Whom a statement was told to: a name ("CNN", "The Associated Press") or a pronoun or a noun
 # with its determiner ("reporters", "the crowd"), and where ("in an interview").
 _TOLD_OBJECT = re.compile(
@@ -131,6 +142,11 @@ _DEFINITE_ROLE = re.compile(
     r"(?:and\s+(?:[\w'’-]+\s+){0,3})?(?P<head>[a-z]+)\s*$"  # "the senator and candidate"
 )
 _DEFINITE_NOUN = re.compile(r"(?:^|\s)(?P<determiner>[Tt]he|[Tt]his)\s+(?P<noun>[a-z]+)\s*$")
+# "the poll", "the former governor", "this statement": a definite description in lower case
+_DEFINITE_PHRASE = re.compile(r"(?:[Tt]he|[Tt]his)\s+(?:[a-z][\w'’-]*\s+){0,3}(?P<head>[a-z]+)")
+_DEFINITE_PHRASE_BEFORE = re.compile(
+    r"(?:^|(?<=[\s,;:—(]))(?:[Tt]he|[Tt]his)\s+(?:[a-z][\w'’-]*\s+){0,3}[a-z]+\s*$"
+)
 
 
 @dataclass
@@ -271,7 +287,7 @@ def _speaker_before(
             group = _joint_speakers(left, mention, mentions)
             return group, None, group[0].start
         break
-    pronoun = _PRONOUN.search(left)
+    pronoun = _PRONOUN.search(left) if left.rstrip().endswith(_PRONOUN_ENDINGS) else None
     if pronoun:
         return [], pronoun.group("pronoun").lower(), pronoun.start("pronoun")
     return [], None, end
@@ -299,7 +315,9 @@ def _opening_quote_speaker(
     return name if name.confirmed else None
 
 
-_TRAILING_PARENTHESIS = re.compile(r"\s*\([^()]{1,60}\)\s*$")
+_TRAILING_PARENTHESIS = re.compile(
+    r"\s*(?:\([^()]{1,60}\)|(?P<dash>[—–]|--)[^—–“”\"]{1,150}(?P=dash))\s*$"
+)  # "Rep. Dana Holt (D-Ore.)", "Dana Wells — a nurse from Akron —"
 _APPOSITIVE_START = re.compile(
     r"^(?:(?:who|whose|which|whom|a|an|the|his|her|its|their|former|then|now|also|once"
     r"|both|himself|herself|one\s+of|aged?|in|on|at|of|from|during|while|after|before|since)\b"
@@ -307,6 +325,7 @@ _APPOSITIVE_START = re.compile(
     re.IGNORECASE,
 )
 _APPOSITIVE_MAX_WORDS = 25
+_RELATIVE_APPOSITION = re.compile(r",\s*(?:who|whose)\s[^“”\"]{1,200},$")
 _ADVERBIAL_MAX_WORDS = 5
 
 
@@ -351,10 +370,13 @@ def _core_end(left: str, mentions: list[Mention], anchored: bool = True) -> int:
         return parenthesis.start()
     if not stripped.endswith(","):
         return len(left)
+    relative = _RELATIVE_APPOSITION.search(stripped)
+    if relative and relative.start() in ends:
+        return relative.start()  # "Ellen Hart, who served in Peru, Chile and Spain,"
     cut = len(stripped) - 1
     place_end = None  # "Senator Ortiz of New Mexico, the whip,": kept if nothing better
     while (comma := left.rfind(",", 0, cut)) >= 0 and (
-        _is_appositive(left[comma + 1 : cut]) or _continues_place(left, comma, cut)
+        _is_appositive(left[comma + 1 : cut]) or _continues_place(left, comma, cut, mentions)
     ):
         cut = comma
         head = left[:cut].rstrip()
@@ -370,18 +392,24 @@ def _core_end(left: str, mentions: list[Mention], anchored: bool = True) -> int:
     return len(left) if anchored or cut == len(stripped) - 1 else len(left[:cut].rstrip())
 
 
-# "… in Aurora, Colorado,": a place after a preposition, its parts split by commas.
+# "… in Aurora, Colorado,", "…, a Dayton, Ohio, lawyer": a place after a preposition or
+# opening a description, its parts split by commas.
 _ENDS_IN_PLACE = re.compile(
-    r"\b(?:in|at|from|near|of)\s+(?:the\s+)?(?:[A-Z][\w.'’-]*,?\s+){0,3}[A-Z][\w.'’-]*$"
+    r"(?:\b(?:in|at|from|near|of)\s+(?:the\s+)?|,\s*an?\s+)"
+    r"(?:[A-Z][\w.'’-]*,?\s+){0,3}[A-Z][\w.'’-]*$"
 )
 _PLACE_PART = re.compile(r"\s*(?:[A-Z][\w.'’-]*\s*){1,3}")
 
 
-def _continues_place(left: str, comma: int, cut: int) -> bool:
+def _continues_place(left: str, comma: int, cut: int, mentions: list[Mention]) -> bool:
     """ "Colorado" in "the shooting in Aurora, Colorado, in July, said": the rest of a place
-    named after a preposition, not a speaker."""
-    return bool(_PLACE_PART.fullmatch(left, comma + 1, cut)) and bool(
-        _ENDS_IN_PLACE.search(left, 0, comma)
+    named after a preposition, not a speaker (nor a person's name: "the head of the Trade
+    Office, Lena Park, said")."""
+    person = any(m.kind == "person" and comma < m.start < cut for m in mentions)
+    return (
+        not person
+        and bool(_PLACE_PART.fullmatch(left, comma + 1, cut))
+        and bool(_ENDS_IN_PLACE.search(left, 0, comma))
     )
 
 
@@ -502,6 +530,30 @@ _DESCRIPTION_AFTER = re.compile(
     r"\s+((?:a|an|one|another|the)\s+[^,.;:“”\"()—–]{1,100}?)"
     r"(?=\s*(?:[,.;:—–(]|$)|\s+(?:who|whom|whose|which)\b)"
 )
+
+
+# "Quinnipiac University poll", "Gallup's new poll"
+_OWNER_BEFORE_NOUN = re.compile(r"(?:['’]s?(?:\s+[a-z][\w-]*)?|(?:\s+[A-Z][\w/.&-]*){0,2})\s+")
+_OWNER_AFTER_NOUN = re.compile(r"\s+(?:by|from|of)\s+(?:the\s+)?$")  # "a poll by Gallup"
+
+
+def _owner_next_to(
+    sentence: Sentence, noun: re.Match[str], mentions: list[Mention]
+) -> Mention | None:
+    """The name written with a text's noun: "a Quinnipiac University poll", "Gallup's new
+    poll", "a statement from the Ostend FA"."""
+    for mention in mentions:
+        if sentence.in_quote(mention.start):
+            continue
+        if mention.end <= noun.start() and _OWNER_BEFORE_NOUN.fullmatch(
+            sentence.view, mention.end, noun.start()
+        ):
+            return mention
+        if mention.start >= noun.end() and _OWNER_AFTER_NOUN.fullmatch(
+            sentence.view, noun.end(), mention.start
+        ):
+            return mention
+    return None
 
 
 def _description_after(sentence: Sentence, verb: _Verb) -> str | None:
@@ -924,7 +976,8 @@ def _content(sentence: Sentence, verb: _Verb, speaker_start: int, inverted: bool
     if clause:
         return clause
     after = _SAID_OF.sub("", text[verb.end : end])
-    after = _TRAILING_ATTRIBUTION.sub("", after)
+    if any(word in after for word in _TRAILING_VERBS):
+        after = _TRAILING_ATTRIBUTION.sub("", after)
     that = _THAT.match(after)
     if that:
         return after[that.end() :]
@@ -1052,12 +1105,14 @@ def _clause_before(before: str, after: str) -> str | None:
     return clause if len(clause.split()) > _MIN_CLAIM_WORDS else None
 
 
-_TRAILING_CONJUNCTION = re.compile(r"[\s,;]+(?:and|but|while|whereas|as|although)$")
+_TRAILING_CONJUNCTIONS = ("and", "but", "while", "whereas", "as", "although")
+_TRAILING_CONJUNCTION = re.compile(rf"[\s,;]+(?:{'|'.join(_TRAILING_CONJUNCTIONS)})$")
 
 
 def _clean(text: str) -> str:
     text = re.sub(r"\s+", " ", text).strip(" ,;:—-")
-    text = _TRAILING_CONJUNCTION.sub("", text)
+    if text.endswith(_TRAILING_CONJUNCTIONS):  # (`_clean`ed text has no final newline)
+        text = _TRAILING_CONJUNCTION.sub("", text)
     text = text.strip("“”\"‘’'").strip(" ,;:")
     if text.endswith((".", ",")) and not text.endswith(("..", "…")):
         text = text[:-1]
@@ -1369,6 +1424,9 @@ class ClaimFinder:
                     return self._named([after]), verb.start, True
             described_after = _description_after(sentence, verb)
             if described_after is not None:
+                referent = self._definite_referent(described_after, index, verb.start)
+                if referent is not None:
+                    return referent, verb.start, True  # "…," said the agency
                 self.unnamed.add(described_after)  # "…," said a person close to the mayor
                 return described_after, verb.start, True
         if _COORDINATED.search(left):
@@ -1397,6 +1455,12 @@ class ClaimFinder:
         described = self._described_person(left, index)
         if described:
             return described
+        definite = _DEFINITE_PHRASE_BEFORE.search(left)
+        referent = definite and self._definite_referent(
+            definite.group(0).strip(), index, definite.start()
+        )
+        if definite and referent:
+            return referent, definite.start(), False  # "the poll found", "the agency said"
         group = _group_phrase(left) or _subject_phrase(left)
         if group:
             self.unnamed.add(group[0])
@@ -1466,17 +1530,22 @@ class ClaimFinder:
 
     def _nominal(self, left: str, index: int) -> tuple[str, int, bool] | None:
         """ "the newspaper said", "the agency said": the latest outlet or organisation named
-        before, one whose name holds the noun first ("the federation" → "Spanish Football
-        Federation")."""
+        before (see `_organization_before`)."""
         match = _DEFINITE_NOUN.search(left)
         if match is None:
             return None
-        noun = match.group("noun").lower()
+        found = self._organization_before(match.group("noun").lower(), index, match.start())
+        return (found, match.start("determiner"), False) if found else None
+
+    def _organization_before(self, noun: str, index: int, position: int) -> str | None:
+        """The latest outlet ("the newspaper") or organisation ("the agency") named before
+        `position` of sentence `index`, one whose name holds the noun first ("the
+        federation" → "Spanish Football Federation")."""
         lx = lexicon()
-        if noun in lx.media_nouns:
-            kinds = {"media"}
-        elif noun in lx.organization_nouns:
+        if noun in lx.organization_nouns:  # "the agency": a news agency or any other
             kinds = {"organization", "media"}
+        elif noun in lx.media_nouns:
+            kinds = {"media"}
         else:
             return None
         candidates = [
@@ -1485,14 +1554,80 @@ class ClaimFinder:
             if m.kind in kinds
             and m.confirmed
             and index - _NOMINAL_REACH <= m.index <= index
-            and (m.index < index or m.end <= match.start())
+            and (m.index < index or m.end <= position)
         ]
         named = [m for m in candidates if noun in m.key.lower().split()]
         pool = named or candidates
-        if not pool:
+        return pool[-1].key if pool else None
+
+    def _definite_referent(self, phrase: str, index: int, position: int) -> str | None:
+        """Who a definite description in lower case that speaks stands for, when the text
+        named them before: "the poll" the body named with a poll ("a Quinnipiac poll"), else
+        the last named speaker; "the agency" the latest organisation; "the businessman" the
+        person "he" would be. Not when the text brought in an unnamed one before ("a man
+        shouted … the man said"), nor for several ("the officials")."""
+        match = _DEFINITE_PHRASE.fullmatch(phrase)
+        if match is None:
             return None
-        chosen = pool[-1]
-        return chosen.key, match.start("determiner"), False
+        head = match.group("head")
+        lx = lexicon()
+        if head in lx.document_nouns:
+            owner = self._document_named_before(head, index, position)
+            if owner is not None:
+                return owner
+        introduced = self._introduced_before(head, index, position)
+        if head in lx.document_nouns:  # "Acme issued a statement. … the statement said"
+            if introduced is None:
+                return self._recent_named_speaker(index)
+            subject = _sentence_subject(self.by_sentence.get(introduced, []))
+            return subject.key if subject is not None else None
+        if introduced is not None or head in lx.agent_nouns:
+            return None  # "the spokesman", "the campaign": someone's, not who they are
+        if head in lx.media_nouns or head in lx.organization_nouns:
+            return self._organization_before(head, index, position)
+        if head not in lx.roles:
+            return None
+        # a name of its own sentence is someone else: "Holt said the mayor wanted …"
+        return self._person_before(index, [], position, role_gender(head))
+
+    def _document_named_before(self, noun: str, index: int, position: int) -> str | None:
+        """The body or person a text of that kind was named with before ("a Quinnipiac
+        University poll", "a statement from the Ostend FA"), in this sentence or the ones
+        before."""
+        pattern = re.compile(rf"\b{re.escape(noun)}s?\b", re.IGNORECASE)
+        for back in range(index, max(-1, index - _NOMINAL_REACH), -1):
+            sentence = self.document.sentences[back]
+            here = [m for m in self.by_sentence.get(back, []) if m.sentence is sentence]
+            limit = position if back == index else len(sentence.view)
+            for occurrence in reversed(list(pattern.finditer(sentence.view, 0, limit))):
+                owner = _owner_next_to(sentence, occurrence, here)
+                if owner is not None:
+                    confirm_speaker(owner, principal_kind(owner))
+                    if owner.confirmed:
+                        return owner.key
+        return None
+
+    def _introduced_before(self, noun: str, index: int, position: int) -> int | None:
+        """The sentence where an indefinite phrase with the same noun ("a man in the crowd",
+        "issued a statement") came before, if one did: "the man" then stands for that one."""
+        pattern = re.compile(
+            rf"\b(?:[Aa]n?|[Oo]ne|[Aa]nother)\s+(?:[\w'’-]+\s+){{0,3}}?{re.escape(noun)}\b"
+        )
+        for back in range(index, max(-1, index - _NOMINAL_REACH), -1):
+            sentence = self.document.sentences[back]
+            limit = position if back == index else len(sentence.view)
+            found = pattern.finditer(sentence.view, 0, limit)
+            if any(not sentence.in_quote(match.start()) for match in found):
+                return back
+        return None
+
+    def _recent_named_speaker(self, index: int) -> str | None:
+        """The speaker named in this sentence or the two before, if any."""
+        context = self.context
+        speaker = context.last_speaker
+        if speaker is None or speaker in self.unnamed:
+            return None
+        return speaker if index - context.last_speaker_index <= _GROUP_REACH else None
 
     def _pronoun(
         self, index: int, mentions: list[Mention], position: int, pronoun: str
@@ -1509,6 +1644,14 @@ class ClaimFinder:
             return group if pronoun == "they" or group not in self.unnamed else None
         gender = PRONOUN_GENDER.get(pronoun)
         position = self._first_same_pronoun(index, position, gender)
+        return self._person_before(index, mentions, position, gender)
+
+    def _person_before(
+        self, index: int, mentions: list[Mention], position: int, gender: Gender | None
+    ) -> str | None:
+        """The person of a compatible gender that "he", "she" or "the businessman" at
+        `position` stands for (see `_pronoun`)."""
+        context = self.context
 
         def fits(key: str | None) -> bool:
             return key is not None and key in self.people and compatible(gender, self._gender(key))
@@ -1542,6 +1685,15 @@ class ClaimFinder:
             if index - seen > _PRONOUN_REACH:
                 break
             if fits(key) and human(key):
+                return key
+        if gender is None:
+            return None
+        # further back, only a person known to be of the pronoun's gender: "she" after a
+        # long quotation of hers, when only men were named in between
+        for key, seen in reversed(context.people):
+            if index - seen > _GENDERED_PRONOUN_REACH:
+                break
+            if key in self.people and self._gender(key) == gender:
                 return key
         return None
 
