@@ -1107,3 +1107,57 @@ def test_she_reaches_back_past_many_sentences_to_the_only_woman_named():
         '"We cannot pay for this bridge," she said.'
     )
     assert claim_with(extraction_of(text), "pay for this bridge").speaker == "Jane Morrow"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "words", "speaker"),
+    [
+        (
+            "Asked whether the campaign should apologize for the mistake and move on, "
+            'Mr. Lamb shot back: "That would be fine by me."',
+            "fine by me",
+            "Lamb",
+        ),
+        (
+            "After the hearing in Dover, which lasted nine hours, Jane Ortiz stood up and said "
+            "the ruling was wrong.",
+            "ruling was wrong",
+            "Jane Ortiz",
+        ),
+    ],
+)
+def test_a_long_phrase_before_the_subject_with_commas_inside_still_finds_the_subject(
+    sentence, words, speaker
+):
+    assert claim_with(extraction_of(sentence), words).speaker == speaker
+
+
+def test_a_relative_clause_on_a_description_before_the_verb_keeps_the_description():
+    text = "A neighbor who lives across the street said the family had left in a hurry."
+    assert claim_with(extraction_of(text), "left in a hurry").speaker == "a neighbor"
+
+
+def test_a_surname_that_is_also_a_role_word_stands_for_the_person_named_before():
+    text = (
+        "Sarah Jean King won twelve titles in her career.\n\n"
+        'King says the new rules are "a step backward for the sport."'
+    )
+    assert claim_with(extraction_of(text), "step backward").speaker == "Sarah Jean King"
+
+
+def test_they_stands_for_the_people_a_sentence_before_opened_with():
+    text = (
+        "Tom Reyes and Ana Ortiz toured the plant on Monday. "
+        "They later told reporters that the plant should close."
+    )
+    claim = claim_with(extraction_of(text), "plant should close")
+    assert claim.speaker == "Tom Reyes and Ana Ortiz"
+
+
+def test_a_name_after_a_description_and_its_verb_is_the_object_not_the_subject():
+    text = (
+        "Judge Carl Ortiz heard the case on Monday.\n\n"
+        "The judge also met Tom Bell in his office. "
+        '"He was right to wait," he said.'
+    )
+    assert claim_with(extraction_of(text), "right to wait").speaker == "Carl Ortiz"

@@ -28,6 +28,7 @@ from briefing.language.gender import (
     PRONOUN_GENDER,
     Gender,
     compatible,
+    first_name_gender,
     role_gender,
     title_gender,
 )
@@ -772,6 +773,8 @@ def _names_a_person(noun: str) -> bool:
 
 
 _SUBJECT_PHRASE_WORDS = 6
+# the relative clause a speaker's description ends with, up to the verb
+_RELATIVE_CLAUSE = re.compile(r"\s(?:who|whom|whose)\s[^,;:“”\"()]{1,150}$")
 _NOT_IN_SUBJECT = frozenset(
     {"who", "whom", "whose", "which", "what", "that", "this", "it", "there", "here", "when",
      "where", "why", "how", "if", "not", "also", "i", "we", "you", "he", "she", "they"}
@@ -779,6 +782,17 @@ _NOT_IN_SUBJECT = frozenset(
 _CLAUSE_START = re.compile(
     r"(?:^|[,;:—(][”\"’]?\s*|\b(?:and|but|while|as|because|although|so)\s+)(?=[^,;:—(]*$)"
 )
+
+
+def _described_by_relative(left: str) -> tuple[str, int] | None:
+    """ "A neighbor who lives across the street said": the description before a relative
+    clause that runs up to the verb, when it reads as one (not "Even Republicans")."""
+    relative = _RELATIVE_CLAUSE.search(left)
+    if relative is None:
+        return None
+    head = left[: relative.start()]
+    group = _group_phrase(head) or _subject_phrase(head)
+    return group if group and shown_description(group[0]) else None
 
 
 def _subject_phrase(left: str) -> tuple[str, int] | None:
@@ -897,6 +911,33 @@ def _sentence_subject(mentions: list[Mention]) -> Mention | None:
     return first if first is not None and first.confirmed else None
 
 
+# a capitalised word alone opening a clause right before its verb
+_SURNAME_BEFORE = re.compile(
+    r"(?:^|[,;:”\"]\s*|\b(?:and|but|while|as)\s+)(?:(?:Mr|Mrs|Ms|Dr)\.?\s+)?"
+    r"(?P<surname>[A-Z][a-z’'-]+)\s*$"
+)
+_AND = re.compile(r"\s*(?:,\s*(?:and\s+)?|and\s+)")
+
+
+def _joint_subject(mentions: list[Mention]) -> list[Mention]:
+    """The people a sentence opens with when it opens with several joined by "and" ("Ortiz
+    and Reyes met …"), whom a "they" after it may stand for; empty otherwise."""
+    first = _opening_subject(mentions)
+    if first is None or first.kind != "person" or first.sentence.in_quote(first.start):
+        return []
+    group, view = [first], first.sentence.view
+    for mention in mentions:
+        if mention.start <= group[-1].end:
+            continue
+        joiner = _AND.fullmatch(view, group[-1].end, mention.start)
+        if joiner is None or mention.kind != "person":
+            break
+        group.append(mention)
+        if "and" in joiner.group(0):
+            return group
+    return []
+
+
 def _opening_subject(mentions: list[Mention]) -> Mention | None:
     """The name a sentence opens with, when it is the subject: not an owner ("Holt's aides")
     nor a word saying which one ("The Ostend mayor")."""
@@ -910,11 +951,17 @@ _FRONTED_PHRASE = re.compile(
 
 
 def _opens_adjunct(fronted: re.Match[str]) -> bool:
-    """ "At", "Last", "However", "Recently", "Speaking in …": a sentence's first word that
-    opens a phrase before its subject, not a name ("Ewing told …" is a name)."""
+    """ "At", "Last", "However", "Recently", "Speaking in …", "Asked whether …": a
+    sentence's first word that opens a phrase before its subject, not a name ("Ewing told
+    …", "Ted said …" are names)."""
     first, following = fronted.group("first"), fronted.group("next")
     common = lexicon().common_words
-    participle = first.endswith("ing") and following is not None and following in common
+    participle = (
+        first.endswith(("ing", "ed"))
+        and following is not None
+        and following in common
+        and first_name_gender(first) is None
+    )
     return first.lower() in common or first.endswith("ly") or participle
 
 
@@ -923,6 +970,34 @@ def _ends_in_verb(opening: str) -> bool:
     the name is."""
     words = opening.split()
     return len(words) > 1 and words[-1] in lexicon().verbs
+
+
+_LONG_FRONTED_CHARS = 200
+_OPENING_WORD = re.compile(r"\s*(?P<first>[A-Z][a-z]+)\b(?:\s+(?P<next>[a-z]+)\b)?")
+_AFTER_SUBJECT = re.compile(r"\s+(?P<word>[a-z]+)\b")
+
+
+def _long_fronted_phrase_end(view: str, mentions: list[Mention]) -> int:
+    """Where a long phrase before the subject ends, commas inside it ("Asked whether the
+    campaign would apologize, Lamb shot back", "Speaking in Concord, which votes first,
+    Ellis praised"): after the comma that the first name followed by a verb-like word
+    stands after; 0 when the sentence does not open with such a phrase."""
+    opening = _OPENING_WORD.match(view)
+    if opening is None:
+        return 0
+    if not _opens_adjunct(opening):
+        return 0
+    for mention in mentions:
+        if mention.start > _LONG_FRONTED_CHARS or re.search(r"[“”\"]", view[: mention.start]):
+            break
+        following = _AFTER_SUBJECT.match(view, mention.end)
+        if (
+            view[: mention.start].rstrip().endswith(",")
+            and following is not None
+            and following.group("word") not in _GROUP_BOUNDARY | _ROLE_JOINERS
+        ):
+            return mention.start
+    return 0
 
 
 def _opening_name(mentions: list[Mention]) -> Mention | None:
@@ -934,13 +1009,19 @@ def _opening_name(mentions: list[Mention]) -> Mention | None:
     fronted = _FRONTED_PHRASE.match(view)  # "At the time, Trump seemed …"
     start = fronted.end() if fronted and _opens_adjunct(fronted) else 0
     first = next((m for m in mentions if m.start >= start), None)
+    if first is not None and "," in view[start : first.start]:
+        start = _long_fronted_phrase_end(view, mentions) or start
+        first = next((m for m in mentions if m.start >= start), None)
     if first is None:
         return None
     opening = view[start : first.start]
     if len(opening) > _SUBJECT_REACH or re.search(r"[,;:“\"]", opening):
         return None
-    if _OPENING_PRONOUN.match(opening) or _ends_in_verb(opening):
+    if _OPENING_PRONOUN.match(opening):
         return None  # "He denounced the United Nations": the name is the object
+    lx = lexicon()
+    if any(word in lx.verbs or word in lx.speech_verbs for word in opening.lower().split()):
+        return None  # "The judge also asked Mr. Bell …": the name is the object
     if _NOT_SPEAKER_BEFORE.search(opening) and not _OPENING_AS.match(opening):
         return None  # "When it came to the U.S. pledge, …": a preposition's object
     return first
@@ -1245,6 +1326,9 @@ class ClaimFinder:
         if subject is not None:
             self.context.last_subject = subject
             self.context.last_subject_index = index
+        joint = _joint_subject(mentions)
+        if joint:
+            self._named(joint)  # "Ortiz and Reyes met the governor. They said …"
 
     def _subject_person(
         self, index: int, sentence: Sentence, mentions: list[Mention]
@@ -1478,6 +1562,9 @@ class ClaimFinder:
             )
             candidates = [] if inside else mentions
             return self._pronoun(index, candidates, verb.start, pronoun), start, False
+        surname = None if found else self._known_surname(sentence.view[:start])
+        if surname is not None:
+            return surname[0], surname[1], False
         quoted_by = _opening_quote_speaker(sentence, verb, mentions) if not found else None
         if quoted_by is not None:
             return self._named([quoted_by]), quoted_by.start, False
@@ -1536,7 +1623,7 @@ class ClaimFinder:
         )
         if definite and referent:
             return referent, definite.start(), False  # "the poll found", "the agency said"
-        group = _group_phrase(left) or _subject_phrase(left)
+        group = _group_phrase(left) or _subject_phrase(left) or _described_by_relative(left)
         if group:
             self.unnamed.add(group[0])
             self.context.last_group, self.context.last_group_index = group[0], index
@@ -1567,6 +1654,18 @@ class ClaimFinder:
         pronoun = _PRONOUN_OF_POSSESSIVE[owner.group("pronoun").lower()]
         speaker = self._pronoun(index, mentions, owner.start(), pronoun)
         return (speaker, owner.start()) if speaker else None
+
+    def _known_surname(self, left: str) -> tuple[str, int] | None:
+        """ "King says …" after "Sarah Jean King": a capitalised word alone opening the clause
+        before the verb that no name was read from here (it is also a role word: "King",
+        "Bishop", "Judge") stands for the one person named before with it as surname; and
+        where it starts."""
+        match = _SURNAME_BEFORE.search(left)
+        if match is None:
+            return None
+        word = match.group("surname")
+        people = {key for key in self.people if " " in key and key.split()[-1] == word}
+        return (people.pop(), match.start("surname")) if len(people) == 1 else None
 
     def _named(self, mentions: list[Mention]) -> str:
         """The speaker's name; for several ("Ortiz and Reyes") their names joined, a group
