@@ -45,6 +45,17 @@ MIN_AGREEING_VALUES = 14
 # against all of them. A variant still finds the earliest ones, through any of its bands.
 MAX_BUCKET = 8
 _FINGERPRINT_BYTES = 12
+# Each long paragraph also keeps how many of its shingle hashes fall in each of this many
+# ranges (by their top bits, capped at PART_COUNT_CAP): two paragraphs can share at most the
+# smaller count of each range, a bound that rules out most colliding pairs below the
+# threshold before their shingle sets are compared.
+PARTS = 64
+PART_COUNT_CAP = 255
+# Rows whose pairs are tested at once (see `_NearIndex`); a block ends early rather than
+# hold more than this many rows with the same band value still taking rows, so a block
+# never tests more than this many pairs per row and band.
+NEAR_BLOCK = 4096
+MAX_RUN = 32
 # Paragraphs are hashed this many articles at a time, so the word ids and intermediate
 # hashes of the whole input never exist at once; from this many articles, by two processes.
 HASHING_BATCH = 200
@@ -84,6 +95,7 @@ class _Hashed(NamedTuple):
     counts: bytes  # int64 per long paragraph: how many distinct shingles it has
     shingles: bytes  # uint64: each long paragraph's distinct shingle hashes, ascending
     signatures: bytes  # NUM_PERM uint64 per long paragraph
+    parts: bytes  # PARTS uint8 per long paragraph: its shingle hashes per range, capped
 
 
 def _hash_paragraphs(paragraphs: list[str]) -> _Hashed:
@@ -118,6 +130,7 @@ def _hash_paragraphs(paragraphs: list[str]) -> _Hashed:
         counts=counts.tobytes(),
         shingles=shingles.tobytes(),
         signatures=_signatures(shingles, counts).tobytes(),
+        parts=_part_counts(shingles, counts).tobytes(),
     )
 
 
@@ -149,6 +162,16 @@ def _signatures(shingles: np.ndarray, counts: np.ndarray) -> np.ndarray:
     return signatures
 
 
+def _part_counts(shingles: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """How many of each paragraph's shingle hashes (following one another in `shingles`,
+    `counts[i]` each) fall in each of PARTS ranges of their top bits, capped at
+    PART_COUNT_CAP (one row each)."""
+    paragraph_of = np.repeat(np.arange(len(counts)), counts)
+    part = (shingles >> np.uint64(64 - PARTS.bit_length() + 1)).astype(np.int64)
+    tally = np.bincount(paragraph_of * PARTS + part, minlength=len(counts) * PARTS)
+    return np.minimum(tally, PART_COUNT_CAP).astype(np.uint8).reshape(-1, PARTS)
+
+
 class _Shingles:
     """Every paragraph's fingerprint; every long paragraph's distinct shingle hashes and
     MinHash signature (its row). Neither the words nor their ids outlive a batch."""
@@ -159,17 +182,23 @@ class _Shingles:
         counts = array("q")
         shingles = array("Q")
         signatures = array("Q")
+        parts = bytearray()
         for batch in batches:
             fingerprints += batch.fingerprints
             long_enough += batch.long_enough
             counts.frombytes(batch.counts)
             shingles.frombytes(batch.shingles)
             signatures.frombytes(batch.signatures)
+            parts += batch.parts
         self.fingerprints = bytes(fingerprints)
         self.long_enough = bytes(long_enough)
         self.hashes = np.frombuffer(shingles, dtype=np.uint64)
         self.signatures = np.frombuffer(signatures, dtype=np.uint64).reshape(-1, NUM_PERM)
+        self.parts = np.frombuffer(parts, dtype=np.uint8).reshape(-1, PARTS)
+        # A row with a capped count: its bound could fall short of a pair's real overlap.
+        self.capped = self.parts.max(axis=1, initial=0) == PART_COUNT_CAP
         sizes = np.frombuffer(counts, dtype=np.int64)
+        self.size_array = sizes
         # Plain ints: read one at a time, far more often than numpy scalars are cheap.
         self.starts: list[int] = (np.cumsum(sizes) - sizes).tolist()
         self.sizes: list[int] = sizes.tolist()
@@ -188,16 +217,19 @@ class _Shingles:
 
 def _shared_band_values(signatures: np.ndarray) -> np.ndarray:
     """Per signature row and band, a number naming the band's value (the same number for
-    the same band and value), or -1 where no other row has that value in that band: such
-    a value can never make two paragraphs candidates, so it need not be indexed."""
+    the same band and value, counting from 0 without gaps), or -1 where no other row has
+    that value in that band: such a value can never make two paragraphs candidates, so it
+    need not be indexed."""
     groups = np.full((len(signatures), BANDS), -1, dtype=np.int64)
     named = 0
     for band in range(BANDS):
         values = signatures[:, band * ROWS_PER_BAND : (band + 1) * ROWS_PER_BAND]
         value_of_row, counts = _distinct_rows(values)
-        shared = counts[value_of_row] > 1
-        groups[shared, band] = value_of_row[shared] + named
-        named += len(counts)
+        shared_values = counts > 1
+        number_of_value = np.cumsum(shared_values) - 1 + named
+        shared = shared_values[value_of_row]
+        groups[shared, band] = number_of_value[value_of_row[shared]]
+        named += int(np.count_nonzero(shared_values))
     return groups
 
 
@@ -226,91 +258,192 @@ class _NearIndex:
     """Finds an earlier passage whose word shingles overlap a new one by the threshold.
 
     Passages are indexed by their paragraph's row, which grows with the passage number, so
-    rows in ascending order are passages in order.
+    rows in ascending order are passages in order. A paragraph is compared with the passages
+    indexed under its band values, at most MAX_BUCKET each. Rows are asked about in
+    ascending order; for a block of NEAR_BLOCK rows at a time, every pair they may be
+    compared with (the indexed passages as they stand, and each other) goes through the
+    cheap tests at once, and only the pairs that pass are compared one by one, in order.
     """
 
     def __init__(self, shingles: _Shingles) -> None:
         self._shingles = shingles
-        self._signatures = shingles.signatures
         self._bands = _shared_band_values(shingles.signatures)
-        # Band value → row, or rows once several share it. Plain ints for the usual
-        # unshared value keep many small lists away from the garbage collector.
-        self._buckets: dict[int, int | list[int]] = {}
+        # At least one value: a row without any still looks value 0 up (and ignores it).
+        values = max(int(self._bands.max(initial=-1)) + 1, 1)
+        # Rows indexed under each band value, in order; -1 for a free place.
+        self._slots = np.full((values, MAX_BUCKET), -1, dtype=np.int64)
+        self._filled = np.zeros(values, dtype=np.int64)
         self._passage_of: dict[int, int] = {}  # indexed row → its passage
+        self._block = _Block(first=0, stop=0, values=[], pairs={}, filled={})
+        self._placed: list[tuple[int, int, int]] = []  # (value, place, row) in this block
+        self._entered: dict[int, int] = {}  # this block's indexed rows → bands they entered
 
     def find_or_add(self, passage: int, row: int) -> int | None:
         """The earlier passage the long paragraph at `row` nearly repeats, or None after
         indexing it as `passage`. Candidates are checked in passage order, so the earliest
         match wins."""
-        bands = [value for value in self._bands[row].tolist() if value >= 0]
-        if not bands:
+        if row >= self._block.stop:
+            self._start_block(row)
+        block = self._block
+        values = block.values[row - block.first]
+        if max(values) < 0:
             return None  # nothing earlier or later shares a band value with it
-        candidates = self._likely(self._of_similar_size(self._colliding(bands), row), row)
-        if candidates:
-            match = self._first_overlapping(candidates, row)
-            if match is not None:
-                return self._passage_of[match]
-        self._index(row, bands)
+        match = self._first_overlapping(block.pairs.get(row, ()), row)
+        if match is not None:
+            return self._passage_of[match]
+        self._index(row, values)
         self._passage_of[row] = passage
         return None
 
-    def _colliding(self, bands: list[int]) -> list[int]:
-        """Rows of earlier passages that share a band value with `bands`, ascending."""
-        found: set[int] = set()
-        for value in bands:
-            entry = self._buckets.get(value)
-            if isinstance(entry, int):
-                found.add(entry)
-            elif entry is not None:
-                found.update(entry)
-        return sorted(found)
-
-    def _index(self, row: int, bands: list[int]) -> None:
-        for value in bands:
-            entry = self._buckets.get(value)
-            if entry is None:
-                self._buckets[value] = row
-            elif isinstance(entry, int):
-                self._buckets[value] = [entry, row]
-            elif len(entry) < MAX_BUCKET:
-                entry.append(row)
-
-    def _of_similar_size(self, candidates: list[int], row: int) -> list[int]:
-        """The candidate rows whose number of shingles is within the threshold's ratio of the
-        one at `row`'s: the overlap of two sets is at most the smaller over the larger."""
-        sizes = self._shingles.sizes
-        size = sizes[row]
-        smallest = NEAR_DUPLICATE_JACCARD * size
-        return [
-            candidate
-            for candidate in candidates
-            if sizes[candidate] >= smallest and NEAR_DUPLICATE_JACCARD * sizes[candidate] <= size
-        ]
-
-    def _likely(self, candidates: list[int], row: int) -> list[int]:
-        """The candidate rows whose signatures agree with the one at `row` in enough values."""
-        if not candidates:
-            return candidates
-        signatures = self._signatures
-        agreeing = np.add.reduce(signatures.take(candidates, axis=0) == signatures[row], axis=1)
-        return [
-            candidate
-            for candidate, count in zip(candidates, agreeing.tolist(), strict=True)
-            if count >= MIN_AGREEING_VALUES
-        ]
-
-    def _first_overlapping(self, candidates: list[int], row: int) -> int | None:
-        """The first candidate row whose shingle set overlaps the one at `row`'s (Jaccard)
-        by the threshold."""
+    def _first_overlapping(self, pairs: Iterable[tuple[int, int]], row: int) -> int | None:
+        """The first earlier row, of those paired with `row` by the cheap tests, that is
+        indexed under a band value it shares with `row` and whose shingle set overlaps the
+        one at `row`'s (Jaccard) by the threshold."""
+        block, entered, own = self._block, self._entered, None
         shingles = self._shingles
         hashes, starts, sizes = shingles.hashes, shingles.starts, shingles.sizes
-        own = set(shingles.of(row))
-        for candidate in candidates:
+        for candidate, shared_bands in pairs:
+            if candidate >= block.first and not shared_bands & entered.get(candidate, 0):
+                continue
+            if own is None:
+                own = set(shingles.of(row))
             start, size = starts[candidate], sizes[candidate]
             shared = len(own.intersection(hashes[start : start + size].tolist()))
             if shared / (len(own) + size - shared) >= NEAR_DUPLICATE_JACCARD:
                 return candidate
         return None
+
+    def _index(self, row: int, values: list[int]) -> None:
+        filled, entered_bands = self._block.filled, 0
+        for band, value in enumerate(values):
+            if value < 0:
+                continue
+            place = filled[value]
+            if place < MAX_BUCKET:
+                filled[value] = place + 1
+                entered_bands |= 1 << band
+                self._placed.append((value, place, row))
+        self._entered[row] = entered_bands
+
+    def _start_block(self, first: int) -> None:
+        """Record the last block's indexed rows, and pair the next block's rows."""
+        if self._placed:
+            value, place, row = np.array(self._placed, dtype=np.int64).T
+            self._slots[value, place] = row
+            np.maximum.at(self._filled, value, place + 1)
+        self._placed, self._entered = [], {}
+        values = self._bands[first : first + NEAR_BLOCK]
+        values = values[: _rows_before_long_run(values, self._filled)]
+        stop = first + len(values)
+        used = np.unique(values[values >= 0])
+        earlier, later = _pairs_to_test(values, first, self._slots, self._filled)
+        self._block = _Block(
+            first=first,
+            stop=stop,
+            values=values.tolist(),
+            pairs=self._likely_pairs(earlier, later),
+            filled=dict(zip(used.tolist(), self._filled[used].tolist(), strict=True)),
+        )
+
+    def _likely_pairs(
+        self, earlier: np.ndarray, later: np.ndarray
+    ) -> dict[int, list[tuple[int, int]]]:
+        """Per later row, the earlier rows (ascending) that pass the cheap tests with it,
+        each with the bands whose values the two share (one bit per band)."""
+        shingles = self._shingles
+        sizes = shingles.size_array
+        similar = (sizes[earlier] >= NEAR_DUPLICATE_JACCARD * sizes[later]) & (
+            NEAR_DUPLICATE_JACCARD * sizes[earlier] <= sizes[later]
+        )
+        earlier, later = earlier[similar], later[similar]
+        parts = shingles.parts
+        bound = np.add.reduce(np.minimum(parts[earlier], parts[later]), axis=1)
+        union = sizes[earlier] + sizes[later] - bound
+        # A capped count can understate what two rows share: no bound for those rows.
+        possible = (bound / union >= NEAR_DUPLICATE_JACCARD) | shingles.capped[later]
+        earlier, later = earlier[possible], later[possible]
+        signatures = shingles.signatures
+        agreeing = np.add.reduce(signatures[earlier] == signatures[later], axis=1)
+        likely = agreeing >= MIN_AGREEING_VALUES
+        earlier, later = earlier[likely], later[likely]
+        bands = self._bands
+        same = (bands[earlier] == bands[later]) & (bands[later] >= 0)
+        shared_bands = same.astype(np.int64) @ (1 << np.arange(BANDS, dtype=np.int64))
+        pairs: dict[int, list[tuple[int, int]]] = {}
+        for first, second, common in zip(
+            earlier.tolist(), later.tolist(), shared_bands.tolist(), strict=True
+        ):
+            pairs.setdefault(second, []).append((first, common))
+        return pairs
+
+
+class _Block(NamedTuple):
+    """The rows `first`..`stop` being asked about, with what was computed for them at once."""
+
+    first: int
+    stop: int
+    values: list[list[int]]  # per row: its band values, -1 where not shared
+    pairs: dict[int, list[tuple[int, int]]]  # row → (earlier row, shared bands) to compare
+    filled: dict[int, int]  # band value → how many rows are indexed under it
+
+
+def _open_runs(column: np.ndarray, filled: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The positions of `column` holding a band value that still takes rows, ordered by
+    value and then position, and the values at those positions."""
+    open_rows = np.flatnonzero((column >= 0) & (filled[np.maximum(column, 0)] < MAX_BUCKET))
+    order = open_rows[np.argsort(column[open_rows], kind="stable")]
+    return order, column[order]
+
+
+def _rows_before_long_run(values: np.ndarray, filled: np.ndarray) -> int:
+    """How many of the rows (band values `values`) come before the first that would make
+    MAX_RUN + 1 rows with the same band value still taking rows (all of them, if none)."""
+    stop = len(values)
+    for band in range(BANDS):
+        order, keys = _open_runs(values[:, band], filled)
+        if len(keys) > MAX_RUN:
+            same = keys[MAX_RUN:] == keys[:-MAX_RUN]
+            if same.any():
+                stop = min(stop, int(order[MAX_RUN:][same].min()))
+    return stop
+
+
+def _pairs_to_test(
+    values: np.ndarray, first: int, slots: np.ndarray, filled: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Every pair (earlier, later row) that a block of rows, with band values `values` from
+    row `first`, may be compared in: each row with the rows indexed under its values before
+    the block, and with the block's earlier rows sharing a value still taking rows. Sorted by
+    later row, then earlier, without repeats."""
+    rows = np.arange(first, first + len(values))
+    shared = values >= 0
+    indexed = slots[np.where(shared, values, 0)]
+    indexed[~shared] = -1
+    later = [np.repeat(rows, BANDS * MAX_BUCKET)]
+    earlier = [indexed.ravel()]
+    for band in range(BANDS):
+        order, keys = _open_runs(values[:, band], filled)
+        before, after = _pairs_within_runs(keys)
+        earlier.append(rows[order[before]])
+        later.append(rows[order[after]])
+    earlier_rows, later_rows = np.concatenate(earlier), np.concatenate(later)
+    keep = earlier_rows >= 0
+    end = first + len(values)
+    keys = np.unique((later_rows[keep] - first) * end + earlier_rows[keep])
+    return keys % end, keys // end + first
+
+
+def _pairs_within_runs(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Every pair of positions (i < j) of `keys` (sorted) holding the same key."""
+    starts_run = np.ones(len(keys), dtype=bool)
+    starts_run[1:] = keys[1:] != keys[:-1]
+    run_start = np.flatnonzero(starts_run)[np.cumsum(starts_run) - 1]
+    pairs_each = np.arange(len(keys)) - run_start
+    after = np.repeat(np.arange(len(keys)), pairs_each)
+    before = np.repeat(run_start, pairs_each) + (
+        np.arange(len(after)) - np.repeat(np.cumsum(pairs_each) - pairs_each, pairs_each)
+    )
+    return before, after
 
 
 def _hashed_batches(articles: list[Article]) -> Iterator[_Hashed]:

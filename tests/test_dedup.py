@@ -3,6 +3,7 @@ import json
 import random
 
 import numpy as np
+import pytest
 
 from briefing import dedup as dedup_module
 from briefing.dedup import dedup
@@ -51,6 +52,23 @@ def test_different_paragraphs_on_the_same_topic_stay_apart():
 def test_short_paragraphs_only_merge_when_identical():
     passages = dedup([article("a", "He said no."), article("b", "He said yes.")])
     assert len(passages) == 2
+
+
+def test_near_copy_of_a_merged_near_copy_is_compared_only_with_what_was_kept():
+    # b nearly repeats a and is merged into it; c nearly repeats b but not a. Only a is
+    # kept, so c stays apart (merging is not transitive).
+    rng = random.Random(7)
+    words = [
+        "".join(rng.choices("abcdefghijklmnoprstuvw", k=rng.randint(3, 8))) for _ in range(500)
+    ]
+    original = rng.choices(words, k=60)
+    edited = list(original)
+    edited[15], edited[45] = "zulu", "yankee"
+    edited_again = list(edited)
+    edited_again[5], edited_again[30] = "xray", "whiskey"
+    texts = [" ".join(version) for version in (original, edited, edited_again)]
+    passages = dedup([article(name, text) for name, text in zip("abc", texts, strict=True)])
+    assert [p.source_ids for p in passages] == [["a", "b"], ["c"]]
 
 
 def generated_day(seed: int = 18, size: int = 120) -> list[Article]:
@@ -117,4 +135,36 @@ def test_band_values_sharing_a_sort_key_still_merge_only_equal_paragraphs(monkey
     monkeypatch.setattr(
         dedup_module, "_ROW_MIXERS", np.zeros(dedup_module.ROWS_PER_BAND, np.uint64)
     )
+    assert dedup(generated_day()) == alone
+
+
+def test_pairs_tested_in_blocks_of_few_rows_give_the_same_passages(monkeypatch):
+    # Tiny blocks, cut short by every repeated band value: the indexed passages come from
+    # earlier blocks' records far more often than from the block's own rows.
+    alone = dedup(generated_day())
+    monkeypatch.setattr(dedup_module, "NEAR_BLOCK", 5)
+    monkeypatch.setattr(dedup_module, "MAX_RUN", 1)
+    assert dedup(generated_day()) == alone
+
+
+@pytest.mark.parametrize("bucket", [1, 2])
+def test_a_block_compares_a_row_only_with_rows_indexed_under_its_values(monkeypatch, bucket):
+    # With tiny buckets, many of a block's rows share a value with a later one without
+    # being indexed under it: one row per block (no pair within a block) says what to find.
+    monkeypatch.setattr(dedup_module, "MAX_BUCKET", bucket)
+    in_blocks = dedup(generated_day())
+    monkeypatch.setattr(dedup_module, "NEAR_BLOCK", 1)
+    assert dedup(generated_day()) == in_blocks
+
+
+def test_range_counts_only_rule_out_pairs_below_the_threshold(monkeypatch):
+    alone = dedup(generated_day())
+    monkeypatch.setattr(dedup_module, "PARTS", 1)  # the bound is the smaller set: no help
+    assert dedup(generated_day()) == alone
+
+
+def test_capped_range_counts_do_not_keep_near_copies_apart(monkeypatch):
+    # Every count capped at 1: a bound from them would rule out every pair.
+    alone = dedup(generated_day())
+    monkeypatch.setattr(dedup_module, "PART_COUNT_CAP", 1)
     assert dedup(generated_day()) == alone
