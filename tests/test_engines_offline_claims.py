@@ -3,6 +3,8 @@ test per failure class seen on unseen news (issue 21)."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from briefing.engines.offline import extract_pack
@@ -41,6 +43,13 @@ def claim_with(extraction: Extraction, words: str) -> Claim:
 def test_gap_search_from_the_last_other_character_finds_what_a_full_search_finds(left):
     for end in range(len(left) + 1):
         assert _gap_start(left, end) == _GAP.search(left, 0, end).start()
+
+
+def test_the_speaker_gap_pattern_holds_only_word_characters_spaces_and_commas():
+    # `_gap_start` searches after the last character outside these: a word added to `_GAP`
+    # with a hyphen or an apostrophe must change that search too
+    syntax = r"\\[swb]|\[(?:A-Z|a-z)\]|\(\?[:!]|\{\d*,?\d*\}|[()|?*+$]"
+    assert re.fullmatch(r"[\w,]*", re.sub(syntax, "", _GAP.pattern))
 
 
 @pytest.mark.parametrize(
