@@ -388,6 +388,18 @@ def test_a_title_joined_to_a_second_role_before_the_name_is_not_the_speaker():
     assert claim_with(extraction_of(text), "harbour will close").speaker == "Tom Reyes"
 
 
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "According to Tom Reyes, the harbour is part of the so-called “old port” of Ostend.",
+        "According to Tom Reyes, the boats carried flags that read “Ostend stays open.”",
+    ],
+)
+def test_according_to_gives_the_speaker_when_no_verb_names_one(sentence):
+    claims = extraction_of(sentence).claims
+    assert [c.speaker for c in claims] == ["Tom Reyes"]
+
+
 def test_an_opening_mark_closing_a_quotation_before_said_keeps_the_speaker_after():
     text = "“The ice came early this year,“ said Tom Reyes, the harbour master of Ostend."
     assert claim_with(extraction_of(text), "ice came early").speaker == "Tom Reyes"
