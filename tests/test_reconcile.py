@@ -3,6 +3,9 @@ any engine produces, and on the real corpora."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -805,6 +808,30 @@ def test_a_claim_is_scored_only_against_the_candidates_sharing_most_of_its_words
     )
     assert [other for text, other in scored if text == repeat.lower()] == [statements[2].lower()]
     assert sorted(c.text for c in result.claims) == sorted([*statements[:2], repeat])
+
+
+CANDIDATES_OF_MANY_TIES = """
+from briefing.reconcile.claims import _ClaimIndex
+words = [f"w{n}" for n in range(40)]
+shared = " ".join(f"c{n}" for n in range(39))
+keys = [f"{word} {shared}" for word in words]
+index = _ClaimIndex([*keys, " ".join(words)])
+for position, key in enumerate(keys):
+    index.add(position, key)
+print(index.candidates(" ".join(words)))
+"""
+
+
+def test_candidates_found_under_as_many_words_do_not_depend_on_the_hash_seed():
+    def candidates(seed: str) -> str:
+        environment = {**os.environ, "PYTHONHASHSEED": seed}
+        command = [sys.executable, "-c", CANDIDATES_OF_MANY_TIES]
+        return subprocess.run(
+            command, env=environment, capture_output=True, text=True, check=True
+        ).stdout
+
+    assert candidates("1") == candidates("2") == candidates("3")
+    assert candidates("1").startswith("[0, 1, 2, 3, 4,")  # ties go to the earliest claims
 
 
 def test_an_organisation_speaks_through_a_role_only_when_its_whole_name_is_in_the_role():

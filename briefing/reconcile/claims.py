@@ -3,6 +3,7 @@ by an organisation and its spokesperson) merge their evidence."""
 
 from __future__ import annotations
 
+import heapq
 import itertools
 import math
 from collections import Counter, defaultdict
@@ -100,7 +101,7 @@ class _ClaimIndex:
     most of its words. A repeat shares nearly all its words, so it is among them unless
     that many other claims share as many; on a huge input of similar statements a claim
     would otherwise be compared with hundreds, and the merge would cost more per claim the
-    longer the input.
+    longer the input. Of candidates found under as many words, the earliest are kept.
     """
 
     def __init__(self, keys: list[str]) -> None:
@@ -130,7 +131,7 @@ class _ClaimIndex:
             )
         )
         if len(found) > MAX_CANDIDATES:
-            return sorted(position for position, _ in found.most_common(MAX_CANDIDATES))
+            return sorted(heapq.nsmallest(MAX_CANDIDATES, found, key=_most_shared(found)))
         return sorted(found)
 
     def add(self, position: int, key: str) -> None:
@@ -141,6 +142,12 @@ class _ClaimIndex:
             _add_to_block(self._by_word[word, length], position)
         for word in self._rarest(words_of):
             _add_to_block(self._by_rare_word[word, length], position)
+
+
+def _most_shared(found: Counter[int]) -> Callable[[int], tuple[int, int]]:
+    """Order candidates by shared words, most first, then by position: a tie never goes by
+    the order a set of words happened to be read in, which changes with the hash seed."""
+    return lambda position: (-found[position], position)
 
 
 def _add_to_block(block: list[int], position: int) -> None:
