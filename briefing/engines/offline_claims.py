@@ -196,6 +196,7 @@ def _compile_verbs() -> re.Pattern[str]:
 
 _VERB = _compile_verbs()
 _WORD_BEFORE = re.compile(r"(\w+)\s*$")
+_COMPOUND_BEFORE = re.compile(r"(?<![\w-])(?!(?:re|co)-)\w+-$", re.IGNORECASE)
 # A name or noun with a possessive "'s" (not "he's", "it's": those are "has" or "is").
 _POSSESSIVE_BEFORE = re.compile(
     r"(?<![\w'’])(?!(?i:he|she|it|that|there|who|what|where|here)['’])[A-Za-z][\w-]*['’]s\s+$"
@@ -222,8 +223,10 @@ def _verbs(sentence: Sentence, quoted_until: int = 0) -> list[_Verb]:
     found = []
     text = sentence.view
     for match in _VERB.finditer(text, quoted_until):
-        if sentence.in_quote(match.start()):
-            continue
+        if sentence.in_quote(match.start()) or _COMPOUND_BEFORE.search(
+            text, max(0, match.start() - 20), match.start()
+        ):
+            continue  # in a quotation, or the end of a compound ("so-called", not "re-tweeted")
         before = _WORD_BEFORE.search(text, max(0, match.start() - 20), match.start())
         passive = before and before.group(1).lower() in _PASSIVE and not _progressive(match)
         if passive or (before and before.group(1).lower() in _DETERMINERS):
@@ -1381,6 +1384,9 @@ class ClaimFinder:
             elif speaker is None and unknown is None and _quotes_next_to(sentence, verb):
                 unknown = (verb, None, start, inverted)
         if not found and unknown is not None:
+            according = self._according_to(index, sentence, mentions)
+            if according is not None:
+                return [according]  # "According to Acme, the sign read “…”": Acme's
             found = [unknown]  # "…," said a longtime adviser: a statement all the same
         attributions = []
         for position, (verb, speaker, start, inverted) in enumerate(found):
