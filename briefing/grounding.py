@@ -149,7 +149,6 @@ def stated_names(text: str, exempt: Iterable[str] = ()) -> list[str]:
     exempt_text = " ".join(exempt)
     exempt_keys = {name_key(word) for word in _WORD.findall(exempt_text)}
     exempt_countries = set(_countries_in(exempt_text).values()) if exempt_text else set()
-    in_countries = _countries_in(text)
     common_words = not_name_words()
     names = []
     for match in _NAME.finditer(text):
@@ -160,7 +159,7 @@ def stated_names(text: str, exempt: Iterable[str] = ()) -> list[str]:
                 common = key in _acronyms_not_names()
             else:
                 common = key in common_words or key in exempt_keys
-            if in_countries.get(key) in exempt_countries:
+            if exempt_countries and _countries_in(text).get(key) in exempt_countries:
                 common = True  # the speaker's own country ("Russia" for a Russian minister)
             if key and not common and not key.isdigit():
                 names.append(word)
@@ -168,9 +167,8 @@ def stated_names(text: str, exempt: Iterable[str] = ()) -> list[str]:
 
 
 @lru_cache(maxsize=HOLDINGS_CACHED)
-def _held_names(text: str) -> frozenset[str]:
-    """The name keys a text holds, and for each country it mentions in any form, the words
-    of the country's name and a `country:` key."""
+def _held_words(text: str) -> frozenset[str]:
+    """The name keys of a text's words, and of their parts between hyphens and dots."""
     keys = {name_key(word) for word in _WORD.findall(text)}
     keys |= {
         part
@@ -179,9 +177,27 @@ def _held_names(text: str) -> frozenset[str]:
         for part in _NAME_PARTS.split(key)
         if part
     }
+    return frozenset(keys)
+
+
+@lru_cache(maxsize=HOLDINGS_CACHED)
+def _held_countries(text: str) -> frozenset[str]:
+    """For each country a text mentions in any form, the name keys of the country's name
+    and a `country:` key (read only for a name the text's own words do not hold)."""
+    keys: set[str] = set()
     for country in set(_countries_in(text).values()):
         keys |= {name_key(word) for word in _WORD.findall(country)} | {f"country:{country}"}
     return frozenset(keys)
+
+
+def _holds_name(texts: list[str], word: str, text: str) -> bool:
+    """True when one of the texts holds the name `word` of `text`: as a word, or as (a
+    form of) the country it names."""
+    key = name_key(word)
+    if any(key in _held_words(item) for item in texts):
+        return True
+    keys = (key, f"country:{_countries_in(text).get(key)}")
+    return any(form in _held_countries(item) for item in texts for form in keys)
 
 
 def _word_run(text: str) -> str:
@@ -227,13 +243,9 @@ def unsupported(text: str, evidence: str | Sequence[str], exempt: Iterable[str] 
     texts = [evidence] if isinstance(evidence, str) else list(evidence)
     if _words_within(text, texts):
         return []
-    countries = _countries_in(text)
     missing: list[str] = []
     for value in stated_values(text):
         if not any(_holds_number(item, value) for item in texts):
             missing.append(f"{value:g}")
-    for word in stated_names(text, exempt):
-        keys = (name_key(word), f"country:{countries.get(name_key(word))}")
-        if not any(key in _held_names(item) for item in texts for key in keys):
-            missing.append(word)
+    missing += [word for word in stated_names(text, exempt) if not _holds_name(texts, word, text)]
     return missing

@@ -70,7 +70,7 @@ _WORD_EDGES = re.compile(rf"(?<!\S){_EDGE_RUN}|{_EDGE_RUN}(?!\S)")
 
 def word_keys(text: str) -> list[str]:
     """The `word_key` of each word of normalised text, in order, empty ones left out."""
-    return _WORD_EDGES.sub("", text.lower()).split()
+    return [key for key in (word.strip(EDGE_PUNCTUATION) for word in text.lower().split()) if key]
 
 
 class Span(NamedTuple):

@@ -52,11 +52,19 @@ def normalize_for_match(text: str) -> str:
         text = _FOLDED.sub(_folded_char, unicodedata.normalize("NFKC", text))
     # Whitespace runs become single spaces first, so the spaces around a dash or a quote
     # mark are single spaces: plain replacements are much faster than a regex at each place.
-    text = " ".join(text.split())
+    if not _single_spaced(text):
+        text = " ".join(text.split())
     for mark in '-"':
         if mark in text:
             text = text.replace(f" {mark}", mark).replace(f"{mark} ", mark)
     return text
+
+
+def _single_spaced(text: str) -> bool:
+    """True when splitting the text at whitespace and joining it with single spaces gives it
+    back: no whitespace but single inner spaces (every other whitespace character is not
+    printable), checked in C instead of cutting the text into words."""
+    return text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " "
 
 
 def fold_with_offsets(text: str) -> tuple[str, list[int]]:

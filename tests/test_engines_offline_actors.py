@@ -75,3 +75,15 @@ def test_a_speaking_name_ending_in_a_plural_for_members_is_a_group_not_a_person(
 def test_a_headline_verb_after_an_institution_does_not_join_its_name():
     extraction = extraction_of("Senate Votes To Extend Budget Talks\n\nThe talks went on.")
     assert all(a.name != "Senate Votes" for a in extraction.actors)
+
+
+def test_a_weekday_after_a_name_is_not_part_of_it():
+    extraction = extraction_of("Nadia Brennan Tuesday recounted how the talks had collapsed.")
+    assert [a.name for a in extraction.actors] == ["Nadia Brennan"]
+
+
+def test_capitalised_words_the_role_list_lacks_before_a_given_name_are_a_title():
+    text = '"The ice came early," Ostend Harbour Warden Helen Brill said on Monday.'
+    extraction = extraction_of(text)
+    assert [a.name for a in extraction.actors] == ["Helen Brill"]
+    assert extraction.claims[0].speaker == "Helen Brill"

@@ -100,6 +100,10 @@ def _runs(sentence: Sentence, regions: list[re.Match[str]]) -> list[list[Token]]
     return runs
 
 
+def _is_weekday(word: str) -> bool:
+    return word.endswith("day") and word in lexicon().calendar
+
+
 def _runs_in(text: str, tokens: list[Token]) -> list[tuple[int, int]]:
     particles = lexicon().name_particles
     runs: list[tuple[int, int]] = []
@@ -119,6 +123,8 @@ def _runs_in(text: str, tokens: list[Token]) -> list[tuple[int, int]]:
             if gap not in (" ", "\u00a0"):
                 break
             word = tokens[k].text
+            if k == len(tokens) - 1 and _is_weekday(word):
+                break  # "Dana Ortiz Sunday night said": when, not a part of the name
             if _is_name_word(tokens[k]):
                 last = k
             elif word.lower() not in particles and word not in _CONNECTORS:
@@ -184,7 +190,26 @@ def _role_prefix_length(words: list[str]) -> int:
             name = _name_after_complement(words[index + 2 :])
             if name > 0:
                 return index + 2 + name
-    return last_role + 1
+    return last_role + 1 if last_role >= 0 else _unknown_title_length(words)
+
+
+_SURNAME_WORDS = 2
+_TITLE_WORDS = 2
+
+
+def _unknown_title_length(words: list[str]) -> int:
+    """ "Maricopa County Recorder Helen Purcell": two or more capitalised words the role list
+    lacks before a given name and its surname are a title, not part of the name (not when
+    the word before is a given name too, "Anna Mary Ash", or one is an acronym)."""
+    for index in range(len(words) - 1, _TITLE_WORDS - 1, -1):
+        after = len(words) - index - 1
+        if not 1 <= after <= _SURNAME_WORDS or not _is_given_name(words[index]):
+            continue
+        before = words[:index]
+        if _is_given_name(before[-1]) or any(_is_acronym(w.rstrip(".")) for w in before):
+            return 0
+        return index if not _has_organization_word(words[index + 1 :]) else 0
+    return 0
 
 
 _ROLE_OF = frozenset({"of", "for"})

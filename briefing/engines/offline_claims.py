@@ -28,6 +28,7 @@ from briefing.language.gender import (
     PRONOUN_GENDER,
     Gender,
     compatible,
+    first_name_gender,
     role_gender,
     title_gender,
 )
@@ -50,7 +51,9 @@ _ACCORDING_TO = re.compile(r"\baccording\s+to\b", re.IGNORECASE)
 _GAP = re.compile(
     r"(?:,?\s+(?:also|later|then|again|previously|earlier|further|separately|repeatedly"
     r"|publicly|directly|reportedly|recently|once|has|have|had|would|will|has\s+also"
-    r"|is|are|was|were"
+    r"|is|are|was|were|did|does|do|could|can|might|may|must|should|shall"
+    r"|still|first|even|both|soon"
+    r"|(?:on\s+)?[A-Z]\w+day\s+(?:morning|afternoon|evening|night)"
     r"|himself|herself|itself|(?:on|last|this|late|early)\s+[A-Z]\w+|(?:on|in)\s+[A-Z]\w+"
     r"|(?:later|earlier)\s+(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day"
     r"|(?!(?:famil|assembl|all|rall|suppl|monopol|anomal|bell|bull|jell|homil)y\b)[a-z]{2,}ly"
@@ -184,6 +187,7 @@ class _Context:
     quote_open: bool = False  # the sentence before left a quotation open
     colon_speaker: str | None = None  # "Cruz continued:": who the next quotation is by
     colon_index: int = -10
+    label_paragraph: int = -1  # the paragraph a transcript's "TAPPER:" line gives a speaker
 
 
 def _compile_verbs() -> re.Pattern[str]:
@@ -321,7 +325,8 @@ _TRAILING_PARENTHESIS = re.compile(
 _APPOSITIVE_START = re.compile(
     r"^(?:(?:who|whose|which|whom|a|an|the|his|her|its|their|former|then|now|also|once"
     r"|both|himself|herself|one\s+of|aged?|in|on|at|of|from|during|while|after|before|since)\b"
-    r"|[DRI]-[A-Z][A-Za-z.]*$|\d{1,3}$|(?:later|again|still|[a-z]+ly)\s+[a-z]+ing\b)",
+    r"|[DRI]-[A-Z][A-Za-z.]*$|\d{1,3}$|(?:later|again|still|[a-z]+ly)\s+[a-z]+ing\b"
+    r"|[A-Z][\w.-]*['’]s\s+[a-z])",  # "Germany's largest bank"
     re.IGNORECASE,
 )
 _APPOSITIVE_MAX_WORDS = 25
@@ -385,11 +390,18 @@ def _core_end(left: str, mentions: list[Mention], anchored: bool = True) -> int:
             head = head[: parenthesis.start()].rstrip()
         if len(head) in ends and _ENDS_IN_PLACE.search(head):
             place_end = place_end or len(head)
-        elif len(head) in ends:
+        elif len(head) in ends and not _inside_apposition(head):
             return len(head)
     if place_end is not None:
         return place_end
     return len(left) if anchored or cut == len(stripped) - 1 else len(left[:cut].rstrip())
+
+
+def _inside_apposition(head: str) -> bool:
+    """ "Sen. Lindsey Graham, R-S.C.": a name that ends a segment which is itself an
+    apposition of the name before it, not the speaker's name."""
+    comma = head.rfind(",")
+    return comma >= 0 and _is_appositive(head[comma + 1 :])
 
 
 # "… in Aurora, Colorado,", "…, a Dayton, Ohio, lawyer": a place after a preposition or
@@ -468,7 +480,11 @@ def _participle_subject(left: str, mentions: list[Mention]) -> Mention | None:
         if mention.start < clause_start or mention.end > len(stripped):
             continue
         opening = left[clause_start : mention.start]
-        if len(opening.split()) > _CLAUSE_OPENING_WORDS or _NOT_SPEAKER_BEFORE.search(opening):
+        if (
+            len(opening.split()) > _CLAUSE_OPENING_WORDS
+            or _NOT_SPEAKER_BEFORE.search(opening)
+            or _ends_in_verb(opening)
+        ):
             return None
         return mention if _names_the_subject(mention) else None
     return None
@@ -598,6 +614,9 @@ def _name_after(sentence: Sentence, start: int, mentions: list[Mention]) -> Ment
         if token.capitalised and lowered not in lx.common_words:
             position = token.end
             continue
+        if lowered == "and" and chosen is not None and _ends_in_title(chosen):
+            position, chosen = token.end, None  # "said former Ohio Gov. and party chair Lee"
+            continue
         if chosen is None and in_role and lowered in _ROLE_JOINERS:
             position, in_role = token.end, False  # "former secretary of state Hillary Clinton"
             skip_next = True
@@ -610,6 +629,11 @@ def _name_after(sentence: Sentence, start: int, mentions: list[Mention]) -> Ment
             continue
         break
     return chosen
+
+
+def _ends_in_title(mention: Mention) -> bool:
+    """ "Ohio Gov.": a capitalised phrase that ends in a title names no one by itself."""
+    return mention.kind != "person" and mention.tokens[-1].rstrip(".") in lexicon().honorifics
 
 
 def _unknown_role_word(word: str) -> bool:
@@ -749,6 +773,8 @@ def _names_a_person(noun: str) -> bool:
 
 
 _SUBJECT_PHRASE_WORDS = 6
+# the relative clause a speaker's description ends with, up to the verb
+_RELATIVE_CLAUSE = re.compile(r"\s(?:who|whom|whose)\s[^,;:“”\"()]{1,150}$")
 _NOT_IN_SUBJECT = frozenset(
     {"who", "whom", "whose", "which", "what", "that", "this", "it", "there", "here", "when",
      "where", "why", "how", "if", "not", "also", "i", "we", "you", "he", "she", "they"}
@@ -756,6 +782,17 @@ _NOT_IN_SUBJECT = frozenset(
 _CLAUSE_START = re.compile(
     r"(?:^|[,;:—(][”\"’]?\s*|\b(?:and|but|while|as|because|although|so)\s+)(?=[^,;:—(]*$)"
 )
+
+
+def _described_by_relative(left: str) -> tuple[str, int] | None:
+    """ "A neighbor who lives across the street said": the description before a relative
+    clause that runs up to the verb, when it reads as one (not "Even Republicans")."""
+    relative = _RELATIVE_CLAUSE.search(left)
+    if relative is None:
+        return None
+    head = left[: relative.start()]
+    group = _group_phrase(head) or _subject_phrase(head)
+    return group if group and shown_description(group[0]) else None
 
 
 def _subject_phrase(left: str) -> tuple[str, int] | None:
@@ -874,6 +911,33 @@ def _sentence_subject(mentions: list[Mention]) -> Mention | None:
     return first if first is not None and first.confirmed else None
 
 
+# a capitalised word alone opening a clause right before its verb
+_SURNAME_BEFORE = re.compile(
+    r"(?:^|[,;:”\"]\s*|\b(?:and|but|while|as)\s+)(?:(?:Mr|Mrs|Ms|Dr)\.?\s+)?"
+    r"(?P<surname>[A-Z][a-z’'-]+)\s*$"
+)
+_AND = re.compile(r"\s*(?:,\s*(?:and\s+)?|and\s+)")
+
+
+def _joint_subject(mentions: list[Mention]) -> list[Mention]:
+    """The people a sentence opens with when it opens with several joined by "and" ("Ortiz
+    and Reyes met …"), whom a "they" after it may stand for; empty otherwise."""
+    first = _opening_subject(mentions)
+    if first is None or first.kind != "person" or first.sentence.in_quote(first.start):
+        return []
+    group, view = [first], first.sentence.view
+    for mention in mentions:
+        if mention.start <= group[-1].end:
+            continue
+        joiner = _AND.fullmatch(view, group[-1].end, mention.start)
+        if joiner is None or mention.kind != "person":
+            break
+        group.append(mention)
+        if "and" in joiner.group(0):
+            return group
+    return []
+
+
 def _opening_subject(mentions: list[Mention]) -> Mention | None:
     """The name a sentence opens with, when it is the subject: not an owner ("Holt's aides")
     nor a word saying which one ("The Ostend mayor")."""
@@ -887,12 +951,53 @@ _FRONTED_PHRASE = re.compile(
 
 
 def _opens_adjunct(fronted: re.Match[str]) -> bool:
-    """ "At", "Last", "However", "Recently", "Speaking in …": a sentence's first word that
-    opens a phrase before its subject, not a name ("Ewing told …" is a name)."""
+    """ "At", "Last", "However", "Recently", "Speaking in …", "Asked whether …": a
+    sentence's first word that opens a phrase before its subject, not a name ("Ewing told
+    …", "Ted said …" are names)."""
     first, following = fronted.group("first"), fronted.group("next")
     common = lexicon().common_words
-    participle = first.endswith("ing") and following is not None and following in common
+    participle = (
+        first.endswith(("ing", "ed"))
+        and following is not None
+        and following in common
+        and first_name_gender(first) is None
+    )
     return first.lower() in common or first.endswith("ly") or participle
+
+
+def _ends_in_verb(opening: str) -> bool:
+    """ "The former senator mocked ": words before a name that end in a verb, whose object
+    the name is."""
+    words = opening.split()
+    return len(words) > 1 and words[-1] in lexicon().verbs
+
+
+_LONG_FRONTED_CHARS = 200
+_OPENING_WORD = re.compile(r"\s*(?P<first>[A-Z][a-z]+)\b(?:\s+(?P<next>[a-z]+)\b)?")
+_AFTER_SUBJECT = re.compile(r"\s+(?P<word>[a-z]+)\b")
+
+
+def _long_fronted_phrase_end(view: str, mentions: list[Mention]) -> int:
+    """Where a long phrase before the subject ends, commas inside it ("Asked whether the
+    campaign would apologize, Lamb shot back", "Speaking in Concord, which votes first,
+    Ellis praised"): after the comma that the first name followed by a verb-like word
+    stands after; 0 when the sentence does not open with such a phrase."""
+    opening = _OPENING_WORD.match(view)
+    if opening is None:
+        return 0
+    if not _opens_adjunct(opening):
+        return 0
+    for mention in mentions:
+        if mention.start > _LONG_FRONTED_CHARS or re.search(r"[“”\"]", view[: mention.start]):
+            break
+        following = _AFTER_SUBJECT.match(view, mention.end)
+        if (
+            view[: mention.start].rstrip().endswith(",")
+            and following is not None
+            and following.group("word") not in _GROUP_BOUNDARY | _ROLE_JOINERS
+        ):
+            return mention.start
+    return 0
 
 
 def _opening_name(mentions: list[Mention]) -> Mention | None:
@@ -904,6 +1009,9 @@ def _opening_name(mentions: list[Mention]) -> Mention | None:
     fronted = _FRONTED_PHRASE.match(view)  # "At the time, Trump seemed …"
     start = fronted.end() if fronted and _opens_adjunct(fronted) else 0
     first = next((m for m in mentions if m.start >= start), None)
+    if first is not None and "," in view[start : first.start]:
+        start = _long_fronted_phrase_end(view, mentions) or start
+        first = next((m for m in mentions if m.start >= start), None)
     if first is None:
         return None
     opening = view[start : first.start]
@@ -911,6 +1019,9 @@ def _opening_name(mentions: list[Mention]) -> Mention | None:
         return None
     if _OPENING_PRONOUN.match(opening):
         return None  # "He denounced the United Nations": the name is the object
+    lx = lexicon()
+    if any(word in lx.verbs or word in lx.speech_verbs for word in opening.lower().split()):
+        return None  # "The judge also asked Mr. Bell …": the name is the object
     if _NOT_SPEAKER_BEFORE.search(opening) and not _OPENING_AS.match(opening):
         return None  # "When it came to the U.S. pledge, …": a preposition's object
     return first
@@ -1137,6 +1248,7 @@ def _is_reply(attribution: Attribution) -> bool:
 
 
 # "― Dana Ortiz", "- Ortiz.", "— Dana Ortiz, a nurse from Tulsa": a dash signing a quotation
+_LABEL = re.compile(r"(?P<name>[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}):\s+(?=\S)")
 _SIGNATURE = re.compile(r"\s*[-―—–]{1,2}\s*(?P<name>[A-Z][^.!?;:“”\"]{0,80}?)\s*\.?\s*$")
 
 
@@ -1179,11 +1291,16 @@ class ClaimFinder:
             inside = continues and self._carried_quote_end(sentence) > 0
             attributions = self._attribution(index, sentence, here)
             signed = self._signed_quote(index, sentence)
+            # a transcript's turn goes on to the end of the paragraph its label opens
+            turn = bool(found) and sentence.paragraph == self.context.label_paragraph
             if signed is not None:
                 found.append(signed)
-            elif continues and (
-                (not attributions and (inside or not _verbs(sentence)))
-                or (inside and [a.speaker for a in attributions] == [found[-1].speaker])
+            elif (turn and not attributions) or (
+                continues
+                and (
+                    (not attributions and (inside or not _verbs(sentence)))
+                    or (inside and [a.speaker for a in attributions] == [found[-1].speaker])
+                )
             ):
                 self._extend(found[-1], index, sentence)
             elif not attributions:
@@ -1209,6 +1326,9 @@ class ClaimFinder:
         if subject is not None:
             self.context.last_subject = subject
             self.context.last_subject_index = index
+        joint = _joint_subject(mentions)
+        if joint:
+            self._named(joint)  # "Ortiz and Reyes met the governor. They said …"
 
     def _subject_person(
         self, index: int, sentence: Sentence, mentions: list[Mention]
@@ -1230,6 +1350,9 @@ class ClaimFinder:
     ) -> list[Attribution]:
         """The statements of one sentence: one per attribution verb whose speaker differs
         ("Ortiz said …, while Reyes argued …"), each cut before the next speaker."""
+        labelled = self._labelled_line(index, sentence, mentions)
+        if labelled is not None:
+            return [labelled]
         found: list[tuple[_Verb, str | None, int, bool]] = []
         unknown: tuple[_Verb, str | None, int, bool] | None = None
         for verb in _verbs(sentence, self._carried_quote_end(sentence)):
@@ -1268,6 +1391,41 @@ class ClaimFinder:
         if not found:
             self._note_colon(index, sentence, self._colon_subject(index, sentence, mentions))
         return attributions
+
+    def _labelled_line(
+        self, index: int, sentence: Sentence, mentions: list[Mention]
+    ) -> Attribution | None:
+        """`TAPPER: Take a listen.`, `Ortiz: Farm Aid Must Go On.`: a paragraph that opens with
+        a name and a colon is that person's (or body's) words, as transcripts and headlines
+        write them; a name in capitals stands for the person of that surname named before."""
+        label = _LABEL.match(sentence.view)
+        previous = self.document.sentences[index - 1] if index else None
+        if label is None or (previous is not None and previous.paragraph == sentence.paragraph):
+            return None
+        text = _clean(sentence.view[label.end() :])
+        if len(text.split()) < _MIN_CLAIM_WORDS:
+            return None
+        spanning = [m.key for m in mentions if m.start == 0 and m.end == label.end("name")]
+        speaker = self._label_speaker(label.group("name"), spanning)
+        if speaker is None:
+            return None
+        self.context.label_paragraph = sentence.paragraph
+        return self._found(index, sentence, speaker, text)
+
+    def _label_speaker(self, label: str, keys: list[str]) -> str | None:
+        """Whom a line's label (read as the names `keys`) names: a person or body the article
+        names so ("Ortiz", "AP"), or whose surname it is ("TRUMP" → "Donald Trump"); people
+        before bodies. A word the article never shows to be someone ("Update", "Ukraine")
+        names no one."""
+        words = label.lower().split()
+        for kinds in ({"person"}, {"organization", "media"}):
+            for mention in self.mentions:
+                key = mention.key.lower().split()
+                if mention.kind in kinds and (
+                    key == words or mention.key in keys or (len(words) == 1 and key[-1:] == words)
+                ):
+                    return mention.key
+        return None
 
     def _carried_quote_end(self, sentence: Sentence) -> int:
         """Where a quotation left open by the sentence before closes in this one (0 if none)."""
@@ -1379,10 +1537,11 @@ class ClaimFinder:
         self, index: int, sentence: Sentence, verb: _Verb, mentions: list[Mention]
     ) -> tuple[str | None, int, bool]:
         left = sentence.view[: verb.start]
-        if verb.word.endswith("ing") and left.rstrip().endswith(","):
+        clause = left.rstrip().rstrip('”"')  # "… called the “Golden Week,” saying …"
+        if verb.word.endswith("ing") and clause.endswith(","):
             # "…, Trump hewed to Obama's line, noting that …": the clause's subject speaks,
             # never the name that happens to stand before the comma
-            participle = _participle_subject(left, mentions) or _opening_subject(mentions)
+            participle = _participle_subject(clause, mentions) or _opening_subject(mentions)
             if participle is not None:
                 confirm_speaker(participle)
             if participle is None:
@@ -1403,6 +1562,9 @@ class ClaimFinder:
             )
             candidates = [] if inside else mentions
             return self._pronoun(index, candidates, verb.start, pronoun), start, False
+        surname = None if found else self._known_surname(sentence.view[:start])
+        if surname is not None:
+            return surname[0], surname[1], False
         quoted_by = _opening_quote_speaker(sentence, verb, mentions) if not found else None
         if quoted_by is not None:
             return self._named([quoted_by]), quoted_by.start, False
@@ -1416,7 +1578,7 @@ class ClaimFinder:
             and not _past_after_and(verb, left)
         ):
             return None, start, False  # "the claims …", but "the ad claims …" is a verb
-        if not left or left.endswith((",", "”", '"', ":")):
+        if not left or left.endswith((",", "”", '"', ":", "“")):  # `here,“ said Lee`
             after = _speaker_after(sentence, verb, mentions)
             if after is not None:
                 confirm_speaker(after)
@@ -1461,7 +1623,7 @@ class ClaimFinder:
         )
         if definite and referent:
             return referent, definite.start(), False  # "the poll found", "the agency said"
-        group = _group_phrase(left) or _subject_phrase(left)
+        group = _group_phrase(left) or _subject_phrase(left) or _described_by_relative(left)
         if group:
             self.unnamed.add(group[0])
             self.context.last_group, self.context.last_group_index = group[0], index
@@ -1492,6 +1654,18 @@ class ClaimFinder:
         pronoun = _PRONOUN_OF_POSSESSIVE[owner.group("pronoun").lower()]
         speaker = self._pronoun(index, mentions, owner.start(), pronoun)
         return (speaker, owner.start()) if speaker else None
+
+    def _known_surname(self, left: str) -> tuple[str, int] | None:
+        """ "King says …" after "Sarah Jean King": a capitalised word alone opening the clause
+        before the verb that no name was read from here (it is also a role word: "King",
+        "Bishop", "Judge") stands for the one person named before with it as surname; and
+        where it starts."""
+        match = _SURNAME_BEFORE.search(left)
+        if match is None:
+            return None
+        word = match.group("surname")
+        people = {key for key in self.people if " " in key and key.split()[-1] == word}
+        return (people.pop(), match.start("surname")) if len(people) == 1 else None
 
     def _named(self, mentions: list[Mention]) -> str:
         """The speaker's name; for several ("Ortiz and Reyes") their names joined, a group
