@@ -25,12 +25,16 @@ Nothing is dropped: every actor, claim and figure keeps its place in the output,
 
 from __future__ import annotations
 
+import functools
+import itertools
 import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
+
+import numpy as np
 
 from briefing.language.lexicon import lexicon
 from briefing.language.numbers import find_quantities
@@ -66,6 +70,7 @@ _TOKEN = re.compile(r"[^\W\d_](?:[\w'’-]*\w)?|@\d+")
 _SUFFIXES = ("ing", "ed", "es", "s", "ly")
 
 
+@functools.lru_cache(maxsize=65_536)
 def _stem(word: str) -> str:
     """A crude stem: possessive and one inflection off, then at most STEM_LENGTH letters, so
     "warned"/"warns", "alliance"/"alliances", "trade"/"trading" meet."""
@@ -114,7 +119,7 @@ class Statement:
     def weight(self, tokens: Iterable[str]) -> float:
         """Total weight of `tokens`, the same whatever order a set gives them in (a plain
         float sum follows the order, which follows string hashing)."""
-        return math.fsum(self.weights.get(token, 1.0) for token in tokens)
+        return math.fsum(map(self.weights.get, tokens, itertools.repeat(1.0)))
 
     @cached_property
     def size(self) -> float:
@@ -190,7 +195,7 @@ def similarity(a: Statement, b: Statement) -> float:
     if not shared:
         return 0.0
     common = a.weight(shared) + NUMBER_WEIGHT * len(a.numbers & b.numbers)
-    small, large = sorted((a.size, b.size))
+    small, large = min(a.size, b.size), max(a.size, b.size)
     value = SMALL_SIDE * common / small + (1 - SMALL_SIDE) * common / large
     if a.numbers and b.numbers and not a.numbers & b.numbers:
         value *= 0.5
@@ -461,6 +466,38 @@ class _TokenIndex:
         return found
 
 
+class _Marginal:
+    """Maximal marginal relevance of every claim not yet picked: its relevance less
+    `REDUNDANCY` times its greatest likeness to a picked claim and `SPEAKER_REPEAT` times
+    the claims picked from its speaker. Kept in arrays, as each pick looks at every claim."""
+
+    def __init__(self, relevance: list[float], speakers: list[str | None]) -> None:
+        speaker_of = {speaker: number for number, speaker in enumerate(dict.fromkeys(speakers))}
+        self._relevance = np.array(relevance, dtype=np.float64)
+        self._speaker = np.array([speaker_of[s] for s in speakers], dtype=np.intp)
+        self._heard = np.zeros(len(speaker_of), dtype=np.float64)
+        # Each claim's greatest likeness to one already picked, brought up to date after each
+        # pick for the claims that share a token with it (the others' likeness to it is 0).
+        self._likeness = np.zeros(len(relevance), dtype=np.float64)
+        self._picked = np.zeros(len(relevance), dtype=bool)
+
+    def best(self) -> int:
+        """The claim not yet picked with the greatest marginal relevance (the first of equals)."""
+        penalty = REDUNDANCY * self._likeness + SPEAKER_REPEAT * self._heard[self._speaker]
+        value = self._relevance - penalty
+        value[self._picked] = -np.inf
+        return int(np.argmax(value))
+
+    def pick(self, index: int) -> None:
+        """Mark the claim at `index` picked; its speaker is heard once more."""
+        self._picked[index] = True
+        self._heard[self._speaker[index]] += 1
+
+    def alike(self, index: int, value: float) -> None:
+        """The claim at `index` is `value` alike a picked claim."""
+        self._likeness[index] = max(self._likeness[index], value)
+
+
 @dataclass
 class RankedClaims:
     """Claims in rank order, and how many of the first ones are key."""
@@ -504,26 +541,19 @@ def rank_claims(
     left = set(range(len(claims)))
     order: list[int] = []
     heard: Counter[str | None] = Counter()
-    # Each claim's greatest likeness to one already picked, brought up to date after each
-    # pick for the claims that share a token with it (the others' likeness to it is 0).
-    likeness = [0.0] * len(claims)
+    mmr = _Marginal(base, [claim.speaker for claim in claims])
     sharing = _TokenIndex(statements)
     words = 0.0
     picked = 0
     while left and len(order) < MMR_DEPTH:
-
-        def marginal(index: int) -> tuple[float, int]:
-            penalty = REDUNDANCY * likeness[index] + SPEAKER_REPEAT * heard[claims[index].speaker]
-            return base[index] - penalty, -index
-
-        chosen = max(left, key=marginal)
+        chosen = mmr.best()
         left.remove(chosen)
         order.append(chosen)
         heard[claims[chosen].speaker] += 1
+        mmr.pick(chosen)
         for other in sharing.sharing(chosen):
             if other in left:
-                value = similarity(statements[other], statements[chosen])
-                likeness[other] = max(likeness[other], value)
+                mmr.alike(other, similarity(statements[other], statements[chosen]))
         cost = _shown_words(claims[chosen]) + 4 + _heading_words(claims[chosen], heard)
         if picked == len(order) - 1 and picked < MAX_KEY_CLAIMS and words + cost <= word_budget:
             picked += 1

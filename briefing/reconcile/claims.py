@@ -28,27 +28,30 @@ def _claim_key(text: str) -> str:
     return " ".join(words(text))
 
 
-def _padded_words(text: str) -> str:
-    """`text` folded to its words, each side padded with a space, so that one padded name
-    is inside a padded role only as whole words ("UN" is not in "fund manager")."""
-    return f" {' '.join(words(fold(text)))} "
+def _name_words(text: str) -> tuple[str, ...]:
+    """`text` folded to its words."""
+    return tuple(words(fold(text)))
 
 
 class _Speakers:
     """Whose words can be one statement: a spokesperson's are also the organisation's
     ("NATO spokesperson Oana Lungescu"), and a claim with no speaker may be anyone's.
 
-    Roles and names are folded once per actor, not per pair of speakers: on a huge input
-    most pairs are met only once, so a cache of pairs would only grow."""
+    An organisation is in a role when one of its names is whole words of the role ("UN" is
+    not in "fund manager"). Each role is read once, for every name it holds (looked up by
+    its runs of words), the first time its speaker is asked about: a speaker is compared
+    with thousands of others on a huge input, most of them met only once."""
 
     def __init__(self, actors: dict[str, Actor]) -> None:
         self._roles = {
-            name: _padded_words(actor.role) for name, actor in actors.items() if actor.role
+            name: _name_words(actor.role) for name, actor in actors.items() if actor.role
         }
-        self._names = {
-            name: [_padded_words(alias) for alias in names_of(actor)]
-            for name, actor in actors.items()
-        }
+        self._named: dict[tuple[str, ...], list[str]] = defaultdict(list)
+        for name, actor in actors.items():
+            for alias in names_of(actor):
+                self._named[_name_words(alias)].append(name)
+        self._longest = max(map(len, self._named), default=0)
+        self._spoken_for: dict[str, frozenset[str]] = {}
 
     def speaks_for(self, speaker: str | None, other: str | None) -> bool:
         """Whether `speaker`'s words are also `other`'s."""
@@ -62,7 +65,22 @@ class _Speakers:
 
     def _in_role(self, speaker: str, other: str) -> bool:
         role = self._roles.get(speaker)
-        return role is not None and any(name in role for name in self._names.get(other, ()))
+        if role is None:
+            return False
+        if speaker not in self._spoken_for:
+            self._spoken_for[speaker] = self._named_in(role)
+        return other in self._spoken_for[speaker]
+
+    def _named_in(self, role: tuple[str, ...]) -> frozenset[str]:
+        """The actors one of whose names is whole words of `role`."""
+        if not role:
+            return frozenset(self._named.get(role, ()))
+        runs = (
+            role[start:end]
+            for start in range(len(role))
+            for end in range(start + 1, min(len(role), start + self._longest) + 1)
+        )
+        return frozenset(actor for run in runs for actor in self._named.get(run, ()))
 
 
 class _ClaimIndex:
