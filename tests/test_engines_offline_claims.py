@@ -3,6 +3,8 @@ test per failure class seen on unseen news (issue 21)."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from briefing.engines.offline import extract_pack
@@ -41,6 +43,13 @@ def claim_with(extraction: Extraction, words: str) -> Claim:
 def test_gap_search_from_the_last_other_character_finds_what_a_full_search_finds(left):
     for end in range(len(left) + 1):
         assert _gap_start(left, end) == _GAP.search(left, 0, end).start()
+
+
+def test_the_speaker_gap_pattern_holds_only_word_characters_spaces_and_commas():
+    # `_gap_start` searches after the last character outside these: a word added to `_GAP`
+    # with a hyphen or an apostrophe must change that search too
+    syntax = r"\\[swb]|\[(?:A-Z|a-z)\]|\(\?[:!]|\{\d*,?\d*\}|[()|?*+$]"
+    assert re.fullmatch(r"[\w,]*", re.sub(syntax, "", _GAP.pattern))
 
 
 @pytest.mark.parametrize(
@@ -377,6 +386,18 @@ def test_an_adverb_or_auxiliary_between_speaker_and_verb_is_skipped(gap):
 def test_a_title_joined_to_a_second_role_before_the_name_is_not_the_speaker():
     text = '"The harbour will close," said former Ohio Gov. and port chairman Tom Reyes.'
     assert claim_with(extraction_of(text), "harbour will close").speaker == "Tom Reyes"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "According to Tom Reyes, the harbour is part of the so-called “old port” of Ostend.",
+        "According to Tom Reyes, the boats carried flags that read “Ostend stays open.”",
+    ],
+)
+def test_according_to_gives_the_speaker_when_no_verb_names_one(sentence):
+    claims = extraction_of(sentence).claims
+    assert [c.speaker for c in claims] == ["Tom Reyes"]
 
 
 def test_an_opening_mark_closing_a_quotation_before_said_keeps_the_speaker_after():
@@ -1161,3 +1182,23 @@ def test_a_name_after_a_description_and_its_verb_is_the_object_not_the_subject()
         '"He was right to wait," he said.'
     )
     assert claim_with(extraction_of(text), "right to wait").speaker == "Carl Ortiz"
+
+
+def test_an_attribution_between_commas_inside_a_statement_keeps_both_sides():
+    text = (
+        "Tom Reyes spoke on Monday.\n\n"
+        "The new bridge, he said, would cost the town millions of dollars."
+    )
+    claim = claim_with(extraction_of(text), "millions of dollars")
+    assert (claim.speaker, claim.text) == (
+        "Tom Reyes",
+        "The new bridge … would cost the town millions of dollars",
+    )
+
+
+def test_a_verb_saying_nothing_at_a_paragraph_end_introduces_the_quoted_paragraph_after():
+    text = (
+        "Tom Reyes responded in a statement on Monday.\n\n"
+        '"We cannot pay for this bridge. Not this year, and not next year either."'
+    )
+    assert claim_with(extraction_of(text), "pay for this bridge").speaker == "Tom Reyes"

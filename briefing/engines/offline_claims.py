@@ -196,6 +196,7 @@ def _compile_verbs() -> re.Pattern[str]:
 
 _VERB = _compile_verbs()
 _WORD_BEFORE = re.compile(r"(\w+)\s*$")
+_COMPOUND_BEFORE = re.compile(r"(?<![\w-])(?!(?:re|co)-)\w+-$", re.IGNORECASE)
 # A name or noun with a possessive "'s" (not "he's", "it's": those are "has" or "is").
 _POSSESSIVE_BEFORE = re.compile(
     r"(?<![\w'’])(?!(?i:he|she|it|that|there|who|what|where|here)['’])[A-Za-z][\w-]*['’]s\s+$"
@@ -222,8 +223,10 @@ def _verbs(sentence: Sentence, quoted_until: int = 0) -> list[_Verb]:
     found = []
     text = sentence.view
     for match in _VERB.finditer(text, quoted_until):
-        if sentence.in_quote(match.start()):
-            continue
+        if sentence.in_quote(match.start()) or _COMPOUND_BEFORE.search(
+            text, max(0, match.start() - 20), match.start()
+        ):
+            continue  # in a quotation, or the end of a compound ("so-called", not "re-tweeted")
         before = _WORD_BEFORE.search(text, max(0, match.start() - 20), match.start())
         passive = before and before.group(1).lower() in _PASSIVE and not _progressive(match)
         if passive or (before and before.group(1).lower() in _DETERMINERS):
@@ -1086,6 +1089,9 @@ def _content(sentence: Sentence, verb: _Verb, speaker_start: int, inverted: bool
     clause = _clause_before(before, text[verb.end :])
     if clause:
         return clause
+    parenthetical = _around_parenthetical(before, text[verb.end : end])
+    if parenthetical:
+        return parenthetical
     after = _SAID_OF.sub("", text[verb.end : end])
     if any(word in after for word in _TRAILING_VERBS):
         after = _TRAILING_ATTRIBUTION.sub("", after)
@@ -1199,6 +1205,18 @@ def _quotation_before(sentence: Sentence, speaker_start: int) -> str | None:
         if start >= speaker_start and text[:start].rstrip().endswith((",", ":"))
     ]
     return _quoted_text(sentence, [(sentence.quotes[0][0], ends[-1]), *resumed])
+
+
+def _around_parenthetical(before: str, after: str) -> str | None:
+    """ "The new bridge, he said, would cost millions": an attribution set between commas
+    inside the statement; the statement is both sides of it, joined by an ellipsis."""
+    rest = _TIME_AFTER_VERB.sub("", after, count=1).lstrip()
+    if not before.endswith(",") or not rest.startswith(","):
+        return None
+    head, tail = before[:-1].strip(), rest[1:].strip()
+    if not head or not tail[:1].islower() or _PREPOSITION_START.match(tail):
+        return None
+    return f"{head} … {tail}"
 
 
 def _clause_before(before: str, after: str) -> str | None:
@@ -1366,6 +1384,9 @@ class ClaimFinder:
             elif speaker is None and unknown is None and _quotes_next_to(sentence, verb):
                 unknown = (verb, None, start, inverted)
         if not found and unknown is not None:
+            according = self._according_to(index, sentence, mentions)
+            if according is not None:
+                return [according]  # "According to Acme, the sign read “…”": Acme's
             found = [unknown]  # "…," said a longtime adviser: a statement all the same
         attributions = []
         for position, (verb, speaker, start, inverted) in enumerate(found):
@@ -1500,10 +1521,12 @@ class ClaimFinder:
             self.context.colon_speaker, self.context.colon_index = speaker, index
 
     def _quotation_follows(self, index: int, sentence: Sentence) -> bool:
+        """Whether a quotation opens the next sentence, in this paragraph or (this sentence
+        ending its own) as the next paragraph: "Ortiz spoke after the vote.¶“We cannot …”"."""
         following = self.document.sentences[index + 1 : index + 2]
         return (
             bool(following)
-            and following[0].paragraph == sentence.paragraph
+            and following[0].paragraph in (sentence.paragraph, sentence.paragraph + 1)
             and opens_with_quote(following[0].view)
         )
 
