@@ -335,7 +335,7 @@ class _NearIndex:
         values = self._bands[first : first + NEAR_BLOCK]
         values = values[: _rows_before_long_run(values, self._filled)]
         stop = first + len(values)
-        used = np.unique(values[values >= 0])
+        used = values[values >= 0]
         earlier, later = _pairs_to_test(values, first, self._slots, self._filled)
         self._block = _Block(
             first=first,
@@ -429,7 +429,10 @@ def _pairs_to_test(
     earlier_rows, later_rows = np.concatenate(earlier), np.concatenate(later)
     keep = earlier_rows >= 0
     end = first + len(values)
-    keys = np.unique((later_rows[keep] - first) * end + earlier_rows[keep])
+    keys = np.sort((later_rows[keep] - first) * end + earlier_rows[keep])
+    distinct = np.ones(len(keys), dtype=bool)
+    distinct[1:] = keys[1:] != keys[:-1]
+    keys = keys[distinct]
     return keys % end, keys // end + first
 
 

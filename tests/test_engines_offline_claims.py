@@ -1182,3 +1182,23 @@ def test_a_name_after_a_description_and_its_verb_is_the_object_not_the_subject()
         '"He was right to wait," he said.'
     )
     assert claim_with(extraction_of(text), "right to wait").speaker == "Carl Ortiz"
+
+
+def test_an_attribution_between_commas_inside_a_statement_keeps_both_sides():
+    text = (
+        "Tom Reyes spoke on Monday.\n\n"
+        "The new bridge, he said, would cost the town millions of dollars."
+    )
+    claim = claim_with(extraction_of(text), "millions of dollars")
+    assert (claim.speaker, claim.text) == (
+        "Tom Reyes",
+        "The new bridge … would cost the town millions of dollars",
+    )
+
+
+def test_a_verb_saying_nothing_at_a_paragraph_end_introduces_the_quoted_paragraph_after():
+    text = (
+        "Tom Reyes responded in a statement on Monday.\n\n"
+        '"We cannot pay for this bridge. Not this year, and not next year either."'
+    )
+    assert claim_with(extraction_of(text), "pay for this bridge").speaker == "Tom Reyes"

@@ -1089,6 +1089,9 @@ def _content(sentence: Sentence, verb: _Verb, speaker_start: int, inverted: bool
     clause = _clause_before(before, text[verb.end :])
     if clause:
         return clause
+    parenthetical = _around_parenthetical(before, text[verb.end : end])
+    if parenthetical:
+        return parenthetical
     after = _SAID_OF.sub("", text[verb.end : end])
     if any(word in after for word in _TRAILING_VERBS):
         after = _TRAILING_ATTRIBUTION.sub("", after)
@@ -1202,6 +1205,18 @@ def _quotation_before(sentence: Sentence, speaker_start: int) -> str | None:
         if start >= speaker_start and text[:start].rstrip().endswith((",", ":"))
     ]
     return _quoted_text(sentence, [(sentence.quotes[0][0], ends[-1]), *resumed])
+
+
+def _around_parenthetical(before: str, after: str) -> str | None:
+    """ "The new bridge, he said, would cost millions": an attribution set between commas
+    inside the statement; the statement is both sides of it, joined by an ellipsis."""
+    rest = _TIME_AFTER_VERB.sub("", after, count=1).lstrip()
+    if not before.endswith(",") or not rest.startswith(","):
+        return None
+    head, tail = before[:-1].strip(), rest[1:].strip()
+    if not head or not tail[:1].islower() or _PREPOSITION_START.match(tail):
+        return None
+    return f"{head} … {tail}"
 
 
 def _clause_before(before: str, after: str) -> str | None:
@@ -1506,10 +1521,12 @@ class ClaimFinder:
             self.context.colon_speaker, self.context.colon_index = speaker, index
 
     def _quotation_follows(self, index: int, sentence: Sentence) -> bool:
+        """Whether a quotation opens the next sentence, in this paragraph or (this sentence
+        ending its own) as the next paragraph: "Ortiz spoke after the vote.¶“We cannot …”"."""
         following = self.document.sentences[index + 1 : index + 2]
         return (
             bool(following)
-            and following[0].paragraph == sentence.paragraph
+            and following[0].paragraph in (sentence.paragraph, sentence.paragraph + 1)
             and opens_with_quote(following[0].view)
         )
 
