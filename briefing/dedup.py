@@ -220,7 +220,7 @@ def _shared_band_values(signatures: np.ndarray) -> np.ndarray:
     the same band and value, counting from 0 without gaps), or -1 where no other row has
     that value in that band: such a value can never make two paragraphs candidates, so it
     need not be indexed."""
-    groups = np.full((len(signatures), BANDS), -1, dtype=np.int64)
+    groups = np.full((len(signatures), BANDS), -1, dtype=np.int32)
     named = 0
     for band in range(BANDS):
         values = signatures[:, band * ROWS_PER_BAND : (band + 1) * ROWS_PER_BAND]
@@ -271,8 +271,8 @@ class _NearIndex:
         # At least one value: a row without any still looks value 0 up (and ignores it).
         values = max(int(self._bands.max(initial=-1)) + 1, 1)
         # Rows indexed under each band value, in order; -1 for a free place.
-        self._slots = np.full((values, MAX_BUCKET), -1, dtype=np.int64)
-        self._filled = np.zeros(values, dtype=np.int64)
+        self._slots = np.full((values, MAX_BUCKET), -1, dtype=np.int32)
+        self._filled = np.zeros(values, dtype=np.int32)
         self._passage_of: dict[int, int] = {}  # indexed row → its passage
         self._block = _Block(first=0, stop=0, values=[], pairs={}, filled={})
         self._placed: list[tuple[int, int, int]] = []  # (value, place, row) in this block
