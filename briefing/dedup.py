@@ -273,7 +273,9 @@ class _NearIndex:
         # Rows indexed under each band value, in order; -1 for a free place.
         self._slots = np.full((values, MAX_BUCKET), -1, dtype=np.int32)
         self._filled = np.zeros(values, dtype=np.int32)
-        self._passage_of: dict[int, int] = {}  # indexed row → its passage
+        # Indexed row → its passage (-1 for a row not indexed): 4 bytes a row, where a dict
+        # of a million rows' passages would hold about 100 MB at the memory peak.
+        self._passage_of = array("i", [-1]) * len(shingles.signatures)
         self._block = _Block(first=0, stop=0, values=[], pairs={}, filled={})
         self._placed: list[tuple[int, int, int]] = []  # (value, place, row) in this block
         self._entered: dict[int, int] = {}  # this block's indexed rows → bands they entered
