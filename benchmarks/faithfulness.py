@@ -158,7 +158,7 @@ def faithfulness(folders: list[Path]) -> str:
 
 
 def _verbatim_in_cited(
-    needle: str, cited: str, pack: verify_module._Pack
+    pack: verify_module._Pack, needle: str, cited: str
 ) -> verify_module._Located | None:
     """Verify's lookup as it was before repair and re-citing: verbatim in the cited source."""
     text = pack.texts.get(cited)
@@ -171,12 +171,12 @@ def _verbatim_in_cited(
 @contextmanager
 def _without_repair() -> Iterator[None]:
     """Verify, while inside, with its lookup as it was before repair and re-citing."""
-    original = verify_module._locate
-    verify_module._locate = _verbatim_in_cited
+    original = verify_module._Pack._locate
+    verify_module._Pack._locate = _verbatim_in_cited
     try:
         yield
     finally:
-        verify_module._locate = original
+        verify_module._Pack._locate = original
 
 
 def _verify_stage(results: list[PackResult], articles: list[Article]) -> None:

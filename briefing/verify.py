@@ -26,7 +26,7 @@ import bisect
 import itertools
 import operator
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from typing import NamedTuple, TypeVar
@@ -243,10 +243,25 @@ class _Pack:
         self.searched = {s: text for s, text in self.texts.items() if s in kept}
         # A pack's answer repeats quotes (a figure's and its claim's, one cited for each
         # source): each quote is looked for once per pack and source, not once per citation.
-        self.located: dict[tuple[str, str], _Located | None] = {}
+        self._located: dict[tuple[str, str], _Located | None] = {}
         self._holding: dict[str, _Located | None] = {}
         self._matched: dict[tuple[str, str], list[Span] | None] = {}
         self._holds: dict[tuple[str, str], bool] = {}
+
+    def locate(self, needle: str, cited: str) -> _Located | None:
+        """Where a normalised quote cited to `cited` is: verbatim in the cited source,
+        verbatim in another source searched, then aligned in the cited source, then in the
+        others; None for a quote too short to tell."""
+        if len(needle) < MIN_QUOTE_CHARS:
+            return None
+        return _memo(self._located, (needle, cited), lambda: self._locate(needle, cited))
+
+    def _locate(self, needle: str, cited: str) -> _Located | None:
+        text = self.texts.get(cited)
+        found = text.find(needle) if text is not None else None
+        if found is not None:
+            return _Located(cited, [Span(found, found + len(needle), 100.0)], exact=True)
+        return self._first_holding(needle) or self._aligned(needle, cited)
 
     @cached_property
     def _scanned(self) -> tuple[str, list[int], list[str]]:
@@ -268,13 +283,11 @@ class _Pack:
             if text.index is not None
         ]
 
-    def first_holding(self, needle: str) -> _Located | None:
-        """The quote in the first source of the pack that holds it verbatim, if any."""
-        if needle not in self._holding:
-            self._holding[needle] = self._first_holding(needle)
-        return self._holding[needle]
-
     def _first_holding(self, needle: str) -> _Located | None:
+        """The quote in the first source searched that holds it verbatim, if any."""
+        return _memo(self._holding, needle, lambda: self._scan_for(needle))
+
+    def _scan_for(self, needle: str) -> _Located | None:
         joined, offsets, ids = self._scanned
         found = joined.find(needle)
         located = None
@@ -293,7 +306,7 @@ class _Pack:
     def _places(self) -> dict[str, int]:
         return {source_id: place for place, source_id in enumerate(self.searched)}
 
-    def aligned(self, needle: str, cited: str) -> _Located | None:
+    def _aligned(self, needle: str, cited: str) -> _Located | None:
         """The quote aligned part by part in the cited source, else in the first other
         source that holds half its words."""
         parts = _parts(needle)
@@ -311,26 +324,27 @@ class _Pack:
         return None
 
     def _match(self, source_id: str, needle: str, parts: list[str]) -> list[Span] | None:
-        key = (source_id, needle)
-        if key not in self._matched:
-            self._matched[key] = _match_parts(self.texts[source_id], parts)
-        return self._matched[key]
+        text = self.texts[source_id]
+        return _memo(self._matched, (source_id, needle), lambda: _match_parts(text, parts))
 
     def _holds_words(self, source_id: str, needle: str, words: set[str]) -> bool:
-        key = (source_id, needle)
-        if key not in self._holds:
-            self._holds[key] = self.texts[source_id].holds_words(words, OTHER_SOURCE_WORDS)
-        return self._holds[key]
+        text = self.texts[source_id]
+        return _memo(
+            self._holds,
+            (source_id, needle),
+            lambda: text.holds_words(words, OTHER_SOURCE_WORDS),
+        )
 
 
-def _locate(needle: str, cited: str, pack: _Pack) -> _Located | None:
-    """Find a normalised quote: verbatim in the cited source, verbatim in another of the
-    pack's sources, then aligned in the cited source, then in the others."""
-    text = pack.texts.get(cited)
-    found = text.find(needle) if text is not None else None
-    if found is not None:
-        return _Located(cited, [Span(found, found + len(needle), 100.0)], exact=True)
-    return pack.first_holding(needle) or pack.aligned(needle, cited)
+Key = TypeVar("Key", bound=Hashable)
+Found = TypeVar("Found")
+
+
+def _memo(found: dict[Key, Found], key: Key, work_out: Callable[[], Found]) -> Found:
+    """`found[key]`, worked out the first time it is asked for."""
+    if key not in found:
+        found[key] = work_out()
+    return found[key]
 
 
 def _check(evidence: list[Evidence], pack: _Pack, tally: VerifyCounts) -> list[_Held]:
@@ -338,12 +352,7 @@ def _check(evidence: list[Evidence], pack: _Pack, tally: VerifyCounts) -> list[_
     repeats; what was repaired, re-cited or dropped is added to `tally`."""
     unique: dict[tuple[str, str], _Held] = {}
     for item in evidence:
-        needle = normalized(item.quote)
-        key = (needle, item.source_id)
-        if key not in pack.located:
-            long_enough = len(needle) >= MIN_QUOTE_CHARS
-            pack.located[key] = _locate(needle, item.source_id, pack) if long_enough else None
-        located = pack.located[key]
+        located = pack.locate(normalized(item.quote), item.source_id)
         if located is None:
             tally.dropped += 1
             continue
