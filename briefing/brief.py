@@ -435,10 +435,10 @@ def _shown_words(claim: Claim) -> int:
     return len(quote.quote.split()) + (0 if held else len(claim.text.split()))
 
 
-def _heading_words(claim: Claim, heard: Counter[str | None]) -> int:
+def _heading_words(claim: Claim, times_heard: int) -> int:
     """Words of the speaker's heading, which the key section shows above a speaker's first
     claim (a description such as "a person close to the mayor" is several)."""
-    return len((claim.speaker or "Unattributed").split()) + 1 if heard[claim.speaker] == 1 else 0
+    return len((claim.speaker or "Unattributed").split()) + 1 if times_heard == 1 else 0
 
 
 def _with_best_quote_first(claim: Claim) -> Claim:
@@ -488,10 +488,12 @@ class _Marginal:
         value[self._picked] = -np.inf
         return int(np.argmax(value))
 
-    def pick(self, index: int) -> None:
-        """Mark the claim at `index` picked; its speaker is heard once more."""
+    def pick(self, index: int) -> int:
+        """Mark the claim at `index` picked; its speaker is heard once more. How many
+        claims picked so far are its speaker's."""
         self._picked[index] = True
         self._heard[self._speaker[index]] += 1
+        return int(self._heard[self._speaker[index]])
 
     def alike(self, index: int, value: float) -> None:
         """The claim at `index` is `value` alike a picked claim."""
@@ -540,7 +542,6 @@ def rank_claims(
     base = [relevance(i) for i in range(len(claims))]
     left = set(range(len(claims)))
     order: list[int] = []
-    heard: Counter[str | None] = Counter()
     mmr = _Marginal(base, [claim.speaker for claim in claims])
     sharing = _TokenIndex(statements)
     words = 0.0
@@ -549,12 +550,11 @@ def rank_claims(
         chosen = mmr.best()
         left.remove(chosen)
         order.append(chosen)
-        heard[claims[chosen].speaker] += 1
-        mmr.pick(chosen)
+        times_heard = mmr.pick(chosen)
         for other in sharing.sharing(chosen):
             if other in left:
                 mmr.alike(other, similarity(statements[other], statements[chosen]))
-        cost = _shown_words(claims[chosen]) + 4 + _heading_words(claims[chosen], heard)
+        cost = _shown_words(claims[chosen]) + 4 + _heading_words(claims[chosen], times_heard)
         if picked == len(order) - 1 and picked < MAX_KEY_CLAIMS and words + cost <= word_budget:
             picked += 1
             words += cost
