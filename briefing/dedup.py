@@ -303,15 +303,14 @@ class _NearIndex:
         one at `row`'s (Jaccard) by the threshold."""
         block, entered, own = self._block, self._entered, None
         shingles = self._shingles
-        hashes, starts, sizes = shingles.hashes, shingles.starts, shingles.sizes
         for candidate, shared_bands in pairs:
             if candidate >= block.first and not shared_bands & entered.get(candidate, 0):
                 continue
             if own is None:
                 own = set(shingles.of(row))
-            start, size = starts[candidate], sizes[candidate]
-            shared = len(own.intersection(hashes[start : start + size].tolist()))
-            if shared / (len(own) + size - shared) >= NEAR_DUPLICATE_JACCARD:
+            other = shingles.of(candidate)
+            shared = len(own.intersection(other))
+            if shared / (len(own) + len(other) - shared) >= NEAR_DUPLICATE_JACCARD:
                 return candidate
         return None
 
