@@ -548,6 +548,21 @@ def test_a_transcript_line_is_the_words_of_the_person_its_label_names():
     }
 
 
+def test_a_transcript_quoted_paragraph_by_paragraph_keeps_its_labels():
+    text = (
+        "Gov. Tom Reyes spoke on a radio show on Sunday. A partial transcript:\n\n"
+        '"HOLT: Let us begin with the budget. Why did the council vote against it?\n\n'
+        '"REYES: Well, look, the budget was never going to pass this year.\n\n'
+        '"HOLT: Do you see the two plans as equal?'
+    )
+    claims = {c.text: c.speaker for c in extraction_of(text).claims}
+    assert claims == {
+        "Let us begin with the budget. Why did the council vote against it?": "HOLT",
+        "Well, look, the budget was never going to pass this year": "Tom Reyes",
+        "Do you see the two plans as equal?": "HOLT",
+    }
+
+
 def test_said_of_someone_then_a_quotation_gives_the_quotation():
     text = 'Lena Wirth, the port chief, said of Reyes: "He never read the report at all."'
     claim = claim_with(extraction_of(text), "never read the report")

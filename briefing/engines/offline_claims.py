@@ -1266,7 +1266,8 @@ def _is_reply(attribution: Attribution) -> bool:
 
 
 # "― Dana Ortiz", "- Ortiz.", "— Dana Ortiz, a nurse from Tulsa": a dash signing a quotation
-_LABEL = re.compile(r"(?P<name>[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}):\s+(?=\S)")
+# `HOLT: …`, and `"HOLT: …` where a story quotes a transcript paragraph by paragraph
+_LABEL = re.compile(r"[“\"]?(?P<name>[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}):\s+(?=\S)")
 _SIGNATURE = re.compile(r"\s*[-―—–]{1,2}\s*(?P<name>[A-Z][^.!?;:“”\"]{0,80}?)\s*\.?\s*$")
 
 
@@ -1426,7 +1427,9 @@ class ClaimFinder:
         text = _clean(sentence.view[label.end() :])
         if len(text.split()) < _MIN_CLAIM_WORDS:
             return None
-        spanning = [m.key for m in mentions if m.start == 0 and m.end == label.end("name")]
+        spanning = [
+            m.key for m in mentions if m.start == label.start("name") and m.end == label.end("name")
+        ]
         speaker = self._label_speaker(label.group("name"), spanning)
         if speaker is None:
             return None
