@@ -1217,3 +1217,35 @@ def test_a_verb_saying_nothing_at_a_paragraph_end_introduces_the_quoted_paragrap
         '"We cannot pay for this bridge. Not this year, and not next year either."'
     )
     assert claim_with(extraction_of(text), "pay for this bridge").speaker == "Tom Reyes"
+
+
+def test_capitalised_words_after_the_describe_the_person_the_story_is_on():
+    text = (
+        "Paul Reyes spoke to reporters on Monday.\n\n"
+        "It was a reversal for the Wisconsin Republican, who had pledged to back the plan. "
+        "He said on Thursday that the plan needed more work.\n\n"
+        "The Texas Democrat said the plan was a mess."
+    )
+    claims = {c.text: c.speaker for c in extraction_of(text).claims}
+    assert claims == {
+        "pledged to back the plan": "Paul Reyes",
+        "the plan needed more work": "Paul Reyes",
+        "the plan was a mess": "Paul Reyes",
+    }
+
+
+def test_who_after_a_place_that_follows_a_name_is_that_person():
+    text = "One critic remained: Senator Ben Hollis of Vermont, who had opposed a similar plan."
+    assert claim_with(extraction_of(text), "similar plan").speaker == "Ben Hollis"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "speaker"),
+    [
+        ("Tom Reyes spoke on Monday. He went on to say the toll was unfair.", "Tom Reyes"),
+        ("Ana Ortiz went on to call the toll a waste of money.", "Ana Ortiz"),
+        ('Dan Hale went so far as to say: "The toll is unfair."', "Dan Hale"),
+    ],
+)
+def test_went_on_to_before_a_speech_verb_keeps_the_speaker(sentence, speaker):
+    assert claim_with(extraction_of(sentence), "toll").speaker == speaker
