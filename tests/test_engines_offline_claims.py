@@ -19,6 +19,11 @@ def extraction_of(text: str) -> Extraction:
     return extract_pack(Pack(blocks=[Block(source_ids=["a"], paragraphs=paragraphs)], tokens=0))
 
 
+def speakers_by_text(text: str) -> dict[str, str | None]:
+    """Each claim's text, to its speaker, in the offline extraction of `text`."""
+    return {c.text: c.speaker for c in extraction_of(text).claims}
+
+
 def claim_with(extraction: Extraction, words: str) -> Claim:
     found = [c for c in extraction.claims if words in c.text]
     assert found, (
@@ -541,8 +546,7 @@ def test_a_transcript_line_is_the_words_of_the_person_its_label_names():
         "Update: The council voted to keep the port open.\n\n"
         "Ostend: The ferry to Dover was cancelled on Monday."
     )
-    claims = {c.text: c.speaker for c in extraction_of(text).claims}
-    assert claims == {
+    assert speakers_by_text(text) == {
         "The Port Must Stay Open All Winter": "Lena Wirth",
         "The ice came early this year. The boats cannot leave": "Tom Reyes",
     }
@@ -555,8 +559,7 @@ def test_a_transcript_quoted_paragraph_by_paragraph_keeps_its_labels():
         '"REYES: Well, look, the budget was never going to pass this year.\n\n'
         '"HOLT: Do you see the two plans as equal?'
     )
-    claims = {c.text: c.speaker for c in extraction_of(text).claims}
-    assert claims == {
+    assert speakers_by_text(text) == {
         "Let us begin with the budget. Why did the council vote against it?": "HOLT",
         "Well, look, the budget was never going to pass this year": "Tom Reyes",
         "Do you see the two plans as equal?": "HOLT",
@@ -1226,8 +1229,7 @@ def test_capitalised_words_after_the_describe_the_person_the_story_is_on():
         "He said on Thursday that the plan needed more work.\n\n"
         "The Texas Democrat said the plan was a mess."
     )
-    claims = {c.text: c.speaker for c in extraction_of(text).claims}
-    assert claims == {
+    assert speakers_by_text(text) == {
         "pledged to back the plan": "Paul Reyes",
         "the plan needed more work": "Paul Reyes",
         "the plan was a mess": "Paul Reyes",
