@@ -439,6 +439,42 @@ def test_two_speakers_in_one_sentence_give_two_claims():
     assert claim_with(extraction, "could borrow").speaker == "Tom Reyes"
 
 
+def speakers_of(extraction: Extraction) -> list[tuple[str | None, str]]:
+    return [(c.speaker, c.text) for c in extraction.claims]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "reporter", "speaker"),
+    [
+        (
+            "According to the Ostend Times, Dana Ortiz said the rules were written "
+            "without a single farmer in the room.",
+            "Ostend Times",
+            "Dana Ortiz",
+        ),
+        (
+            "“We have no plans to sell the farm,” Dana Ortiz said at a meeting, "
+            "according to the Ostend Times.",
+            "Ostend Times",
+            "Dana Ortiz",
+        ),
+    ],
+)
+def test_a_report_of_what_someone_said_gives_both_the_reporter_and_the_speaker(
+    sentence, reporter, speaker
+):
+    speakers = [s for s, _ in speakers_of(extraction_of(sentence))]
+    assert speakers == [reporter, speaker]
+
+
+def test_a_statement_reporting_another_speakers_words_keeps_both_speakers():
+    text = "Tom Reyes noted that the Ledger’s Ana Bell had tweeted that the mayor would stay on."
+    assert speakers_of(extraction_of(text)) == [
+        ("Tom Reyes", "the Ledger’s Ana Bell had tweeted that the mayor would stay on"),
+        ("Ana Bell", "the mayor would stay on"),
+    ]
+
+
 # ---------------------------------------------------------------- descriptions
 
 

@@ -1388,11 +1388,18 @@ class ClaimFinder:
             if according is not None:
                 return [according]  # "According to Acme, the sign read “…”": Acme's
             found = [unknown]  # "…," said a longtime adviser: a statement all the same
+        # "According to the Ledger, Ortiz said …": the outlet reports what Ortiz said, so
+        # both are speakers; the outlet's claim comes first, so that "he" later is Ortiz
+        reporter = self._according_to(index, sentence, mentions) if found else None
         attributions = []
         for position, (verb, speaker, start, inverted) in enumerate(found):
             following = [s for v, _, s, _ in found[position + 1 :] if s > verb.end]
             end = following[0] if following else len(sentence.view)
             text = _clean(_content(sentence, verb, start, inverted, end))
+            if following and not inverted and len(text.split()) < _MIN_CLAIM_WORDS:
+                # nothing of its own before the next speaker: "Reyes noted that the Ledger's
+                # Bell had said …" reports Bell's words, which are Reyes's statement too
+                text = _clean(_content(sentence, verb, start, inverted, len(sentence.view)))
             said_that = not inverted and _THAT.match(sentence.view[verb.end : end])
             # a short quotation ("“It's mind-boggling,” Greenberg said.") is kept for now: the
             # next sentence may go on quoting; it is left out at the end if it does not
@@ -1405,7 +1412,9 @@ class ClaimFinder:
                 self._note_colon(index, sentence, speaker, said_nothing=True)
                 continue  # "told reporters on Friday": where, not what
             attributions.append(self._found(index, sentence, speaker, text))
-        if not attributions:
+        if reporter is not None and all(reporter.speaker != a.speaker for a in attributions):
+            attributions.insert(0, reporter)
+        elif not attributions:
             according = self._according_to(index, sentence, mentions)
             introduced = according or self._colon_quote(index, sentence, mentions)
             attributions = [introduced] if introduced else []
