@@ -467,6 +467,33 @@ def test_a_report_of_what_someone_said_gives_both_the_reporter_and_the_speaker(
     assert speakers == [reporter, speaker]
 
 
+def test_an_outlet_named_after_a_trailing_verb_reports_the_words_of_the_name_before():
+    text = (
+        "“The new rules leave us out in the cold,” said Dana Ortiz, director of Farmers "
+        "First, reports the Ostend Times."
+    )
+    speakers = [s for s, _ in speakers_of(extraction_of(text))]
+    assert speakers == ["Dana Ortiz", "Ostend Times"]
+
+
+def test_the_name_after_a_trailing_told_is_whom_it_was_told_to():
+    text = "“The rules leave us out in the cold,” Dana Ortiz, a farmer, told the Ostend Times."
+    assert [s for s, _ in speakers_of(extraction_of(text))] == ["Dana Ortiz"]
+
+
+def test_as_reported_by_names_the_reporter_of_the_statement_after_it():
+    text = (
+        "As reported by the Ostend Times, former harbour master Tom Reyes found both plans costly."
+    )
+    speakers = [s for s, _ in speakers_of(extraction_of(text))]
+    assert speakers == ["Ostend Times", "Tom Reyes"]
+
+
+def test_a_statement_cut_before_the_next_speaker_does_not_end_in_an_article():
+    text = "Dana Ortiz said the plan was dead, the Ostend Times reported on Monday."
+    assert claim_with(extraction_of(text), "plan was dead").text == "the plan was dead"
+
+
 def test_a_statement_reporting_another_speakers_words_keeps_both_speakers():
     text = "Tom Reyes noted that the Ledger’s Ana Bell had tweeted that the mayor would stay on."
     assert speakers_of(extraction_of(text)) == [

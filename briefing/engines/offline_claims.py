@@ -47,7 +47,7 @@ from briefing.text import balance_quotes, phrase_alternation
 
 _PASSIVE = frozenset({"is", "are", "was", "were", "be", "been", "being"})
 _QUOTED_AS = re.compile(r"\b(?:was|were|is|are)\s+quoted\s+(?:as\s+saying|by)\b")
-_ACCORDING_TO = re.compile(r"\baccording\s+to\b", re.IGNORECASE)
+_ACCORDING_TO = re.compile(r"\b(?:according\s+to|as\s+reported\s+(?:by|in))\b", re.IGNORECASE)
 _GAP = re.compile(
     r"(?:,?\s+(?:also|later|then|again|previously|earlier|further|separately|repeatedly"
     r"|publicly|directly|reportedly|recently|once|has|have|had|would|will|has\s+also"
@@ -538,6 +538,23 @@ _NOT_A_ROLE_WORD = frozenset(
      "who", "whom", "whose", "which", "that", "while", "when", "after", "before", "during",
      "not", "also", "then"}
 )  # fmt: skip
+
+
+_ENDS_SENTENCE = re.compile(r"\s*(?:(?:on|late|early|last|this)\s+[A-Za-z]+\s*)?[.!]?\s*$")
+
+
+def _trailing_speaker(sentence: Sentence, verb: _Verb, mentions: list[Mention]) -> Mention | None:
+    """ "…, said Ortiz, the director, reports the Ostend Times.": a name after a verb that
+    follows a comma and ends the sentence speaks; the name before the comma is what it
+    reports (the apposition skipping that finds speakers before a verb would take it).
+    After "told" the name is whom it was told to."""
+    if "tell" in verb.tags or not sentence.view[: verb.start].rstrip().endswith(","):
+        return None
+    after = _speaker_after(sentence, verb, mentions)
+    if after is None or not _ENDS_SENTENCE.match(sentence.view, after.end):
+        return None
+    confirm_speaker(after)
+    return after if after.confirmed else None
 
 
 def _speaker_after(sentence: Sentence, verb: _Verb, mentions: list[Mention]) -> Mention | None:
@@ -1234,7 +1251,8 @@ def _clause_before(before: str, after: str) -> str | None:
     return clause if len(clause.split()) > _MIN_CLAIM_WORDS else None
 
 
-_TRAILING_CONJUNCTIONS = ("and", "but", "while", "whereas", "as", "although")
+# and articles: a statement cut before the next speaker ("…, the Times reported") ends in one
+_TRAILING_CONJUNCTIONS = ("and", "but", "while", "whereas", "as", "although", "the", "a", "an")
 _TRAILING_CONJUNCTION = re.compile(rf"[\s,;]+(?:{'|'.join(_TRAILING_CONJUNCTIONS)})$")
 
 
@@ -1581,6 +1599,9 @@ class ClaimFinder:
             if participle is None or not participle.confirmed:
                 return self._unnamed_subject(index, sentence, mentions), verb.start, False
             return self._named([participle]), participle.start, False
+        trailing = _trailing_speaker(sentence, verb, mentions)
+        if trailing is not None:
+            return self._named([trailing]), verb.start, True  # "…, reports the Ostend Times."
         found, pronoun, start = _speaker_before(sentence, verb, mentions)
         for mention in found:
             confirm_speaker(mention)
