@@ -12,6 +12,7 @@ speaker.
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from dataclasses import dataclass, field, replace
 
@@ -472,19 +473,41 @@ def _joined_name(previous: Mention, last: Mention) -> Mention:
 
 
 _CLAUSE_OPENING_WORDS = 3
+_APPOSITIONS_BEFORE_PARTICIPLE = 2
+_LOWER_WORD = re.compile(r"\b[a-z]+\b")
 _NEXT_WORD = re.compile(r"\s+([a-z]+)\b")
 
 
+def _clause_before_participle(stripped: str) -> tuple[int, int]:
+    """Where the clause before a participle's comma starts and ends, an apposition that ends
+    right before the comma skipped ("… for Donald Trump, the party's front-runner, saying"),
+    when what stands before it is a clause, not a name alone ("… body, FIFA, which …")."""
+    end = len(stripped) - 1
+    start = max(stripped.rfind(",", 0, end), stripped.rfind(";")) + 1
+    for _ in range(_APPOSITIONS_BEFORE_PARTICIPLE):
+        segment = stripped[start:end].strip()
+        if start == 0 or stripped[start - 1] != "," or not _APPOSITIVE_START.match(segment):
+            break
+        before_end = start - 1
+        before_start = max(stripped.rfind(",", 0, before_end), stripped.rfind(";", 0, before_end))
+        if not _LOWER_WORD.search(stripped, before_start + 1, before_end):
+            break
+        start, end = before_start + 1, before_end
+    return start, end
+
+
 def _participle_subject(left: str, mentions: list[Mention]) -> Mention | None:
-    """The name that opens the clause before a participle's comma, if one does."""
-    stripped = left.rstrip()
-    clause_start = max(stripped.rfind(",", 0, len(stripped) - 1), stripped.rfind(";")) + 1
+    """The name that opens the clause before a participle's comma, if one does; none when
+    the clause opens with a pronoun ("She called Reyes a liar, saying …")."""
+    clause_start, clause_end = _clause_before_participle(left.rstrip())
     for mention in mentions:
-        if mention.start < clause_start or mention.end > len(stripped):
+        if mention.start < clause_start or mention.end > clause_end:
             continue
         opening = left[clause_start : mention.start]
+        words = opening.split()
         if (
-            len(opening.split()) > _CLAUSE_OPENING_WORDS
+            len(words) > _CLAUSE_OPENING_WORDS
+            or (words and words[0].lower() in _SUBJECT_PRONOUNS)
             or _NOT_SPEAKER_BEFORE.search(opening)
             or _ends_in_verb(opening)
         ):
@@ -855,6 +878,11 @@ _QUANTIFIERS = frozenset(
      "no", "any", "half", "these", "those", "this", "his", "her", "its", "their", "our"}
 )  # fmt: skip
 _SUBJECT_PRONOUNS = frozenset({"i", "we", "you", "he", "she", "it", "they"})
+_RELATIVE_WORDS = frozenset({"who", "whom", "whose", "which", "that"})
+_AUXILIARIES = frozenset(
+    {"am", "are", "is", "was", "were", "be", "been", "can", "could", "did", "do", "does", "had",
+     "has", "have", "may", "might", "must", "shall", "should", "will", "would"}
+)  # fmt: skip
 _DESCRIPTION_WORD = re.compile(r"[^\W\d_][\w'’&.-]*")
 _SHARE = re.compile(r"\d+(?:\.\d+)?%?")
 
@@ -899,6 +927,9 @@ def _is_description(phrase: str) -> bool:
         return False  # "clarifying whether lawmakers": a clause
     if any(w in _SUBJECT_PRONOUNS or w.capitalize() in lx.calendar for w in lowered):
         return False
+    before_relative = itertools.takewhile(lambda w: w not in _RELATIVE_WORDS, words[1:])
+    if any(w in _AUXILIARIES for w in before_relative):
+        return False  # "the candidate could be in a tight race": a clause
     if _SHARE.fullmatch(head):
         return head.endswith("%") or (len(words) > 2 and lowered[-2] in {"in", "of"})
     nouns = _speaker_nouns()
@@ -1407,9 +1438,10 @@ class ClaimFinder:
                 return [according]  # "According to Acme, the sign read “…”": Acme's
             found = [unknown]  # "…," said a longtime adviser: a statement all the same
         # "According to the Ledger, Ortiz said …": the outlet reports what Ortiz said, so
-        # both are speakers; the outlet's claim comes first, so that "he" later is Ortiz
+        # both are speakers (a quotation stays only its speaker's); the outlet's claim comes
+        # first, so that "he" later is Ortiz
         reporter = self._according_to(index, sentence, mentions) if found else None
-        attributions = []
+        attributions: list[Attribution] = []
         for position, (verb, speaker, start, inverted) in enumerate(found):
             following = [s for v, _, s, _ in found[position + 1 :] if s > verb.end]
             end = following[0] if following else len(sentence.view)
@@ -1429,8 +1461,12 @@ class ClaimFinder:
             if short or (not said_that and _PREPOSITION_START.match(text)):
                 self._note_colon(index, sentence, speaker, said_nothing=True)
                 continue  # "told reporters on Friday": where, not what
+            if inverted and any(text == other.text for other in attributions):
+                continue  # "“…,” said Ortiz, reports the Times": the words stay Ortiz's
             attributions.append(self._found(index, sentence, speaker, text))
-        if reporter is not None and all(reporter.speaker != a.speaker for a in attributions):
+        if reporter is not None and all(
+            reporter.speaker != a.speaker and reporter.text != a.text for a in attributions
+        ):
             attributions.insert(0, reporter)
         elif not attributions:
             according = self._according_to(index, sentence, mentions)
