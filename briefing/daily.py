@@ -282,11 +282,17 @@ class _SharedLimit:
 class _DayProgress:
     """Reports the day's packs to `reporter` as one total, however many stories run."""
 
-    def __init__(self, reporter: Reporter | None) -> None:
+    def __init__(self, reporter: Reporter | None, total: int) -> None:
         self._reporter = reporter
+        self._total: int | None = total
 
     def packs_planned(self, total: int) -> None:
-        """Each story announces its own packs; the day's total was announced up front."""
+        """Each story announces its own packs; the first announces the day's total instead
+        (only then, once the offline engine's workers are forked, may a progress bar start
+        its thread)."""
+        if self._reporter and self._total is not None:
+            self._reporter.packs_planned(self._total)
+        self._total = None
 
     def pack_done(self) -> None:
         if self._reporter:
@@ -296,10 +302,8 @@ class _DayProgress:
 async def _brief_day(
     day: DayPlan, engine: Engine, options: Options, reporter: Reporter | None
 ) -> Daily:
-    if reporter:
-        reporter.packs_planned(sum(len(story.packs) for story in day.stories))
     limited = _SharedLimit(engine, options.concurrency)
-    progress = _DayProgress(reporter)
+    progress = _DayProgress(reporter, sum(len(story.packs) for story in day.stories))
     async with engine.session():
         briefings = await brief_all(day.stories, engine, options, progress, calls=limited)
         stories = rank(

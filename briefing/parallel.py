@@ -35,17 +35,26 @@ def results_in_processes(
 ) -> Iterator[Result]:
     """`map_in_processes`, handing each result over as soon as it is ready, so the caller
     need not hold them all at once."""
-    if not _can_fork_workers():
+    pool = start_workers()
+    if pool is None:
         yield from map(function, items)
         return
-    context = multiprocessing.get_context("fork")
-    pool = ProcessPoolExecutor(PROCESSES, mp_context=context, initializer=_leave_interrupts)
     try:
         yield from pool.map(function, items, chunksize=chunksize)
     finally:
         # On an error or Ctrl-C, or when the caller stops early, the items not started are
         # dropped, not worked through.
         pool.shutdown(cancel_futures=True)
+
+
+def start_workers() -> ProcessPoolExecutor | None:
+    """Two forked worker processes to hand calls to (the caller shuts them down), or None
+    where `map_in_processes` would map the items itself. They fork at the first call handed
+    over, so hand one over before starting other threads."""
+    if not _can_fork_workers():
+        return None
+    context = multiprocessing.get_context("fork")
+    return ProcessPoolExecutor(PROCESSES, mp_context=context, initializer=_leave_interrupts)
 
 
 def _leave_interrupts() -> None:

@@ -8,10 +8,11 @@ the engine, so reconcile only ever merges evidence that is really in the article
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import AsyncGenerator, Sequence
 from dataclasses import dataclass
 from typing import BinaryIO, Protocol
 
@@ -27,6 +28,7 @@ from briefing.engines import (
     PackTooLong,
     SummaryInput,
     Usage,
+    extract_ahead,
     extract_by_batch,
     select_engine,
     summarize_by_batch,
@@ -204,15 +206,31 @@ async def _extract_fitting(
     return results
 
 
+async def extracted(
+    engine: Engine, packs: list[Pack], concurrency: int, reporter: Reporter | None = None
+) -> AsyncGenerator[PackResult, None]:
+    """Extract every pack, at most `concurrency` at a time, handing each result over in the
+    packs' order as soon as it and those before it are in; failures are handed over, not
+    raised. Close it (`contextlib.aclosing`) to stop the extractions not done yet."""
+    if reporter:
+        reporter.packs_planned(len(packs))
+    limit = asyncio.Semaphore(concurrency)
+    tasks = [asyncio.ensure_future(_extract_one(engine, p, limit, reporter)) for p in packs]
+    try:
+        for task in tasks:
+            for result in await task:
+                yield result
+    finally:
+        for task in tasks:
+            task.cancel()
+
+
 async def extract_all(
     engine: Engine, packs: list[Pack], concurrency: int, reporter: Reporter | None = None
 ) -> list[PackResult]:
     """Extract every pack, at most `concurrency` at a time; failures are returned, not raised."""
-    if reporter:
-        reporter.packs_planned(len(packs))
-    limit = asyncio.Semaphore(concurrency)
-    done = await asyncio.gather(*(_extract_one(engine, p, limit, reporter) for p in packs))
-    return [result for results in done for result in results]
+    async with contextlib.aclosing(extracted(engine, packs, concurrency, reporter)) as results:
+        return [result async for result in results]
 
 
 def _uncovered(prepared: Prepared, results: list[PackResult]) -> list[Skipped]:
@@ -292,6 +310,7 @@ async def brief_all(
     and once they are verified and reconciled, every story's summary as a second one."""
     calls = calls or engine
     if not options.batch:
+        extract_ahead(engine, [pack for story in stories for pack in story.packs])
         return list(await asyncio.gather(*(brief(s, calls, options, reporter) for s in stories)))
     await extract_by_batch(engine, [pack for story in stories for pack in story.packs])
     gathered = await asyncio.gather(
@@ -308,22 +327,28 @@ async def brief_all(
     )
 
 
+@cycle_collector_paused()
+def _verified(extraction: Extraction, pack: Pack, texts: SourceTexts) -> Verified:
+    """An extraction's evidence checked against the sources its pack showed."""
+    return cite_carriers(verify(extraction, texts, pack.source_ids, pack.owner_ids), pack, texts)
+
+
 async def extract_and_reconcile(
     prepared: Prepared, engine: Engine, options: Options, reporter: Reporter | None = None
 ) -> Gathered:
-    """Extract every pack, verify each extraction and reconcile them into a story's facts."""
-    results = await extract_all(engine, prepared.packs, options.concurrency, reporter)
+    """Extract every pack, verify each extraction as it comes in (in the packs' order) and
+    reconcile them into a story's facts."""
     with cycle_collector_paused():
         texts = SourceTexts(prepared.articles)
-        verified = [
-            cite_carriers(
-                verify(result.extraction, texts, result.pack.source_ids, result.pack.owner_ids),
-                result.pack,
-                texts,
-            )
-            for result in results
-            if result.extraction is not None
-        ]
+    results: list[PackResult] = []
+    verified: list[Verified] = []
+    packs = extracted(engine, prepared.packs, options.concurrency, reporter)
+    async with contextlib.aclosing(packs):
+        async for result in packs:
+            results.append(result)
+            if result.extraction is not None:
+                verified.append(_verified(result.extraction, result.pack, texts))
+    with cycle_collector_paused():
         story, merged_claims = brief_story(
             reconcile([item.extraction for item in verified]),
             [article.source for article in prepared.articles],

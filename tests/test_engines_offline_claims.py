@@ -19,6 +19,11 @@ def extraction_of(text: str) -> Extraction:
     return extract_pack(Pack(blocks=[Block(source_ids=["a"], paragraphs=paragraphs)], tokens=0))
 
 
+def speakers_by_text(text: str) -> dict[str, str | None]:
+    """Each claim's text, to its speaker, in the offline extraction of `text`."""
+    return {c.text: c.speaker for c in extraction_of(text).claims}
+
+
 def claim_with(extraction: Extraction, words: str) -> Claim:
     found = [c for c in extraction.claims if words in c.text]
     assert found, (
@@ -623,10 +628,23 @@ def test_a_transcript_line_is_the_words_of_the_person_its_label_names():
         "Update: The council voted to keep the port open.\n\n"
         "Ostend: The ferry to Dover was cancelled on Monday."
     )
-    claims = {c.text: c.speaker for c in extraction_of(text).claims}
-    assert claims == {
+    assert speakers_by_text(text) == {
         "The Port Must Stay Open All Winter": "Lena Wirth",
         "The ice came early this year. The boats cannot leave": "Tom Reyes",
+    }
+
+
+def test_a_transcript_quoted_paragraph_by_paragraph_keeps_its_labels():
+    text = (
+        "Gov. Tom Reyes spoke on a radio show on Sunday. A partial transcript:\n\n"
+        '"HOLT: Let us begin with the budget. Why did the council vote against it?\n\n'
+        '"REYES: Well, look, the budget was never going to pass this year.\n\n'
+        '"HOLT: Do you see the two plans as equal?'
+    )
+    assert speakers_by_text(text) == {
+        "Let us begin with the budget. Why did the council vote against it?": "HOLT",
+        "Well, look, the budget was never going to pass this year": "Tom Reyes",
+        "Do you see the two plans as equal?": "HOLT",
     }
 
 
@@ -1284,3 +1302,34 @@ def test_a_verb_saying_nothing_at_a_paragraph_end_introduces_the_quoted_paragrap
         '"We cannot pay for this bridge. Not this year, and not next year either."'
     )
     assert claim_with(extraction_of(text), "pay for this bridge").speaker == "Tom Reyes"
+
+
+def test_capitalised_words_after_the_describe_the_person_the_story_is_on():
+    text = (
+        "Paul Reyes spoke to reporters on Monday.\n\n"
+        "It was a reversal for the Wisconsin Republican, who had pledged to back the plan. "
+        "He said on Thursday that the plan needed more work.\n\n"
+        "The Texas Democrat said the plan was a mess."
+    )
+    assert speakers_by_text(text) == {
+        "pledged to back the plan": "Paul Reyes",
+        "the plan needed more work": "Paul Reyes",
+        "the plan was a mess": "Paul Reyes",
+    }
+
+
+def test_who_after_a_place_that_follows_a_name_is_that_person():
+    text = "One critic remained: Senator Ben Hollis of Vermont, who had opposed a similar plan."
+    assert claim_with(extraction_of(text), "similar plan").speaker == "Ben Hollis"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "speaker"),
+    [
+        ("Tom Reyes spoke on Monday. He went on to say the toll was unfair.", "Tom Reyes"),
+        ("Ana Ortiz went on to call the toll a waste of money.", "Ana Ortiz"),
+        ('Dan Hale went so far as to say: "The toll is unfair."', "Dan Hale"),
+    ],
+)
+def test_went_on_to_before_a_speech_verb_keeps_the_speaker(sentence, speaker):
+    assert claim_with(extraction_of(sentence), "toll").speaker == speaker

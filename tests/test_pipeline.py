@@ -1,6 +1,7 @@
 """The whole pipeline on the seed cluster, through the library API, with the offline engine."""
 
 import json
+import os
 import re
 import tempfile
 from html.parser import HTMLParser
@@ -11,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from briefing import Briefing, Options, build, pipeline, plan, render, tokens
+from briefing.engines import offline
 from briefing.errors import NothingUsable
 from briefing.parallel import map_in_processes
 from briefing.text import normalize_for_match
@@ -158,6 +160,105 @@ def test_two_processes_cleaning_and_counting_give_the_same_estimate(monkeypatch,
     assert plan([EXAMPLE], options) == alone
     assert worker_batches[0] == 5  # the five articles' cleaning, then every token count
     assert len(worker_batches) > 1
+
+
+# ------------------------------------------------- packs extracted by worker processes
+
+HARBOUR_ARTICLES = {
+    "port.txt": (
+        "Harbour master Lena Ortiz said the new quay would open in May.\n\n"
+        '"We expect 40 ships a week," Ortiz told reporters on Monday.'
+    ),
+    "council.txt": (
+        "The city council approved 12 million euros for the harbour, council leader "
+        "Tom Becker said.\n\nBecker said the money would also pay for dredging."
+    ),
+    "unions.txt": (
+        "Dock workers' union chief Maria Santos said 300 jobs were at risk.\n\n"
+        '"Nobody asked us," Santos said at a rally.'
+    ),
+    "shipping.txt": (
+        "Shipping firm Nordline said it would move two routes to the new quay.\n\n"
+        "Its chief executive, Karl Ahn, said fuel costs had risen by 8%."
+    ),
+}
+# Small enough that each article is a pack of its own.
+ONE_ARTICLE_BUDGET = 60
+
+
+@pytest.fixture
+def harbour(tmp_path):
+    """Four short articles of one story, written here, that make four packs."""
+    folder = tmp_path / "harbour"
+    folder.mkdir()
+    for name, text in HARBOUR_ARTICLES.items():
+        (folder / name).write_text(f"title {name}\n\n{text}\n", encoding="utf-8")
+    return folder
+
+
+_EXTRACTING_PROCESSES = Path(tempfile.gettempdir())  # set by `extracting_processes`
+
+
+def _extract_recording_process(pack):
+    """`extract_pack`, noting the process that ran it (a worker's note cannot come back any
+    other way)."""
+    with (_EXTRACTING_PROCESSES / "pids").open("a") as notes:
+        notes.write(f"{os.getpid()}\n")
+    return _ORIGINAL_EXTRACT_PACK(pack)
+
+
+def _extract_failing(pack):
+    raise ValueError("a rule broke on this pack")
+
+
+_ORIGINAL_EXTRACT_PACK = offline.extract_pack
+
+
+@pytest.fixture
+def extracting_processes(monkeypatch, tmp_path):
+    """Gives the ids of the processes that extracted packs since it was last asked."""
+    monkeypatch.setattr(f"{__name__}._EXTRACTING_PROCESSES", tmp_path)
+    monkeypatch.setattr(offline, "extract_pack", _extract_recording_process)
+
+    def taken() -> set[int]:
+        notes = tmp_path / "pids"
+        processes = {int(line) for line in notes.read_text().split()}
+        notes.unlink()
+        return processes
+
+    return taken
+
+
+def test_packs_extracted_by_worker_processes_give_the_same_briefing(
+    harbour, monkeypatch, extracting_processes
+):
+    options = Options(engine="offline", budget=ONE_ARTICLE_BUDGET)
+    monkeypatch.setattr(offline, "PARALLEL_MIN_TOKENS", 10**9)
+    alone = build([harbour], options)
+    assert extracting_processes() == {os.getpid()}
+    monkeypatch.setattr(offline, "PARALLEL_MIN_TOKENS", 1)
+    shared = build([harbour], options)
+    workers = extracting_processes()
+    assert workers and os.getpid() not in workers
+    assert alone.stats.packs == len(HARBOUR_ARTICLES)
+    assert shared.model_dump(exclude={"stats": {"seconds"}}) == alone.model_dump(
+        exclude={"stats": {"seconds"}}
+    )
+    assert {c.speaker for c in shared.claims} >= {"Lena Ortiz", "Maria Santos"}
+
+
+def test_a_run_with_little_text_extracts_its_packs_itself(harbour, extracting_processes):
+    briefing = build([harbour], Options(engine="offline", budget=ONE_ARTICLE_BUDGET))
+    assert briefing.stats.packs == len(HARBOUR_ARTICLES)
+    assert extracting_processes() == {os.getpid()}
+
+
+@pytest.mark.parametrize("min_tokens", [10**9, 1], ids=["alone", "in workers"])
+def test_an_error_extracting_a_pack_stops_the_run_with_that_error(harbour, monkeypatch, min_tokens):
+    monkeypatch.setattr(offline, "PARALLEL_MIN_TOKENS", min_tokens)
+    monkeypatch.setattr(offline, "extract_pack", _extract_failing)
+    with pytest.raises(ValueError, match="a rule broke on this pack"):
+        build([harbour], Options(engine="offline", budget=ONE_ARTICLE_BUDGET))
 
 
 # ---------------------------------------------------------------- fuzzing

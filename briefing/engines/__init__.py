@@ -20,6 +20,7 @@ __all__ = [
     "SummaryInput",
     "Usage",
     "batch_status",
+    "extract_ahead",
     "extract_by_batch",
     "resume_batch",
     "select_engine",
@@ -36,6 +37,16 @@ def select_engine(options: Options) -> Engine:
     from briefing.engines.offline import OfflineEngine
 
     return OfflineEngine()
+
+
+def extract_ahead(engine: Engine, packs: list[Pack]) -> None:
+    """Let the offline engine start on the run's packs in worker processes, inside its
+    session, so that the run then finds them under way; an engine that asks a model takes
+    each pack as the run asks for it."""
+    from briefing.engines.offline import OfflineEngine
+
+    if isinstance(engine, OfflineEngine):
+        engine.extract_ahead(packs)
 
 
 async def extract_by_batch(engine: Engine, packs: list[Pack]) -> None:

@@ -8,18 +8,28 @@ and a passage carried by several sources gives evidence for each of them.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections import defaultdict
-from contextlib import AbstractAsyncContextManager, nullcontext
+from collections.abc import AsyncIterator
+from concurrent.futures import Future, ProcessPoolExecutor
 
 from briefing.engines.base import SummaryInput, Usage
 from briefing.engines.offline_actors import Mention, build_actors, document_mentions, resolve
 from briefing.engines.offline_claims import Attribution, ClaimFinder, shown_description
 from briefing.engines.offline_figures import FoundFigure, document_figures
+from briefing.language.gender import load_name_list
 from briefing.language.sentences import Document, Sentence, documents_of
 from briefing.memory import cycle_collector_paused
 from briefing.pack import Pack
+from briefing.parallel import start_workers
 from briefing.schema import Actor, Claim, Evidence, Extraction, Figure, Summary
 from briefing.summary import summarize_story
+
+# Packs are extracted by two worker processes when those beside the largest hold at least
+# this many tokens (the work that can run next to it): below that, starting the workers
+# costs about what they save.
+PARALLEL_MIN_TOKENS = 10_000
 
 
 class OfflineEngine:
@@ -29,9 +39,41 @@ class OfflineEngine:
     model: str | None = None
     writes_summaries = False
 
-    def session(self) -> AbstractAsyncContextManager[object]:
-        """Nothing to open or close: no client, no cache, no cassette."""
-        return nullcontext()
+    def __init__(self) -> None:
+        self._workers: ProcessPoolExecutor | None = None
+        # Extractions under way, by the pack's id; holding the pack keeps its id its own.
+        self._ahead: dict[int, tuple[Pack, Future[Extraction]]] = {}
+
+    @contextlib.asynccontextmanager
+    async def session(self) -> AsyncIterator[object]:
+        """No client, no cache, no cassette; worker processes that `extract_ahead` started
+        are stopped at its end (extractions not yet started are dropped)."""
+        try:
+            yield self
+        finally:
+            self._ahead.clear()
+            self._stop_workers(drop_waiting=True)
+
+    def _stop_workers(self, *, drop_waiting: bool) -> None:
+        """Let the workers end once the extractions they were given are done, or, with
+        `drop_waiting`, once those they have started are."""
+        if self._workers is not None:
+            self._workers.shutdown(wait=False, cancel_futures=drop_waiting)
+        self._workers = None
+
+    def extract_ahead(self, packs: list[Pack]) -> None:
+        """Start extracting `packs` in two worker processes, in their order, when they are
+        enough work to gain from it; `extract` then waits for a pack's extraction instead
+        of doing it. Call it inside `session`, before starting any other thread."""
+        if not _worth_workers(packs):
+            return
+        if self._workers is None:
+            load_name_list()
+            self._workers = start_workers()
+        if self._workers is None:
+            return
+        for pack in packs:
+            self._ahead[id(pack)] = (pack, self._workers.submit(extract_pack, pack))
 
     def prompt_overhead(self) -> int:
         """No prompt: nothing is spent before the pack text."""
@@ -47,11 +89,22 @@ class OfflineEngine:
 
     async def extract(self, pack: Pack) -> tuple[Extraction, Usage]:
         """Actors, claims and figures of one pack."""
-        return extract_pack(pack), Usage()
+        ahead = self._ahead.pop(id(pack), None)
+        if ahead is None:
+            return extract_pack(pack), Usage()
+        if not self._ahead:  # the last pack asked for: its workers need not wait for more
+            self._stop_workers(drop_waiting=False)
+        return await asyncio.wrap_future(ahead[1]), Usage()
 
     async def summarize(self, story: SummaryInput) -> tuple[Summary, Usage]:
         """A headline and central sentences of the story, verbatim."""
         return summarize_story(story), Usage()
+
+
+def _worth_workers(packs: list[Pack]) -> bool:
+    """Whether the packs beside the largest hold enough tokens to share them out."""
+    sizes = [pack.tokens for pack in packs]
+    return len(sizes) > 1 and sum(sizes) - max(sizes) >= PARALLEL_MIN_TOKENS
 
 
 def _add_evidence(evidence: list[Evidence], sentence: Sentence) -> None:

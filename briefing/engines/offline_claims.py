@@ -53,7 +53,7 @@ _GAP = re.compile(
     r"(?:,?\s+(?:also|later|then|again|previously|earlier|further|separately|repeatedly"
     r"|publicly|directly|reportedly|recently|once|has|have|had|would|will|has\s+also"
     r"|is|are|was|were|did|does|do|could|can|might|may|must|should|shall"
-    r"|still|first|even|both|soon"
+    r"|still|first|even|both|soon|(?:went|goes|go)\s+on\s+to|went\s+so\s+far\s+as\s+to"
     r"|(?:on\s+)?[A-Z]\w+day\s+(?:morning|afternoon|evening|night)"
     r"|himself|herself|itself|(?:on|last|this|late|early)\s+[A-Z]\w+|(?:on|in)\s+[A-Z]\w+"
     r"|(?:later|earlier)\s+(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day"
@@ -290,7 +290,8 @@ def _speaker_before(
             between.lstrip().startswith(",") and _is_role_apposition(between.strip(" ,"))
         )  # "Todd Lee, president of Acme Steel, a distributor, said": cut after "Steel"
         if relative:  # a statement before it ends at "who", not at the name it is about
-            return [mention], None, relative.start("relative")
+            holder = _holder_before_preposition(left, mention, mentions)
+            return [holder or mention], None, relative.start("relative")
         if _DIRECT_GAP.match(between) or (apposed and "noun" not in verb.tags):
             group = _joint_speakers(left, mention, mentions)
             return group, None, group[0].start
@@ -299,6 +300,25 @@ def _speaker_before(
     if pronoun:
         return [], pronoun.group("pronoun").lower(), pronoun.start("pronoun")
     return [], None, end
+
+
+_HOLDER_PREPOSITION = re.compile(r"\s+(?:of|from|at)\s+(?:the\s+)?")
+
+
+def _holder_before_preposition(
+    left: str, mention: Mention, mentions: list[Mention]
+) -> Mention | None:
+    """ "Senator Ben Hollis of Vermont, who …": the name the mention only says where or which
+    of, right before "of", "from" or "at"; the relative clause is about that one."""
+    return next(
+        (
+            candidate
+            for candidate in mentions
+            if candidate.end < mention.start
+            and _HOLDER_PREPOSITION.fullmatch(left, candidate.end, mention.start)
+        ),
+        None,
+    )
 
 
 def _gap_start(text: str, end: int) -> int:
@@ -528,6 +548,23 @@ def _names_the_subject(mention: Mention) -> bool:
         return False
     following = _NEXT_WORD.match(mention.sentence.view, mention.end)
     return not (following and following.group(1) in lexicon().roles)
+
+
+_ARTICLE_BEFORE = re.compile(r"(?:^|\s)[Tt]he\s+$")
+
+
+def _describes_by_name(mention: Mention) -> bool:
+    """ "the Wisconsin Republican, who …", "The Texas Democrat said": capitalised words after
+    "the" that end in a party member's noun describe a person named before; people's names
+    take no article. One word alone ("The Independent") may be a newspaper's name."""
+    before = mention.sentence.view[max(0, mention.start - 6) : mention.start]
+    words = mention.surface.split()
+    return (
+        mention.kind is None
+        and len(words) > 1
+        and words[-1].lower() in lexicon().party_members
+        and _ARTICLE_BEFORE.search(before) is not None
+    )
 
 
 def _subject_before(verb: _Verb, mentions: list[Mention]) -> Mention | None:
@@ -1315,7 +1352,8 @@ def _is_reply(attribution: Attribution) -> bool:
 
 
 # "― Dana Ortiz", "- Ortiz.", "— Dana Ortiz, a nurse from Tulsa": a dash signing a quotation
-_LABEL = re.compile(r"(?P<name>[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}):\s+(?=\S)")
+# `HOLT: …`, and `"HOLT: …` where a story quotes a transcript paragraph by paragraph
+_LABEL = re.compile(r"[“\"]?(?P<name>[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}):\s+(?=\S)")
 _SIGNATURE = re.compile(r"\s*[-―—–]{1,2}\s*(?P<name>[A-Z][^.!?;:“”\"]{0,80}?)\s*\.?\s*$")
 
 
@@ -1489,7 +1527,9 @@ class ClaimFinder:
         text = _clean(sentence.view[label.end() :])
         if len(text.split()) < _MIN_CLAIM_WORDS:
             return None
-        spanning = [m.key for m in mentions if m.start == 0 and m.end == label.end("name")]
+        spanning = [
+            m.key for m in mentions if m.start == label.start("name") and m.end == label.end("name")
+        ]
         speaker = self._label_speaker(label.group("name"), spanning)
         if speaker is None:
             return None
@@ -1639,6 +1679,8 @@ class ClaimFinder:
         if trailing is not None:
             return self._named([trailing]), verb.start, True  # "…, reports the Ostend Times."
         found, pronoun, start = _speaker_before(sentence, verb, mentions)
+        if len(found) == 1 and _describes_by_name(found[0]):
+            return self._story_person(index), found[0].start, False
         for mention in found:
             confirm_speaker(mention)
         if found and all(m.confirmed for m in found):
@@ -1777,13 +1819,17 @@ class ClaimFinder:
         match = _DEFINITE_ROLE.search(left)
         if match is None or not _names_a_person(match.group("head").lower()):
             return None
+        person = self._story_person(index)
+        return (person, match.start(), False) if person is not None else None
+
+    def _story_person(self, index: int) -> str | None:
+        """The person the story is on at sentence `index`: the speaker or else the subject
+        of this sentence or the one before."""
         context = self.context
         if context.last_speaker in self.people and index - context.last_speaker_index <= 1:
-            return context.last_speaker, match.start(), False
+            return context.last_speaker
         subject = context.last_subject
-        if subject is not None and index - context.last_subject_index <= 1:
-            return subject, match.start(), False
-        return None
+        return subject if subject is not None and index - context.last_subject_index <= 1 else None
 
     def _gender(self, key: str) -> Gender | None:
         """What the article's titles ("Ms. Baxter") or the first name say of a person."""

@@ -45,6 +45,12 @@ def _detector() -> object:
     return detector.Detector(case_sensitive=False)
 
 
+def load_name_list() -> None:
+    """Read the list of given names now rather than at the first lookup: before forking
+    worker processes, which would otherwise each read it."""
+    _detector()
+
+
 def title_gender(title: str) -> Gender | None:
     """The gender a courtesy title gives ("Mr." → male), if any."""
     return _TITLE_GENDER.get(title.rstrip(".").lower())

@@ -48,6 +48,7 @@ class Lexicon:
     organization_words: frozenset[str]
     organization_nouns: frozenset[str]
     group_speakers: frozenset[str]
+    party_members: frozenset[str]
     agent_nouns: frozenset[str]
     document_nouns: frozenset[str]
     institutions: dict[str, str]
@@ -147,6 +148,7 @@ def lexicon() -> Lexicon:
         organization_words=_words("organization_words.txt", lower=False),
         organization_nouns=_words("organization_nouns.txt"),
         group_speakers=_words("group_speakers.txt"),
+        party_members=_words("party_members.txt"),
         agent_nouns=_words("agent_nouns.txt"),
         document_nouns=_words("document_nouns.txt"),
         institutions=_aliases("institutions.txt"),
