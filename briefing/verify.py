@@ -235,19 +235,19 @@ def _match_parts(text: SourceText, parts: list[str], missing: str) -> list[Span]
 class _Pack:
     """The sources a pack may cite, in the pack's order, and those whose own text the
     engine was shown (`searched`), to find a quote that is not where it was cited; and the
-    sources the answer cites each normalised quote under (`citing`)."""
+    answer's claims and figures, to tell which sources cite a quote."""
 
     def __init__(
         self,
         texts: SourceTexts,
         source_ids: Iterable[str],
         shown: Iterable[str] | None,
-        citing: dict[str, set[str]],
+        facts: list[Claim | Figure],
     ) -> None:
         self.texts = {s: text for s in source_ids if (text := texts.get(s)) is not None}
         kept = set(self.texts if shown is None else shown)
         self.searched = {s: text for s, text in self.texts.items() if s in kept}
-        self.citing = citing
+        self.facts = facts
         # A pack's answer repeats quotes (a figure's and its claim's, one cited for each
         # source): each quote is looked for once per pack and source, not once per citation.
         self._located: dict[tuple[str, str], _Located | None] = {}
@@ -336,13 +336,23 @@ class _Pack:
         its words. A source searched that cites the quote too is aligned with it for that
         citation anyway (it is nowhere verbatim): its alignment is tried first, and its
         words tested only when it matched."""
-        if source_id in self.citing.get(needle, ()):
+        if source_id in self._citing.get(needle, ()):
             spans = self._match(source_id, needle, parts)
             held = spans is not None and self._holds_words(source_id, needle, words)
             return spans if held else None
         if not self._holds_words(source_id, needle, words):
             return None
         return self._match(source_id, needle, parts)
+
+    @cached_property
+    def _citing(self) -> dict[str, set[str]]:
+        """Each normalised quote of the answer, to the sources it is cited under (read only
+        for a pack with a quote found nowhere verbatim)."""
+        citing: dict[str, set[str]] = {}
+        for fact in self.facts:
+            for item in fact.evidence:
+                citing.setdefault(normalized(item.quote), set()).add(item.source_id)
+        return citing
 
     def _match(self, source_id: str, needle: str, parts: list[str]) -> list[Span] | None:
         text = self.texts[source_id]
@@ -617,16 +627,6 @@ def _verify_figures(figures: list[Figure], pack: _Pack, tally: VerifyCounts) -> 
     return kept
 
 
-def _citing(extraction: Extraction) -> dict[str, set[str]]:
-    """Each normalised quote of the extraction, to the sources it is cited under."""
-    citing: dict[str, set[str]] = {}
-    facts: list[Claim | Figure] = [*extraction.claims, *extraction.figures]
-    for fact in facts:
-        for item in fact.evidence:
-            citing.setdefault(normalized(item.quote), set()).add(item.source_id)
-    return citing
-
-
 def verify(
     extraction: Extraction,
     texts: SourceTexts,
@@ -644,7 +644,7 @@ def verify(
     was shown: the others only carry wire copy of theirs (`Pack.owner_ids`), which
     `cite_carriers` cites them for afterwards.
     """
-    pack = _Pack(texts, allowed_ids, shown_ids, _citing(extraction))
+    pack = _Pack(texts, allowed_ids, shown_ids, [*extraction.claims, *extraction.figures])
     tally = VerifyCounts()
     claims = _verify_claims(extraction.claims, pack, _Speakers(extraction.actors), tally)
     figures = _verify_figures(extraction.figures, pack, tally)
