@@ -26,7 +26,7 @@ import bisect
 import itertools
 import operator
 import re
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from functools import cached_property
 from typing import NamedTuple, TypeVar
 
@@ -439,6 +439,7 @@ class _Speakers:
         # Many claims name the same speaker and quote the same few paragraphs.
         self._speakers: dict[str, _Known | None] = {}
         self._names: dict[int, list[frozenset[str]]] = {}
+        self._name_words: dict[str, frozenset[str]] = {}
         self._known: dict[int, _Known] = {}
         self._lowered: dict[tuple[SourceText, int], str] = {}
         self._words: dict[tuple[SourceText, int], set[str]] = {}
@@ -451,33 +452,40 @@ class _Speakers:
         starts = list(itertools.accumulate((len(line) + 1 for line in lines), initial=0))
         return "\n".join(lines), starts
 
-    def _named_with(self, words: frozenset[str]) -> Iterable[int]:
+    def _named_with(self, words: frozenset[str]) -> Iterator[int]:
         """The numbers of the actors whose lines hold one of the words, in order (all
-        actors' numbers for no word)."""
+        actors' numbers for no word), found one at a time: the first usually does."""
         if not words:
-            return range(len(self._actors))
+            yield from range(len(self._actors))
+            return
         joined, starts = self._lines
-        numbers: set[int] = set()
-        for word in map(_sigma_folded, words):
-            found = joined.find(word)
-            while found >= 0:
-                number = bisect.bisect_right(starts, found) - 1
-                numbers.add(number)
-                found = joined.find(word, starts[number + 1])
-        return sorted(numbers)
+        folded = [_sigma_folded(word) for word in words]
+        position = 0
+        while True:
+            found = [where for word in folded if (where := joined.find(word, position)) >= 0]
+            if not found:
+                return
+            number = bisect.bisect_right(starts, min(found)) - 1
+            yield number
+            position = starts[number + 1]
 
     def _name_sets(self, number: int) -> list[frozenset[str]]:
         actor = self._actors[number]
         return _memo(
-            self._names, number, lambda: [_name_words(n) for n in (actor.name, *actor.aliases)]
+            self._names, number, lambda: list(map(self._words_of, (actor.name, *actor.aliases)))
         )
+
+    def _words_of(self, name: str) -> frozenset[str]:
+        """`_name_words` of a name, read once a pack (a speaker is most often written as an
+        actor's name)."""
+        return _memo(self._name_words, name, lambda: _name_words(name))
 
     def actor(self, speaker: str) -> _Known | None:
         """The extracted actor `speaker` names: by a full name or alias, or by the words
         of one ("Lavrov" for "Sergey Lavrov", "Foreign Minister Sergey Lavrov" too): the
         first such actor in the pack's order."""
         if speaker not in self._speakers:
-            wanted = _name_words(speaker)
+            wanted = self._words_of(speaker)
             # Names that hold the speaker's words, or that it holds, share a word with it.
             named = (
                 number
