@@ -146,13 +146,16 @@ def name_key(word: str) -> str:
 
 def stated_names(text: str, exempt: Iterable[str] = ()) -> list[str]:
     """The capitalised words of a text that name someone or something (see the module)."""
+    capitalised = _NAME.findall(text)
+    if not capitalised:
+        return []  # the common case for a number's text: no exempt words need reading
     exempt_text = " ".join(exempt)
     exempt_keys = {name_key(word) for word in _WORD.findall(exempt_text)}
     exempt_countries = set(_countries_in(exempt_text).values()) if exempt_text else set()
     common_words = not_name_words()
     names = []
-    for match in _NAME.finditer(text):
-        for word in _NAME_PARTS.split(match.group()):
+    for written in capitalised:
+        for word in _NAME_PARTS.split(written):
             key = name_key(word)
             acronym = len(key) > 1 and _POSSESSIVE.sub("", word).isupper()
             if acronym:
@@ -245,8 +248,15 @@ def _words_within(text: str, evidence: list[str]) -> bool:
     ):
         return True  # the common case, found without reading words
     needle = _word_run(text)
+    if not needle:
+        return False
+    # Each word of such a run is in a text of the evidence as written there, lower-cased: the
+    # longest (the rarest) is looked for before the evidence's words are read.
+    longest = max(needle.split(" "), key=len)
+    if not any(longest in normalized(item).lower() for item in evidence):
+        return False
     joined = " ".join(map(_evidence_words, evidence))
-    return bool(needle) and f" {needle} " in f" {joined} "
+    return f" {needle} " in f" {joined} "
 
 
 def unsupported(text: str, evidence: str | Sequence[str], exempt: Iterable[str] = ()) -> list[str]:

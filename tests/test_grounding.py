@@ -93,3 +93,10 @@ def test_a_run_of_quoted_words_holds_next_to_the_quote_marks_around_it(text, evi
 )
 def test_part_of_a_word_next_to_a_quote_mark_is_not_a_run_of_words(text, evidence, missing):
     assert unsupported(text, evidence) == missing
+
+
+def test_a_text_joining_two_quotes_holds_and_a_word_of_neither_is_read():
+    quotes = ["Ortiz hired 12 staff.", '"Lima agreed."']
+    assert unsupported("Ortiz hired 12 staff. Lima agreed", quotes) == []
+    assert unsupported("Ortiz hired 12 staff. Lima and Reyes agreed", quotes) == ["Reyes"]
+    assert unsupported("Ortiz hired 13 staff. Lima agreed", quotes) == ["13"]
