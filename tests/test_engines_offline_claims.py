@@ -1251,3 +1251,19 @@ def test_who_after_a_place_that_follows_a_name_is_that_person():
 )
 def test_went_on_to_before_a_speech_verb_keeps_the_speaker(sentence, speaker):
     assert claim_with(extraction_of(sentence), "toll").speaker == speaker
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ("The council met on Monday, with Tom Reyes noting that the toll was unfair.", "Tom Reyes"),
+        ("Ana Ortiz angered the council on Monday by saying the toll was unfair.", "Ana Ortiz"),
+        ("Dan Hale may appeal, perhaps by arguing that the toll was unfair.", "Dan Hale"),
+        (
+            "Ana Ortiz spoke.\n\nShe angered the Acme board by saying the toll was unfair.",
+            "Ana Ortiz",
+        ),
+    ],
+)
+def test_a_participle_after_with_or_a_gerund_after_by_has_the_clause_subject(text, speaker):
+    assert claim_with(extraction_of(text), "toll was unfair").speaker == speaker

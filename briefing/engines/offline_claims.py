@@ -505,11 +505,31 @@ def _participle_subject(left: str, mentions: list[Mention]) -> Mention | None:
         opening = left[clause_start : mention.start]
         if (
             len(opening.split()) > _CLAUSE_OPENING_WORDS
+            or not _SUBJECT_PRONOUNS.isdisjoint(opening.lower().split())  # "He met Ortiz"
             or _NOT_SPEAKER_BEFORE.search(opening)
             or _ends_in_verb(opening)
         ):
             return None
         return mention if _names_the_subject(mention) else None
+    return None
+
+
+# "by saying", "upon saying": a gerund whose subject is the clause's (not "for saying", "of
+# saying": those say what the words were held against someone for)
+_GERUND_AFTER = re.compile(r"\b(?:by|upon|after|before|while|in)\s+$")
+_WITH_BEFORE = re.compile(r"\bwith\s+(?:the\s+)?$")
+
+
+def _accompanying_subject(left: str, mentions: list[Mention]) -> Mention | None:
+    """ "…, with Dana Ortiz noting that …": the name after "with" that a participle right
+    after it (adverbs aside) has as its subject, once confirmed."""
+    end = len(left[: _gap_start(left, len(left))].rstrip())
+    for mention in mentions:
+        if mention.end == end and _WITH_BEFORE.search(
+            left, max(0, mention.start - 10), mention.start
+        ):
+            confirm_speaker(mention)
+            return mention if mention.confirmed else None
     return None
 
 
@@ -1601,7 +1621,13 @@ class ClaimFinder:
     ) -> tuple[str | None, int, bool]:
         left = sentence.view[: verb.start]
         clause = left.rstrip().rstrip('”"')  # "… called the “Golden Week,” saying …"
-        if verb.word.endswith("ing") and clause.endswith(","):
+        gerund = _GERUND_AFTER.search(left) if verb.word.endswith("ing") else None
+        if gerund is not None:
+            clause = left[: gerund.start()]  # "Ortiz angered the crowd by saying …"
+        accompanying = _accompanying_subject(left, mentions) if verb.word.endswith("ing") else None
+        if accompanying is not None:
+            return self._named([accompanying]), accompanying.start, False
+        if verb.word.endswith("ing") and (clause.endswith(",") or gerund is not None):
             # "…, Trump hewed to Obama's line, noting that …": the clause's subject speaks,
             # never the name that happens to stand before the comma
             participle = _participle_subject(clause, mentions) or _opening_subject(mentions)
