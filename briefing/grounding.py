@@ -207,27 +207,39 @@ def _word_run(text: str) -> str:
 
 
 _evidence_words = lru_cache(maxsize=HOLDINGS_CACHED)(_word_run)
+_AROUND_WORDS = EDGE_PUNCTUATION + " "
 
 
 def _between_word_edges(needle: str, text: str) -> bool:
     """True when normalised `needle`, which holds a letter or digit, occurs in normalised
-    `text` with only punctuation between it and a space (or an end of the text) on each
-    side: it is then a run of the text's whole words, as `_word_run` reads them."""
+    `text` with only punctuation between it and a word edge on each side: a space, an end
+    of the text, or a quote mark in that punctuation (normalising drops the space next to
+    a quote mark, and `_word_run` splits words there). It is then a run of the text's
+    whole words, as `_word_run` reads them."""
     start = text.find(needle)
     while start >= 0:
+        end = start + len(needle)
         before = text[:start].rstrip(EDGE_PUNCTUATION)
-        after = text[start + len(needle) :].lstrip(EDGE_PUNCTUATION)
-        if before[-1:] in ("", " ") and after[:1] in ("", " "):
+        after = text[end:].lstrip(EDGE_PUNCTUATION)
+        if _at_word_edge(before[-1:], text[len(before) : start]) and _at_word_edge(
+            after[:1], text[end : len(text) - len(after)]
+        ):
             return True
         start = text.find(needle, start + 1)
     return False
+
+
+def _at_word_edge(beyond: str, punctuation: str) -> bool:
+    """Whether punctuation next to a needle, and the character beyond it, end a word."""
+    return beyond in ("", " ") or '"' in punctuation
 
 
 def _words_within(text: str, evidence: list[str]) -> bool:
     """True when `text` is a run of whole words of the evidence (case and the punctuation
     around words aside): it then states nothing the evidence lacks, so nothing else need
     be read. Numbers keep their inner punctuation ("4,321" is not "4.321")."""
-    written = normalized(text)
+    # Punctuation and spaces at the text's ends are no part of its words.
+    written = normalized(text).strip(_AROUND_WORDS)
     if any(map(str.isalnum, written)) and any(
         _between_word_edges(written, normalized(item)) for item in evidence
     ):

@@ -246,9 +246,20 @@ class SourceText:
         lower-cased, punctuation and all) are words of the text."""
         if self.index is not None:
             present = sum(len(self.index.places(word_key(word))) > 0 for word in words)
-        else:
-            present = sum(map(self._has_word, words))
-        return present >= share * len(words)
+            return present >= share * len(words)
+        needed = share * len(words)
+        present = missing = 0
+        # The longest words first: they are the rarest, so a text without them fails soon.
+        for word in sorted(words, key=len, reverse=True):
+            if self._has_word(word):
+                present += 1
+                if present >= needed:
+                    return True
+            else:
+                missing += 1
+                if len(words) - missing < needed:
+                    return False
+        return present >= needed
 
     def _has_word(self, word: str) -> bool:
         """True when `word` is one of the lower-cased text's space-separated words (a few

@@ -208,15 +208,17 @@ def _parts(needle: str) -> list[str]:
     source itself marks so is found verbatim before it is cut into parts)."""
     if len(needle) > 1 and needle[0] == needle[-1] == '"':
         needle = needle[1:-1].strip()
-    return [part for part in _ELLIPSIS.split(needle) if len(part) >= MIN_QUOTE_CHARS]
+    pieces = _ELLIPSIS.split(needle) if "..." in needle else [needle]
+    return [part for part in pieces if len(part) >= MIN_QUOTE_CHARS]
 
 
-def _match_parts(text: SourceText, parts: list[str]) -> list[Span] | None:
-    """Each part found (verbatim, else by alignment) after the one before it, or None."""
+def _match_parts(text: SourceText, parts: list[str], missing: str) -> list[Span] | None:
+    """Each part found (verbatim, else by alignment) after the one before it, or None; a
+    part equal to `missing`, known not to occur verbatim, is aligned at once."""
     spans: list[Span] = []
     position = 0
     for part in parts:
-        found = text.find(part, position)
+        found = text.find(part, position) if part != missing else None
         span: Span | None
         if found is not None:
             span = Span(found, found + len(part), 100.0)
@@ -233,14 +235,20 @@ def _match_parts(text: SourceText, parts: list[str]) -> list[Span] | None:
 
 class _Pack:
     """The sources a pack may cite, in the pack's order, and those whose own text the
-    engine was shown (`searched`), to find a quote that is not where it was cited."""
+    engine was shown (`searched`), to find a quote that is not where it was cited; and the
+    sources the answer cites each normalised quote under (`citing`)."""
 
     def __init__(
-        self, texts: SourceTexts, source_ids: Iterable[str], shown: Iterable[str] | None
+        self,
+        texts: SourceTexts,
+        source_ids: Iterable[str],
+        shown: Iterable[str] | None,
+        citing: dict[str, set[str]],
     ) -> None:
         self.texts = {s: text for s in source_ids if (text := texts.get(s)) is not None}
         kept = set(self.texts if shown is None else shown)
         self.searched = {s: text for s, text in self.texts.items() if s in kept}
+        self.citing = citing
         # A pack's answer repeats quotes (a figure's and its claim's, one cited for each
         # source): each quote is looked for once per pack and source, not once per citation.
         self._located: dict[tuple[str, str], _Located | None] = {}
@@ -316,16 +324,31 @@ class _Pack:
             return _Located(cited, spans, exact=False)
         words = set(" ".join(parts).lower().split(" "))
         for source_id in self.searched:
-            if source_id == cited or not self._holds_words(source_id, needle, words):
+            if source_id == cited:
                 continue
-            spans = self._match(source_id, needle, parts)
-            if spans is not None:
+            if (spans := self._match_other(source_id, needle, parts, words)) is not None:
                 return _Located(source_id, spans, exact=False)
         return None
 
+    def _match_other(
+        self, source_id: str, needle: str, parts: list[str], words: set[str]
+    ) -> list[Span] | None:
+        """The quote aligned in a source other than the one cited, if that source holds half
+        its words. A source searched that cites the quote too is aligned with it for that
+        citation anyway (it is nowhere verbatim): its alignment is tried first, and its
+        words tested only when it matched."""
+        if source_id in self.citing.get(needle, ()):
+            spans = self._match(source_id, needle, parts)
+            held = spans is not None and self._holds_words(source_id, needle, words)
+            return spans if held else None
+        if not self._holds_words(source_id, needle, words):
+            return None
+        return self._match(source_id, needle, parts)
+
     def _match(self, source_id: str, needle: str, parts: list[str]) -> list[Span] | None:
         text = self.texts[source_id]
-        return _memo(self._matched, (source_id, needle), lambda: _match_parts(text, parts))
+        # Only a quote found verbatim nowhere searched, nor in the cited source, is aligned.
+        return _memo(self._matched, (source_id, needle), lambda: _match_parts(text, parts, needle))
 
     def _holds_words(self, source_id: str, needle: str, words: set[str]) -> bool:
         text = self.texts[source_id]
@@ -592,6 +615,16 @@ def _verify_figures(figures: list[Figure], pack: _Pack, tally: VerifyCounts) -> 
     return kept
 
 
+def _citing(extraction: Extraction) -> dict[str, set[str]]:
+    """Each normalised quote of the extraction, to the sources it is cited under."""
+    citing: dict[str, set[str]] = {}
+    facts: list[Claim | Figure] = [*extraction.claims, *extraction.figures]
+    for fact in facts:
+        for item in fact.evidence:
+            citing.setdefault(normalized(item.quote), set()).add(item.source_id)
+    return citing
+
+
 def verify(
     extraction: Extraction,
     texts: SourceTexts,
@@ -609,7 +642,7 @@ def verify(
     was shown: the others only carry wire copy of theirs (`Pack.owner_ids`), which
     `cite_carriers` cites them for afterwards.
     """
-    pack = _Pack(texts, allowed_ids, shown_ids)
+    pack = _Pack(texts, allowed_ids, shown_ids, _citing(extraction))
     tally = VerifyCounts()
     claims = _verify_claims(extraction.claims, pack, _Speakers(extraction.actors), tally)
     figures = _verify_figures(extraction.figures, pack, tally)

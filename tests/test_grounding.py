@@ -69,3 +69,27 @@ def test_a_run_of_the_evidence_words_holds_whatever_the_punctuation_around_them(
 
 def test_each_quote_of_the_evidence_is_read_on_its_own():
     assert unsupported("25 people", ["they counted twenty", "five people came"]) == ["25"]
+
+
+@pytest.mark.parametrize(
+    ("text", "evidence"),
+    [
+        ("Dana Ortiz hired 4,321 staff", '"Dana Ortiz hired 4,321 staff," she said in Lima.'),
+        ('he wanted them "truly objective"', 'Reyes said he wanted them "truly objective."'),
+        ("the board will meet Monday", 'Lima said:"The board will meet Monday"'),
+    ],
+)
+def test_a_run_of_quoted_words_holds_next_to_the_quote_marks_around_it(text, evidence):
+    assert unsupported(text, evidence) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "evidence", "missing"),
+    [
+        ("Ortiz hired 432", 'she said:"Ortiz hired 4321"', ["432"]),
+        ("they met Brandt", 'they met Brandtson"today"', ["Brandt"]),
+        ("Lima hired 12 staff", '"Lima hired 1" and "2 staff"', ["12"]),
+    ],
+)
+def test_part_of_a_word_next_to_a_quote_mark_is_not_a_run_of_words(text, evidence, missing):
+    assert unsupported(text, evidence) == missing

@@ -222,6 +222,30 @@ def test_a_drifted_quote_cited_to_the_wrong_source_is_repaired_there_and_re_cite
     assert (result.repaired, result.recited) == (1, 1)
 
 
+def test_a_drifted_quote_also_cited_to_the_source_holding_it_ships_once_from_there():
+    drifted = "we will not allow anyone to threaten the security of ally"
+    result = verify(extraction(claim(("b", drifted), ("a", drifted))), speech_texts(), ["a", "b"])
+    [item] = result.extraction.claims[0].evidence
+    assert item.source_id == "a" and item.quote in SPOKEN
+    assert (result.recited, result.repaired, result.dropped) == (1, 2, 0)
+
+
+def test_a_source_citing_a_quote_too_must_still_hold_half_its_words_to_be_re_cited():
+    # Every word but the last carries a comma the source does not have: close enough to
+    # repair where it is cited, too few of its words for a quote cited elsewhere.
+    source = "alpha beta gamma delta epsilon zeta"
+    listed = "alpha, beta, gamma, delta, epsilon, zeta"
+    texts = SourceTexts(
+        [
+            Article(source=Source(id="a", path="a.txt"), paragraphs=[source]),
+            Article(source=Source(id="b", path="b.txt"), paragraphs=["Rain fell on the port."]),
+        ]
+    )
+    result = verify(extraction(claim(("b", listed), ("a", listed))), texts, ["a", "b"])
+    assert [(e.source_id, e.quote) for e in result.extraction.claims[0].evidence] == [("a", source)]
+    assert (result.recited, result.repaired, result.dropped) == (0, 1, 1)
+
+
 @pytest.mark.parametrize("shown", [["a", "b"], ["b"]])
 def test_a_quote_is_re_cited_only_to_a_source_whose_own_text_the_engine_was_shown(shown):
     result = verify(extraction(claim(("b", SPOKEN))), speech_texts(), ["a", "b"], shown)
