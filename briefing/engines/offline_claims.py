@@ -1324,6 +1324,7 @@ def _is_reply(attribution: Attribution) -> bool:
 
 # "― Dana Ortiz", "- Ortiz.", "— Dana Ortiz, a nurse from Tulsa": a dash signing a quotation
 # `HOLT: …`, and `"HOLT: …` where a story quotes a transcript paragraph by paragraph
+_TRANSCRIPT_TURNS = 3
 _LABEL = re.compile(r"[“\"]?(?P<name>[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}):\s+(?=\S)")
 _SIGNATURE = re.compile(r"\s*[-―—–]{1,2}\s*(?P<name>[A-Z][^.!?;:“”\"]{0,80}?)\s*\.?\s*$")
 
@@ -1506,7 +1507,24 @@ class ClaimFinder:
                     key == words or mention.key in keys or (len(words) == 1 and key[-1:] == words)
                 ):
                     return mention.key
-        return None
+        return label if label in self._transcript_labels else None
+
+    @functools.cached_property
+    def _transcript_labels(self) -> frozenset[str]:
+        """Labels in capitals ("WALLACE") that open two paragraphs or more of an article where
+        three paragraphs or more open so: a transcript, whose labels name its speakers even
+        when the article never gives their full names."""
+        opening: dict[str, int] = {}
+        previous = None
+        for sentence in self.document.sentences:
+            label = _LABEL.match(sentence.view) if sentence.paragraph != previous else None
+            previous = sentence.paragraph
+            name = label.group("name") if label else ""
+            if len(name) > 1 and name.isupper():
+                opening[name] = opening.get(name, 0) + 1
+        if sum(opening.values()) < _TRANSCRIPT_TURNS:
+            return frozenset()
+        return frozenset(name for name, count in opening.items() if count > 1)
 
     def _carried_quote_end(self, sentence: Sentence) -> int:
         """Where a quotation left open by the sentence before closes in this one (0 if none)."""
