@@ -444,6 +444,66 @@ def test_two_speakers_in_one_sentence_give_two_claims():
     assert claim_with(extraction, "could borrow").speaker == "Tom Reyes"
 
 
+def speakers_of(extraction: Extraction) -> list[tuple[str | None, str]]:
+    return [(c.speaker, c.text) for c in extraction.claims]
+
+
+def test_a_report_of_what_someone_said_gives_both_the_reporter_and_the_speaker():
+    text = (
+        "According to the Ostend Times, Dana Ortiz said the rules were written without a "
+        "single farmer in the room."
+    )
+    assert speakers_of(extraction_of(text)) == [
+        (
+            "Ostend Times",
+            "Dana Ortiz said the rules were written without a single farmer in the room",
+        ),
+        ("Dana Ortiz", "the rules were written without a single farmer in the room"),
+    ]
+
+
+def test_a_quotation_a_reporter_passes_on_stays_its_speakers_alone():
+    text = (
+        "“We will not sell the farm,” Dana Ortiz said at a meeting, according to the Ostend Times."
+    )
+    assert speakers_of(extraction_of(text)) == [("Dana Ortiz", "We will not sell the farm")]
+
+
+def test_an_outlet_named_after_a_trailing_verb_reports_the_words_of_the_name_before():
+    text = (
+        "Dana Ortiz, director of Farmers First, said the new rules left farmers out in the "
+        "cold, reports the Ostend Times."
+    )
+    speakers = [s for s, _ in speakers_of(extraction_of(text))]
+    assert speakers == ["Dana Ortiz", "Ostend Times"]
+
+
+def test_the_name_after_a_trailing_told_is_whom_it_was_told_to():
+    text = "“The rules leave us out in the cold,” Dana Ortiz, a farmer, told the Ostend Times."
+    assert [s for s, _ in speakers_of(extraction_of(text))] == ["Dana Ortiz"]
+
+
+def test_as_reported_by_names_the_reporter_of_the_statement_after_it():
+    text = (
+        "As reported by the Ostend Times, former harbour master Tom Reyes found both plans costly."
+    )
+    speakers = [s for s, _ in speakers_of(extraction_of(text))]
+    assert speakers == ["Ostend Times", "Tom Reyes"]
+
+
+def test_a_statement_cut_before_the_next_speaker_does_not_end_in_an_article():
+    text = "Dana Ortiz said the plan was dead, the Ostend Times reported on Monday."
+    assert claim_with(extraction_of(text), "plan was dead").text == "the plan was dead"
+
+
+def test_a_statement_reporting_another_speakers_words_keeps_both_speakers():
+    text = "Tom Reyes noted that the Ledger’s Ana Bell had tweeted that the mayor would stay on."
+    assert speakers_of(extraction_of(text)) == [
+        ("Tom Reyes", "the Ledger’s Ana Bell had tweeted that the mayor would stay on"),
+        ("Ana Bell", "the mayor would stay on"),
+    ]
+
+
 # ---------------------------------------------------------------- descriptions
 
 
@@ -536,6 +596,28 @@ def test_a_name_after_the_verb_of_the_participle_clause_is_its_object():
         "She has called Tom Reyes a liar, accusing him of hiding the fees from the council."
     )
     assert claim_with(extraction_of(text), "hiding the fees").speaker == "Lena Wirth"
+
+
+def test_a_participle_after_an_apposition_speaks_for_the_subject_of_the_clause_before():
+    text = (
+        "Dana Ortiz was blunt about her dislike of Tom Reyes, the current PAB front-runner, "
+        "saying members needed to stand together."
+    )
+    assert claim_with(extraction_of(text), "stand together").speaker == "Dana Ortiz"
+
+
+def test_a_name_after_a_pronoun_opening_the_participle_clause_is_its_object():
+    text = (
+        "Lena Wirth ran the port for a decade.\n\n"
+        "She emailed the Harbour Workers Union on Monday, saying the fees would stay."
+    )
+    assert claim_with(extraction_of(text), "fees would stay").speaker == "Lena Wirth"
+
+
+def test_a_clause_after_the_verb_is_no_description_of_a_speaker():
+    text = "Tom Reyes, citing “the luck of the port,” said the town could be in a strong position."
+    # the quoted phrase hides the name before it; the clause after "said" is no speaker
+    assert claim_with(extraction_of(text), "strong position").speaker in (None, "Tom Reyes")
 
 
 def test_a_transcript_line_is_the_words_of_the_person_its_label_names():

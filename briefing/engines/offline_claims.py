@@ -12,6 +12,7 @@ speaker.
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from dataclasses import dataclass, field, replace
 
@@ -47,7 +48,7 @@ from briefing.text import balance_quotes, phrase_alternation
 
 _PASSIVE = frozenset({"is", "are", "was", "were", "be", "been", "being"})
 _QUOTED_AS = re.compile(r"\b(?:was|were|is|are)\s+quoted\s+(?:as\s+saying|by)\b")
-_ACCORDING_TO = re.compile(r"\baccording\s+to\b", re.IGNORECASE)
+_ACCORDING_TO = re.compile(r"\b(?:according\s+to|as\s+reported\s+(?:by|in))\b", re.IGNORECASE)
 _GAP = re.compile(
     r"(?:,?\s+(?:also|later|then|again|previously|earlier|further|separately|repeatedly"
     r"|publicly|directly|reportedly|recently|once|has|have|had|would|will|has\s+also"
@@ -492,20 +493,41 @@ def _joined_name(previous: Mention, last: Mention) -> Mention:
 
 
 _CLAUSE_OPENING_WORDS = 3
+_APPOSITIONS_BEFORE_PARTICIPLE = 2
+_LOWER_WORD = re.compile(r"\b[a-z]+\b")
 _NEXT_WORD = re.compile(r"\s+([a-z]+)\b")
 
 
+def _clause_before_participle(stripped: str) -> tuple[int, int]:
+    """Where the clause before a participle's comma starts and ends, an apposition that ends
+    right before the comma skipped ("… for Donald Trump, the party's front-runner, saying"),
+    when what stands before it is a clause, not a name alone ("… body, FIFA, which …")."""
+    end = len(stripped) - 1
+    start = max(stripped.rfind(",", 0, end), stripped.rfind(";")) + 1
+    for _ in range(_APPOSITIONS_BEFORE_PARTICIPLE):
+        segment = stripped[start:end].strip()
+        if start == 0 or stripped[start - 1] != "," or not _APPOSITIVE_START.match(segment):
+            break
+        before_end = start - 1
+        before_start = max(stripped.rfind(",", 0, before_end), stripped.rfind(";", 0, before_end))
+        if not _LOWER_WORD.search(stripped, before_start + 1, before_end):
+            break
+        start, end = before_start + 1, before_end
+    return start, end
+
+
 def _participle_subject(left: str, mentions: list[Mention]) -> Mention | None:
-    """The name that opens the clause before a participle's comma, if one does."""
-    stripped = left.rstrip()
-    clause_start = max(stripped.rfind(",", 0, len(stripped) - 1), stripped.rfind(";")) + 1
+    """The name that opens the clause before a participle's comma, if one does; none when
+    the clause opens with a pronoun ("She called Reyes a liar, saying …")."""
+    clause_start, clause_end = _clause_before_participle(left.rstrip())
     for mention in mentions:
-        if mention.start < clause_start or mention.end > len(stripped):
+        if mention.start < clause_start or mention.end > clause_end:
             continue
         opening = left[clause_start : mention.start]
+        words = opening.split()
         if (
-            len(opening.split()) > _CLAUSE_OPENING_WORDS
-            or not _SUBJECT_PRONOUNS.isdisjoint(opening.lower().split())  # "He met Ortiz"
+            len(words) > _CLAUSE_OPENING_WORDS
+            or (words and words[0].lower() in _SUBJECT_PRONOUNS)
             or _NOT_SPEAKER_BEFORE.search(opening)
             or _ends_in_verb(opening)
         ):
@@ -595,6 +617,23 @@ _NOT_A_ROLE_WORD = frozenset(
      "who", "whom", "whose", "which", "that", "while", "when", "after", "before", "during",
      "not", "also", "then"}
 )  # fmt: skip
+
+
+_ENDS_SENTENCE = re.compile(r"\s*(?:(?:on|late|early|last|this)\s+[A-Za-z]+\s*)?[.!]?\s*$")
+
+
+def _trailing_speaker(sentence: Sentence, verb: _Verb, mentions: list[Mention]) -> Mention | None:
+    """ "…, said Ortiz, the director, reports the Ostend Times.": a name after a verb that
+    follows a comma and ends the sentence speaks; the name before the comma is what it
+    reports (the apposition skipping that finds speakers before a verb would take it).
+    After "told" the name is whom it was told to."""
+    if "tell" in verb.tags or not sentence.view[: verb.start].rstrip().endswith(","):
+        return None
+    after = _speaker_after(sentence, verb, mentions)
+    if after is None or not _ENDS_SENTENCE.match(sentence.view, after.end):
+        return None
+    confirm_speaker(after)
+    return after if after.confirmed else None
 
 
 def _speaker_after(sentence: Sentence, verb: _Verb, mentions: list[Mention]) -> Mention | None:
@@ -895,6 +934,11 @@ _QUANTIFIERS = frozenset(
      "no", "any", "half", "these", "those", "this", "his", "her", "its", "their", "our"}
 )  # fmt: skip
 _SUBJECT_PRONOUNS = frozenset({"i", "we", "you", "he", "she", "it", "they"})
+_RELATIVE_WORDS = frozenset({"who", "whom", "whose", "which", "that"})
+_AUXILIARIES = frozenset(
+    {"am", "are", "is", "was", "were", "be", "been", "can", "could", "did", "do", "does", "had",
+     "has", "have", "may", "might", "must", "shall", "should", "will", "would"}
+)  # fmt: skip
 _DESCRIPTION_WORD = re.compile(r"[^\W\d_][\w'’&.-]*")
 _SHARE = re.compile(r"\d+(?:\.\d+)?%?")
 
@@ -939,6 +983,9 @@ def _is_description(phrase: str) -> bool:
         return False  # "clarifying whether lawmakers": a clause
     if any(w in _SUBJECT_PRONOUNS or w.capitalize() in lx.calendar for w in lowered):
         return False
+    before_relative = itertools.takewhile(lambda w: w not in _RELATIVE_WORDS, words[1:])
+    if any(w in _AUXILIARIES for w in before_relative):
+        return False  # "the candidate could be in a tight race": a clause
     if _SHARE.fullmatch(head):
         return head.endswith("%") or (len(words) > 2 and lowered[-2] in {"in", "of"})
     nouns = _speaker_nouns()
@@ -1291,7 +1338,8 @@ def _clause_before(before: str, after: str) -> str | None:
     return clause if len(clause.split()) > _MIN_CLAIM_WORDS else None
 
 
-_TRAILING_CONJUNCTIONS = ("and", "but", "while", "whereas", "as", "although")
+# and articles: a statement cut before the next speaker ("…, the Times reported") ends in one
+_TRAILING_CONJUNCTIONS = ("and", "but", "while", "whereas", "as", "although", "the", "a", "an")
 _TRAILING_CONJUNCTION = re.compile(rf"[\s,;]+(?:{'|'.join(_TRAILING_CONJUNCTIONS)})$")
 
 
@@ -1447,11 +1495,19 @@ class ClaimFinder:
             if according is not None:
                 return [according]  # "According to Acme, the sign read “…”": Acme's
             found = [unknown]  # "…," said a longtime adviser: a statement all the same
-        attributions = []
+        # "According to the Ledger, Ortiz said …": the outlet reports what Ortiz said, so
+        # both are speakers (a quotation stays only its speaker's); the outlet's claim comes
+        # first, so that "he" later is Ortiz
+        reporter = self._according_to(index, sentence, mentions) if found else None
+        attributions: list[Attribution] = []
         for position, (verb, speaker, start, inverted) in enumerate(found):
             following = [s for v, _, s, _ in found[position + 1 :] if s > verb.end]
             end = following[0] if following else len(sentence.view)
             text = _clean(_content(sentence, verb, start, inverted, end))
+            if following and not inverted and len(text.split()) < _MIN_CLAIM_WORDS:
+                # nothing of its own before the next speaker: "Reyes noted that the Ledger's
+                # Bell had said …" reports Bell's words, which are Reyes's statement too
+                text = _clean(_content(sentence, verb, start, inverted, len(sentence.view)))
             said_that = not inverted and _THAT.match(sentence.view[verb.end : end])
             # a short quotation ("“It's mind-boggling,” Greenberg said.") is kept for now: the
             # next sentence may go on quoting; it is left out at the end if it does not
@@ -1463,8 +1519,14 @@ class ClaimFinder:
             if short or (not said_that and _PREPOSITION_START.match(text)):
                 self._note_colon(index, sentence, speaker, said_nothing=True)
                 continue  # "told reporters on Friday": where, not what
+            if inverted and any(text == other.text for other in attributions):
+                continue  # "“…,” said Ortiz, reports the Times": the words stay Ortiz's
             attributions.append(self._found(index, sentence, speaker, text))
-        if not attributions:
+        if reporter is not None and all(
+            reporter.speaker != a.speaker and reporter.text != a.text for a in attributions
+        ):
+            attributions.insert(0, reporter)
+        elif not attributions:
             according = self._according_to(index, sentence, mentions)
             introduced = according or self._colon_quote(index, sentence, mentions)
             attributions = [introduced] if introduced else []
@@ -1656,6 +1718,9 @@ class ClaimFinder:
             if participle is None or not participle.confirmed:
                 return self._unnamed_subject(index, sentence, mentions), verb.start, False
             return self._named([participle]), participle.start, False
+        trailing = _trailing_speaker(sentence, verb, mentions)
+        if trailing is not None:
+            return self._named([trailing]), verb.start, True  # "…, reports the Ostend Times."
         found, pronoun, start = _speaker_before(sentence, verb, mentions)
         if len(found) == 1 and _describes_by_name(found[0]):
             return self._story_person(index), found[0].start, False
