@@ -251,12 +251,15 @@ class Phrases:
 
     At a word, only the lengths of the phrases it heads are tried, longest first, each by
     one set lookup: a huge input's names number many variants of one head ("U.S. Customs
-    …"), and trying each phrase in turn would cost more per word the longer the input."""
+    …"), and trying each phrase in turn would cost more per word the longer the input.
+    Only words opening with a character some phrase opens with are looked at (names open
+    with a capital, so most words of a text are skipped inside `re`)."""
 
     def __init__(self, phrases: Iterable[str]) -> None:
         unique = list(dict.fromkeys(phrases))
         self._by_head: dict[str, _Headed] = {}
         self._pattern: re.Pattern[str] | None = None
+        self._heads: re.Pattern[str] | None = None
         for phrase in unique:
             head = _WORD_RUN.match(phrase)
             if head is None:
@@ -264,19 +267,26 @@ class Phrases:
                 self._pattern = re.compile(rf"(?<!\w)(?:{phrase_alternation(unique)})(?!\w)")
                 return
             self._by_head.setdefault(head.group(), _Headed()).add(phrase)
+        # A word run whose first character opens some head; a match inside a word (after a
+        # word character) is not the start of a word and is passed over.
+        openings = "".join(sorted({head[0] for head in self._by_head}))
+        if openings:
+            self._heads = re.compile(f"[{re.escape(openings)}]\\w*")
 
     def spans(self, text: str) -> list[tuple[int, int]]:
         """Where the phrases are found in `text`: (start, end) of each, in order."""
         if self._pattern is not None:
             return [match.span() for match in self._pattern.finditer(text)]
         found: list[tuple[int, int]] = []
+        if self._heads is None:
+            return found
         end = 0
         heads = self._by_head
-        for word in [m for m in _WORD_RUN.finditer(text) if m.group() in heads]:
+        for word in self._heads.finditer(text):
             start = word.start()
-            if start < end:
+            headed = heads.get(word.group())
+            if headed is None or start < end or (start and _WORD_CHAR.match(text, start - 1)):
                 continue
-            headed = heads[word.group()]
             for length in headed.lengths:
                 stop = start + length
                 if (

@@ -85,6 +85,13 @@ def test_phrases_finds_the_longest_whole_word_phrase_and_falls_back_to_a_shorter
     )
 
 
+def test_phrases_skips_a_phrase_that_opens_inside_a_longer_word():
+    phrases = Phrases(["Donald", "Phone"])
+    text = "McDonald and iPhone, not Donald's Phone."
+    assert phrases.findall(text) == ["Donald", "Phone"]
+    assert phrases.spans(text) == [(25, 31), (34, 39)]
+
+
 @pytest.mark.parametrize("alphabet", ["aAb .-'", "ab -'’é_1"])
 def test_phrases_finds_what_the_whole_word_trie_regex_finds(alphabet):
     rng = random.Random(20)

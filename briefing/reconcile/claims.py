@@ -3,7 +3,6 @@ by an organisation and its spokesperson) merge their evidence."""
 
 from __future__ import annotations
 
-import heapq
 import itertools
 import math
 from collections import Counter, defaultdict
@@ -108,8 +107,9 @@ class _ClaimIndex:
         frequency = Counter(word for key in keys for word in set(key.split()))
         ordered = sorted(frequency, key=lambda word: (frequency[word], word))
         self._rarity = {word: rank for rank, word in enumerate(ordered)}
-        self._by_word: dict[tuple[str, int], list[int]] = defaultdict(list)
-        self._by_rare_word: dict[tuple[str, int], list[int]] = defaultdict(list)
+        # Length class → word → claim positions (looked up by `map`, several words at once).
+        self._by_word: dict[int, dict[str, list[int]]] = defaultdict(dict)
+        self._by_rare_word: dict[int, dict[str, list[int]]] = defaultdict(dict)
 
     def _rarest(self, words_of: set[str]) -> list[str]:
         ordered = sorted(words_of, key=self._rarity.__getitem__)
@@ -119,35 +119,35 @@ class _ClaimIndex:
         """Positions of merged claims that could match `key`, in order."""
         words_of = set(key.split())
         rarest = self._rarest(words_of)
-        lengths = _length_classes(key, spread=1)
-        found = Counter(
-            itertools.chain(
-                *(self._by_word.get((word, length), ()) for length in lengths for word in rarest),
-                *(
-                    self._by_rare_word.get((word, length), ())
-                    for length in lengths
-                    for word in words_of
-                ),
-            )
-        )
-        if len(found) > MAX_CANDIDATES:
-            return sorted(heapq.nsmallest(MAX_CANDIDATES, found, key=_most_shared(found)))
-        return sorted(found)
+        blocks: list[list[int] | None] = []
+        for length in _length_classes(key, spread=1):
+            if length in self._by_word:
+                blocks += map(self._by_word[length].get, rarest)
+                blocks += map(self._by_rare_word[length].get, words_of)
+        return _most_shared(Counter(itertools.chain.from_iterable(filter(None, blocks))))
 
     def add(self, position: int, key: str) -> None:
         """List the merged claim at `position` under the words of `key`."""
         words_of = set(key.split())
         (length,) = _length_classes(key, spread=0)
+        by_word, by_rare_word = self._by_word[length], self._by_rare_word[length]
         for word in words_of:
-            _add_to_block(self._by_word[word, length], position)
+            _add_to_block(by_word.setdefault(word, []), position)
         for word in self._rarest(words_of):
-            _add_to_block(self._by_rare_word[word, length], position)
+            _add_to_block(by_rare_word.setdefault(word, []), position)
 
 
-def _most_shared(found: Counter[int]) -> Callable[[int], tuple[int, int]]:
-    """Order candidates by shared words, most first, then by position: a tie never goes by
-    the order a set of words happened to be read in, which changes with the hash seed."""
-    return lambda position: (-found[position], position)
+def _most_shared(found: Counter[int]) -> list[int]:
+    """The positions of at most MAX_CANDIDATES candidates, in order: those found under most
+    words, and of those found under as many, the earliest. A tie never goes by the order a
+    set of words happened to be read in, which changes with the hash seed."""
+    if len(found) <= MAX_CANDIDATES:
+        return sorted(found)
+    # How many words the last candidate kept is found under.
+    fewest = sorted(found.values(), reverse=True)[MAX_CANDIDATES - 1]
+    kept = [position for position, shared in found.items() if shared > fewest]
+    tied = sorted(position for position, shared in found.items() if shared == fewest)
+    return sorted(kept + tied[: MAX_CANDIDATES - len(kept)])
 
 
 def _add_to_block(block: list[int], position: int) -> None:
