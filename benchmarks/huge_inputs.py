@@ -29,7 +29,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from corpus import TIKTOKEN_FILES, _Vocabulary, corpus_files, variant_text
-from report import machine, publish, table
+from report import cpu_seconds, machine, publish, table
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = REPO / "examples"
@@ -78,14 +78,14 @@ def run_case(path: Path) -> dict[str, object]:
         os.environ.setdefault("TIKTOKEN_CACHE_DIR", str(TIKTOKEN_FILES))
     from briefing import Options, build
 
-    cpu_before = _cpu_seconds()
+    cpu_before = cpu_seconds()
     started = time.perf_counter()
     briefing = build([path], Options(engine="offline", use_cache=False, max_file_bytes=30 * MB))
     seconds = time.perf_counter() - started
     workers = resource.getrusage(resource.RUSAGE_CHILDREN)
     return {
         "seconds": round(seconds, 2),
-        "cpu_seconds": round(_cpu_seconds() - cpu_before, 2),
+        "cpu_seconds": round(cpu_seconds() - cpu_before, 2),
         "peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         "worker_peak_mb": round(workers.ru_maxrss / 1024, 1),
         "packs": briefing.stats.packs,
@@ -93,14 +93,6 @@ def run_case(path: Path) -> dict[str, object]:
         "claims": len(briefing.claims),
         "skipped": [item.reason for item in briefing.skipped],
     }
-
-
-def _cpu_seconds() -> float:
-    """User + system time of this process and of the worker processes it has waited for."""
-    own, workers = (
-        resource.getrusage(who) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
-    )
-    return own.ru_utime + own.ru_stime + workers.ru_utime + workers.ru_stime
 
 
 def measure(label: str, text: str, folder: Path) -> dict[str, object]:

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 import corpus
-from report import RESULTS, machine, publish, table
+from report import RESULTS, cpu_seconds, machine, publish, table
 
 from briefing import pipeline
 from briefing.config import Options
@@ -144,20 +144,15 @@ def _with_offline_engine(folder: Path) -> dict[str, Any]:
     }
 
 
-def _cpu_seconds() -> float:
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    return usage.ru_utime + usage.ru_stime
-
-
 def _one(mode: str, folder: Path) -> dict[str, Any]:
     """Run one mode in this process: the result with peak memory and CPU time."""
     corpus.use_genuine_encoding()
     pipeline.count_tokens("warm up the tokenizers", None)
     pipeline.count_tokens("warm up the tokenizers", Options().model)
     baseline = _peak_mib()
-    cpu = _cpu_seconds()
+    cpu = cpu_seconds()
     result = (_without_engine if mode == "plain" else _with_offline_engine)(folder)
-    result["cpu_seconds"] = _cpu_seconds() - cpu
+    result["cpu_seconds"] = cpu_seconds() - cpu
     result["peak_mib"] = _peak_mib()
     result["baseline_mib"] = baseline
     return result

@@ -67,38 +67,57 @@ def _single_spaced(text: str) -> bool:
     return text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " "
 
 
+# What a fold may change one character at a time: all but printable ASCII, and the backquote.
+_UNPLAIN = re.compile("[^\x20-\x5f\x61-\x7e]")
+# A run of spaces the fold changes, matched from its first space: several spaces, a space
+# after or before a dash or a quote mark, a space at either end.
+_SPACES_CHANGED = re.compile(r' (?: +|(?<=[-"] )|(?<=\A )|(?=[-"])|\Z)')
+
+
 def fold_with_offsets(text: str) -> tuple[str, list[int]]:
-    """`normalize_for_match(text)` worked out character by character, with the offset in
-    `text` of each character of the result (so a span of the result maps back to `text`).
+    """`normalize_for_match(text)` worked out piece by piece, with the offset in `text` of
+    each character of the result (so a span of the result maps back to `text`).
 
     It agrees with `normalize_for_match` except where NFKC composes across characters;
-    callers that map a span back check the result with `normalize_for_match`.
+    callers that map a span back check the result with `normalize_for_match`. Plain runs
+    of text are copied whole: only the characters and runs of spaces that change are
+    looked at one by one.
     """
-    chars: list[str] = []
-    where: list[int] = []
-    for offset, char in enumerate(text):
-        for folded in unicodedata.normalize("NFKC", char).translate(_QUOTES):
-            chars.append(" " if folded.isspace() else folded)
-            where.append(offset)
-    kept_chars: list[str] = []
+    chars, where = _fold_characters(text)
+    kept: list[str] = []
     kept_where: list[int] = []
-    position = 0
-    while position < len(chars):
-        if chars[position] != " ":
-            kept_chars.append(chars[position])
-            kept_where.append(where[position])
-            position += 1
-            continue
-        run_end = position
-        while run_end < len(chars) and chars[run_end] == " ":
-            run_end += 1
-        before = kept_chars[-1] if kept_chars else None
-        after = chars[run_end] if run_end < len(chars) else None
-        if before not in (None, "-", '"') and after not in (None, "-", '"'):
-            kept_chars.append(" ")
-            kept_where.append(where[position])
-        position = run_end
-    return "".join(kept_chars), kept_where
+    copied = 0
+    for run in _SPACES_CHANGED.finditer(chars):
+        start, end = run.span()
+        kept.append(chars[copied:start])
+        kept_where.extend(where[copied:start])
+        before, after = chars[start - 1 : start], chars[end : end + 1]
+        if before not in ("", "-", '"') and after not in ("", "-", '"'):
+            kept.append(" ")
+            kept_where.append(where[start])
+        copied = end
+    kept.append(chars[copied:])
+    kept_where.extend(where[copied:])
+    return "".join(kept), kept_where
+
+
+def _fold_characters(text: str) -> tuple[str, list[int]]:
+    """Each character NFKC-normalised, its quote marks and dashes folded and whitespace made a
+    space, with the offset in `text` each resulting character comes from."""
+    pieces: list[str] = []
+    where: list[int] = []
+    copied = 0
+    for char in _UNPLAIN.finditer(text):
+        offset = char.start()
+        pieces.append(text[copied:offset])
+        where.extend(range(copied, offset))
+        for folded in unicodedata.normalize("NFKC", char.group()).translate(_QUOTES):
+            pieces.append(" " if folded.isspace() else folded)
+            where.append(offset)
+        copied = offset + 1
+    pieces.append(text[copied:])
+    where.extend(range(copied, len(text)))
+    return "".join(pieces), where
 
 
 def balance_quotes(text: str) -> str:

@@ -50,6 +50,26 @@ def test_normalize_for_match_agrees_with_the_fold_on_any_mix_of_spaces_dashes_an
         assert normalize_for_match(text) == fold_with_offsets(text)[0], repr(text)
 
 
+@pytest.mark.parametrize("alphabet", ['ab -"`\t.\u00a0\u2019\u201c\u2014\u2026\ufb01\u3000'])
+def test_each_folded_character_comes_from_the_character_its_offset_points_to(alphabet):
+    rng = random.Random(11)
+    for _ in range(2000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 16)))
+        folded, where = fold_with_offsets(text)
+        for char, offset in zip(folded, where, strict=True):
+            source = text[offset]
+            assert source.isspace() if char == " " else char in normalize_for_match(source)
+
+
+def test_a_word_of_the_fold_maps_back_to_the_words_own_characters():
+    text = "He said:\t “Our  ﬁnal offer – take it…” and  left."
+    folded, where = fold_with_offsets(text)
+    assert folded == 'He said:"Our final offer-take it..."and left.'
+    start = folded.index("final offer-take")
+    end = start + len("final offer-take")
+    assert text[where[start] : where[end - 1] + 1] == "ﬁnal offer – take"
+
+
 def _plain_alternation(phrases: set[str]) -> str:
     return "|".join(map(re.escape, sorted(phrases, key=len, reverse=True)))
 
