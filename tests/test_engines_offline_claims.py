@@ -496,6 +496,16 @@ def test_a_statement_cut_before_the_next_speaker_does_not_end_in_an_article():
     assert claim_with(extraction_of(text), "plan was dead").text == "the plan was dead"
 
 
+def test_whose_report_it_is_is_no_part_of_the_statement():
+    text = "Dana Ortiz said the plan was dead, according to the Ostend Times."
+    assert ("Dana Ortiz", "the plan was dead") in speakers_of(extraction_of(text))
+
+
+def test_a_verb_with_a_re_prefix_is_one_verb_after_the_speaker():
+    text = "Dana Ortiz re-tweeted: “The harbour is closed for good.”"
+    assert claim_with(extraction_of(text), "closed for good").speaker == "Dana Ortiz"
+
+
 def test_a_statement_reporting_another_speakers_words_keeps_both_speakers():
     text = "Tom Reyes noted that the Ledger’s Ana Bell had tweeted that the mayor would stay on."
     assert speakers_of(extraction_of(text)) == [

@@ -105,6 +105,9 @@ _TRAILING_ATTRIBUTION = re.compile(
     r"(?:,\s+(?:[\w’'-]+\s+){0,7}|\s+(?:[\w’'-]+\s+){0,2})"
     rf"(?:{'|'.join(_TRAILING_VERBS)})(?:\s+[\w’'-]+){{0,6}}\s*\.?$"
 )
+_TRAILING_SOURCE = re.compile(
+    r",\s*(?:according\s+to|as\s+reported\s+(?:by|in))\s[^,;:“”\"]*$", re.IGNORECASE
+)
 _SUBJECT_REACH = 40
 _ROLE_JOINERS = frozenset({"of", "for", "at"})
 _SAID_OF = re.compile(r"^\s+(?:of|about)\s+[^:;“”\"]{1,60}:")  # "said of Sanders: …"
@@ -198,6 +201,7 @@ def _compile_verbs() -> re.Pattern[str]:
 _VERB = _compile_verbs()
 _WORD_BEFORE = re.compile(r"(\w+)\s*$")
 _COMPOUND_BEFORE = re.compile(r"(?<![\w-])(?!(?:re|co)-)\w+-$", re.IGNORECASE)
+_VERB_PREFIX = re.compile(r"(?<![\w-])(?:re|co)-$", re.IGNORECASE)
 # A name or noun with a possessive "'s" (not "he's", "it's": those are "has" or "is").
 _POSSESSIVE_BEFORE = re.compile(
     r"(?<![\w'’])(?!(?i:he|she|it|that|there|who|what|where|here)['’])[A-Za-z][\w-]*['’]s\s+$"
@@ -228,7 +232,9 @@ def _verbs(sentence: Sentence, quoted_until: int = 0) -> list[_Verb]:
             text, max(0, match.start() - 20), match.start()
         ):
             continue  # in a quotation, or the end of a compound ("so-called", not "re-tweeted")
-        before = _WORD_BEFORE.search(text, max(0, match.start() - 20), match.start())
+        prefix = _VERB_PREFIX.search(text, max(0, match.start() - 3), match.start())
+        start = prefix.start() if prefix else match.start()  # "re-tweeted" is one verb
+        before = _WORD_BEFORE.search(text, max(0, start - 20), start)
         passive = before and before.group(1).lower() in _PASSIVE and not _progressive(match)
         if passive or (before and before.group(1).lower() in _DETERMINERS):
             continue
@@ -237,7 +243,7 @@ def _verbs(sentence: Sentence, quoted_until: int = 0) -> list[_Verb]:
             text, max(0, match.start() - 30), match.start()
         ):
             continue  # "Mr Kim’s continued help" is no verb; "Trump’s claim that …" says
-        found.append(_Verb(match.start(), match.end(), word, verbs[word]))
+        found.append(_Verb(start, match.end(), word, verbs[word]))
     quoted_as = _QUOTED_AS.finditer(text) if "quoted" in text else ()
     for match in quoted_as:
         if not sentence.in_quote(match.start()):
@@ -1199,6 +1205,7 @@ def _content(sentence: Sentence, verb: _Verb, speaker_start: int, inverted: bool
     after = _SAID_OF.sub("", text[verb.end : end])
     if any(word in after for word in _TRAILING_VERBS):
         after = _TRAILING_ATTRIBUTION.sub("", after)
+    after = _TRAILING_SOURCE.sub("", after)  # whose report it is, not what was said
     that = _THAT.match(after)
     if that:
         return after[that.end() :]
