@@ -27,8 +27,7 @@ import itertools
 import operator
 import re
 from collections.abc import Callable, Hashable, Iterable
-from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import cached_property
 from typing import NamedTuple, TypeVar
 
 from pydantic import BaseModel
@@ -409,124 +408,127 @@ def _check(evidence: list[Evidence], pack: _Pack, tally: VerifyCounts) -> list[_
     return list(unique.values())
 
 
-@dataclass(frozen=True)
-class _Marks:
-    """What tells that a text names an actor: the word sets of its names, the lower-cased
-    names and role that mention it, and the words that identify it alone."""
+class _Known:
+    """An extracted actor, and what tells that a text names it: its names and role, as
+    they are looked for in a lower-cased paragraph, and the words that identify it alone
+    (read only when no phrase is found)."""
 
-    names: list[frozenset[str]]
-    phrases: list[str]
-    words: frozenset[str]
+    def __init__(self, actor: Actor) -> None:
+        self.actor = actor
+        # Looked for in normalised paragraphs: "O’Malley" is "O'Malley" there.
+        self._folded = [normalize_for_match(name) for name in (actor.name, *actor.aliases)]
+        role = normalize_for_match(actor.role or "")
+        self.phrases = [phrase.lower() for phrase in (*self._folded, role) if phrase]
 
-
-# The same actors are extracted from pack after pack.
-MARKS_CACHED = 4096
-
-
-@lru_cache(maxsize=MARKS_CACHED)
-def _names_words(names: tuple[str, ...]) -> tuple[list[frozenset[str]], frozenset[str]]:
-    """The word sets of an actor's names, and all their words."""
-    words = [_name_words(name) for name in names]
-    return words, frozenset().union(*words)
-
-
-@lru_cache(maxsize=MARKS_CACHED)
-def _marks(names: tuple[str, ...], role: str) -> _Marks:
-    # Phrases and words are looked for in normalised paragraphs: "O’Malley" is "O'Malley" there.
-    folded = [normalize_for_match(name) for name in names]
-    return _Marks(
-        _names_words(names)[0],
-        [phrase.lower() for phrase in (*folded, normalize_for_match(role)) if phrase],
-        frozenset().union(*map(_distinctive, folded)),
-    )
-
-
-class _Known(NamedTuple):
-    """An extracted actor, and what tells that a text names it."""
-
-    actor: Actor
-    marks: _Marks
-
-    @classmethod
-    def of(cls, actor: Actor) -> _Known:
-        """The actor, with what tells that a text names it."""
-        return cls(actor, _marks((actor.name, *actor.aliases), actor.role or ""))
+    @cached_property
+    def words(self) -> frozenset[str]:
+        """The words of its names that identify it alone."""
+        return frozenset().union(*map(_distinctive, self._folded))
 
 
 class _Speakers:
     """The pack's extracted actors, to tell whether a claim's speaker is one of them and is
-    named in (or just before) the paragraph of one of the claim's quotes."""
+    named in (or just before) the paragraph of one of the claim's quotes.
+
+    What names an actor is read only for the actors a speaker may name, once a pack: most
+    actors are extracted once, so a cache across packs would hold little that comes back.
+    """
 
     def __init__(self, actors: list[Actor]) -> None:
         self._actors = actors
         # Many claims name the same speaker and quote the same few paragraphs.
         self._speakers: dict[str, _Known | None] = {}
+        self._names: dict[int, list[frozenset[str]]] = {}
+        self._known: dict[int, _Known] = {}
         self._lowered: dict[tuple[SourceText, int], str] = {}
         self._words: dict[tuple[SourceText, int], set[str]] = {}
 
     @cached_property
-    def _names(self) -> list[tuple[list[frozenset[str]], frozenset[str]]]:
-        """Each actor's `_names_words` (the rest of what names it is read only for the
-        actors that speakers name)."""
-        return [_names_words((actor.name, *actor.aliases)) for actor in self._actors]
+    def _lines(self) -> tuple[str, list[int]]:
+        """The actors' names and aliases lower-cased, a line an actor, and where each line
+        starts (and the end): an actor whose names hold a word has it in its line."""
+        lines = [_sigma_folded(" ".join((a.name, *a.aliases)).lower()) for a in self._actors]
+        starts = list(itertools.accumulate((len(line) + 1 for line in lines), initial=0))
+        return "\n".join(lines), starts
 
-    @cached_property
-    def _named_with(self) -> dict[str, list[int]]:
-        """Each word of the actors' names, to the numbers of the actors named with it."""
-        named_with: dict[str, list[int]] = {}
-        for number, (_, every) in enumerate(self._names):
-            for word in every:
-                named_with.setdefault(word, []).append(number)
-        return named_with
+    def _named_with(self, words: frozenset[str]) -> Iterable[int]:
+        """The numbers of the actors whose lines hold one of the words, in order (all
+        actors' numbers for no word)."""
+        if not words:
+            return range(len(self._actors))
+        joined, starts = self._lines
+        numbers: set[int] = set()
+        for word in map(_sigma_folded, words):
+            found = joined.find(word)
+            while found >= 0:
+                number = bisect.bisect_right(starts, found) - 1
+                numbers.add(number)
+                found = joined.find(word, starts[number + 1])
+        return sorted(numbers)
+
+    def _name_sets(self, number: int) -> list[frozenset[str]]:
+        actor = self._actors[number]
+        return _memo(
+            self._names, number, lambda: [_name_words(n) for n in (actor.name, *actor.aliases)]
+        )
 
     def actor(self, speaker: str) -> _Known | None:
         """The extracted actor `speaker` names: by a full name or alias, or by the words
-        of one ("Lavrov" for "Sergey Lavrov", "Foreign Minister Sergey Lavrov" too)."""
+        of one ("Lavrov" for "Sergey Lavrov", "Foreign Minister Sergey Lavrov" too): the
+        first such actor in the pack's order."""
         if speaker not in self._speakers:
             wanted = _name_words(speaker)
             # Names that hold the speaker's words, or that it holds, share a word with it.
-            numbers = (
-                sorted(set().union(*(self._named_with.get(word, ()) for word in wanted)))
-                if wanted
-                else range(len(self._actors))
+            named = (
+                number
+                for number in self._named_with(wanted)
+                if any(
+                    words and (wanted <= words or words <= wanted)
+                    for words in self._name_sets(number)
+                )
             )
-            self._speakers[speaker] = next(
-                (
-                    _Known.of(self._actors[number])
-                    for number in numbers
-                    for words in self._names[number][0]
-                    if words and (wanted <= words or words <= wanted)
-                ),
-                None,
-            )
+            number = next(named, None)
+            self._speakers[speaker] = None if number is None else self._known_actor(number)
         return self._speakers[speaker]
+
+    def _known_actor(self, number: int) -> _Known:
+        return _memo(self._known, number, lambda: _Known(self._actors[number]))
 
     def named_near(self, known: _Known, text: SourceText, paragraph: int) -> bool:
         """True when the paragraph, or one of the few before it (which a "he said" refers
         back to), names the actor or gives its role."""
-        marks = known.marks
-        for number in range(max(0, paragraph - SPEAKER_LOOKBACK_PARAGRAPHS), paragraph + 1):
-            key = (text, number)
-            if key not in self._lowered:
-                self._lowered[key] = text.paragraphs[number].lower()
-            lowered = self._lowered[key]
-            if any(phrase in lowered for phrase in marks.phrases):
-                return True
+        near = range(paragraph, max(0, paragraph - SPEAKER_LOOKBACK_PARAGRAPHS) - 1, -1)
+        lowered = [self._lowered_paragraph(text, number) for number in near]
+        # Phrases in any of them first: the words are then rarely read.
+        if any(phrase in paragraph_text for paragraph_text in lowered for phrase in known.phrases):
+            return True
+        words = known.words
+        for number, paragraph_text in zip(near, lowered, strict=True):
             # A word of the paragraph is in it as text too: only then are its words read.
-            if any(word in lowered for word in marks.words):
+            if any(word in paragraph_text for word in words):
+                key = (text, number)
                 if key not in self._words:
-                    self._words[key] = set(_NAME_WORD.findall(lowered))
-                if not marks.words.isdisjoint(self._words[key]):
+                    self._words[key] = set(_NAME_WORD.findall(paragraph_text))
+                if not words.isdisjoint(self._words[key]):
                     return True
         return False
+
+    def _lowered_paragraph(self, text: SourceText, number: int) -> str:
+        return _memo(self._lowered, (text, number), lambda: text.paragraphs[number].lower())
 
 
 SPEAKER_LOOKBACK_PARAGRAPHS = 3
 
 
-@lru_cache(maxsize=MARKS_CACHED)
 def _name_words(name: str) -> frozenset[str]:
     return frozenset(word.lower() for word in _NAME_WORD.findall(name)) - not_name_words()
+
+
+def _sigma_folded(lowered: str) -> str:
+    """Lower-cased text with final sigma as any other: the only letter `str.lower` writes
+    by its place in the text, so a word lower-cased alone is found in a text lower-cased
+    whole."""
+    return lowered.replace("ς", "σ")
 
 
 def _distinctive(name: str) -> frozenset[str]:

@@ -16,7 +16,7 @@ from click.testing import CliRunner
 from briefing.cli import main
 from briefing.config import Options
 from briefing.daily import _SharedLimit, daily, with_coverage
-from briefing.engines import Usage
+from briefing.engines import Usage, offline
 from briefing.errors import BriefingError, NothingUsable
 from briefing.render import render
 from briefing.schema import (
@@ -504,6 +504,21 @@ def test_progress_is_reported_once_for_the_whole_day(folder):
     result = daily([folder], Options(engine="offline"), reporter=recorder)
     assert recorder.planned == [result.stats.packs]
     assert recorder.done == result.stats.packs
+
+
+def test_a_day_extracted_by_worker_processes_is_the_day_extracted_alone(folder, day, monkeypatch):
+    started, start_workers = [], offline.start_workers
+
+    def starting_workers():
+        started.append(start_workers())
+        return started[-1]
+
+    monkeypatch.setattr(offline, "PARALLEL_MIN_TOKENS", 1)
+    monkeypatch.setattr(offline, "start_workers", starting_workers)
+    shared = daily([folder], Options(engine="offline"))
+    assert started and started[0] is not None
+    timings = {"stats": {"seconds"}, "stories": {"__all__": {"stats": {"seconds"}}}}
+    assert shared.model_dump(exclude=timings) == day.model_dump(exclude=timings)
 
 
 def test_cli_writes_each_format_and_plans_a_dry_run(folder, tmp_path):

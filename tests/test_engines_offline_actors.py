@@ -87,3 +87,26 @@ def test_capitalised_words_the_role_list_lacks_before_a_given_name_are_a_title()
     extraction = extraction_of(text)
     assert [a.name for a in extraction.actors] == ["Helen Brill"]
     assert extraction.claims[0].speaker == "Helen Brill"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Rep. T.J. Waller said the harbour would stay closed until the spring.",
+        "“The harbour will stay closed,” said T.J. Waller, a Democrat.",
+    ],
+)
+def test_dotted_initials_before_a_surname_are_a_persons_not_an_acronym(sentence):
+    extraction = extraction_of(sentence)
+    assert [(a.name, a.kind) for a in extraction.actors] == [("T.J. Waller", "person")]
+    assert extraction.claims[0].speaker == "T.J. Waller"
+
+
+def test_dotted_initials_a_word_list_knows_still_open_an_organisation():
+    extraction = extraction_of("The U.S. Army said the harbour would stay closed.")
+    assert [(a.name, a.kind) for a in extraction.actors] == [("U.S. Army", "organization")]
+
+
+def test_a_one_word_name_after_the_is_a_title_not_a_person():
+    extraction = extraction_of("The Ledgerist reported that the harbour would stay closed.")
+    assert [(a.name, a.kind) for a in extraction.actors] == [("Ledgerist", "organization")]

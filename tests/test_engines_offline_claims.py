@@ -496,6 +496,16 @@ def test_a_statement_cut_before_the_next_speaker_does_not_end_in_an_article():
     assert claim_with(extraction_of(text), "plan was dead").text == "the plan was dead"
 
 
+def test_whose_report_it_is_is_no_part_of_the_statement():
+    text = "Dana Ortiz said the plan was dead, according to the Ostend Times."
+    assert ("Dana Ortiz", "the plan was dead") in speakers_of(extraction_of(text))
+
+
+def test_a_verb_with_a_re_prefix_is_one_verb_after_the_speaker():
+    text = "Dana Ortiz re-tweeted: “The harbour is closed for good.”"
+    assert claim_with(extraction_of(text), "closed for good").speaker == "Dana Ortiz"
+
+
 def test_a_statement_reporting_another_speakers_words_keeps_both_speakers():
     text = "Tom Reyes noted that the Ledger’s Ana Bell had tweeted that the mayor would stay on."
     assert speakers_of(extraction_of(text)) == [
@@ -1333,3 +1343,38 @@ def test_who_after_a_place_that_follows_a_name_is_that_person():
 )
 def test_went_on_to_before_a_speech_verb_keeps_the_speaker(sentence, speaker):
     assert claim_with(extraction_of(sentence), "toll").speaker == speaker
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ("The council met on Monday, with Tom Reyes noting that the toll was unfair.", "Tom Reyes"),
+        ("Ana Ortiz angered the council on Monday by saying the toll was unfair.", "Ana Ortiz"),
+        ("Dan Hale may appeal, perhaps by arguing that the toll was unfair.", "Dan Hale"),
+        (
+            "Ana Ortiz spoke.\n\nShe angered the Acme board by saying the toll was unfair.",
+            "Ana Ortiz",
+        ),
+    ],
+)
+def test_a_participle_after_with_or_a_gerund_after_by_has_the_clause_subject(text, speaker):
+    assert claim_with(extraction_of(text), "toll was unfair").speaker == speaker
+
+
+def test_a_transcript_label_never_named_in_full_still_names_its_speaker():
+    text = (
+        "Gov. Tom Reyes spoke on the Sunday show.\n\n"
+        '"LINDQVIST: Let us begin with the budget. Why did the council vote no?\n\n'
+        '"REYES: Well, look, the budget was never going to pass this year.\n\n'
+        '"LINDQVIST: But, Governor Reyes, I have to ask you about the toll.'
+    )
+    assert speakers_by_text(text) == {
+        "Let us begin with the budget. Why did the council vote no?": "LINDQVIST",
+        "Well, look, the budget was never going to pass this year": "Tom Reyes",
+        "But, Governor Reyes, I have to ask you about the toll": "LINDQVIST",
+    }
+
+
+def test_one_line_opening_with_a_capitalised_word_and_a_colon_is_no_transcript():
+    text = "Tom Reyes spoke on Monday.\n\nUPDATE: The council voted to keep the toll for a year."
+    assert "UPDATE" not in speakers_by_text(text).values()

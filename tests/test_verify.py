@@ -436,3 +436,24 @@ def test_a_quote_missing_a_word_near_its_start_keeps_its_first_words(index_min_c
 def test_quote_marks_an_engine_wrapped_around_a_quote_are_not_aligned_into_the_span():
     evidence, _ = verified_quote('"the minister spoke to reporters in the port city on saturday"')
     assert evidence[0].quote == "The minister spoke to reporters in the port city on Saturday"
+
+
+def test_a_speaker_is_not_taken_for_an_actor_whose_name_only_holds_its_letters():
+    other = Actor(name="Lena Brandtson", aliases=[], kind="person", role=None, sources=["a"])
+    result = checked_claim("400 residents were evacuated", "Brandt", actors=(other, BRANDT))
+    assert result.extraction.claims[0].speaker == "Brandt"
+    assert result.unattributed_claims == 0
+
+
+def test_a_speaker_whose_name_ends_in_a_capital_sigma_resolves_to_the_actor():
+    # Lower-cased alone, the sigma of "ΝΙΚΟΣ" is final ("ς"); inside "ΝΙΚΟΣ.ΠΑΠΑΣ" it is not.
+    paragraphs = [
+        "ΝΙΚΟΣ.ΠΑΠΑΣ visited the shelter on Monday.",
+        "“About 400 residents were evacuated overnight,” he said.",
+    ]
+    texts = SourceTexts([Article(source=Source(id="a", path="a.txt"), paragraphs=paragraphs)])
+    actor = Actor(name="ΝΙΚΟΣ.ΠΑΠΑΣ", aliases=[], kind="person", role=None, sources=["a"])
+    quote = Evidence(source_id="a", quote="About 400 residents were evacuated overnight")
+    found = Claim(speaker="ΝΙΚΟΣ", text="400 residents were evacuated", evidence=[quote])
+    result = verify(Extraction(actors=[actor], claims=[found], figures=[]), texts, ["a"])
+    assert result.extraction.claims[0].speaker == "ΝΙΚΟΣ"

@@ -461,7 +461,7 @@ def _person_mention(
         return _mention(document, index, sentence, name_tokens, None)
     if not name_tokens or is_junk_name([t.bare for t in name_tokens]):
         return None
-    if len(name_tokens) > 1 and any(t.bare.isupper() and _is_acronym(t.bare) for t in name_tokens):
+    if len(name_tokens) > 1 and _has_acronym([t.bare for t in name_tokens]):
         return None  # a shouted heading or a code, not a personal name
     mention = _mention(document, index, sentence, name_tokens, None)
     following = sentence.text[mention.end :]
@@ -523,10 +523,17 @@ def _is_member_plural(word: str) -> bool:
         return False
     single = lowered[:-1]
     people = (lx.roles, lx.role_modifiers, lx.agent_nouns)
-    forms = (single, f"{single}ic")
-    return (
-        any(form in listed for form in forms for listed in people) or lowered in lx.group_speakers
-    )
+    return _listed((single, f"{single}ic"), people) or lowered in lx.group_speakers
+
+
+def _with_singular(word: str) -> tuple[str, str]:
+    """A lower-case word and its form without a plural "s"."""
+    return word, word[:-1] if word.endswith("s") else word
+
+
+def _listed(forms: tuple[str, ...], word_lists: tuple[frozenset[str], ...]) -> bool:
+    """Whether any of a word's forms is in any of the word lists."""
+    return any(form in listed for form in forms for listed in word_lists)
 
 
 def _split_at_known(
@@ -591,6 +598,31 @@ def _is_acronym(word: str) -> bool:
     return bool(_ACRONYM.fullmatch(word)) and word not in lexicon().name_suffixes
 
 
+_DOTTED_INITIALS = re.compile(r"(?:[A-Z]\.){2,3}")
+
+
+def _personal_initials(words: list[str], position: int) -> bool:
+    """ "G.K." of "G.K. Butterfield": dotted initials no word list knows (as it knows
+    "U.S."), before a surname that is no organisation word ("D.C. Council"), are a
+    person's, not an acronym."""
+    word, following = words[position], words[position + 1 : position + 2]
+    return (
+        bool(_DOTTED_INITIALS.fullmatch(word))
+        and known_actor(word) is None
+        and bool(following)
+        and not following[0].isupper()
+        and following[0].rstrip(".") not in lexicon().organization_words
+    )
+
+
+def _has_acronym(words: list[str]) -> bool:
+    """Whether a word of the name is an acronym, a person's initials not counted."""
+    return any(
+        _is_acronym(word) and not _personal_initials(words, position)
+        for position, word in enumerate(words)
+    )
+
+
 def _outside_known(part: list[Token], known: list[Mention]) -> list[str]:
     return [t.bare for t in part if not any(m.start <= t.start < m.end for m in known)]
 
@@ -631,7 +663,7 @@ def _mentions_of_part(
     )
     if (
         len(words) > 1
-        and any(_is_acronym(w) for w in own_words)
+        and _has_acronym(own_words)
         and not prefix
         and not all(w.isupper() for w in words)
         and not is_junk_name(own_words)
@@ -799,9 +831,20 @@ def confirm_speaker(mention: Mention, kind: str = "person") -> None:
     if mention.kind is not None or not _may_name_someone(mention):
         return
     words = _name_words(mention)
-    if kind == "person" and _is_member_plural(words[-1]):
+    if kind == "person" and (_is_member_plural(words[-1]) or _named_with_article(mention)):
         kind = "organization"
     mention.kind, mention.key = kind, " ".join(words)
+
+
+_ARTICLE_BEFORE = re.compile(r"\b[Tt]he\s+$")
+
+
+def _named_with_article(mention: Mention) -> bool:
+    """ "The Federalist reported", "the Intercept said": a one-word name after "the" is a
+    title, never a person's name."""
+    return len(mention.tokens) == 1 and bool(
+        _ARTICLE_BEFORE.search(mention.sentence.view, max(0, mention.start - 5), mention.start)
+    )
 
 
 def _may_name_someone(mention: Mention) -> bool:
@@ -811,12 +854,8 @@ def _may_name_someone(mention: Mention) -> bool:
     if not words or is_junk_name(words):
         return False
     lx = lexicon()
-    lowered = words[0].lower()
-    singular = lowered[:-1] if lowered.endswith("s") else lowered
     nouns = (lx.roles, lx.organization_nouns, lx.generic_nouns, lx.common_words)
-    return len(words) > 1 or not any(
-        form in listed for form in (lowered, singular) for listed in nouns
-    )
+    return len(words) > 1 or not _listed(_with_singular(words[0].lower()), nouns)
 
 
 def one_name(first: Mention, second: Mention) -> bool:
@@ -950,11 +989,7 @@ def _works_at(mention: Mention) -> bool:
     if match is None:
         return False
     lx = lexicon()
-    noun = match.group("noun")
-    singular = noun[:-1] if noun.endswith("s") else noun
-    return any(
-        form in listed for form in (noun, singular) for listed in (lx.roles, lx.group_speakers)
-    )
+    return _listed(_with_singular(match.group("noun")), (lx.roles, lx.group_speakers))
 
 
 def _alias(mention: Mention, key: str) -> str | None:

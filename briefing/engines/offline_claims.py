@@ -105,6 +105,9 @@ _TRAILING_ATTRIBUTION = re.compile(
     r"(?:,\s+(?:[\w’'-]+\s+){0,7}|\s+(?:[\w’'-]+\s+){0,2})"
     rf"(?:{'|'.join(_TRAILING_VERBS)})(?:\s+[\w’'-]+){{0,6}}\s*\.?$"
 )
+_TRAILING_SOURCE = re.compile(
+    r",\s*(?:according\s+to|as\s+reported\s+(?:by|in))\s[^,;:“”\"]*$", re.IGNORECASE
+)
 _SUBJECT_REACH = 40
 _ROLE_JOINERS = frozenset({"of", "for", "at"})
 _SAID_OF = re.compile(r"^\s+(?:of|about)\s+[^:;“”\"]{1,60}:")  # "said of Sanders: …"
@@ -198,6 +201,7 @@ def _compile_verbs() -> re.Pattern[str]:
 _VERB = _compile_verbs()
 _WORD_BEFORE = re.compile(r"(\w+)\s*$")
 _COMPOUND_BEFORE = re.compile(r"(?<![\w-])(?!(?:re|co)-)\w+-$", re.IGNORECASE)
+_VERB_PREFIX = re.compile(r"(?<![\w-])(?:re|co)-$", re.IGNORECASE)
 # A name or noun with a possessive "'s" (not "he's", "it's": those are "has" or "is").
 _POSSESSIVE_BEFORE = re.compile(
     r"(?<![\w'’])(?!(?i:he|she|it|that|there|who|what|where|here)['’])[A-Za-z][\w-]*['’]s\s+$"
@@ -228,7 +232,9 @@ def _verbs(sentence: Sentence, quoted_until: int = 0) -> list[_Verb]:
             text, max(0, match.start() - 20), match.start()
         ):
             continue  # in a quotation, or the end of a compound ("so-called", not "re-tweeted")
-        before = _WORD_BEFORE.search(text, max(0, match.start() - 20), match.start())
+        prefix = _VERB_PREFIX.search(text, max(0, match.start() - 3), match.start())
+        start = prefix.start() if prefix else match.start()  # "re-tweeted" is one verb
+        before = _WORD_BEFORE.search(text, max(0, start - 20), start)
         passive = before and before.group(1).lower() in _PASSIVE and not _progressive(match)
         if passive or (before and before.group(1).lower() in _DETERMINERS):
             continue
@@ -237,7 +243,7 @@ def _verbs(sentence: Sentence, quoted_until: int = 0) -> list[_Verb]:
             text, max(0, match.start() - 30), match.start()
         ):
             continue  # "Mr Kim’s continued help" is no verb; "Trump’s claim that …" says
-        found.append(_Verb(match.start(), match.end(), word, verbs[word]))
+        found.append(_Verb(start, match.end(), word, verbs[word]))
     quoted_as = _QUOTED_AS.finditer(text) if "quoted" in text else ()
     for match in quoted_as:
         if not sentence.in_quote(match.start()):
@@ -533,6 +539,25 @@ def _participle_subject(left: str, mentions: list[Mention]) -> Mention | None:
         ):
             return None
         return mention if _names_the_subject(mention) else None
+    return None
+
+
+# "by saying", "upon saying": a gerund whose subject is the clause's (not "for saying", "of
+# saying": those say what the words were held against someone for)
+_GERUND_AFTER = re.compile(r"\b(?:by|upon|after|before|while|in)\s+$")
+_WITH_BEFORE = re.compile(r"\bwith\s+(?:the\s+)?$")
+
+
+def _accompanying_subject(left: str, mentions: list[Mention]) -> Mention | None:
+    """ "…, with Dana Ortiz noting that …": the name after "with" that a participle right
+    after it (adverbs aside) has as its subject, once confirmed."""
+    end = len(left[: _gap_start(left, len(left))].rstrip())
+    for mention in mentions:
+        if mention.end == end and _WITH_BEFORE.search(
+            left, max(0, mention.start - 10), mention.start
+        ):
+            confirm_speaker(mention)
+            return mention if mention.confirmed else None
     return None
 
 
@@ -1180,6 +1205,7 @@ def _content(sentence: Sentence, verb: _Verb, speaker_start: int, inverted: bool
     after = _SAID_OF.sub("", text[verb.end : end])
     if any(word in after for word in _TRAILING_VERBS):
         after = _TRAILING_ATTRIBUTION.sub("", after)
+    after = _TRAILING_SOURCE.sub("", after)  # whose report it is, not what was said
     that = _THAT.match(after)
     if that:
         return after[that.end() :]
@@ -1353,6 +1379,7 @@ def _is_reply(attribution: Attribution) -> bool:
 
 # "― Dana Ortiz", "- Ortiz.", "— Dana Ortiz, a nurse from Tulsa": a dash signing a quotation
 # `HOLT: …`, and `"HOLT: …` where a story quotes a transcript paragraph by paragraph
+_TRANSCRIPT_TURNS = 3
 _LABEL = re.compile(r"[“\"]?(?P<name>[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}):\s+(?=\S)")
 _SIGNATURE = re.compile(r"\s*[-―—–]{1,2}\s*(?P<name>[A-Z][^.!?;:“”\"]{0,80}?)\s*\.?\s*$")
 
@@ -1549,7 +1576,24 @@ class ClaimFinder:
                     key == words or mention.key in keys or (len(words) == 1 and key[-1:] == words)
                 ):
                     return mention.key
-        return None
+        return label if label in self._transcript_labels else None
+
+    @functools.cached_property
+    def _transcript_labels(self) -> frozenset[str]:
+        """Labels in capitals ("WALLACE") that open two paragraphs or more of an article where
+        three paragraphs or more open so: a transcript, whose labels name its speakers even
+        when the article never gives their full names."""
+        opening: dict[str, int] = {}
+        previous = None
+        for sentence in self.document.sentences:
+            label = _LABEL.match(sentence.view) if sentence.paragraph != previous else None
+            previous = sentence.paragraph
+            name = label.group("name") if label else ""
+            if len(name) > 1 and name.isupper():
+                opening[name] = opening.get(name, 0) + 1
+        if sum(opening.values()) < _TRANSCRIPT_TURNS:
+            return frozenset()
+        return frozenset(name for name, count in opening.items() if count > 1)
 
     def _carried_quote_end(self, sentence: Sentence) -> int:
         """Where a quotation left open by the sentence before closes in this one (0 if none)."""
@@ -1664,7 +1708,13 @@ class ClaimFinder:
     ) -> tuple[str | None, int, bool]:
         left = sentence.view[: verb.start]
         clause = left.rstrip().rstrip('”"')  # "… called the “Golden Week,” saying …"
-        if verb.word.endswith("ing") and clause.endswith(","):
+        gerund = _GERUND_AFTER.search(left) if verb.word.endswith("ing") else None
+        if gerund is not None:
+            clause = left[: gerund.start()]  # "Ortiz angered the crowd by saying …"
+        accompanying = _accompanying_subject(left, mentions) if verb.word.endswith("ing") else None
+        if accompanying is not None:
+            return self._named([accompanying]), accompanying.start, False
+        if verb.word.endswith("ing") and (clause.endswith(",") or gerund is not None):
             # "…, Trump hewed to Obama's line, noting that …": the clause's subject speaks,
             # never the name that happens to stand before the comma
             participle = _participle_subject(clause, mentions) or _opening_subject(mentions)
