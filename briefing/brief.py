@@ -449,55 +449,57 @@ def _with_best_quote_first(claim: Claim) -> Claim:
     return claim.model_copy(update={"evidence": [best, *rest]})
 
 
-class _TokenIndex:
-    """Which statements hold each token, to find those sharing a token with one."""
-
-    def __init__(self, statements: Sequence[Statement]) -> None:
-        self._statements = statements
-        self._holding: dict[str, list[int]] = {}
-        for index, statement in enumerate(statements):
-            for token in statement.tokens:
-                self._holding.setdefault(token, []).append(index)
-
-    def sharing(self, index: int) -> set[int]:
-        """The statements other than `index` that share a token with it."""
-        found = {o for t in self._statements[index].tokens for o in self._holding[t]}
-        found.discard(index)
-        return found
-
-
 class _Marginal:
     """Maximal marginal relevance of every claim not yet picked: its relevance less
     `REDUNDANCY` times its greatest likeness to a picked claim and `SPEAKER_REPEAT` times
-    the claims picked from its speaker. Kept in arrays, as each pick looks at every claim."""
+    the claims picked from its speaker. Kept in arrays, as each pick looks at every claim.
 
-    def __init__(self, relevance: list[float], speakers: list[str | None]) -> None:
+    A claim's likeness to the picks is brought up to date only when it comes out best:
+    until then the likeness it has is a lower bound, so its value an upper bound (each
+    penalty only grows). The claim best on values of which some are bounds, once up to
+    date, is best on all true values, first of equals included (an earlier claim's bound,
+    below its value, would be below the true one too). So only the few claims that come
+    out on top are compared with the picks, not every claim sharing a word with one."""
+
+    def __init__(
+        self, relevance: list[float], speakers: list[str | None], statements: list[Statement]
+    ) -> None:
         speaker_of = {speaker: number for number, speaker in enumerate(dict.fromkeys(speakers))}
         self._relevance = np.array(relevance, dtype=np.float64)
         self._speaker = np.array([speaker_of[s] for s in speakers], dtype=np.intp)
         self._heard = np.zeros(len(speaker_of), dtype=np.float64)
-        # Each claim's greatest likeness to one already picked, brought up to date after each
-        # pick for the claims that share a token with it (the others' likeness to it is 0).
+        self._statements = statements
         self._likeness = np.zeros(len(relevance), dtype=np.float64)
+        self._compared = np.zeros(len(relevance), dtype=np.intp)  # picks its likeness holds
         self._picked = np.zeros(len(relevance), dtype=bool)
+        self._picks: list[int] = []
 
     def best(self) -> int:
         """The claim not yet picked with the greatest marginal relevance (the first of equals)."""
-        penalty = REDUNDANCY * self._likeness + SPEAKER_REPEAT * self._heard[self._speaker]
-        value = self._relevance - penalty
-        value[self._picked] = -np.inf
-        return int(np.argmax(value))
+        while True:
+            penalty = REDUNDANCY * self._likeness + SPEAKER_REPEAT * self._heard[self._speaker]
+            value = self._relevance - penalty
+            value[self._picked] = -np.inf
+            index = int(np.argmax(value))
+            if self._compared[index] == len(self._picks):
+                return index
+            self._compare(index)
+
+    def _compare(self, index: int) -> None:
+        """Bring the claim's likeness up to date with the picks made since it last was."""
+        statement = self._statements[index]
+        for picked in self._picks[self._compared[index] :]:
+            likeness = similarity(statement, self._statements[picked])
+            self._likeness[index] = max(self._likeness[index], likeness)
+        self._compared[index] = len(self._picks)
 
     def pick(self, index: int) -> int:
         """Mark the claim at `index` picked; its speaker is heard once more. How many
         claims picked so far are its speaker's."""
         self._picked[index] = True
+        self._picks.append(index)
         self._heard[self._speaker[index]] += 1
         return int(self._heard[self._speaker[index]])
-
-    def alike(self, index: int, value: float) -> None:
-        """The claim at `index` is `value` alike a picked claim."""
-        self._likeness[index] = max(self._likeness[index], value)
 
 
 @dataclass
@@ -542,8 +544,7 @@ def rank_claims(
     base = [relevance(i) for i in range(len(claims))]
     left = set(range(len(claims)))
     order: list[int] = []
-    mmr = _Marginal(base, [claim.speaker for claim in claims])
-    sharing = _TokenIndex(statements)
+    mmr = _Marginal(base, [claim.speaker for claim in claims], statements)
     words = 0.0
     picked = 0
     while left and len(order) < MMR_DEPTH:
@@ -551,9 +552,6 @@ def rank_claims(
         left.remove(chosen)
         order.append(chosen)
         times_heard = mmr.pick(chosen)
-        for other in sharing.sharing(chosen):
-            if other in left:
-                mmr.alike(other, similarity(statements[other], statements[chosen]))
         cost = _shown_words(claims[chosen]) + 4 + _heading_words(claims[chosen], times_heard)
         if picked == len(order) - 1 and picked < MAX_KEY_CLAIMS and words + cost <= word_budget:
             picked += 1

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -111,24 +111,26 @@ class _SentenceIndex:
 
     def __init__(self, sentences: list[_Sentence]) -> None:
         self._by_source: dict[str, list[tuple[str, _Sentence]]] = {}
-        self._holding: dict[tuple[str, str], list[int]] = {}
+        self._holding: dict[str, defaultdict[str, list[int]]] = {}
         for sentence in sentences:
             folded = normalize_for_match(sentence.text).casefold()
+            found = set(folded.split(" "))
             for source_id in sentence.source_ids:
-                own = self._by_source.setdefault(source_id, [])
-                for word in set(folded.split(" ")):
-                    self._holding.setdefault((source_id, word), []).append(len(own))
+                if source_id not in self._by_source:
+                    self._by_source[source_id], self._holding[source_id] = [], defaultdict(list)
+                own, holding = self._by_source[source_id], self._holding[source_id]
+                for word in found:
+                    holding[word].append(len(own))
                 own.append((folded, sentence))
 
     def holding(self, quote: str, source_id: str) -> _Sentence | None:
         """The first sentence of `source_id` that holds `quote`, if one does."""
         folded = normalize_for_match(quote).casefold()
         own = self._by_source.get(source_id, [])
+        holding: dict[str, list[int]] = self._holding.get(source_id, {})
         inner = folded.split(" ")[1:-1]
         candidates: Sequence[int] = (
-            min((self._holding.get((source_id, word), []) for word in inner), key=len)
-            if inner
-            else range(len(own))
+            min((holding.get(word, []) for word in inner), key=len) if inner else range(len(own))
         )
         return next((own[i][1] for i in candidates if folded in own[i][0]), None)
 

@@ -160,6 +160,19 @@ def test_a_claim_like_one_already_ranked_yields_to_a_new_one():
     assert [c.speaker for c in ranked.claims] == ["Ann Ruiz", "Cy Park", "Bo Chen"]
 
 
+def test_a_claim_like_an_early_pick_yields_when_it_first_comes_near_the_top_picks_later():
+    claims = [
+        claim(
+            "Ann Ruiz", "the harbour will reopen to cargo ships on Monday morning", "a", "b", "c"
+        ),
+        claim("Bo Chen", "the second bridge needs money the city budget lacks", "a", "b"),
+        claim("Cy Park", "the harbour will reopen to cargo ships on Monday", "c"),
+        claim("Di Wong", "teachers want smaller classes in every school", "c"),
+    ]
+    ranked = rank_claims(claims, [], [], SOURCES, space_for(claims), word_budget=500)
+    assert [c.speaker for c in ranked.claims] == ["Ann Ruiz", "Bo Chen", "Di Wong", "Cy Park"]
+
+
 def test_figures_that_a_claim_or_dispute_uses_rank_before_trivia():
     claims = [
         claim("Ann Ruiz", "repairs cost 40 million", "a", quote="there were 40 million repairs")

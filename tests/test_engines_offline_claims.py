@@ -1378,3 +1378,12 @@ def test_a_transcript_label_never_named_in_full_still_names_its_speaker():
 def test_one_line_opening_with_a_capitalised_word_and_a_colon_is_no_transcript():
     text = "Tom Reyes spoke on Monday.\n\nUPDATE: The council voted to keep the toll for a year."
     assert "UPDATE" not in speakers_by_text(text).values()
+
+
+def test_it_after_the_company_said_stands_for_that_company():
+    text = (
+        "Workers gathered outside the Acme Steel plant on Monday.\n\n"
+        '"The plant will close in May," the company said in a statement.\n\n'
+        'It added, "We regret the loss of 300 jobs."'
+    )
+    assert claim_with(extraction_of(text), "300 jobs").speaker == "Acme Steel"

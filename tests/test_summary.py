@@ -39,3 +39,15 @@ def test_a_quote_of_one_or_two_words_is_looked_for_in_every_sentence():
     found = index.holding("will reo", "a")
     assert found is not None
     assert found.text == "The port will reopen, they said."
+
+
+def test_a_sentence_carried_by_two_sources_is_found_from_either():
+    index = _index(
+        ("Officials in the capital spoke first.", ["b"]),
+        ("The port will reopen next week, officials said.", ["a", "b"]),
+    )
+    for source_id in ("a", "b"):
+        found = index.holding("port will reopen next", source_id)
+        assert found is not None
+        assert found.text == "The port will reopen next week, officials said."
+    assert index.holding("the capital spoke", "a") is None

@@ -1894,7 +1894,9 @@ class ClaimFinder:
         if match is None:
             return None
         found = self._organization_before(match.group("noun").lower(), index, match.start())
-        return (found, match.start("determiner"), False) if found else None
+        return (
+            (self._body_speaks(found, index), match.start("determiner"), False) if found else None
+        )
 
     def _organization_before(self, noun: str, index: int, position: int) -> str | None:
         """The latest outlet ("the newspaper") or organisation ("the agency") named before
@@ -1918,6 +1920,12 @@ class ClaimFinder:
         named = [m for m in candidates if noun in m.key.lower().split()]
         pool = named or candidates
         return pool[-1].key if pool else None
+
+    def _body_speaks(self, body: str, index: int) -> str:
+        """Note that the organisation `body` speaks in sentence `index` ("the company said"),
+        so that "it" may stand for it next ("It added …"); return it."""
+        self.context.last_group, self.context.last_group_index = body, index
+        return body
 
     def _definite_referent(self, phrase: str, index: int, position: int) -> str | None:
         """Who a definite description in lower case that speaks stands for, when the text
@@ -1943,7 +1951,8 @@ class ClaimFinder:
         if introduced is not None or head in lx.agent_nouns:
             return None  # "the spokesman", "the campaign": someone's, not who they are
         if head in lx.media_nouns or head in lx.organization_nouns:
-            return self._organization_before(head, index, position)
+            body = self._organization_before(head, index, position)
+            return self._body_speaks(body, index) if body is not None else None
         if head not in lx.roles:
             return None
         # a name of its own sentence is someone else: "Holt said the mayor wanted …"
