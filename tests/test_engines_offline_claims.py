@@ -506,6 +506,19 @@ def test_a_verb_with_a_re_prefix_is_one_verb_after_the_speaker():
     assert claim_with(extraction_of(text), "closed for good").speaker == "Dana Ortiz"
 
 
+@pytest.mark.parametrize(
+    ("sentence", "words"),
+    [
+        ("Dana Ortiz rubbished the claim that the harbour would close.", "harbour would close"),
+        ("Dana Ortiz points out that the harbour has never closed.", "never closed"),
+        ("Tom Reyes, the mayor, slams the plan as a waste of money.", "waste of money"),
+    ],
+)
+def test_third_person_forms_and_verbs_of_rejecting_attribute_a_statement(sentence, words):
+    claim = claim_with(extraction_of(sentence), words)
+    assert claim.speaker in sentence
+
+
 def test_a_statement_reporting_another_speakers_words_keeps_both_speakers():
     text = "Tom Reyes noted that the Ledger’s Ana Bell had tweeted that the mayor would stay on."
     assert speakers_of(extraction_of(text)) == [
