@@ -527,6 +527,14 @@ def test_a_statement_reporting_another_speakers_words_keeps_both_speakers():
     ]
 
 
+def test_a_clause_after_a_comma_is_not_the_first_speakers_statement():
+    text = (
+        "Coach Lena Ortiz threatened to resign, an episode that the club board wants to ask about."
+    )
+    said = speakers_by_text(text)
+    assert [speaker for claim, speaker in said.items() if "ask about" in claim] == ["club board"]
+
+
 # ---------------------------------------------------------------- descriptions
 
 

@@ -1511,9 +1511,16 @@ class ClaimFinder:
             following = [s for v, _, s, _ in found[position + 1 :] if s > verb.end]
             end = following[0] if following else len(sentence.view)
             text = _clean(_content(sentence, verb, start, inverted, end))
-            if following and not inverted and len(text.split()) < _MIN_CLAIM_WORDS:
+            if (
+                following
+                and not inverted
+                and len(text.split()) < _MIN_CLAIM_WORDS
+                and "," not in sentence.view[verb.end : end]
+            ):
                 # nothing of its own before the next speaker: "Reyes noted that the Ledger's
-                # Bell had said …" reports Bell's words, which are Reyes's statement too
+                # Bell had said …" reports Bell's words, which are Reyes's statement too; not
+                # past a comma ("Bell threatened to quit, a step the board will discuss"),
+                # where the next speaker's clause is about the first's, not what it said
                 text = _clean(_content(sentence, verb, start, inverted, len(sentence.view)))
             said_that = not inverted and _THAT.match(sentence.view[verb.end : end])
             # a short quotation ("“It's mind-boggling,” Greenberg said.") is kept for now: the
