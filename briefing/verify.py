@@ -425,6 +425,29 @@ class _Known:
         """The words of its names that identify it alone."""
         return frozenset().union(*map(_distinctive, self._folded))
 
+    @cached_property
+    def common_surname(self) -> re.Pattern[str] | None:
+        """A person's surname that is also a common word ("Will", "May"), as a pattern
+        finding it written as a name: lower-cased it would be found in any paragraph, left
+        out it leaves "Will said" naming no one."""
+        if self.actor.kind != "person":
+            return None
+        surnames = _common_surnames(self._folded)
+        if not surnames:
+            return None
+        alternatives = "|".join(map(re.escape, sorted(surnames)))
+        return re.compile(rf"(?<![\w'’-])(?:{alternatives})(?![\w'’-])")
+
+
+def _common_surnames(names: list[str]) -> set[str]:
+    """The last words of the names that are common words written as a name ("Will")."""
+    lasts = (words[-1] for name in names if (words := _NAME_WORD.findall(name)))
+    return {
+        word
+        for word in lasts
+        if word[:1].isupper() and len(word) > 2 and word.lower() in not_name_words()
+    }
+
 
 class _Speakers:
     """The pack's extracted actors, to tell whether a claim's speaker is one of them and is
@@ -519,7 +542,8 @@ class _Speakers:
                     self._words[key] = set(_NAME_WORD.findall(paragraph_text))
                 if not words.isdisjoint(self._words[key]):
                     return True
-        return False
+        surname = known.common_surname
+        return surname is not None and any(surname.search(text.paragraphs[n]) for n in near)
 
     def _lowered_paragraph(self, text: SourceText, number: int) -> str:
         return _memo(self._lowered, (text, number), lambda: text.paragraphs[number].lower())

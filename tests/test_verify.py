@@ -457,3 +457,34 @@ def test_a_speaker_whose_name_ends_in_a_capital_sigma_resolves_to_the_actor():
     found = Claim(speaker="ΝΙΚΟΣ", text="400 residents were evacuated", evidence=[quote])
     result = verify(Extraction(actors=[actor], claims=[found], figures=[]), texts, ["a"])
     assert result.extraction.claims[0].speaker == "ΝΙΚΟΣ"
+
+
+def test_a_speaker_whose_surname_is_a_common_word_is_found_by_it_written_as_a_name():
+    paragraphs = [
+        "Columnist Grace Will toured the shelter on Monday.",
+        "Rain is expected to continue until Thursday.",
+        "The river crested at noon.",
+        "Roads to the north stay closed.",
+        "Power returned to most homes.",
+        "Will said about 400 residents were evacuated overnight.",
+        "Schools stay shut this week.",
+        "Volunteers handed out water.",
+        "The bridge reopened at dusk.",
+        "Crews will stay until the roads reopen.",
+    ]
+    texts = SourceTexts([Article(source=Source(id="a", path="a.txt"), paragraphs=paragraphs)])
+    actor = Actor(name="Grace Will", aliases=[], kind="person", role=None, sources=["a"])
+    claims = [
+        Claim(
+            speaker="Grace Will",
+            text="400 residents were evacuated",
+            evidence=[Evidence(source_id="a", quote=paragraphs[5])],
+        ),
+        Claim(
+            speaker="Grace Will",
+            text="crews will stay until the roads reopen",
+            evidence=[Evidence(source_id="a", quote=paragraphs[9])],
+        ),
+    ]
+    result = verify(Extraction(actors=[actor], claims=claims, figures=[]), texts, ["a"])
+    assert [claim.speaker for claim in result.extraction.claims] == ["Grace Will", None]
