@@ -1497,15 +1497,15 @@ class ClaimFinder:
                 found.append((verb, speaker, start, inverted))
             elif speaker is None and unknown is None and _quotes_next_to(sentence, verb):
                 unknown = (verb, None, start, inverted)
-        if not found and unknown is not None:
-            according = self._according_to(index, sentence, mentions)
-            if according is not None:
-                return [according]  # "According to Acme, the sign read “…”": Acme's
-            found = [unknown]  # "…," said a longtime adviser: a statement all the same
         # "According to the Ledger, Ortiz said …": the outlet reports what Ortiz said, so
         # both are speakers (a quotation stays only its speaker's); the outlet's claim comes
         # first, so that "he" later is Ortiz
-        reporter = self._according_to(index, sentence, mentions) if found else None
+        stated = found or unknown is not None
+        reporter = self._according_to(index, sentence, mentions) if stated else None
+        if not found and unknown is not None:
+            if reporter is not None:
+                return [reporter]  # "According to Acme, the sign read “…”": Acme's
+            found = [unknown]  # "…," said a longtime adviser: a statement all the same
         attributions: list[Attribution] = []
         for position, (verb, speaker, start, inverted) in enumerate(found):
             following = [s for v, _, s, _ in found[position + 1 :] if s > verb.end]
@@ -1715,13 +1715,14 @@ class ClaimFinder:
     ) -> tuple[str | None, int, bool]:
         left = sentence.view[: verb.start]
         clause = left.rstrip().rstrip('”"')  # "… called the “Golden Week,” saying …"
-        gerund = _GERUND_AFTER.search(left) if verb.word.endswith("ing") else None
+        participle_verb = verb.word.endswith("ing")
+        gerund = _GERUND_AFTER.search(left) if participle_verb else None
         if gerund is not None:
             clause = left[: gerund.start()]  # "Ortiz angered the crowd by saying …"
-        accompanying = _accompanying_subject(left, mentions) if verb.word.endswith("ing") else None
+        accompanying = _accompanying_subject(left, mentions) if participle_verb else None
         if accompanying is not None:
             return self._named([accompanying]), accompanying.start, False
-        if verb.word.endswith("ing") and (clause.endswith(",") or gerund is not None):
+        if participle_verb and (clause.endswith(",") or gerund is not None):
             # "…, Trump hewed to Obama's line, noting that …": the clause's subject speaks,
             # never the name that happens to stand before the comma
             participle = _participle_subject(clause, mentions) or _opening_subject(mentions)
