@@ -11,6 +11,8 @@ from concurrent.futures import ProcessPoolExecutor
 from multiprocessing.connection import Connection
 from typing import Generic, TypeVar
 
+from briefing.memory import cycle_collector_paused
+
 Item = TypeVar("Item")
 Result = TypeVar("Result")
 Request = TypeVar("Request")
@@ -109,8 +111,11 @@ def start_beside(handle: Callable[[Request], Answer]) -> Beside[Request, Answer]
     return Beside(handle) if _can_fork_workers() else None
 
 
+@cycle_collector_paused()
 def _serve(handle: Callable[[Request], Answer], connection: Connection) -> None:
-    """A `Beside` process's loop: answer each request, or send back the error it raised."""
+    """A `Beside` process's loop: answer each request, or send back the error it raised.
+    The cycle collector stays paused: the process lives for one run, and a collection
+    would scan (and so copy) every object it shares with its parent."""
     _leave_interrupts()
     while True:
         try:
