@@ -679,6 +679,17 @@ def test_a_transcript_quoted_paragraph_by_paragraph_keeps_its_labels():
     }
 
 
+def test_a_transcript_label_in_capitals_is_its_speaker_as_a_person_not_an_organisation():
+    text = (
+        "Gov. Tom Reyes spoke on a radio show on Sunday.\n\n"
+        "HOLT: Let us begin with the budget. Why did the council vote against it?\n\n"
+        "REYES: Well, look, the budget was never going to pass this year.\n\n"
+        "HOLT: Do you see the two plans as equal?"
+    )
+    actors = {a.name: (a.kind, a.aliases) for a in extraction_of(text).actors}
+    assert actors == {"Tom Reyes": ("person", ["REYES"]), "HOLT": ("person", [])}
+
+
 def test_said_of_someone_then_a_quotation_gives_the_quotation():
     text = 'Lena Wirth, the port chief, said of Reyes: "He never read the report at all."'
     claim = claim_with(extraction_of(text), "never read the report")

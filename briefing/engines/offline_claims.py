@@ -1384,6 +1384,14 @@ _LABEL = re.compile(r"[“\"]?(?P<name>[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0
 _SIGNATURE = re.compile(r"\s*[-―—–]{1,2}\s*(?P<name>[A-Z][^.!?;:“”\"]{0,80}?)\s*\.?\s*$")
 
 
+def _label_names_a_person(mentions: list[Mention], start: int, end: int) -> None:
+    """A transcript's label in capitals ("HOLT:") names one of its speakers: a person,
+    though a word in capitals alone reads as an acronym."""
+    for mention in mentions:
+        if (mention.start, mention.end) == (start, end) and mention.kind == "organization":
+            mention.kind = "person"
+
+
 class ClaimFinder:
     """Walks one document's sentences and finds attributed statements."""
 
@@ -1567,6 +1575,8 @@ class ClaimFinder:
         speaker = self._label_speaker(label.group("name"), spanning)
         if speaker is None:
             return None
+        if speaker in self._transcript_labels:
+            _label_names_a_person(mentions, label.start("name"), label.end("name"))
         self.context.label_paragraph = sentence.paragraph
         return self._found(index, sentence, speaker, text)
 
