@@ -1207,7 +1207,7 @@ def _content(sentence: Sentence, verb: _Verb, speaker_start: int, inverted: bool
         after = _TRAILING_ATTRIBUTION.sub("", after)
     after = _TRAILING_SOURCE.sub("", after)  # whose report it is, not what was said
     that = _THAT.match(after)
-    if that:
+    if that and ("act" in verb.tags or not _another_verb_before_that(after[: that.end()])):
         return after[that.end() :]
     if "tell" in verb.tags:
         after = _TOLD_OBJECT.sub("", after)  # "told reporters on Friday the plant would close"
@@ -1215,6 +1215,21 @@ def _content(sentence: Sentence, verb: _Verb, speaker_start: int, inverted: bool
     if "act" in verb.tags:
         return f"{verb.word} {after.strip()}"
     return after
+
+
+_PAST_OR_PARTICIPLE = re.compile(r"\b[a-z]+(?:ing|ed)\b")
+
+
+def _another_verb_before_that(skipped: str) -> bool:
+    """ "said the bridge was too dear, adding that …": the "that" belongs to a second speech
+    verb, so the words before it are a statement too, not a time or place to skip (after
+    an act, "opposed the plan, arguing that …", or right after the first verb, "agreed,
+    saying that …", the second verb's clause is the statement)."""
+    verbs = lexicon().speech_verbs
+    for word in _PAST_OR_PARTICIPLE.finditer(skipped):
+        if word.group() in verbs:
+            return len(skipped[: word.start()].split()) >= _MIN_CLAIM_WORDS
+    return False
 
 
 _CLAUSE_GOES_ON = re.compile(r"\s+[a-z]")
