@@ -206,7 +206,7 @@ def _holds_name(texts: list[str], word: str, text: str) -> bool:
 def _word_run(text: str) -> str:
     """The text's words, lower-cased, without the punctuation at their edges (quote marks
     split words too), one space apart."""
-    return " ".join(word_keys(normalize_for_match(text).replace('"', " ")))
+    return " ".join(word_keys(normalized(text).replace('"', " ")))
 
 
 _evidence_words = lru_cache(maxsize=HOLDINGS_CACHED)(_word_run)
