@@ -1349,6 +1349,15 @@ def test_capitalised_words_after_the_describe_the_person_the_story_is_on():
     }
 
 
+@pytest.mark.parametrize("joint", [" (", "—"])
+def test_a_description_after_the_describes_the_person_after_a_dash_or_bracket_too(joint):
+    text = (
+        "Paul Reyes spoke to reporters on Monday.\n\n"
+        f"The vote was close{joint}the Texas Democrat said the plan was a mess."
+    )
+    assert claim_with(extraction_of(text), "the plan was a mess").speaker == "Paul Reyes"
+
+
 def test_who_after_a_place_that_follows_a_name_is_that_person():
     text = "One critic remained: Senator Ben Hollis of Vermont, who had opposed a similar plan."
     assert claim_with(extraction_of(text), "similar plan").speaker == "Ben Hollis"

@@ -839,12 +839,16 @@ def confirm_speaker(mention: Mention, kind: str = "person") -> None:
 _ARTICLE_BEFORE = re.compile(r"\b[Tt]he\s+$")
 
 
+def follows_article(mention: Mention) -> bool:
+    """Whether "the" stands right before a mention ("the Intercept", "“the Texas Democrat")."""
+    view, start = mention.sentence.view, mention.start
+    return _ARTICLE_BEFORE.search(view, max(0, start - 5), start) is not None
+
+
 def _named_with_article(mention: Mention) -> bool:
     """ "The Federalist reported", "the Intercept said": a one-word name after "the" is a
     title, never a person's name."""
-    return len(mention.tokens) == 1 and bool(
-        _ARTICLE_BEFORE.search(mention.sentence.view, max(0, mention.start - 5), mention.start)
-    )
+    return len(mention.tokens) == 1 and follows_article(mention)
 
 
 def _may_name_someone(mention: Mention) -> bool:

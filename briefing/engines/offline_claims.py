@@ -19,6 +19,7 @@ from dataclasses import dataclass, field, replace
 from briefing.engines.offline_actors import (
     Mention,
     confirm_speaker,
+    follows_article,
     is_junk_name,
     one_name,
     opening_speech_verb,
@@ -575,20 +576,16 @@ def _names_the_subject(mention: Mention) -> bool:
     return not (following and following.group(1) in lexicon().roles)
 
 
-_ARTICLE_BEFORE = re.compile(r"(?:^|\s)[Tt]he\s+$")
-
-
 def _describes_by_name(mention: Mention) -> bool:
     """ "the Wisconsin Republican, who …", "The Texas Democrat said": capitalised words after
     "the" that end in a party member's noun describe a person named before; people's names
     take no article. One word alone ("The Independent") may be a newspaper's name."""
-    before = mention.sentence.view[max(0, mention.start - 6) : mention.start]
     words = mention.surface.split()
     return (
         mention.kind is None
         and len(words) > 1
         and words[-1].lower() in lexicon().party_members
-        and _ARTICLE_BEFORE.search(before) is not None
+        and follows_article(mention)
     )
 
 
