@@ -25,7 +25,7 @@ from functools import cache, lru_cache
 from briefing.language.lexicon import lexicon
 from briefing.language.numbers import find_quantities
 from briefing.spans import EDGE_PUNCTUATION, normalized, word_keys
-from briefing.text import normalize_for_match, phrase_alternation
+from briefing.text import phrase_alternation
 
 _DIGITS = re.compile(r"\d+(?:[.,]\d+)*")
 _NAME = re.compile(r"\b[A-Z][\w'’.-]*[\w]|\b[A-Z]\b")
