@@ -8,10 +8,15 @@ import signal
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from typing import TypeVar
+from multiprocessing.connection import Connection
+from typing import Generic, TypeVar
+
+from briefing.memory import cycle_collector_paused
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
+Request = TypeVar("Request")
+Answer = TypeVar("Answer")
 
 PROCESSES = 2
 
@@ -55,6 +60,72 @@ def start_workers() -> ProcessPoolExecutor | None:
         return None
     context = multiprocessing.get_context("fork")
     return ProcessPoolExecutor(PROCESSES, mp_context=context, initializer=_leave_interrupts)
+
+
+class Beside(Generic[Request, Answer]):
+    """A forked process that handles requests one at a time, in the order they are sent,
+    with the `handle` it was given, while the parent goes on with other work. It sees the
+    parent's objects as they were when it forked, so only requests and answers are pickled.
+    An exception `handle` raises is raised in the parent, by the next `ask`."""
+
+    def __init__(self, handle: Callable[[Request], Answer]) -> None:
+        context = multiprocessing.get_context("fork")
+        self._connection, theirs = context.Pipe()
+        self._process = context.Process(target=_serve, args=(handle, theirs), daemon=True)
+        self._process.start()
+        theirs.close()
+        self._unread = 0  # answers to `tell`s, read before the next `ask`'s
+
+    def tell(self, request: Request) -> None:
+        """Send a request whose answer is not needed; it is handled while the parent works."""
+        self._connection.send(request)
+        self._unread += 1
+
+    def ask(self, request: Request) -> Answer:
+        """Send a request and wait for its answer (and for every request sent before it)."""
+        self._connection.send(request)
+        while self._unread:
+            self._unread -= 1
+            self._answer()
+        return self._answer()
+
+    def _answer(self) -> Answer:
+        try:
+            failed, answer = self._connection.recv()
+        except EOFError:
+            raise RuntimeError("a worker process ended without answering") from None
+        if failed:
+            raise answer
+        return answer
+
+    def stop(self) -> None:
+        """End the process, whatever it is doing."""
+        self._process.kill()
+        self._process.join()
+        self._connection.close()
+
+
+def start_beside(handle: Callable[[Request], Answer]) -> Beside[Request, Answer] | None:
+    """A `Beside` process running `handle`, or None where `map_in_processes` would not fork
+    either. Start it before starting other threads."""
+    return Beside(handle) if _can_fork_workers() else None
+
+
+@cycle_collector_paused()
+def _serve(handle: Callable[[Request], Answer], connection: Connection) -> None:
+    """A `Beside` process's loop: answer each request, or send back the error it raised.
+    The cycle collector stays paused: the process lives for one run, and a collection
+    would scan (and so copy) every object it shares with its parent."""
+    _leave_interrupts()
+    while True:
+        try:
+            request = connection.recv()
+        except EOFError:  # the parent closed its end
+            return
+        try:
+            connection.send((False, handle(request)))
+        except Exception as error:  # the parent raises it
+            connection.send((True, error))
 
 
 def _leave_interrupts() -> None:

@@ -31,6 +31,7 @@ from briefing.engines import (
     extract_ahead,
     extract_by_batch,
     select_engine,
+    summaries_ahead,
     summarize_by_batch,
 )
 from briefing.errors import BriefingError, NothingUsable
@@ -41,7 +42,7 @@ from briefing.pack import Pack, halves, make_packs
 from briefing.parallel import map_in_processes
 from briefing.reconcile import Reconciled, reconcile
 from briefing.schema import Article, Briefing, Extraction, Skipped, Stats, Summary
-from briefing.summary import summarize_story
+from briefing.summary import SummaryAhead, summarize_story
 from briefing.tokens import count_tokens, count_tokens_each
 from briefing.verify import SourceTexts, Verified, cite_carriers, ground_summary, verify
 
@@ -251,7 +252,11 @@ def _uncovered(prepared: Prepared, results: list[PackResult]) -> list[Skipped]:
     ]
 
 
-async def _summarize(engine: Engine, story: SummaryInput) -> tuple[Summary, Usage]:
+async def _summarize(
+    engine: Engine, story: SummaryInput, ahead: SummaryAhead | None
+) -> tuple[Summary, Usage]:
+    if ahead is not None:  # the offline engine's summary, which costs nothing
+        return ahead.summary(story), Usage()
     try:
         return await engine.summarize(story)
     except ExtractionFailed as failure:
@@ -287,13 +292,19 @@ class Gathered:
     facts: Facts
     texts: SourceTexts
     summary_input: SummaryInput
+    summary_ahead: SummaryAhead | None = None
 
 
 async def brief(
-    prepared: Prepared, engine: Engine, options: Options, reporter: Reporter | None = None
+    prepared: Prepared,
+    engine: Engine,
+    options: Options,
+    reporter: Reporter | None = None,
+    summary_ahead: SummaryAhead | None = None,
 ) -> Briefing:
-    """Extract, verify, reconcile and summarise prepared articles into a briefing."""
-    gathered = await extract_and_reconcile(prepared, engine, options, reporter)
+    """Extract, verify, reconcile and summarise prepared articles into a briefing; with
+    `summary_ahead`, the summary is composed in its process."""
+    gathered = await extract_and_reconcile(prepared, engine, options, reporter, summary_ahead)
     return await summarize_and_assemble(prepared, engine, gathered)
 
 
@@ -310,8 +321,23 @@ async def brief_all(
     and once they are verified and reconciled, every story's summary as a second one."""
     calls = calls or engine
     if not options.batch:
-        extract_ahead(engine, [pack for story in stories for pack in story.packs])
-        return list(await asyncio.gather(*(brief(s, calls, options, reporter) for s in stories)))
+        packs = [pack for story in stories for pack in story.packs]
+        summaries = summaries_ahead(engine, [story.passages for story in stories], packs)
+        try:
+            extract_ahead(engine, packs)
+            return list(
+                await asyncio.gather(
+                    *(
+                        brief(
+                            s, calls, options, reporter, summaries.story(i) if summaries else None
+                        )
+                        for i, s in enumerate(stories)
+                    )
+                )
+            )
+        finally:
+            if summaries:
+                summaries.stop()
     await extract_by_batch(engine, [pack for story in stories for pack in story.packs])
     gathered = await asyncio.gather(
         *(extract_and_reconcile(story, calls, options, reporter) for story in stories)
@@ -334,10 +360,14 @@ def _verified(extraction: Extraction, pack: Pack, texts: SourceTexts) -> Verifie
 
 
 async def extract_and_reconcile(
-    prepared: Prepared, engine: Engine, options: Options, reporter: Reporter | None = None
+    prepared: Prepared,
+    engine: Engine,
+    options: Options,
+    reporter: Reporter | None = None,
+    summary_ahead: SummaryAhead | None = None,
 ) -> Gathered:
     """Extract every pack, verify each extraction as it comes in (in the packs' order) and
-    reconcile them into a story's facts."""
+    reconcile them into a story's facts; `summary_ahead` reads the passages meanwhile."""
     with cycle_collector_paused():
         texts = SourceTexts(prepared.articles)
     results: list[PackResult] = []
@@ -348,6 +378,8 @@ async def extract_and_reconcile(
             results.append(result)
             if result.extraction is not None:
                 verified.append(_verified(result.extraction, result.pack, texts))
+    if summary_ahead is not None:
+        summary_ahead.read()
     with cycle_collector_paused():
         story, merged_claims = brief_story(
             reconcile([item.extraction for item in verified]),
@@ -374,7 +406,9 @@ async def extract_and_reconcile(
         passages=prepared.passages,
         titles=[a.source.title for a in prepared.articles if a.source.title],
     )
-    return Gathered(results, verified, story, merged_claims, facts, texts, summary_input)
+    return Gathered(
+        results, verified, story, merged_claims, facts, texts, summary_input, summary_ahead
+    )
 
 
 async def summarize_and_assemble(
@@ -384,7 +418,7 @@ async def summarize_and_assemble(
     briefing."""
     story_input, facts, verified = gathered.summary_input, gathered.facts, gathered.verified
     story, results = gathered.story, gathered.results
-    summary, summary_usage = await _summarize(engine, story_input)
+    summary, summary_usage = await _summarize(engine, story_input, gathered.summary_ahead)
     by_id = facts.by_id()
     summary, dropped_bullets = _grounded(summary, story_input, by_id, gathered.texts)
     bullets = [with_fact_sources(bullet, by_id) for bullet in summary.bullets]

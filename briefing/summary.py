@@ -27,12 +27,15 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import cast
 
 from briefing.brief import Names, Statement, StatementReader, contained, overlap
+from briefing.dedup import Passage
 from briefing.engines.base import SummaryInput
 from briefing.language.lexicon import lexicon
 from briefing.language.sentences import is_heading, opens_with_quote, sentences_of
 from briefing.memory import cycle_collector_paused
+from briefing.parallel import Beside, start_beside
 from briefing.schema import Bullet, Claim, Dispute, Figure, Summary
 from briefing.text import normalize_for_match, words
 
@@ -89,10 +92,10 @@ def _is_usable(sentence: str) -> bool:
     return not opens_with_quote(sentence) and quoted < len(sentence) / 2
 
 
-def _sentences(story: SummaryInput) -> list[_Sentence]:
+def _sentences(passages: list[Passage]) -> list[_Sentence]:
     """Every distinct sentence of the passages (headings left out), in order."""
     found: dict[str, _Sentence] = {}
-    for passage in story.passages:
+    for passage in passages:
         if is_heading(passage.text):
             continue
         for sentence in sentences_of(passage.text):
@@ -324,19 +327,38 @@ def _central_sentences(
     return [Bullet(text=s.text, facts=[], source_ids=list(s.source_ids)) for s in chosen]
 
 
+@dataclass
+class Reading:
+    """What the summary reads from the passages alone, before any fact: their sentences, the
+    terms' weights, the centroid and the sentence index."""
+
+    sentences: list[_Sentence]
+    weights: dict[str, float]
+    centroid: _Centroid
+    index: _SentenceIndex
+
+
 @cycle_collector_paused()
-def summarize_story(story: SummaryInput) -> Summary:
-    """A headline and 3–5 bullets: the event, the principal speakers' positions, each
-    dispute (see the module docstring)."""
-    sentences = _sentences(story)
+def read_passages(passages: list[Passage]) -> Reading:
+    """The passages read for a summary (see `Reading`); it needs no fact, so it can be done
+    while the facts are still being found."""
+    sentences = _sentences(passages)
     weights = _weights(sentences)
-    centroid = _Centroid(sentences, weights)
+    return Reading(sentences, weights, _Centroid(sentences, weights), _SentenceIndex(sentences))
+
+
+@cycle_collector_paused()
+def summarize_story(story: SummaryInput, reading: Reading | None = None) -> Summary:
+    """A headline and 3–5 bullets: the event, the principal speakers' positions, each
+    dispute (see the module docstring). `reading` is `read_passages` of the story's
+    passages, when it was read already."""
+    reading = reading or read_passages(story.passages)
+    weights, centroid = reading.weights, reading.centroid
     facts: list[Claim | Figure] = [*story.claims, *story.figures]
-    index = _SentenceIndex(sentences)
     disputes = story.disputes[:MAX_DISPUTE_BULLETS]
     candidates = [
         c
-        for c in (_candidate(fact, index) for fact in facts)
+        for c in (_candidate(fact, reading.index) for fact in facts)
         if c is not None and not _states_dispute(c.text, disputes)
     ]
     claim_slots = MAX_BULLETS - len(disputes)
@@ -361,6 +383,68 @@ def summarize_story(story: SummaryInput) -> Summary:
     bullets = [composer.bullet(c) for c in composer.chosen]
     bullets += [_dispute_bullet(d, story.figures) for d in disputes]
     if not bullets:
-        bullets = _central_sentences(sentences, centroid, weights)
+        bullets = _central_sentences(reading.sentences, centroid, weights)
     title = _headline(story, centroid, weights, bullets[0].text if bullets else None)
     return Summary(title=title, bullets=bullets)
+
+
+class _Reader:
+    """What a `SummariesAhead` process does with a request `(story, facts)`: without facts,
+    read the story's passages; with them, compose its summary from that reading."""
+
+    def __init__(self, stories: list[list[Passage]]) -> None:
+        self.stories = stories
+        self.readings: dict[int, Reading] = {}
+
+    def __call__(self, request: tuple[int, SummaryInput | None]) -> Summary | None:
+        index, facts = request
+        if facts is None:
+            self.readings[index] = read_passages(self.stories[index])
+            return None
+        reading = self.readings.pop(index, None) or read_passages(self.stories[index])
+        return summarize_story(facts, reading)
+
+
+_Process = Beside[tuple[int, SummaryInput | None], Summary | None]
+
+
+class SummariesAhead:
+    """The summaries of a run's stories composed in a forked process, beside the parent's
+    own work (see `SummaryAhead`). The answers are those of `summarize_story`."""
+
+    def __init__(self, process: _Process) -> None:
+        self._process = process
+
+    @classmethod
+    def start(cls, stories: list[list[Passage]]) -> SummariesAhead | None:
+        """The process for `stories` (each a story's passages), or None where none can be
+        forked. Start it before starting other threads."""
+        process = start_beside(_Reader(stories))
+        return cls(process) if process is not None else None
+
+    def story(self, index: int) -> SummaryAhead:
+        """Story number `index`'s summary in this process."""
+        return SummaryAhead(self._process, index)
+
+    def stop(self) -> None:
+        """End the process."""
+        self._process.stop()
+
+
+class SummaryAhead:
+    """One story's summary in a `SummariesAhead` process: its passages are read there as
+    soon as `read` is called (while the parent reconciles its facts), and its summary is
+    composed there from the facts `summary` hands over."""
+
+    def __init__(self, process: _Process, index: int) -> None:
+        self._process, self._index = process, index
+
+    def read(self) -> None:
+        """Start reading the story's passages, without waiting."""
+        self._process.tell((self._index, None))
+
+    def summary(self, facts: SummaryInput) -> Summary:
+        """`summarize_story` of the story: only the facts are sent, the process has the
+        passages."""
+        answer = self._process.ask((self._index, facts.model_copy(update={"passages": []})))
+        return cast(Summary, answer)  # a request with facts is answered with a summary

@@ -6,7 +6,7 @@ import threading
 
 import pytest
 
-from briefing.parallel import map_in_processes
+from briefing.parallel import map_in_processes, start_beside
 
 
 def _process_id(_: int) -> int:
@@ -49,7 +49,7 @@ def test_a_single_core_maps_the_items_itself(monkeypatch):
 _INTERRUPTED_RUN = """
 import os
 import sys
-from briefing.parallel import map_in_processes
+from briefing.parallel import map_in_processes, start_beside
 
 def work(item):
     os.write(1, b"started\\n")  # one write: two workers' lines never mix
@@ -78,3 +78,51 @@ def test_ctrl_c_stops_the_parent_without_worker_tracebacks():
     os.killpg(run.pid, signal.SIGINT)
     _, errors = run.communicate(b"x", timeout=60)
     assert errors.decode().strip() == "interrupted"
+
+
+class _Tally:
+    """A handler that keeps state between requests: the running total, or an error."""
+
+    def __init__(self) -> None:
+        self.total = 0
+
+    def __call__(self, request: int) -> tuple[int, int]:
+        if request < 0:
+            raise ValueError(f"cannot add {request}")
+        self.total += request
+        return self.total, os.getpid()
+
+
+def test_a_process_beside_answers_in_order_keeping_its_state_between_requests():
+    beside = start_beside(_Tally())
+    assert beside is not None
+    try:
+        beside.tell(2)
+        beside.tell(3)
+        total, process = beside.ask(4)
+        assert (total, beside.ask(1)[0]) == (9, 10)
+        assert process != os.getpid()
+    finally:
+        beside.stop()
+
+
+def test_an_error_in_a_process_beside_is_raised_by_the_next_ask():
+    beside = start_beside(_Tally())
+    assert beside is not None
+    try:
+        beside.tell(-1)
+        with pytest.raises(ValueError, match="cannot add -1"):
+            beside.ask(1)
+    finally:
+        beside.stop()
+
+
+def test_no_process_beside_is_forked_while_other_threads_run():
+    release = threading.Event()
+    waiting = threading.Thread(target=release.wait)
+    waiting.start()
+    try:
+        assert start_beside(_Tally()) is None
+    finally:
+        release.set()
+        waiting.join()

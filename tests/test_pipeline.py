@@ -1,6 +1,7 @@
 """The whole pipeline on the seed cluster, through the library API, with the offline engine."""
 
 import json
+import multiprocessing
 import os
 import re
 import tempfile
@@ -11,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from briefing import Briefing, Options, build, pipeline, plan, render, tokens
+from briefing import Briefing, Options, build, pipeline, plan, render, summary, tokens
 from briefing.engines import offline
 from briefing.errors import NothingUsable
 from briefing.parallel import map_in_processes
@@ -245,6 +246,46 @@ def test_packs_extracted_by_worker_processes_give_the_same_briefing(
         exclude={"stats": {"seconds"}}
     )
     assert {c.speaker for c in shared.claims} >= {"Lena Ortiz", "Maria Santos"}
+
+
+def _read_recording_process(passages):
+    """`summary.read_passages`, noting the process that ran it."""
+    with (_EXTRACTING_PROCESSES / "readers").open("a") as notes:
+        notes.write(f"{os.getpid()}\n")
+    return _ORIGINAL_READ_PASSAGES(passages)
+
+
+_ORIGINAL_READ_PASSAGES = summary.read_passages
+
+
+def test_the_summary_of_a_run_extracted_by_workers_is_composed_beside_the_run(
+    harbour, monkeypatch, tmp_path
+):
+    monkeypatch.setattr(f"{__name__}._EXTRACTING_PROCESSES", tmp_path)
+    monkeypatch.setattr(summary, "read_passages", _read_recording_process)
+    options = Options(engine="offline", budget=ONE_ARTICLE_BUDGET)
+    monkeypatch.setattr(offline, "PARALLEL_MIN_TOKENS", 10**9)
+    alone = build([harbour], options)
+    assert (tmp_path / "readers").read_text().split() == [str(os.getpid())]
+    (tmp_path / "readers").unlink()
+    monkeypatch.setattr(offline, "PARALLEL_MIN_TOKENS", 1)
+    beside = build([harbour], options)
+    [reader] = (tmp_path / "readers").read_text().split()
+    assert int(reader) != os.getpid()
+    assert not multiprocessing.active_children()  # the process ended with the run
+    assert beside.summary == alone.summary and beside.title == alone.title
+
+
+def _summary_failing(story, reading=None):
+    raise ValueError("a summary rule broke")
+
+
+def test_an_error_in_the_summary_process_stops_the_run_with_that_error(harbour, monkeypatch):
+    monkeypatch.setattr(offline, "PARALLEL_MIN_TOKENS", 1)
+    monkeypatch.setattr(summary, "summarize_story", _summary_failing)
+    with pytest.raises(ValueError, match="a summary rule broke"):
+        build([harbour], Options(engine="offline", budget=ONE_ARTICLE_BUDGET))
+    assert not multiprocessing.active_children()
 
 
 def test_a_run_with_little_text_extracts_its_packs_itself(harbour, extracting_processes):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from briefing.config import Options
+from briefing.dedup import Passage
 from briefing.engines.base import Engine, ExtractionFailed, PackTooLong, SummaryInput, Usage
 from briefing.engines.batch import BatchOutcome
 from briefing.errors import BriefingError
@@ -12,6 +13,7 @@ from briefing.pack import Pack
 
 if TYPE_CHECKING:
     from briefing.engines.openai import OpenAIEngine
+    from briefing.summary import SummariesAhead
 
 __all__ = [
     "Engine",
@@ -24,6 +26,7 @@ __all__ = [
     "extract_by_batch",
     "resume_batch",
     "select_engine",
+    "summaries_ahead",
     "summarize_by_batch",
 ]
 
@@ -47,6 +50,17 @@ def extract_ahead(engine: Engine, packs: list[Pack]) -> None:
 
     if isinstance(engine, OfflineEngine):
         engine.extract_ahead(packs)
+
+
+def summaries_ahead(
+    engine: Engine, stories: list[list[Passage]], packs: list[Pack]
+) -> SummariesAhead | None:
+    """With the offline engine, whose summary picks sentences of the passages, a process
+    composing the summaries of `stories` (each a story's passages) beside the run's own
+    work, when its `packs` are enough work to gain from it; start it before any thread."""
+    from briefing.engines.offline import OfflineEngine
+
+    return engine.summaries_ahead(stories, packs) if isinstance(engine, OfflineEngine) else None
 
 
 async def extract_by_batch(engine: Engine, packs: list[Pack]) -> None:
