@@ -25,7 +25,7 @@ from functools import cache, lru_cache
 from briefing.language.lexicon import lexicon
 from briefing.language.numbers import find_quantities
 from briefing.spans import EDGE_PUNCTUATION, normalized, word_keys
-from briefing.text import normalize_for_match, phrase_alternation
+from briefing.text import phrase_alternation
 
 _DIGITS = re.compile(r"\d+(?:[.,]\d+)*")
 _NAME = re.compile(r"\b[A-Z][\w'’.-]*[\w]|\b[A-Z]\b")
@@ -206,7 +206,7 @@ def _holds_name(texts: list[str], word: str, text: str) -> bool:
 def _word_run(text: str) -> str:
     """The text's words, lower-cased, without the punctuation at their edges (quote marks
     split words too), one space apart."""
-    return " ".join(word_keys(normalize_for_match(text).replace('"', " ")))
+    return " ".join(word_keys(normalized(text).replace('"', " ")))
 
 
 _evidence_words = lru_cache(maxsize=HOLDINGS_CACHED)(_word_run)
@@ -263,8 +263,8 @@ def unsupported(text: str, evidence: str | Sequence[str], exempt: Iterable[str] 
     """The numbers and names `text` states that its evidence (a text, or several such as a
     claim's quotes, each read on its own) does not hold, as written."""
     texts = [evidence] if isinstance(evidence, str) else list(evidence)
-    if _words_within(text, texts):
-        return []
+    if text in texts or _words_within(text, texts):
+        return []  # most claims keep a quote as their text: it states nothing else
     missing: list[str] = []
     for value in stated_values(text):
         if not any(_holds_number(item, value) for item in texts):

@@ -187,10 +187,17 @@ class Verified(VerifyCounts):
 
 
 class _Held(NamedTuple):
-    """A quote that holds, and the paragraph of its source it lies in."""
+    """A quote that holds, the text of its source, and where the quote starts there."""
 
     evidence: Evidence
-    paragraph: int
+    text: SourceText
+    start: int
+
+    @property
+    def paragraph(self) -> int:
+        """The number of the source's paragraph the quote starts in (worked out only for a
+        speaker check: most quotes never need it)."""
+        return self.text.paragraph_at(self.start)
 
 
 class _Located(NamedTuple):
@@ -404,7 +411,7 @@ def _check(evidence: list[Evidence], pack: _Pack, tally: VerifyCounts) -> list[_
             else:
                 held = item
             key = (located.source_id, text.text[span.start : span.end])
-            unique.setdefault(key, _Held(held, text.paragraph_at(span.start)))
+            unique.setdefault(key, _Held(held, text, span.start))
     return list(unique.values())
 
 
@@ -571,7 +578,6 @@ def _distinctive(name: str) -> frozenset[str]:
 def _checked_claim(
     claim: Claim,
     held: list[_Held],
-    pack: _Pack,
     speakers: _Speakers,
     tally: VerifyCounts,
 ) -> Claim:
@@ -581,8 +587,7 @@ def _checked_claim(
     if speaker:
         known = speakers.actor(speaker)
         if known is not None and any(
-            speakers.named_near(known, pack.texts[item.evidence.source_id], item.paragraph)
-            for item in held
+            speakers.named_near(known, item.text, item.paragraph) for item in held
         ):
             actor = known.actor
             exempt = [speaker, actor.name, *actor.aliases, actor.role or ""]
@@ -640,7 +645,7 @@ def _verify_claims(
     for claim in claims:
         held = _check(claim.evidence, pack, tally)
         if held:
-            kept.append(_checked_claim(claim, held, pack, speakers, tally))
+            kept.append(_checked_claim(claim, held, speakers, tally))
         else:
             tally.dropped_claims += 1
     return kept

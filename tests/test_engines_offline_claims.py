@@ -1417,3 +1417,24 @@ def test_it_after_the_company_said_stands_for_that_company():
         'It added, "We regret the loss of 300 jobs."'
     )
     assert claim_with(extraction_of(text), "300 jobs").speaker == "Acme Steel"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '"The driver grabbed her arm," Officer Dana Reyes wrote in the affidavit. '
+        'It continued: "Probable cause exists to charge him with battery."',
+        '"The bridge is unsafe," Dana Reyes wrote in a memo to the council. '
+        '"Probable cause exists to close it at once," it added.',
+    ],
+)
+def test_it_after_a_text_someone_wrote_stands_for_its_writer(text):
+    assert claim_with(extraction_of(text), "Probable cause").speaker == "Dana Reyes"
+
+
+def test_a_frequency_adverb_between_pronoun_and_verb_keeps_the_speaker():
+    text = (
+        "Mr. Hollis would point to his long career in the state house.\n\n"
+        '"It is clear that the issue is not experience," he often says.'
+    )
+    assert claim_with(extraction_of(text), "not experience").speaker == "Hollis"

@@ -54,7 +54,8 @@ _GAP = re.compile(
     r"(?:,?\s+(?:also|later|then|again|previously|earlier|further|separately|repeatedly"
     r"|publicly|directly|reportedly|recently|once|has|have|had|would|will|has\s+also"
     r"|is|are|was|were|did|does|do|could|can|might|may|must|should|shall"
-    r"|still|first|even|both|soon|(?:went|goes|go)\s+on\s+to|went\s+so\s+far\s+as\s+to"
+    r"|still|first|even|both|soon|often|always|sometimes|already"
+    r"|(?:went|goes|go)\s+on\s+to|went\s+so\s+far\s+as\s+to"
     r"|(?:on\s+)?[A-Z]\w+day\s+(?:morning|afternoon|evening|night)"
     r"|himself|herself|itself|(?:on|last|this|late|early)\s+[A-Z]\w+|(?:on|in)\s+[A-Z]\w+"
     r"|(?:later|earlier)\s+(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day"
@@ -220,6 +221,16 @@ _OPENING_PRONOUN = re.compile(
 _OPENING_DESCRIPTION = re.compile(r"^\s*The\s+(?:[a-zA-Z'’-]+\s+){0,3}?[a-z]+(?=\s)")
 _COORDINATED = re.compile(r"(?:\band|,\s*but|\bbut)$")
 _PERSONAL_PRONOUN = re.compile(r"\b(?:[Hh](?:e|is|im|er|ers)|[Ss]he)\b")
+
+
+@functools.cache
+def _document_mention() -> re.Pattern[str]:
+    """ "the affidavit", "its statement", "a letter", "Thursday's memo": a text "it" may be."""
+    nouns = phrase_alternation(lexicon().document_nouns)
+    return re.compile(
+        r"\b(?:[Tt]he|[Aa]n?|[Ii]ts|[Hh]is|[Hh]er|[Tt]heir|[Tt]his|\w+['’]s?)\s+"
+        rf"(?:[a-z][\w-]*\s+){{0,2}}?(?P<noun>{nouns})s?\b"
+    )
 
 
 def _verbs(sentence: Sentence, quoted_until: int = 0) -> list[_Verb]:
@@ -2013,7 +2024,7 @@ class ClaimFinder:
         if pronoun in {"they", "it"}:
             group = context.last_group
             if group is None or index - context.last_group_index > _GROUP_REACH:
-                return None
+                return self._document_author(index, position) if pronoun == "it" else None
             return group if pronoun == "they" or group not in self.unnamed else None
         gender = PRONOUN_GENDER.get(pronoun)
         position = self._first_same_pronoun(index, position, gender)
@@ -2068,6 +2079,28 @@ class ClaimFinder:
                 break
             if key in self.people and self._gender(key) == gender:
                 return key
+        return None
+
+    def _document_author(self, index: int, position: int) -> str | None:
+        """Whom "it" speaks for when it stands for a text named just before: the speaker who
+        wrote it ("Reyes wrote in the affidavit. It continued: …"), else the body or person
+        named with it ("a memo from the panel … “…,” it stated")."""
+        for back in (index, index - 1):
+            if back < 0:
+                break
+            sentence = self.document.sentences[back]
+            limit = position if back == index else len(sentence.view)
+            found = [
+                match.group("noun")
+                for match in _document_mention().finditer(sentence.view, 0, limit)
+                if not sentence.in_quote(match.start())
+            ]
+            if not found:
+                continue
+            speaker = self.context.last_speaker
+            if self.context.last_speaker_index == back and speaker not in self.unnamed:
+                return speaker  # the text is where the speaker of its sentence wrote
+            return self._document_named_before(found[-1], index, position)
         return None
 
     def _first_same_pronoun(self, index: int, position: int, gender: Gender | None) -> int:
