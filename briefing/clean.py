@@ -109,6 +109,7 @@ _CREDIT_TAIL = r"\.?\s*\((?:[A-Z][\w.&/ -]{0,30}|(?:[Pp]hoto|[Ii]mage|[Ff]ile)[^
 _FUSED_CAPTION = re.compile(
     rf"(?<=[.!?\u201d\"])\s+[^.!?]*{_POSITION_MARK}[^.!?]*?(?:[.!?]|{_CREDIT_TAIL})\s*(?:{_CREDIT_TAIL})?$",
 )
+_HAS_POSITION_MARK = re.compile(_POSITION_MARK)
 _CAPTION_ONLY = re.compile(rf"^[^.!?]*{_POSITION_MARK}.*$|^[^.!?]{{0,200}}{_CREDIT_TAIL}")
 # A photographer's credit closing a caption: "REUTERS/Violeta Santos Moura",
 # "AP Photo/Andy Wong", "AFP via Getty Images".
@@ -128,11 +129,12 @@ _DATELINE = re.compile(
     r"|\([A-Za-z][A-Za-z.&/ ]{1,30}\)\s*[\u2014\u2013-]?\s*"
     r")(?=[\"\u201c\u2018A-Z0-9])"
 )
-# Curly quotes are directional, so a letter glued to one is a missing space.
-_GLUED_OPENING_QUOTE = re.compile(r"(?<=[^\W\d_])(?=[\u201c])")
+# Curly quotes are directional, so a letter glued to one is a missing space. (Both patterns
+# open with the mark itself, so that `re` skips straight to the next one.)
+_GLUED_OPENING_QUOTE = re.compile(r"\u201c(?<=[^\W\d_]\u201c)")
 # a closing mark glued to the next word ("said:”Yes”and"); one that opens a paragraph or
 # follows a space opens a quotation (`”Sorry,” she said`) and stays glued to its word
-_GLUED_CLOSING_QUOTE = re.compile(r"(?<=\S[\u201d])(?=[^\W\d_])")
+_GLUED_CLOSING_QUOTE = re.compile(r"\u201d(?<=\S\u201d)(?=[^\W\d_])")
 DATELINE_REACH = 3
 HEADLINE_MIN_WORDS = 3
 HEADLINE_MAX_WORDS = 15
@@ -260,8 +262,8 @@ def _drop_link_lists(paragraphs: list[str]) -> list[str]:
 
 
 def _strip_fused_caption(paragraph: str) -> str:
-    if "(" not in paragraph:
-        return paragraph.rstrip()  # no position mark or credit, so no caption
+    if "(" not in paragraph or not _HAS_POSITION_MARK.search(paragraph):
+        return paragraph.rstrip()  # no position mark, so no fused caption
     return _FUSED_CAPTION.sub("", paragraph).rstrip()
 
 
@@ -304,8 +306,8 @@ def _pull_quote_repeated(
 def _space_glued_quotes(paragraph: str) -> str:
     if "\u201c" not in paragraph and "\u201d" not in paragraph:
         return paragraph
-    paragraph = _GLUED_OPENING_QUOTE.sub(" ", paragraph)
-    return _GLUED_CLOSING_QUOTE.sub(" ", paragraph)
+    paragraph = _GLUED_OPENING_QUOTE.sub(" \u201c", paragraph)
+    return _GLUED_CLOSING_QUOTE.sub("\u201d ", paragraph)
 
 
 def _strip_dateline(paragraphs: list[str]) -> list[str]:

@@ -56,10 +56,11 @@ PART_COUNT_CAP = 255
 # never tests more than this many pairs per row and band.
 NEAR_BLOCK = 4096
 MAX_RUN = 32
-# Paragraphs are hashed this many articles at a time, so the word ids and intermediate
-# hashes of the whole input never exist at once; from this many articles, by two processes.
-HASHING_BATCH = 200
-PARALLEL_HASHING_MIN_ARTICLES = 2_000
+# Paragraphs are hashed about this many characters at a time, so the word ids and
+# intermediate hashes of the whole input never exist at once; from this many characters
+# (a few thousand articles, or one huge one), by two processes.
+HASHING_BATCH_CHARS = 1_000_000
+PARALLEL_HASHING_MIN_CHARS = 4_000_000
 
 
 def _constant(label: str) -> int:
@@ -451,13 +452,18 @@ def _pairs_within_runs(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _hashed_batches(articles: list[Article]) -> Iterator[_Hashed]:
-    """`_hash_paragraphs` of the articles' paragraphs, a batch of articles at a time; on
-    many articles, by two processes."""
-    batches = [
-        [text for article in articles[start : start + HASHING_BATCH] for text in article.paragraphs]
-        for start in range(0, len(articles), HASHING_BATCH)
-    ]
-    if len(articles) < PARALLEL_HASHING_MIN_ARTICLES:
+    """`_hash_paragraphs` of the articles' paragraphs, a batch at a time (a shingle never
+    runs from one paragraph into the next, so where batches end changes nothing); on much
+    text, by two processes."""
+    batches: list[list[str]] = []
+    size = total = 0
+    for text in (text for article in articles for text in article.paragraphs):
+        if not batches or size >= HASHING_BATCH_CHARS:
+            batches.append([])
+            total, size = total + size, 0
+        batches[-1].append(text)
+        size += len(text)
+    if total + size < PARALLEL_HASHING_MIN_CHARS:
         return map(_hash_paragraphs, batches)
     return results_in_processes(_hash_paragraphs, batches, chunksize=1)
 

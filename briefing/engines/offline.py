@@ -13,6 +13,7 @@ import contextlib
 from collections import defaultdict
 from collections.abc import AsyncIterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from typing import Any
 
 from briefing.dedup import Passage
 from briefing.engines.base import SummaryInput, Usage
@@ -42,8 +43,9 @@ class OfflineEngine:
 
     def __init__(self) -> None:
         self._workers: ProcessPoolExecutor | None = None
-        # Extractions under way, by the pack's id; holding the pack keeps its id its own.
-        self._ahead: dict[int, tuple[Pack, Future[Extraction]]] = {}
+        # Extractions under way (as `_extract_as_dict` hands them back), by the pack's id;
+        # holding the pack keeps its id its own.
+        self._ahead: dict[int, tuple[Pack, Future[dict[str, Any]]]] = {}
 
     @contextlib.asynccontextmanager
     async def session(self) -> AsyncIterator[object]:
@@ -74,7 +76,7 @@ class OfflineEngine:
         if self._workers is None:
             return
         for pack in packs:
-            self._ahead[id(pack)] = (pack, self._workers.submit(extract_pack, pack))
+            self._ahead[id(pack)] = (pack, self._workers.submit(_extract_as_dict, pack))
 
     def prompt_overhead(self) -> int:
         """No prompt: nothing is spent before the pack text."""
@@ -95,7 +97,7 @@ class OfflineEngine:
             return extract_pack(pack), Usage()
         if not self._ahead:  # the last pack asked for: its workers need not wait for more
             self._stop_workers(drop_waiting=False)
-        return await asyncio.wrap_future(ahead[1]), Usage()
+        return Extraction.model_validate(await asyncio.wrap_future(ahead[1])), Usage()
 
     def summaries_ahead(
         self, stories: list[list[Passage]], packs: list[Pack]
@@ -187,6 +189,12 @@ def _analyse(
         figures.extend(document_figures(document, speakers))
     mentions = [m for ms in mentions_by_document.values() for m in ms]
     return mentions, attributions, figures
+
+
+def _extract_as_dict(pack: Pack) -> dict[str, Any]:
+    """`extract_pack` as plain data, for a worker to hand back: the parent validates it
+    into the model again in a quarter of the time unpickling the model itself takes."""
+    return extract_pack(pack).model_dump()
 
 
 @cycle_collector_paused()

@@ -109,7 +109,7 @@ def _runs_in(text: str, tokens: list[Token]) -> list[tuple[int, int]]:
     runs: list[tuple[int, int]] = []
     i = 0
     while i < len(tokens):
-        if not _is_name_word(tokens[i]):
+        if not (_is_name_word(tokens[i]) or _given_name_like_a_month(text, tokens, i)):
             i += 1
             continue
         last = i
@@ -125,7 +125,7 @@ def _runs_in(text: str, tokens: list[Token]) -> list[tuple[int, int]]:
             word = tokens[k].text
             if k == len(tokens) - 1 and _is_weekday(word):
                 break  # "Dana Ortiz Sunday night said": when, not a part of the name
-            if _is_name_word(tokens[k]):
+            if _is_name_word(tokens[k]) or _surname_like_a_month(text, tokens[k]):
                 last = k
             elif word.lower() not in particles and word not in _CONNECTORS:
                 break
@@ -133,6 +133,43 @@ def _runs_in(text: str, tokens: list[Token]) -> list[tuple[int, int]]:
         runs.append((i, last))
         i = last + 1
     return runs
+
+
+@functools.cache
+def _month_abbreviations() -> frozenset[str]:
+    """ "Jun", "Sep": a calendar word that shortens a longer one ("May" shortens none)."""
+    calendar = lexicon().calendar
+    return frozenset(
+        word for word in calendar if any(o != word and o.startswith(word) for o in calendar)
+    )
+
+
+# what may follow a name: punctuation, or a verb in the third person or the past
+_AFTER_A_NAME = re.compile(r"[,;:)’'.](?![ \u00a0]*\d)|[ \u00a0]+(?P<verb>[a-z]+)\b")
+
+
+def _given_name_like_a_month(text: str, tokens: list[Token], position: int) -> bool:
+    """ "Jun Tanaka", "Jan Brewer": a month's abbreviation with no full stop and no day after
+    it, before a capitalised word, is a given name (dates write "Jun. 5" or "Jun 5")."""
+    token = tokens[position]
+    return (
+        token.text in _month_abbreviations()
+        and position + 1 < len(tokens)
+        and text[token.end : tokens[position + 1].start] in (" ", "\u00a0")
+        and _is_name_word(tokens[position + 1])
+    )
+
+
+def _surname_like_a_month(text: str, token: Token) -> bool:
+    """ "Yin Myint May said": a short month name after a name's words ends the name when
+    punctuation or a speech verb follows, not a day ("Ortiz May 5", "Ortiz Dec. 5") nor
+    the verb a modal "may" takes ("Trump May be Aligning")."""
+    if token.bare not in lexicon().calendar:
+        return False
+    after = _AFTER_A_NAME.match(text, token.end)
+    return after is not None and (
+        after.group("verb") is None or after.group("verb") in lexicon().speech_verbs
+    )
 
 
 def _has_organization_word(words: list[str]) -> bool:
@@ -783,12 +820,41 @@ def _link_document(
         elif mention.kind is None and words:
             repeated = counts[" ".join(words)] > 1
             _link_short_name(mention, words, latest, later, pack_forms, repeated)
+        elif _shouted_word(mention, words):
+            _link_shouted_surname(mention, words[0].lower(), latest, later)
+
+
+def _shouted_word(mention: Mention, words: list[str]) -> bool:
+    """One word in capitals that was read as an acronym ("REYES", "HOLT")."""
+    return (
+        len(words) == 1
+        and words[0].isupper()
+        and words[0].isalpha()
+        and mention.kind == "organization"
+        and mention.key == words[0]
+    )
+
+
+def _link_shouted_surname(
+    mention: Mention, form: str, latest: dict[str, list[str]], later: dict[str, list[str]]
+) -> None:
+    """ "REYES: …" after "Tom Reyes": a surname in capitals, as transcripts label their
+    speakers, is the person of the article with that surname, not an organisation."""
+    for keys in (latest.get(form, []), later.get(form, [])):
+        surnamed = [key for key in keys if key.split()[-1].lower() == form]
+        if surnamed:
+            mention.kind, mention.key = "person", surnamed[-1]
+            return
 
 
 def person_gender(key: str) -> Gender | None:
-    """The gender a person's full name gives through its first name, if the list knows it."""
+    """The gender a person's full name gives through its first name, if the list knows it;
+    a first name spelt like a month ("Jan", "Jun") gives none: the list reads it as one
+    country's name of one gender, while it is given to both."""
     words = key.split()
-    return first_name_gender(words[0]) if len(words) > 1 else None
+    if len(words) < 2 or words[0] in lexicon().calendar:
+        return None
+    return first_name_gender(words[0])
 
 
 def _latest_compatible(keys: list[str], gender: Gender | None) -> str | None:

@@ -1215,7 +1215,7 @@ def _content(sentence: Sentence, verb: _Verb, speaker_start: int, inverted: bool
         after = _TRAILING_ATTRIBUTION.sub("", after)
     after = _TRAILING_SOURCE.sub("", after)  # whose report it is, not what was said
     that = _THAT.match(after)
-    if that:
+    if that and ("act" in verb.tags or not _another_verb_before_that(after[: that.end()])):
         return after[that.end() :]
     if "tell" in verb.tags:
         after = _TOLD_OBJECT.sub("", after)  # "told reporters on Friday the plant would close"
@@ -1223,6 +1223,21 @@ def _content(sentence: Sentence, verb: _Verb, speaker_start: int, inverted: bool
     if "act" in verb.tags:
         return f"{verb.word} {after.strip()}"
     return after
+
+
+_PAST_OR_PARTICIPLE = re.compile(r"\b[a-z]+(?:ing|ed)\b")
+
+
+def _another_verb_before_that(skipped: str) -> bool:
+    """ "said the bridge was too dear, adding that …": the "that" belongs to a second speech
+    verb, so the words before it are a statement too, not a time or place to skip (after
+    an act, "opposed the plan, arguing that …", or right after the first verb, "agreed,
+    saying that …", the second verb's clause is the statement)."""
+    verbs = lexicon().speech_verbs
+    for word in _PAST_OR_PARTICIPLE.finditer(skipped):
+        if word.group() in verbs:
+            return len(skipped[: word.start()].split()) >= _MIN_CLAIM_WORDS
+    return False
 
 
 _CLAUSE_GOES_ON = re.compile(r"\s+[a-z]")
@@ -1390,6 +1405,14 @@ def _is_reply(attribution: Attribution) -> bool:
 _TRANSCRIPT_TURNS = 3
 _LABEL = re.compile(r"[“\"]?(?P<name>[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}):\s+(?=\S)")
 _SIGNATURE = re.compile(r"\s*[-―—–]{1,2}\s*(?P<name>[A-Z][^.!?;:“”\"]{0,80}?)\s*\.?\s*$")
+
+
+def _label_names_a_person(mentions: list[Mention], start: int, end: int) -> None:
+    """A transcript's label in capitals ("HOLT:") names one of its speakers: a person,
+    though a word in capitals alone reads as an acronym."""
+    for mention in mentions:
+        if (mention.start, mention.end) == (start, end) and mention.kind == "organization":
+            mention.kind = "person"
 
 
 class ClaimFinder:
@@ -1575,6 +1598,8 @@ class ClaimFinder:
         speaker = self._label_speaker(label.group("name"), spanning)
         if speaker is None:
             return None
+        if speaker in self._transcript_labels:
+            _label_names_a_person(mentions, label.start("name"), label.end("name"))
         self.context.label_paragraph = sentence.paragraph
         return self._found(index, sentence, speaker, text)
 
