@@ -264,7 +264,7 @@ class _Pack:
         self._located: dict[tuple[str, str], _Located | None] = {}
         self._holding: dict[str, _Located | None] = {}
         self._matched: dict[tuple[str, str], list[Span] | None] = {}
-        self._holds: dict[tuple[str, str], bool] = {}
+        self._elsewhere: dict[str, _Located | None] = {}
 
     def locate(self, needle: str, cited: str) -> _Located | None:
         """Where a normalised quote cited to `cited` is: verbatim in the cited source,
@@ -332,10 +332,14 @@ class _Pack:
             return None
         if cited in self.texts and (spans := self._match(cited, needle, parts)) is not None:
             return _Located(cited, spans, exact=False)
+        # The cited source did not match, so it cannot be the other source that does: which
+        # one that is does not depend on the citation, and is looked for once per quote.
+        return _memo(self._elsewhere, needle, lambda: self._aligned_elsewhere(needle, parts))
+
+    def _aligned_elsewhere(self, needle: str, parts: list[str]) -> _Located | None:
+        """The quote aligned in the first source searched that holds half its words."""
         words = set(" ".join(parts).lower().split(" "))
         for source_id in self.searched:
-            if source_id == cited:
-                continue
             if (spans := self._match_other(source_id, needle, parts, words)) is not None:
                 return _Located(source_id, spans, exact=False)
         return None
@@ -347,11 +351,11 @@ class _Pack:
         its words. A source searched that cites the quote too is aligned with it for that
         citation anyway (it is nowhere verbatim): its alignment is tried first, and its
         words tested only when it matched."""
+        holds_words = self.texts[source_id].holds_words
         if source_id in self._citing.get(needle, ()):
             spans = self._match(source_id, needle, parts)
-            held = spans is not None and self._holds_words(source_id, needle, words)
-            return spans if held else None
-        if not self._holds_words(source_id, needle, words):
+            return spans if spans is not None and holds_words(words, OTHER_SOURCE_WORDS) else None
+        if not holds_words(words, OTHER_SOURCE_WORDS):
             return None
         return self._match(source_id, needle, parts)
 
@@ -369,14 +373,6 @@ class _Pack:
         text = self.texts[source_id]
         # Only a quote found verbatim nowhere searched, nor in the cited source, is aligned.
         return _memo(self._matched, (source_id, needle), lambda: _match_parts(text, parts, needle))
-
-    def _holds_words(self, source_id: str, needle: str, words: set[str]) -> bool:
-        text = self.texts[source_id]
-        return _memo(
-            self._holds,
-            (source_id, needle),
-            lambda: text.holds_words(words, OTHER_SOURCE_WORDS),
-        )
 
 
 Key = TypeVar("Key", bound=Hashable)

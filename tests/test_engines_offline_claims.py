@@ -1451,6 +1451,15 @@ def test_it_after_a_text_someone_wrote_stands_for_its_writer(text):
     assert claim_with(extraction_of(text), "Probable cause").speaker == "Dana Reyes"
 
 
+def test_the_company_is_the_body_that_spoke_just_before_even_when_its_kind_is_unknown():
+    text = (
+        "The Harlow Institute criticized the new rules on Monday.\n\n"
+        "Zentrix acknowledged that the issue remained tricky. "
+        '"We have always sought a balance between safety and speech," the company said.'
+    )
+    assert claim_with(extraction_of(text), "sought a balance").speaker == "Zentrix"
+
+
 def test_a_frequency_adverb_between_pronoun_and_verb_keeps_the_speaker():
     text = (
         "Mr. Hollis would point to his long career in the state house.\n\n"

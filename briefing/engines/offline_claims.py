@@ -1960,7 +1960,22 @@ class ClaimFinder:
         ]
         named = [m for m in candidates if noun in m.key.lower().split()]
         pool = named or candidates
+        body = None if named else self._speaking_body(index)
+        if body is not None and (not pool or pool[-1].index <= self.context.last_speaker_index):
+            return body  # "Twitter acknowledged that …. “…,” the company said"
         return pool[-1].key if pool else None
+
+    def _speaking_body(self, index: int) -> str | None:
+        """The speaker of this sentence or the one before, when nothing shows it to be a
+        person (no title, role, given name or gender): a body that "the company" may be,
+        though the name alone did not tell its kind ("Twitter", "Monsanto")."""
+        key = self.context.last_speaker
+        if key is None or key in self.unnamed or index - self.context.last_speaker_index > 1:
+            return None
+        mention = next((m for m in reversed(self.mentions) if m.key == key), None)
+        if mention is None or mention.role or self._gender(key) is not None:
+            return None
+        return key if principal_kind(mention) == "organization" else None
 
     def _body_speaks(self, body: str, index: int) -> str:
         """Note that the organisation `body` speaks in sentence `index` ("the company said"),
