@@ -103,22 +103,26 @@ class _Wire:
     def spread(self, evidence: list[Evidence]) -> list[Evidence]:
         """The evidence, then each quote cited for every other carrier of a block that
         holds it (new citations only; none are checked here)."""
-        spread = {(item.source_id, item.quote): item for item in evidence}
+        # Most quotes are of no wire copy: the citations are keyed only once one is.
+        spread: dict[tuple[str, str], Evidence] | None = None
         quotes_spread: set[str] = set()
         for item in evidence:
             if item.quote in quotes_spread:
                 continue  # an engine may already cite a wire quote for each carrier
             quotes_spread.add(item.quote)
+            numbers = self.carried.get(item.source_id)
+            if numbers is None:
+                continue
             needle = normalized(item.quote)
-            for number in self.carried.get(item.source_id, ()):
+            for number in numbers:
                 text, carriers = self.blocks[number]
                 if needle in text:
+                    if spread is None:
+                        spread = {(cited.source_id, cited.quote): cited for cited in evidence}
                     for other in carriers:
-                        spread.setdefault(
-                            (other, item.quote),
-                            Evidence(source_id=other, quote=item.quote),
-                        )
-        return list(spread.values())[len(evidence) :]
+                        if (other, item.quote) not in spread:
+                            spread[other, item.quote] = Evidence(source_id=other, quote=item.quote)
+        return [] if spread is None else list(spread.values())[len(evidence) :]
 
     def credited(self, actor: Actor) -> Actor:
         """The actor also credited to every carrier of a block of its sources that names it."""
@@ -710,12 +714,16 @@ def cite_carriers(verified: Verified, pack: Pack, texts: SourceTexts) -> Verifie
         return verified  # no wire copy in the pack: nothing new to check
     extraction = verified.extraction
     facts: list[Claim | Figure] = [*extraction.claims, *extraction.figures]
-    held = {(item.source_id, item.quote) for fact in facts for item in fact.evidence}
+    # The citations the facts already hold need no lookup: read once a quote is spread.
+    held: set[tuple[str, str]] = set()
 
     def holding(evidence: list[Evidence]) -> list[Evidence]:
+        spread = wire.spread(evidence)
+        if spread and not held:
+            held.update((item.source_id, item.quote) for fact in facts for item in fact.evidence)
         return [
             item
-            for item in wire.spread(evidence)
+            for item in spread
             if (item.source_id, item.quote) in held or texts.quotes(item.source_id, item.quote)
         ]
 
