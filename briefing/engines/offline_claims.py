@@ -1225,18 +1225,14 @@ def _content(sentence: Sentence, verb: _Verb, speaker_start: int, inverted: bool
     return after
 
 
-_PAST_OR_PARTICIPLE = re.compile(r"\b[a-z]+(?:ing|ed)\b")
-
-
 def _another_verb_before_that(skipped: str) -> bool:
     """ "said the bridge was too dear, adding that …": the "that" belongs to a second speech
     verb, so the words before it are a statement too, not a time or place to skip (after
     an act, "opposed the plan, arguing that …", or right after the first verb, "agreed,
     saying that …", the second verb's clause is the statement)."""
-    verbs = lexicon().speech_verbs
-    for word in _PAST_OR_PARTICIPLE.finditer(skipped):
-        if word.group() in verbs:
-            return len(skipped[: word.start()].split()) >= _MIN_CLAIM_WORDS
+    for verb in _VERB.finditer(skipped):
+        if verb.group().split()[0].endswith(("ing", "ed")):
+            return len(skipped[: verb.start()].split()) >= _MIN_CLAIM_WORDS
     return False
 
 
@@ -1748,7 +1744,7 @@ class ClaimFinder:
     ) -> tuple[str | None, int, bool]:
         left = sentence.view[: verb.start]
         clause = left.rstrip().rstrip('”"')  # "… called the “Golden Week,” saying …"
-        participle_verb = verb.word.endswith("ing")
+        participle_verb = verb.word.split()[0].endswith("ing")  # "noting", "pointing out"
         gerund = _GERUND_AFTER.search(left) if participle_verb else None
         if gerund is not None:
             clause = left[: gerund.start()]  # "Ortiz angered the crowd by saying …"
