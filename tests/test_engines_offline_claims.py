@@ -665,6 +665,16 @@ def test_a_participle_of_two_words_speaks_for_its_clause_subject():
     assert (claim.speaker, claim.text) == ("Dana Ortiz", "the budget was in deficit")
 
 
+def test_a_description_inside_what_a_named_speaker_reports_says_nothing_of_its_own():
+    text = "The files show that the council met the builder twice in May, the Ostend Times said."
+    assert speakers_by_text(text) == {
+        "The files show that the council met the builder twice in May": "Ostend Times"
+    }
+    # a name inside the report still speaks
+    text = "Dana Ortiz said the bridge would open in May, the Ostend Times reported."
+    assert speakers_by_text(text)["the bridge would open in May"] == "Dana Ortiz"
+
+
 def test_a_transcript_line_is_the_words_of_the_person_its_label_names():
     text = (
         "Wirth: The Port Must Stay Open All Winter.\n\n"

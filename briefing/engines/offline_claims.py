@@ -1396,6 +1396,8 @@ def _is_reply(attribution: Attribution) -> bool:
     )
 
 
+_TRAILING_TAIL_WORDS = 3  # "…, the Ledger said on Monday."
+_COMMA_BEFORE = re.compile(r",\s+(?:[Tt]he\s+)?$")
 # "― Dana Ortiz", "- Ortiz.", "— Dana Ortiz, a nurse from Tulsa": a dash signing a quotation
 # `HOLT: …`, and `"HOLT: …` where a story quotes a transcript paragraph by paragraph
 _TRANSCRIPT_TURNS = 3
@@ -1524,6 +1526,7 @@ class ClaimFinder:
                 found.append((verb, speaker, start, inverted))
             elif speaker is None and unknown is None and _quotes_next_to(sentence, verb):
                 unknown = (verb, None, start, inverted)
+        found = self._reported_whole(sentence, found)
         # "According to the Ledger, Ortiz said …": the outlet reports what Ortiz said, so
         # both are speakers (a quotation stays only its speaker's); the outlet's claim comes
         # first, so that "he" later is Ortiz
@@ -1574,6 +1577,25 @@ class ClaimFinder:
         if not found:
             self._note_colon(index, sentence, self._colon_subject(index, sentence, mentions))
         return attributions
+
+    def _reported_whole(
+        self, sentence: Sentence, found: list[tuple[_Verb, str | None, int, bool]]
+    ) -> list[tuple[_Verb, str | None, int, bool]]:
+        """ "The files show that Reyes met the builder, the Ledger said.": a named speaker
+        after a comma at the end of the sentence reports all of it; a description inside
+        ("the files") speaks no words of its own there (a name, "Reyes said …", still does)."""
+        if len(found) < 2:
+            return found
+        verb, last, start, _ = found[-1]
+        named = {m.key for m in self.mentions if m.confirmed}
+        tail = sentence.view[verb.end :].split()
+        if (
+            last not in named
+            or not _COMMA_BEFORE.search(sentence.view, 0, start)
+            or len(tail) > _TRAILING_TAIL_WORDS
+        ):
+            return found
+        return [entry for entry in found[:-1] if entry[1] in named] + found[-1:]
 
     def _labelled_line(
         self, index: int, sentence: Sentence, mentions: list[Mention]
