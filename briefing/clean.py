@@ -152,9 +152,15 @@ def _is_link_debris(paragraph: str) -> bool:
         return True
     if "/" not in paragraph and "@" not in paragraph and "www." not in paragraph:
         return False  # no token can be a link: skip testing each one
-    tokens = paragraph.split()
-    links = sum(1 for token in tokens if _LINK_TOKEN.search(token))
-    return links > 0 and len(tokens) - links < 3
+    links = others = 0
+    for token in paragraph.split():
+        if _LINK_TOKEN.search(token):
+            links += 1
+        else:
+            others += 1
+            if others == 3:
+                return False  # prose, however many links it holds: stop reading
+    return links > 0
 
 
 def _has_case_twins(paragraph: str) -> bool:

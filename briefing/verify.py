@@ -103,22 +103,26 @@ class _Wire:
     def spread(self, evidence: list[Evidence]) -> list[Evidence]:
         """The evidence, then each quote cited for every other carrier of a block that
         holds it (new citations only; none are checked here)."""
-        spread = {(item.source_id, item.quote): item for item in evidence}
+        # Most quotes are of no wire copy: the citations are keyed only once one is.
+        spread: dict[tuple[str, str], Evidence] | None = None
         quotes_spread: set[str] = set()
         for item in evidence:
             if item.quote in quotes_spread:
                 continue  # an engine may already cite a wire quote for each carrier
             quotes_spread.add(item.quote)
+            numbers = self.carried.get(item.source_id)
+            if numbers is None:
+                continue
             needle = normalized(item.quote)
-            for number in self.carried.get(item.source_id, ()):
+            for number in numbers:
                 text, carriers = self.blocks[number]
                 if needle in text:
+                    if spread is None:
+                        spread = {(cited.source_id, cited.quote): cited for cited in evidence}
                     for other in carriers:
-                        spread.setdefault(
-                            (other, item.quote),
-                            Evidence(source_id=other, quote=item.quote),
-                        )
-        return list(spread.values())[len(evidence) :]
+                        if (other, item.quote) not in spread:
+                            spread[other, item.quote] = Evidence(source_id=other, quote=item.quote)
+        return [] if spread is None else list(spread.values())[len(evidence) :]
 
     def credited(self, actor: Actor) -> Actor:
         """The actor also credited to every carrier of a block of its sources that names it."""
@@ -260,7 +264,7 @@ class _Pack:
         self._located: dict[tuple[str, str], _Located | None] = {}
         self._holding: dict[str, _Located | None] = {}
         self._matched: dict[tuple[str, str], list[Span] | None] = {}
-        self._holds: dict[tuple[str, str], bool] = {}
+        self._elsewhere: dict[str, _Located | None] = {}
 
     def locate(self, needle: str, cited: str) -> _Located | None:
         """Where a normalised quote cited to `cited` is: verbatim in the cited source,
@@ -328,10 +332,14 @@ class _Pack:
             return None
         if cited in self.texts and (spans := self._match(cited, needle, parts)) is not None:
             return _Located(cited, spans, exact=False)
+        # The cited source did not match, so it cannot be the other source that does: which
+        # one that is does not depend on the citation, and is looked for once per quote.
+        return _memo(self._elsewhere, needle, lambda: self._aligned_elsewhere(needle, parts))
+
+    def _aligned_elsewhere(self, needle: str, parts: list[str]) -> _Located | None:
+        """The quote aligned in the first source searched that holds half its words."""
         words = set(" ".join(parts).lower().split(" "))
         for source_id in self.searched:
-            if source_id == cited:
-                continue
             if (spans := self._match_other(source_id, needle, parts, words)) is not None:
                 return _Located(source_id, spans, exact=False)
         return None
@@ -343,11 +351,11 @@ class _Pack:
         its words. A source searched that cites the quote too is aligned with it for that
         citation anyway (it is nowhere verbatim): its alignment is tried first, and its
         words tested only when it matched."""
+        holds_words = self.texts[source_id].holds_words
         if source_id in self._citing.get(needle, ()):
             spans = self._match(source_id, needle, parts)
-            held = spans is not None and self._holds_words(source_id, needle, words)
-            return spans if held else None
-        if not self._holds_words(source_id, needle, words):
+            return spans if spans is not None and holds_words(words, OTHER_SOURCE_WORDS) else None
+        if not holds_words(words, OTHER_SOURCE_WORDS):
             return None
         return self._match(source_id, needle, parts)
 
@@ -365,14 +373,6 @@ class _Pack:
         text = self.texts[source_id]
         # Only a quote found verbatim nowhere searched, nor in the cited source, is aligned.
         return _memo(self._matched, (source_id, needle), lambda: _match_parts(text, parts, needle))
-
-    def _holds_words(self, source_id: str, needle: str, words: set[str]) -> bool:
-        text = self.texts[source_id]
-        return _memo(
-            self._holds,
-            (source_id, needle),
-            lambda: text.holds_words(words, OTHER_SOURCE_WORDS),
-        )
 
 
 Key = TypeVar("Key", bound=Hashable)
@@ -714,12 +714,16 @@ def cite_carriers(verified: Verified, pack: Pack, texts: SourceTexts) -> Verifie
         return verified  # no wire copy in the pack: nothing new to check
     extraction = verified.extraction
     facts: list[Claim | Figure] = [*extraction.claims, *extraction.figures]
-    held = {(item.source_id, item.quote) for fact in facts for item in fact.evidence}
+    # The citations the facts already hold need no lookup: read once a quote is spread.
+    held: set[tuple[str, str]] = set()
 
     def holding(evidence: list[Evidence]) -> list[Evidence]:
+        spread = wire.spread(evidence)
+        if spread and not held:
+            held.update((item.source_id, item.quote) for fact in facts for item in fact.evidence)
         return [
             item
-            for item in wire.spread(evidence)
+            for item in spread
             if (item.source_id, item.quote) in held or texts.quotes(item.source_id, item.quote)
         ]
 

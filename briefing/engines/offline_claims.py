@@ -21,6 +21,7 @@ from briefing.engines.offline_actors import (
     confirm_speaker,
     follows_article,
     is_junk_name,
+    names_members,
     one_name,
     opening_speech_verb,
     person_gender,
@@ -185,6 +186,7 @@ class _Context:
     people: list[tuple[str, int]] = field(default_factory=list)  # (key, sentence), in order
     last_group: str | None = None
     last_group_index: int = -10
+    members_subject: Mention | None = None  # "House Republicans met …": whom "they" may be
     last_speaker: str | None = None
     last_speaker_index: int = -10
     last_was_quotation: bool = False
@@ -1059,6 +1061,15 @@ def _joint_subject(mentions: list[Mention]) -> list[Mention]:
     return []
 
 
+def _members_subject(mentions: list[Mention]) -> Mention | None:
+    """The group of members a sentence opens with as its subject ("House Republicans met
+    …"), if it opens with one."""
+    first = _opening_subject(mentions)
+    if first is None or first.kind not in (None, "organization") or not names_members(first):
+        return None
+    return None if first.sentence.in_quote(first.start) else first
+
+
 def _opening_subject(mentions: list[Mention]) -> Mention | None:
     """The name a sentence opens with, when it is the subject: not an owner ("Holt's aides")
     nor a word saying which one ("The Ostend mayor")."""
@@ -1490,6 +1501,9 @@ class ClaimFinder:
         joint = _joint_subject(mentions)
         if joint:
             self._named(joint)  # "Ortiz and Reyes met the governor. They said …"
+        members = _members_subject(mentions)
+        if members is not None:
+            self.context.members_subject = members
 
     def _subject_person(
         self, index: int, sentence: Sentence, mentions: list[Mention]
@@ -1978,7 +1992,22 @@ class ClaimFinder:
         ]
         named = [m for m in candidates if noun in m.key.lower().split()]
         pool = named or candidates
+        body = None if named else self._speaking_body(index)
+        if body is not None and (not pool or pool[-1].index <= self.context.last_speaker_index):
+            return body  # "Twitter acknowledged that …. “…,” the company said"
         return pool[-1].key if pool else None
+
+    def _speaking_body(self, index: int) -> str | None:
+        """The speaker of this sentence or the one before, when nothing shows it to be a
+        person (no title, role, given name or gender): a body that "the company" may be,
+        though the name alone did not tell its kind ("Twitter", "Monsanto")."""
+        key = self.context.last_speaker
+        if key is None or key in self.unnamed or index - self.context.last_speaker_index > 1:
+            return None
+        mention = next((m for m in reversed(self.mentions) if m.key == key), None)
+        if mention is None or mention.role or self._gender(key) is not None:
+            return None
+        return key if principal_kind(mention) == "organization" else None
 
     def _body_speaks(self, body: str, index: int) -> str:
         """Note that the organisation `body` speaks in sentence `index` ("the company said"),
@@ -2067,7 +2096,9 @@ class ClaimFinder:
         if pronoun in {"they", "it"}:
             group = context.last_group
             if group is None or index - context.last_group_index > _GROUP_REACH:
-                return self._document_author(index, position) if pronoun == "it" else None
+                if pronoun == "they":
+                    return self._members_before(index, position)
+                return self._document_author(index, position)
             return group if pronoun == "they" or group not in self.unnamed else None
         gender = PRONOUN_GENDER.get(pronoun)
         position = self._first_same_pronoun(index, position, gender)
@@ -2123,6 +2154,20 @@ class ClaimFinder:
             if key in self.people and self._gender(key) == gender:
                 return key
         return None
+
+    def _members_before(self, index: int, position: int) -> str | None:
+        """The group of members that "they" stands for when no group spoke: the one this
+        sentence opens with ("Senate Democrats blocked the bill because they said …"), else
+        the one a sentence just before opened with ("House Republicans met on Monday.")."""
+        here = _members_subject(self.by_sentence.get(index, []))
+        members = here if here is not None and here.end <= position else None
+        earlier = self.context.members_subject
+        if members is None and earlier is not None and index - earlier.index <= _GROUP_REACH:
+            members = earlier
+        if members is None:
+            return None
+        confirm_speaker(members, "organization")
+        return self._named([members]) if members.confirmed else None
 
     def _document_author(self, index: int, position: int) -> str | None:
         """Whom "it" speaks for when it stands for a text named just before: the speaker who
