@@ -30,7 +30,7 @@ import itertools
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -315,7 +315,7 @@ class Outlets:
         return len({self._outlet.get(source_id, source_id) for source_id in source_ids})
 
 
-def _mentions(actors: Sequence[Actor], texts: Sequence[str]) -> Counter[str]:
+def count_mentions(actors: Sequence[Actor], texts: Sequence[str]) -> Counter[str]:
     """How often the texts name each actor (by any of its names), in one pass per text."""
     owner: dict[str, str] = {}
     for actor in actors:
@@ -369,13 +369,13 @@ def rank_actors(
     figures: Sequence[Figure],
     disputes: Sequence[Dispute],
     sources: Sequence[Source],
-    texts: Sequence[str],
+    mentions: Counter[str],
 ) -> list[Actor]:
     """Actors in the order a reader needs them, each with its `rank` (1 = first); the first
-    `MAX_KEY_ACTORS` of those not named in passing are `key`."""
+    `MAX_KEY_ACTORS` of those not named in passing are `key`. `mentions` says how often the
+    texts name each actor (`count_mentions`)."""
     outlets = Outlets(sources)
     facts = _actor_facts(claims, figures, disputes)
-    mentions = _mentions(actors, texts)
     most = max([*mentions.values(), 1])
 
     def score(actor: Actor) -> tuple[bool, float]:
@@ -661,18 +661,23 @@ def _fixed_words(actors: int, disputes: Sequence[Dispute], sources: int) -> floa
 
 @cycle_collector_paused()
 def brief_story(
-    story: Reconciled, sources: Sequence[Source], texts: Sequence[str]
+    story: Reconciled,
+    sources: Sequence[Source],
+    texts: Sequence[str],
+    mentions: Callable[[], Counter[str]] | None = None,
 ) -> tuple[Reconciled, int]:
     """The story with paraphrases merged and every item ranked and marked `key` or not;
     also how many claims the paraphrase merge folded into others.
 
     `texts` are the article texts (to count how often each actor is named); their words
-    set the key section's word budget.
+    set the key section's word budget. `mentions` gives those counts when they are
+    counted elsewhere meanwhile (`count_mentions` of the story's actors and `texts`).
     """
     names = Names(story.actors)
     space = StatementSpace(names, [c.text for c in story.claims])
     claims = merge_paraphrases(story.claims, space)
-    actors = rank_actors(story.actors, claims, story.figures, story.disputes, sources, texts)
+    counted = mentions() if mentions else count_mentions(story.actors, texts)
+    actors = rank_actors(story.actors, claims, story.figures, story.disputes, sources, counted)
     key_actors = sum(actor.key for actor in actors)
     budget = word_budget(sum(len(text.split()) for text in texts))
     budget -= _fixed_words(key_actors, story.disputes, len(sources))

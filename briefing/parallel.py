@@ -66,7 +66,8 @@ class Beside(Generic[Request, Answer]):
     """A forked process that handles requests one at a time, in the order they are sent,
     with the `handle` it was given, while the parent goes on with other work. It sees the
     parent's objects as they were when it forked, so only requests and answers are pickled.
-    An exception `handle` raises is raised in the parent, by the next `ask`."""
+    An exception `handle` raises is raised in the parent by the first `receive` that reads
+    past it."""
 
     def __init__(self, handle: Callable[[Request], Answer]) -> None:
         context = multiprocessing.get_context("fork")
@@ -74,20 +75,21 @@ class Beside(Generic[Request, Answer]):
         self._process = context.Process(target=_serve, args=(handle, theirs), daemon=True)
         self._process.start()
         theirs.close()
-        self._unread = 0  # answers to `tell`s, read before the next `ask`'s
+        self._sent = self._read = 0
+        self._answers: dict[int, Answer] = {}  # read, not yet received
 
-    def tell(self, request: Request) -> None:
-        """Send a request whose answer is not needed; it is handled while the parent works."""
+    def send(self, request: Request) -> int:
+        """Send a request without waiting; its number, to `receive` its answer by."""
         self._connection.send(request)
-        self._unread += 1
+        self._sent += 1
+        return self._sent - 1
 
-    def ask(self, request: Request) -> Answer:
-        """Send a request and wait for its answer (and for every request sent before it)."""
-        self._connection.send(request)
-        while self._unread:
-            self._unread -= 1
-            self._answer()
-        return self._answer()
+    def receive(self, number: int) -> Answer:
+        """The answer to request `number`, once it (and every request before it) is handled."""
+        while self._read <= number:
+            self._answers[self._read] = self._answer()
+            self._read += 1
+        return self._answers.pop(number)
 
     def _answer(self) -> Answer:
         try:

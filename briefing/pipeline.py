@@ -18,6 +18,7 @@ from typing import BinaryIO, Protocol
 
 from pydantic import BaseModel
 
+from briefing.ahead import Story, StoryAhead
 from briefing.brief import brief_story
 from briefing.clean import clean, clean_paragraphs, why_dropped, with_story
 from briefing.config import Options
@@ -31,7 +32,7 @@ from briefing.engines import (
     extract_ahead,
     extract_by_batch,
     select_engine,
-    summaries_ahead,
+    stories_ahead,
     summarize_by_batch,
 )
 from briefing.errors import BriefingError, NothingUsable
@@ -42,7 +43,7 @@ from briefing.pack import Pack, halves, make_packs
 from briefing.parallel import map_in_processes
 from briefing.reconcile import Reconciled, reconcile
 from briefing.schema import Article, Briefing, Extraction, Skipped, Stats, Summary
-from briefing.summary import SummaryAhead, summarize_story
+from briefing.summary import summarize_story
 from briefing.tokens import count_tokens, count_tokens_each
 from briefing.verify import SourceTexts, Verified, cite_carriers, ground_summary, verify
 
@@ -253,7 +254,7 @@ def _uncovered(prepared: Prepared, results: list[PackResult]) -> list[Skipped]:
 
 
 async def _summarize(
-    engine: Engine, story: SummaryInput, ahead: SummaryAhead | None
+    engine: Engine, story: SummaryInput, ahead: StoryAhead | None
 ) -> tuple[Summary, Usage]:
     if ahead is not None:  # the offline engine's summary, which costs nothing
         return ahead.summary(story), Usage()
@@ -292,7 +293,7 @@ class Gathered:
     facts: Facts
     texts: SourceTexts
     summary_input: SummaryInput
-    summary_ahead: SummaryAhead | None = None
+    ahead: StoryAhead | None = None
 
 
 async def brief(
@@ -300,11 +301,11 @@ async def brief(
     engine: Engine,
     options: Options,
     reporter: Reporter | None = None,
-    summary_ahead: SummaryAhead | None = None,
+    ahead: StoryAhead | None = None,
 ) -> Briefing:
     """Extract, verify, reconcile and summarise prepared articles into a briefing; with
-    `summary_ahead`, the summary is composed in its process."""
-    gathered = await extract_and_reconcile(prepared, engine, options, reporter, summary_ahead)
+    `ahead`, part of the work is done in its process (see `briefing.ahead`)."""
+    gathered = await extract_and_reconcile(prepared, engine, options, reporter, ahead)
     return await summarize_and_assemble(prepared, engine, gathered)
 
 
@@ -322,22 +323,21 @@ async def brief_all(
     calls = calls or engine
     if not options.batch:
         packs = [pack for story in stories for pack in story.packs]
-        summaries = summaries_ahead(engine, [story.passages for story in stories], packs)
+        known = [Story(story.passages, story.articles) for story in stories]
+        beside = stories_ahead(engine, known, packs)
         try:
             extract_ahead(engine, packs)
             return list(
                 await asyncio.gather(
                     *(
-                        brief(
-                            s, calls, options, reporter, summaries.story(i) if summaries else None
-                        )
+                        brief(s, calls, options, reporter, beside.story(i) if beside else None)
                         for i, s in enumerate(stories)
                     )
                 )
             )
         finally:
-            if summaries:
-                summaries.stop()
+            if beside:
+                beside.stop()
     await extract_by_batch(engine, [pack for story in stories for pack in story.packs])
     gathered = await asyncio.gather(
         *(extract_and_reconcile(story, calls, options, reporter) for story in stories)
@@ -364,10 +364,11 @@ async def extract_and_reconcile(
     engine: Engine,
     options: Options,
     reporter: Reporter | None = None,
-    summary_ahead: SummaryAhead | None = None,
+    ahead: StoryAhead | None = None,
 ) -> Gathered:
     """Extract every pack, verify each extraction as it comes in (in the packs' order) and
-    reconcile them into a story's facts; `summary_ahead` reads the passages meanwhile."""
+    reconcile them into a story's facts; `ahead` reads the passages meanwhile, and counts
+    the actors' mentions while the facts are briefed."""
     with cycle_collector_paused():
         texts = SourceTexts(prepared.articles)
     results: list[PackResult] = []
@@ -378,13 +379,15 @@ async def extract_and_reconcile(
             results.append(result)
             if result.extraction is not None:
                 verified.append(_verified(result.extraction, result.pack, texts))
-    if summary_ahead is not None:
-        summary_ahead.read()
+    if ahead is not None:
+        ahead.read()
     with cycle_collector_paused():
+        reconciled = reconcile([item.extraction for item in verified])
         story, merged_claims = brief_story(
-            reconcile([item.extraction for item in verified]),
+            reconciled,
             [article.source for article in prepared.articles],
             [article.text for article in prepared.articles],
+            ahead.count_mentions(reconciled.actors) if ahead else None,
         )
         facts = assign_ids(story.claims, story.figures, story.disputes)
     log.info(
@@ -406,9 +409,7 @@ async def extract_and_reconcile(
         passages=prepared.passages,
         titles=[a.source.title for a in prepared.articles if a.source.title],
     )
-    return Gathered(
-        results, verified, story, merged_claims, facts, texts, summary_input, summary_ahead
-    )
+    return Gathered(results, verified, story, merged_claims, facts, texts, summary_input, ahead)
 
 
 async def summarize_and_assemble(
@@ -418,7 +419,7 @@ async def summarize_and_assemble(
     briefing."""
     story_input, facts, verified = gathered.summary_input, gathered.facts, gathered.verified
     story, results = gathered.story, gathered.results
-    summary, summary_usage = await _summarize(engine, story_input, gathered.summary_ahead)
+    summary, summary_usage = await _summarize(engine, story_input, gathered.ahead)
     by_id = facts.by_id()
     summary, dropped_bullets = _grounded(summary, story_input, by_id, gathered.texts)
     bullets = [with_fact_sources(bullet, by_id) for bullet in summary.bullets]

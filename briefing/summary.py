@@ -27,7 +27,6 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import cast
 
 from briefing.brief import Names, Statement, StatementReader, contained, overlap
 from briefing.dedup import Passage
@@ -35,7 +34,6 @@ from briefing.engines.base import SummaryInput
 from briefing.language.lexicon import lexicon
 from briefing.language.sentences import is_heading, opens_with_quote, sentences_of
 from briefing.memory import cycle_collector_paused
-from briefing.parallel import Beside, start_beside
 from briefing.schema import Bullet, Claim, Dispute, Figure, Summary
 from briefing.text import normalize_for_match, words
 
@@ -386,65 +384,3 @@ def summarize_story(story: SummaryInput, reading: Reading | None = None) -> Summ
         bullets = _central_sentences(reading.sentences, centroid, weights)
     title = _headline(story, centroid, weights, bullets[0].text if bullets else None)
     return Summary(title=title, bullets=bullets)
-
-
-class _Reader:
-    """What a `SummariesAhead` process does with a request `(story, facts)`: without facts,
-    read the story's passages; with them, compose its summary from that reading."""
-
-    def __init__(self, stories: list[list[Passage]]) -> None:
-        self.stories = stories
-        self.readings: dict[int, Reading] = {}
-
-    def __call__(self, request: tuple[int, SummaryInput | None]) -> Summary | None:
-        index, facts = request
-        if facts is None:
-            self.readings[index] = read_passages(self.stories[index])
-            return None
-        reading = self.readings.pop(index, None) or read_passages(self.stories[index])
-        return summarize_story(facts, reading)
-
-
-_Process = Beside[tuple[int, SummaryInput | None], Summary | None]
-
-
-class SummariesAhead:
-    """The summaries of a run's stories composed in a forked process, beside the parent's
-    own work (see `SummaryAhead`). The answers are those of `summarize_story`."""
-
-    def __init__(self, process: _Process) -> None:
-        self._process = process
-
-    @classmethod
-    def start(cls, stories: list[list[Passage]]) -> SummariesAhead | None:
-        """The process for `stories` (each a story's passages), or None where none can be
-        forked. Start it before starting other threads."""
-        process = start_beside(_Reader(stories))
-        return cls(process) if process is not None else None
-
-    def story(self, index: int) -> SummaryAhead:
-        """Story number `index`'s summary in this process."""
-        return SummaryAhead(self._process, index)
-
-    def stop(self) -> None:
-        """End the process."""
-        self._process.stop()
-
-
-class SummaryAhead:
-    """One story's summary in a `SummariesAhead` process: its passages are read there as
-    soon as `read` is called (while the parent reconciles its facts), and its summary is
-    composed there from the facts `summary` hands over."""
-
-    def __init__(self, process: _Process, index: int) -> None:
-        self._process, self._index = process, index
-
-    def read(self) -> None:
-        """Start reading the story's passages, without waiting."""
-        self._process.tell((self._index, None))
-
-    def summary(self, facts: SummaryInput) -> Summary:
-        """`summarize_story` of the story: only the facts are sent, the process has the
-        passages."""
-        answer = self._process.ask((self._index, facts.model_copy(update={"passages": []})))
-        return cast(Summary, answer)  # a request with facts is answered with a summary

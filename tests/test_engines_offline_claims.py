@@ -1460,6 +1460,22 @@ def test_the_company_is_the_body_that_spoke_just_before_even_when_its_kind_is_un
     assert claim_with(extraction_of(text), "sought a balance").speaker == "Zentrix"
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "House Republicans blocked the dredging bill because they said its costs were hidden.",
+        "House Republicans met the mayor on Monday. They said the costs of the bill were hidden.",
+    ],
+)
+def test_they_stands_for_the_group_of_members_a_sentence_opened_with(text):
+    assert claim_with(extraction_of(text), "were hidden").speaker == "House Republicans"
+
+
+def test_they_does_not_stand_for_a_group_of_members_named_as_an_object():
+    text = "Dana Ortiz met the House Republicans on Monday. They said the costs were hidden."
+    assert all(c.speaker != "House Republicans" for c in extraction_of(text).claims)
+
+
 def test_a_frequency_adverb_between_pronoun_and_verb_keeps_the_speaker():
     text = (
         "Mr. Hollis would point to his long career in the state house.\n\n"

@@ -97,22 +97,22 @@ def test_a_process_beside_answers_in_order_keeping_its_state_between_requests():
     beside = start_beside(_Tally())
     assert beside is not None
     try:
-        beside.tell(2)
-        beside.tell(3)
-        total, process = beside.ask(4)
-        assert (total, beside.ask(1)[0]) == (9, 10)
+        first, _, third = (beside.send(n) for n in (2, 3, 4))
+        total, process = beside.receive(third)
+        assert (total, beside.receive(first)[0]) == (9, 2)
+        assert beside.receive(beside.send(1))[0] == 10
         assert process != os.getpid()
     finally:
         beside.stop()
 
 
-def test_an_error_in_a_process_beside_is_raised_by_the_next_ask():
+def test_an_error_in_a_process_beside_is_raised_by_the_next_receive_reading_past_it():
     beside = start_beside(_Tally())
     assert beside is not None
     try:
-        beside.tell(-1)
+        beside.send(-1)
         with pytest.raises(ValueError, match="cannot add -1"):
-            beside.ask(1)
+            beside.receive(beside.send(1))
     finally:
         beside.stop()
 

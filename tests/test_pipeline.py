@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from briefing import Briefing, Options, build, pipeline, plan, render, summary, tokens
+from briefing import Briefing, Options, ahead, build, pipeline, plan, render, summary, tokens
 from briefing.engines import offline
 from briefing.errors import NothingUsable
 from briefing.parallel import map_in_processes
@@ -248,32 +248,39 @@ def test_packs_extracted_by_worker_processes_give_the_same_briefing(
     assert {c.speaker for c in shared.claims} >= {"Lena Ortiz", "Maria Santos"}
 
 
-def _read_recording_process(passages):
-    """`summary.read_passages`, noting the process that ran it."""
-    with (_EXTRACTING_PROCESSES / "readers").open("a") as notes:
-        notes.write(f"{os.getpid()}\n")
-    return _ORIGINAL_READ_PASSAGES(passages)
+def _noting_process(function, notes):
+    """`function`, noting in the file `notes` the process that ran it."""
+
+    def noted(*arguments):
+        with (_EXTRACTING_PROCESSES / notes).open("a") as file:
+            file.write(f"{os.getpid()}\n")
+        return function(*arguments)
+
+    return noted
 
 
-_ORIGINAL_READ_PASSAGES = summary.read_passages
-
-
-def test_the_summary_of_a_run_extracted_by_workers_is_composed_beside_the_run(
+def test_a_run_extracted_by_workers_reads_its_summary_and_counts_mentions_beside_itself(
     harbour, monkeypatch, tmp_path
 ):
     monkeypatch.setattr(f"{__name__}._EXTRACTING_PROCESSES", tmp_path)
-    monkeypatch.setattr(summary, "read_passages", _read_recording_process)
+    monkeypatch.setattr(summary, "read_passages", _noting_process(summary.read_passages, "read"))
+    monkeypatch.setattr(ahead, "read_passages", _noting_process(ahead.read_passages, "read"))
+    monkeypatch.setattr(ahead, "count_mentions", _noting_process(ahead.count_mentions, "count"))
     options = Options(engine="offline", budget=ONE_ARTICLE_BUDGET)
     monkeypatch.setattr(offline, "PARALLEL_MIN_TOKENS", 10**9)
     alone = build([harbour], options)
-    assert (tmp_path / "readers").read_text().split() == [str(os.getpid())]
-    (tmp_path / "readers").unlink()
+    assert (tmp_path / "read").read_text().split() == [str(os.getpid())]
+    assert not (tmp_path / "count").exists()  # counted by `brief_story` itself
+    (tmp_path / "read").unlink()
     monkeypatch.setattr(offline, "PARALLEL_MIN_TOKENS", 1)
     beside = build([harbour], options)
-    [reader] = (tmp_path / "readers").read_text().split()
-    assert int(reader) != os.getpid()
+    [reader] = (tmp_path / "read").read_text().split()
+    [counter] = (tmp_path / "count").read_text().split()
+    assert reader == counter != str(os.getpid())
     assert not multiprocessing.active_children()  # the process ended with the run
-    assert beside.summary == alone.summary and beside.title == alone.title
+    assert beside.model_dump(exclude={"stats": {"seconds"}}) == alone.model_dump(
+        exclude={"stats": {"seconds"}}
+    )
 
 
 def _summary_failing(story, reading=None):
@@ -282,7 +289,7 @@ def _summary_failing(story, reading=None):
 
 def test_an_error_in_the_summary_process_stops_the_run_with_that_error(harbour, monkeypatch):
     monkeypatch.setattr(offline, "PARALLEL_MIN_TOKENS", 1)
-    monkeypatch.setattr(summary, "summarize_story", _summary_failing)
+    monkeypatch.setattr(ahead, "summarize_story", _summary_failing)
     with pytest.raises(ValueError, match="a summary rule broke"):
         build([harbour], Options(engine="offline", budget=ONE_ARTICLE_BUDGET))
     assert not multiprocessing.active_children()

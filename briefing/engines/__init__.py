@@ -5,15 +5,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from briefing.config import Options
-from briefing.dedup import Passage
 from briefing.engines.base import Engine, ExtractionFailed, PackTooLong, SummaryInput, Usage
 from briefing.engines.batch import BatchOutcome
 from briefing.errors import BriefingError
 from briefing.pack import Pack
 
 if TYPE_CHECKING:
+    from briefing.ahead import StoriesAhead, Story
     from briefing.engines.openai import OpenAIEngine
-    from briefing.summary import SummariesAhead
 
 __all__ = [
     "Engine",
@@ -26,7 +25,7 @@ __all__ = [
     "extract_by_batch",
     "resume_batch",
     "select_engine",
-    "summaries_ahead",
+    "stories_ahead",
     "summarize_by_batch",
 ]
 
@@ -52,15 +51,13 @@ def extract_ahead(engine: Engine, packs: list[Pack]) -> None:
         engine.extract_ahead(packs)
 
 
-def summaries_ahead(
-    engine: Engine, stories: list[list[Passage]], packs: list[Pack]
-) -> SummariesAhead | None:
+def stories_ahead(engine: Engine, stories: list[Story], packs: list[Pack]) -> StoriesAhead | None:
     """With the offline engine, whose summary picks sentences of the passages, a process
-    composing the summaries of `stories` (each a story's passages) beside the run's own
-    work, when its `packs` are enough work to gain from it; start it before any thread."""
+    doing part of the stories' work beside the run's own (see `briefing.ahead`), when the
+    run's `packs` are enough work to gain from it; start it before any thread."""
     from briefing.engines.offline import OfflineEngine
 
-    return engine.summaries_ahead(stories, packs) if isinstance(engine, OfflineEngine) else None
+    return engine.stories_ahead(stories, packs) if isinstance(engine, OfflineEngine) else None
 
 
 async def extract_by_batch(engine: Engine, packs: list[Pack]) -> None:

@@ -15,7 +15,7 @@ from collections.abc import AsyncIterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any
 
-from briefing.dedup import Passage
+from briefing.ahead import StoriesAhead, Story
 from briefing.engines.base import SummaryInput, Usage
 from briefing.engines.offline_actors import Mention, build_actors, document_mentions, resolve
 from briefing.engines.offline_claims import Attribution, ClaimFinder, shown_description
@@ -26,7 +26,7 @@ from briefing.memory import cycle_collector_paused
 from briefing.pack import Pack
 from briefing.parallel import start_workers
 from briefing.schema import Actor, Claim, Evidence, Extraction, Figure, Summary
-from briefing.summary import SummariesAhead, summarize_story
+from briefing.summary import summarize_story
 
 # Packs are extracted by two worker processes when those beside the largest hold at least
 # this many tokens (the work that can run next to it): below that, starting the workers
@@ -99,13 +99,11 @@ class OfflineEngine:
             self._stop_workers(drop_waiting=False)
         return Extraction.model_validate(await asyncio.wrap_future(ahead[1])), Usage()
 
-    def summaries_ahead(
-        self, stories: list[list[Passage]], packs: list[Pack]
-    ) -> SummariesAhead | None:
-        """A process composing the summaries of `stories` (each a story's passages) as
-        `summarize` would, beside the run's own work, when the `packs` are enough work to
-        gain from it. Call it before starting any other thread."""
-        return SummariesAhead.start(stories) if _worth_workers(packs) else None
+    def stories_ahead(self, stories: list[Story], packs: list[Pack]) -> StoriesAhead | None:
+        """A process doing part of the stories' work beside the run's own, with the answers
+        `summarize` and the brief would give (see `briefing.ahead`), when the `packs` are
+        enough work to gain from it. Call it before starting any other thread."""
+        return StoriesAhead.start(stories) if _worth_workers(packs) else None
 
     async def summarize(self, story: SummaryInput) -> tuple[Summary, Usage]:
         """A headline and central sentences of the story, verbatim."""

@@ -563,6 +563,13 @@ def _is_member_plural(word: str) -> bool:
     return _listed((single, f"{single}ic"), people) or lowered in lx.group_speakers
 
 
+def names_members(mention: Mention) -> bool:
+    """Whether a name ends in a plural for members of a party or body ("House Republicans",
+    "Senate Democrats"): a group, that "they" may stand for."""
+    words = _name_words(mention)
+    return bool(words) and _is_member_plural(words[-1])
+
+
 def _with_singular(word: str) -> tuple[str, str]:
     """A lower-case word and its form without a plural "s"."""
     return word, word[:-1] if word.endswith("s") else word

@@ -21,6 +21,7 @@ from briefing.engines.offline_actors import (
     confirm_speaker,
     follows_article,
     is_junk_name,
+    names_members,
     one_name,
     opening_speech_verb,
     person_gender,
@@ -185,6 +186,7 @@ class _Context:
     people: list[tuple[str, int]] = field(default_factory=list)  # (key, sentence), in order
     last_group: str | None = None
     last_group_index: int = -10
+    members_subject: Mention | None = None  # "House Republicans met …": whom "they" may be
     last_speaker: str | None = None
     last_speaker_index: int = -10
     last_was_quotation: bool = False
@@ -1059,6 +1061,15 @@ def _joint_subject(mentions: list[Mention]) -> list[Mention]:
     return []
 
 
+def _members_subject(mentions: list[Mention]) -> Mention | None:
+    """The group of members a sentence opens with as its subject ("House Republicans met
+    …"), if it opens with one."""
+    first = _opening_subject(mentions)
+    if first is None or first.kind not in (None, "organization") or not names_members(first):
+        return None
+    return None if first.sentence.in_quote(first.start) else first
+
+
 def _opening_subject(mentions: list[Mention]) -> Mention | None:
     """The name a sentence opens with, when it is the subject: not an owner ("Holt's aides")
     nor a word saying which one ("The Ostend mayor")."""
@@ -1492,6 +1503,9 @@ class ClaimFinder:
         joint = _joint_subject(mentions)
         if joint:
             self._named(joint)  # "Ortiz and Reyes met the governor. They said …"
+        members = _members_subject(mentions)
+        if members is not None:
+            self.context.members_subject = members
 
     def _subject_person(
         self, index: int, sentence: Sentence, mentions: list[Mention]
@@ -2064,7 +2078,9 @@ class ClaimFinder:
         if pronoun in {"they", "it"}:
             group = context.last_group
             if group is None or index - context.last_group_index > _GROUP_REACH:
-                return self._document_author(index, position) if pronoun == "it" else None
+                if pronoun == "they":
+                    return self._members_before(index, position)
+                return self._document_author(index, position)
             return group if pronoun == "they" or group not in self.unnamed else None
         gender = PRONOUN_GENDER.get(pronoun)
         position = self._first_same_pronoun(index, position, gender)
@@ -2120,6 +2136,20 @@ class ClaimFinder:
             if key in self.people and self._gender(key) == gender:
                 return key
         return None
+
+    def _members_before(self, index: int, position: int) -> str | None:
+        """The group of members that "they" stands for when no group spoke: the one this
+        sentence opens with ("Senate Democrats blocked the bill because they said …"), else
+        the one a sentence just before opened with ("House Republicans met on Monday.")."""
+        here = _members_subject(self.by_sentence.get(index, []))
+        members = here if here is not None and here.end <= position else None
+        earlier = self.context.members_subject
+        if members is None and earlier is not None and index - earlier.index <= _GROUP_REACH:
+            members = earlier
+        if members is None:
+            return None
+        confirm_speaker(members, "organization")
+        return self._named([members]) if members.confirmed else None
 
     def _document_author(self, index: int, position: int) -> str | None:
         """Whom "it" speaks for when it stands for a text named just before: the speaker who
