@@ -155,13 +155,13 @@ class SourceText:
         """The normalised text lower-cased."""
         return self.text.lower()
 
-    @property
+    @cached_property
     def case_folded(self) -> bool:
         """True when the lower-cased text has the normalised text's offsets (a few letters
         lower to two), so that it can be compared case-insensitively."""
         return len(self.lowered) == len(self.text)
 
-    @property
+    @cached_property
     def folded(self) -> str:
         """The text to compare case-insensitively: lower-cased when `case_folded`."""
         return self.lowered if self.case_folded else self.text
@@ -265,7 +265,7 @@ class SourceText:
         """True when `word` is one of the lower-cased text's space-separated words (a few
         lookups: cheaper than the set of a text's words, read for one quote or two)."""
         text = self.lowered
-        return (
+        return word in text and (
             f" {word} " in text
             or text.startswith(f"{word} ")
             or text.endswith(f" {word}")
@@ -376,8 +376,10 @@ class SourceText:
         span = self.text[start:end]
         number = self.paragraph_at(start)
         normalised, raw = self.paragraphs[number], self.raw[number]
-        if end > self.starts[number] + len(normalised):
-            return span  # crosses paragraphs: the normalised form is all there is
+        if end > self.starts[number] + len(normalised) or normalised == raw:
+            # Across paragraphs the normalised form is all there is; a paragraph the fold
+            # left as it was holds the span as it is.
+            return span
         scale = len(raw) / max(1, len(normalised))
         local = start - self.starts[number]
         margin = RAW_SEARCH_MARGIN + len(span)

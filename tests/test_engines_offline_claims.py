@@ -651,12 +651,28 @@ def test_a_clause_after_the_verb_is_no_description_of_a_speaker():
     assert claim_with(extraction_of(text), "strong position").speaker in (None, "Tom Reyes")
 
 
-@pytest.mark.parametrize("second", [", adding that", " and warned that"])
+@pytest.mark.parametrize("second", [", adding that", " and warned that", ", pointing out that"])
 def test_a_second_speech_verb_with_that_keeps_the_first_statement(second):
     text = f"Dana Ortiz said the city could not afford the bridge{second} taxes would rise."
     claim = claim_with(extraction_of(text), "taxes would rise")
     assert claim.text.startswith("the city could not afford the bridge")
     assert claim.speaker == "Dana Ortiz"
+
+
+def test_a_participle_of_two_words_speaks_for_its_clause_subject():
+    text = "Dana Ortiz attacked the plan on Monday, pointing out that the budget was in deficit."
+    claim = claim_with(extraction_of(text), "budget was in deficit")
+    assert (claim.speaker, claim.text) == ("Dana Ortiz", "the budget was in deficit")
+
+
+def test_a_description_inside_what_a_named_speaker_reports_says_nothing_of_its_own():
+    text = "The files show that the council met the builder twice in May, the Ostend Times said."
+    assert speakers_by_text(text) == {
+        "The files show that the council met the builder twice in May": "Ostend Times"
+    }
+    # a name inside the report still speaks
+    text = "Dana Ortiz said the bridge would open in May, the Ostend Times reported."
+    assert speakers_by_text(text)["the bridge would open in May"] == "Dana Ortiz"
 
 
 def test_a_transcript_line_is_the_words_of_the_person_its_label_names():

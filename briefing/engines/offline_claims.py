@@ -1236,18 +1236,14 @@ def _content(sentence: Sentence, verb: _Verb, speaker_start: int, inverted: bool
     return after
 
 
-_PAST_OR_PARTICIPLE = re.compile(r"\b[a-z]+(?:ing|ed)\b")
-
-
 def _another_verb_before_that(skipped: str) -> bool:
     """ "said the bridge was too dear, adding that …": the "that" belongs to a second speech
     verb, so the words before it are a statement too, not a time or place to skip (after
     an act, "opposed the plan, arguing that …", or right after the first verb, "agreed,
     saying that …", the second verb's clause is the statement)."""
-    verbs = lexicon().speech_verbs
-    for word in _PAST_OR_PARTICIPLE.finditer(skipped):
-        if word.group() in verbs:
-            return len(skipped[: word.start()].split()) >= _MIN_CLAIM_WORDS
+    for verb in _VERB.finditer(skipped):
+        if verb.group().split()[0].endswith(("ing", "ed")):
+            return len(skipped[: verb.start()].split()) >= _MIN_CLAIM_WORDS
     return False
 
 
@@ -1411,6 +1407,8 @@ def _is_reply(attribution: Attribution) -> bool:
     )
 
 
+_TRAILING_TAIL_WORDS = 3  # "…, the Ledger said on Monday."
+_COMMA_BEFORE = re.compile(r",\s+(?:[Tt]he\s+)?$")
 # "― Dana Ortiz", "- Ortiz.", "— Dana Ortiz, a nurse from Tulsa": a dash signing a quotation
 # `HOLT: …`, and `"HOLT: …` where a story quotes a transcript paragraph by paragraph
 _TRANSCRIPT_TURNS = 3
@@ -1542,6 +1540,7 @@ class ClaimFinder:
                 found.append((verb, speaker, start, inverted))
             elif speaker is None and unknown is None and _quotes_next_to(sentence, verb):
                 unknown = (verb, None, start, inverted)
+        found = self._reported_whole(sentence, found)
         # "According to the Ledger, Ortiz said …": the outlet reports what Ortiz said, so
         # both are speakers (a quotation stays only its speaker's); the outlet's claim comes
         # first, so that "he" later is Ortiz
@@ -1592,6 +1591,25 @@ class ClaimFinder:
         if not found:
             self._note_colon(index, sentence, self._colon_subject(index, sentence, mentions))
         return attributions
+
+    def _reported_whole(
+        self, sentence: Sentence, found: list[tuple[_Verb, str | None, int, bool]]
+    ) -> list[tuple[_Verb, str | None, int, bool]]:
+        """ "The files show that Reyes met the builder, the Ledger said.": a named speaker
+        after a comma at the end of the sentence reports all of it; a description inside
+        ("the files") speaks no words of its own there (a name, "Reyes said …", still does)."""
+        if len(found) < 2:
+            return found
+        verb, last, start, _ = found[-1]
+        named = {m.key for m in self.mentions if m.confirmed}
+        tail = sentence.view[verb.end :].split()
+        if (
+            last not in named
+            or not _COMMA_BEFORE.search(sentence.view, 0, start)
+            or len(tail) > _TRAILING_TAIL_WORDS
+        ):
+            return found
+        return [entry for entry in found[:-1] if entry[1] in named] + found[-1:]
 
     def _labelled_line(
         self, index: int, sentence: Sentence, mentions: list[Mention]
@@ -1762,7 +1780,7 @@ class ClaimFinder:
     ) -> tuple[str | None, int, bool]:
         left = sentence.view[: verb.start]
         clause = left.rstrip().rstrip('”"')  # "… called the “Golden Week,” saying …"
-        participle_verb = verb.word.endswith("ing")
+        participle_verb = verb.word.split()[0].endswith("ing")  # "noting", "pointing out"
         gerund = _GERUND_AFTER.search(left) if participle_verb else None
         if gerund is not None:
             clause = left[: gerund.start()]  # "Ortiz angered the crowd by saying …"
