@@ -2,7 +2,7 @@ import pytest
 
 from briefing.pack import Block, Pack
 from briefing.schema import Actor, Article, Claim, Evidence, Extraction, Figure, Source
-from briefing.verify import SourceTexts, cite_every_carrier, verify
+from briefing.verify import SourceTexts, cite_carriers, cite_every_carrier, verify
 
 TEXT = "“We warn against exploiting these ties to build alliances,” he said, according to Tass."
 
@@ -151,6 +151,30 @@ def test_spread_citations_still_pass_verify():
     spread = cite_every_carrier(_claim_quoting("Moscow backs Pyongyang fully"), WIRE_PACK)
     result = verify(spread, texts, WIRE_PACK.source_ids)
     assert result.dropped == 0 and len(result.extraction.claims[0].evidence) == 3
+
+
+def _carrier_texts(copy_of_c: str) -> SourceTexts:
+    """Outlet a with both blocks of WIRE_PACK, b with its wire copy, c with `copy_of_c`."""
+    own = [p for b in WIRE_PACK.blocks for p in b.paragraphs]
+    wire = WIRE_PACK.blocks[1].paragraphs
+    return SourceTexts(
+        Article(source=Source(id=i, path=f"{i}.txt"), paragraphs=paragraphs)
+        for i, paragraphs in (("a", own), ("b", wire), ("c", [copy_of_c]))
+    )
+
+
+def test_cite_carriers_cites_only_the_carriers_whose_copy_holds_the_quote():
+    texts = _carrier_texts("Lavrov said Moscow backs Pyongyang completely.")
+    verified = verify(_claim_quoting("Moscow backs Pyongyang fully"), texts, ["a", "b", "c"])
+    cited = cite_carriers(verified, WIRE_PACK, texts)
+    assert [e.source_id for e in cited.extraction.claims[0].evidence] == ["a", "b"]
+
+
+def test_cite_carriers_keeps_a_quote_of_an_outlets_own_text_as_it_is():
+    texts = _carrier_texts("Lavrov said Moscow backs Pyongyang fully.")
+    verified = verify(_claim_quoting("Lavrov smiled broadly"), texts, ["a", "b", "c"])
+    cited = cite_carriers(verified, WIRE_PACK, texts)
+    assert cited.extraction.claims[0] is verified.extraction.claims[0]
 
 
 # ---------------------------------------------------------------- repair
