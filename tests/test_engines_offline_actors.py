@@ -143,3 +143,13 @@ def test_she_may_stand_for_a_woman_whose_given_name_is_spelt_like_a_month():
         "She said the party would win the state in November."
     )
     assert extraction_of(text).claims[0].speaker == "Jan Holt"
+
+
+def test_a_conjunction_after_an_abbreviation_is_no_part_of_the_next_name():
+    text = (
+        "Dana Ortiz wants to ban the trucks from the U.S. While Reyes has condemned the plan, "
+        "the unions say they are worried."
+    )
+    names = [a.name for a in extraction_of(text).actors]
+    assert "Reyes" in names
+    assert not any(name.startswith("While") for name in names)

@@ -732,6 +732,11 @@ def _mentions_of_part(
     mentions = list(inside)
     used_known.update(id(m) for m in inside)
     for piece in pieces:
+        # "… the U.S. While Clinton has …": a sentence the splitter left joined after an
+        # abbreviation opens a piece with its conjunction
+        piece = piece[_leading_common_words(piece, sentence.text) :]
+        if not piece:
+            continue
         person = _person_mention(document, index, sentence, piece, role_text)
         if person:
             mentions.append(person)
