@@ -107,12 +107,12 @@ class _Wire:
         spread: dict[tuple[str, str], Evidence] | None = None
         quotes_spread: set[str] = set()
         for item in evidence:
-            if item.quote in quotes_spread:
-                continue  # an engine may already cite a wire quote for each carrier
-            quotes_spread.add(item.quote)
             numbers = self.carried.get(item.source_id)
-            if numbers is None:
+            if numbers is None or item.quote in quotes_spread:
+                # An outlet's own text spreads nowhere; an engine may already cite a wire
+                # quote for each carrier.
                 continue
+            quotes_spread.add(item.quote)
             needle = normalized(item.quote)
             for number in numbers:
                 text, carriers = self.blocks[number]

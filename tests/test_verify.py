@@ -127,6 +127,22 @@ def test_a_quote_of_an_outlets_own_text_stays_with_that_outlet():
     assert [e.source_id for e in spread.claims[0].evidence] == ["a"]
 
 
+def test_a_wire_quote_cited_first_to_an_outlet_without_wire_copy_still_reaches_every_carrier():
+    own_then_wire = Pack(
+        blocks=[
+            Block(source_ids=["d"], paragraphs=["An aide said Moscow backs Pyongyang fully."]),
+            *WIRE_PACK.blocks,
+        ],
+        tokens=0,
+    )
+    quote = "Moscow backs Pyongyang fully"
+    cited = _claim_quoting(quote)
+    both = [Evidence(source_id="d", quote=quote), Evidence(source_id="a", quote=quote)]
+    cited.claims[0].evidence = both
+    spread = cite_every_carrier(cited, own_then_wire)
+    assert [e.source_id for e in spread.claims[0].evidence] == ["d", "a", "b", "c"]
+
+
 def test_an_actor_named_in_wire_copy_is_credited_to_every_carrier():
     spread = cite_every_carrier(_claim_quoting("Lavrov smiled broadly"), WIRE_PACK)
     assert spread.actors[0].sources == ["a", "b", "c"]
