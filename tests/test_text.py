@@ -12,10 +12,12 @@ import pytest
 
 from briefing.text import (
     Phrases,
+    encoded_words,
     fold_with_offsets,
     normalize_for_match,
     phrase_alternation,
     split_sentences,
+    words,
 )
 
 
@@ -59,6 +61,24 @@ def test_each_folded_character_comes_from_the_character_its_offset_points_to(alp
         for char, offset in zip(folded, where, strict=True):
             source = text[offset]
             assert source.isspace() if char == " " else char in normalize_for_match(source)
+
+
+@pytest.mark.parametrize(
+    "alphabet",
+    [
+        "aZ9_ -.,'\"\t",
+        "aZ9_ -.,'\u2018\u2019\u201c\u201d\u2013\u2014\u2026\u00a0",
+        "aZ \u2019\u00e9\u0130\u00df",
+    ],
+    ids=["ascii", "typographic marks", "other letters"],
+)
+def test_words_are_the_lowered_texts_word_runs_whichever_way_they_are_split(alphabet):
+    rng = random.Random(5)
+    for _ in range(3000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 16)))
+        expected = re.findall(r"\w+", text.lower())
+        assert words(text) == expected, repr(text)
+        assert encoded_words(text) == [word.encode() for word in expected], repr(text)
 
 
 def test_a_word_of_the_fold_maps_back_to_the_words_own_characters():
